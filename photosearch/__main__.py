@@ -1,0 +1,7 @@
+"""``python -m photosearch``."""
+
+import sys
+
+from photosearch.cli import main
+
+sys.exit(main())

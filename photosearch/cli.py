@@ -1,0 +1,292 @@
+"""The ``photosearch`` command: the GUI with no arguments, scriptable subcommands otherwise."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from tqdm import tqdm
+
+from photosearch import __version__
+from photosearch.config import HOME_ENV, AppPaths
+from photosearch.core import models
+from photosearch.core.engine import Engine
+from photosearch.core.errors import PhotoSearchError
+from photosearch.core.search import SearchResult
+from photosearch.core.types import JobControl, Progress
+from photosearch.logs import setup_logging
+
+UNITS = {"download": ("B", True), "scan": (" files", False), "index": (" photos", False)}
+
+
+class ProgressBar:
+    """A progress callback drawing one tqdm bar per phase on stderr."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self._bar: tqdm | None = None
+        self._phase = ""
+
+    def __call__(self, p: Progress) -> None:
+        if not self.enabled:
+            return
+        if p.phase != self._phase:
+            self.close()
+            unit, scale = UNITS.get(p.phase, ("", False))
+            self._bar = tqdm(total=p.total, desc=p.phase, unit=unit, unit_scale=scale, file=sys.stderr, dynamic_ncols=True)
+            self._phase = p.phase
+        assert self._bar is not None
+        self._bar.total = p.total
+        self._bar.n = p.done
+        if p.errors:
+            self._bar.set_postfix(skipped=p.errors, refresh=False)
+        self._bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+            self._phase = ""
+
+
+@contextmanager
+def interruptible() -> Iterator[JobControl]:
+    """Ctrl+C asks the job to stop after its current batch; a second Ctrl+C aborts."""
+    control = JobControl()
+    previous = signal.getsignal(signal.SIGINT)
+
+    def handler(_signum: int, _frame: object) -> None:
+        if control.stop.is_set():
+            raise KeyboardInterrupt
+        print("\nStopping after the current batch… (Ctrl+C again to abort)", file=sys.stderr)
+        control.stop.set()
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield control
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _hit_dict(hit: object) -> dict[str, object]:
+    from photosearch.core.types import Hit
+
+    assert isinstance(hit, Hit)
+    p = hit.photo
+    return {
+        "path": p.path, "score": round(hit.score, 4), "id": p.id, "size": p.size,
+        "width": p.width, "height": p.height,
+        "date": datetime.fromtimestamp(p.date).isoformat(timespec="seconds"),
+        "online": p.folder_online,
+    }
+
+
+def _print_result(result: SearchResult, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([_hit_dict(h) for h in result.hits], ensure_ascii=False, indent=1))
+        return
+    if result.no_good_match:
+        print("No good match.", file=sys.stderr)
+        if result.weak:
+            print("Closest weak matches:", file=sys.stderr)
+            for hit in result.weak:
+                print(f"  {hit.score:.3f}  {hit.path}", file=sys.stderr)
+        return
+    for hit in result.hits:
+        print(f"{hit.score:.3f}  {hit.path}")
+
+
+def _index(engine: Engine, args: argparse.Namespace) -> int:
+    for path in args.paths:
+        folder = engine.add_folder(path)
+        print(f"Folder added: {folder.path}", file=sys.stderr)
+    if not engine.folders():
+        raise PhotoSearchError("No folders yet: run `photosearch index ~/Pictures`.")
+    bar = ProgressBar(not args.quiet)
+    with interruptible() as control:
+        scan_report, index_report = engine.update(bar, control)
+    bar.close()
+    parts = [f"{scan_report.added} new", f"{scan_report.changed} changed", f"{scan_report.moved} moved/renamed",
+             f"{scan_report.removed} removed", f"{scan_report.unchanged} unchanged"]
+    print("Scan: " + ", ".join(parts), file=sys.stderr)
+    for folder in scan_report.offline:
+        print(f"Offline (kept, not rescanned): {folder}", file=sys.stderr)
+    if index_report is not None:
+        print(f"Encoded {index_report.encoded} photos in {index_report.seconds:.1f}s; "
+              f"skipped {len(index_report.errors)}", file=sys.stderr)
+        for path, reason in index_report.errors[:20]:
+            print(f"  skipped {path}: {reason}", file=sys.stderr)
+    if index_report is None or index_report.stopped:
+        print("Stopped; run the same command again to continue.", file=sys.stderr)
+        return 130
+    return 0
+
+
+def _search(engine: Engine, args: argparse.Namespace) -> int:
+    _print_result(engine.search(args.query, tuple(args.image), args.n, args.offset), args.json)
+    return 0
+
+
+def _similar(engine: Engine, args: argparse.Namespace) -> int:
+    _print_result(engine.similar(args.image, args.text, args.n), args.json)
+    return 0
+
+
+def _status(engine: Engine, args: argparse.Namespace) -> int:
+    status = engine.status()
+    if args.errors:
+        status["skipped_files"] = [{"path": p, "reason": r} for p, r in engine.catalog.errors()]
+    if args.json:
+        print(json.dumps(status, indent=1, ensure_ascii=False))
+        return 0
+    print(f"Model:    {status['model']}" + ("" if status["model_installed"] else "  (not installed)"))
+    print(f"Catalog:  {status['catalog']}")
+    print(f"Folders:  {status['folders']}")
+    print(f"Photos:   {status['photos']} ({status['indexed']} indexed, {status['pending']} pending, "
+          f"{status['errors']} skipped)")
+    for path in status["offline_folders"]:  # type: ignore[attr-defined]
+        print(f"Offline:  {path}")
+    for item in status.get("skipped_files", []):  # type: ignore[attr-defined]
+        print(f"  skipped {item['path']}: {item['reason']}")
+    return 0
+
+
+def _folders(engine: Engine, args: argparse.Namespace) -> int:
+    if args.action == "add":
+        for path in args.paths:
+            print(f"Added {engine.add_folder(path).path} (run `photosearch index` to index it)")
+    elif args.action == "remove":
+        for path in args.paths:
+            print(f"Removed {path} ({engine.remove_folder(path)} photos forgotten; files untouched)")
+    else:
+        for f in engine.folders():
+            state = "" if f.online else "  [offline]"
+            state += "" if f.enabled else "  [disabled]"
+            print(f"{f.path}  —  {f.photo_count} photos, {f.error_count} skipped{state}")
+    return 0
+
+
+def _models(engine: Engine, args: argparse.Namespace) -> int:
+    home = engine.paths.models_dir
+    if args.action == "list":
+        installed = set(models.installed_keys(home))
+        for spec in (*models.REGISTRY, models.DEMO_SPEC):
+            mark = "*" if spec.key == engine.model_key else " "
+            have = "installed" if spec.key in installed or spec is models.DEMO_SPEC else f"{spec.download_mb} MB"
+            top1 = f", ImageNet {spec.imagenet_top1:.1f}%" if spec.imagenet_top1 else ""
+            print(f"{mark} {spec.key:46s} [{have}{top1}]\n      {spec.note}")
+        for key in sorted(installed - {s.key for s in models.REGISTRY}):
+            print(f"{'*' if key == engine.model_key else ' '} {key:46s} [installed, imported]")
+        return 0
+    if args.action == "download":
+        bar = ProgressBar()
+        with interruptible() as control:
+            path = models.download(args.name, home, bar, control)
+        bar.close()
+        print(f"Downloaded to {path}", file=sys.stderr)
+        engine.use_model(args.name)
+    elif args.action == "import":
+        key = models.import_model(Path(args.path), home, args.arch)
+        engine.use_model(key)
+        engine.encoder()
+        print(f"Imported as {key}", file=sys.stderr)
+    else:
+        engine.use_model(args.name)
+    print(f"Active model: {engine.model_key}. Run `photosearch index` to index with it.", file=sys.stderr)
+    return 0
+
+
+def _doctor(engine: Engine, args: argparse.Namespace) -> int:
+    checks = engine.doctor()
+    if args.json:
+        print(json.dumps([{"check": c.name, "ok": c.ok, "detail": c.detail} for c in checks], indent=1))
+    else:
+        for c in checks:
+            print(f"[{'ok' if c.ok else '!!'}] {c.name}: {c.detail}")
+    return 0 if all(c.ok for c in checks) else 1
+
+
+def _demo(engine: Engine, args: argparse.Namespace) -> int:
+    from photosearch.demo import run_demo
+
+    return run_demo(engine, args.count, gui=not args.no_gui)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="photosearch", description="Search your photos by meaning, offline.")
+    ap.add_argument("--version", action="version", version=f"PhotoSearch {__version__}")
+    ap.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    ap.add_argument("--home", type=Path, help=f"keep all data under this folder (or set ${HOME_ENV})")
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, fn: Callable[[Engine, argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.set_defaults(func=fn)
+        return p
+
+    p = command("index", _index, "add folders (if given) and index everything new or changed")
+    p.add_argument("paths", nargs="*", help="folders to add")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    for name, fn, what in (("search", _search, "search by text"), ("similar", _similar, "find photos like an image")):
+        p = command(name, fn, what)
+        if name == "search":
+            p.add_argument("query", help='e.g. "beach + sunset - people in:Holidays after:2021"')
+            p.add_argument("--image", action="append", default=[], help="add an image to the query")
+            p.add_argument("--offset", type=int, default=0, help="skip this many results (paging)")
+        else:
+            p.add_argument("image", help="a photo file (indexed or not)")
+            p.add_argument("text", nargs="?", default="", help='words to steer by, e.g. "+ at night"')
+        p.add_argument("-n", type=int, default=20, help="how many results (default 20)")
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = command("status", _status, "what is catalogued and indexed")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--errors", action="store_true", help="list skipped files and why")
+    p = command("folders", _folders, "list, add or remove folders")
+    p.add_argument("action", choices=("list", "add", "remove"), nargs="?", default="list")
+    p.add_argument("paths", nargs="*")
+    p = command("models", _models, "list, download, import or choose the model")
+    p.add_argument("action", choices=("list", "download", "import", "use"), nargs="?", default="list")
+    p.add_argument("name", nargs="?", help="model key (download/use) or path (import)")
+    p.add_argument("--arch", help="for importing a bare weights file: its model key or architecture")
+    p = command("doctor", _doctor, "check environment, model, catalog and index health")
+    p.add_argument("--json", action="store_true")
+    p = command("demo", _demo, "generate sample photos and index them with the built-in demo model")
+    p.add_argument("--no-gui", action="store_true", help="print example results instead of opening the app")
+    p.add_argument("--count", type=int, default=300, help="how many sample photos")
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.home:
+        os.environ[HOME_ENV] = str(args.home)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    if args.command == "models" and args.action in ("download", "use", "import") and not args.name:
+        parser.error(f"models {args.action} needs a model {'path' if args.action == 'import' else 'key'}")
+    if args.command == "models" and args.action == "import":
+        args.path = args.name
+    paths = AppPaths.resolve()
+    setup_logging(paths.log_dir, args.verbose)
+    try:
+        with Engine.open(paths) as engine:
+            return int(args.func(engine, args))
+    except PhotoSearchError as exc:
+        print(f"photosearch: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Aborted.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

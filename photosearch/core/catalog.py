@@ -1,0 +1,538 @@
+"""The SQLite catalog: folders, photos, models and embeddings — the source of truth.
+
+Paths are stored as the bytes the OS gives (``os.fsencode``) so that names that are not
+valid UTF-8 round-trip exactly. One writer connection (guarded by a lock) and one read
+connection per thread, in WAL mode, so searches never wait for indexing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from photosearch.core.errors import CatalogError, CatalogTooNewError
+from photosearch.core.types import Photo
+
+log = logging.getLogger(__name__)
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _v1(db: sqlite3.Connection) -> None:
+    db.executescript(
+        """
+        CREATE TABLE folders(
+            id INTEGER PRIMARY KEY,
+            path BLOB NOT NULL UNIQUE,
+            added_at REAL NOT NULL,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            online INTEGER NOT NULL DEFAULT 1,
+            force_polling INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE photos(
+            id INTEGER PRIMARY KEY,
+            folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+            path BLOB NOT NULL UNIQUE,
+            ext TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            content_key TEXT,
+            width INTEGER,
+            height INTEGER,
+            taken_at REAL,
+            status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'ok', 'error')),
+            error TEXT
+        );
+        CREATE INDEX photos_folder ON photos(folder_id);
+        CREATE INDEX photos_content_key ON photos(content_key);
+        CREATE TABLE models(
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            pretrained TEXT NOT NULL,
+            dim INTEGER NOT NULL,
+            fingerprint TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE embeddings(
+            photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+            model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+            gen INTEGER NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (photo_id, model_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX embeddings_gen ON embeddings(model_id, gen);
+        CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO meta(key, value) VALUES ('generation', '0');
+        """
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1,)
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    id: int
+    path: str
+    enabled: bool
+    online: bool
+    force_polling: bool
+    photo_count: int = 0
+    error_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoState:
+    """What the scanner needs to decide whether a file changed."""
+
+    id: int
+    folder_id: int
+    path: str
+    size: int
+    mtime_ns: int
+    content_key: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """One successfully encoded photo, ready to commit."""
+
+    photo_id: int
+    vector: np.ndarray
+    width: int
+    height: int
+    taken_at: float | None
+
+
+def enc(path: str | os.PathLike[str]) -> bytes:
+    return os.fsencode(path)
+
+
+def dec(raw: bytes) -> str:
+    return os.fsdecode(raw)
+
+
+def extension(path: str) -> str:
+    return os.path.splitext(path)[1].lower().lstrip(".")
+
+
+PHOTO_DATE_SQL = "coalesce(p.taken_at, p.mtime_ns / 1e9)"
+"""When a photo was taken, or else last modified, in epoch seconds."""
+
+_PHOTO_COLUMNS = "p.id, p.path, p.size, p.mtime_ns, p.width, p.height, p.taken_at, f.online"
+
+
+def _photo(row: Sequence[object]) -> Photo:
+    return Photo(
+        id=int(row[0]),  # type: ignore[arg-type]
+        path=dec(row[1]),  # type: ignore[arg-type]
+        size=int(row[2]),  # type: ignore[arg-type]
+        mtime_ns=int(row[3]),  # type: ignore[arg-type]
+        width=row[4],  # type: ignore[arg-type]
+        height=row[5],  # type: ignore[arg-type]
+        taken_at=row[6],  # type: ignore[arg-type]
+        folder_online=bool(row[7]),
+    )
+
+
+def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
+    uri = f"{path.as_uri()}?mode={'ro' if readonly else 'rwc'}"
+    db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30.0)
+    db.execute("PRAGMA busy_timeout = 30000")
+    return db
+
+
+def _read_version(path: Path) -> int:
+    """The schema version of an existing file, read without modifying it."""
+    try:
+        db = _connect(path, readonly=True)
+        try:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        raise CatalogError(
+            f"The catalog {path} is damaged or is not a PhotoSearch catalog ({exc}). "
+            "It was left untouched: move it aside and PhotoSearch will build a new one."
+        ) from exc
+    return version
+
+
+class Catalog:
+    """Open (creating or migrating) the catalog at ``path``."""
+
+    def __init__(self, path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+        self.path = path
+        self.schema_version = len(migrations)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        existing = path.exists() and path.stat().st_size > 0
+        version = _read_version(path) if existing else 0
+        if version > self.schema_version:
+            raise CatalogTooNewError(
+                f"The catalog {path} was written by a newer PhotoSearch (schema {version}; "
+                f"this version understands up to {self.schema_version}). Please update "
+                "PhotoSearch. The catalog was not modified."
+            )
+        self._lock = threading.RLock()
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._db = _connect(path)
+        try:
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            if version < self.schema_version:
+                if existing and version > 0:
+                    self._backup(version)
+                self._migrate(version, migrations)
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise CatalogError(f"The catalog {path} cannot be opened: {exc}") from exc
+
+    def _backup(self, version: int) -> None:
+        target = self.path.with_name(f"{self.path.name}.v{version}.bak")
+        log.info("backing up catalog to %s before migrating", target)
+        dest = sqlite3.connect(target)
+        try:
+            self._db.backup(dest)
+        finally:
+            dest.close()
+
+    def _migrate(self, version: int, migrations: Sequence[Migration]) -> None:
+        for number in range(version, len(migrations)):
+            log.info("migrating catalog to schema %d", number + 1)
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                migrations[number](self._db)
+                self._db.execute(f"PRAGMA user_version = {number + 1}")
+            except BaseException:
+                self._db.rollback()
+                raise
+            self._db.commit()
+
+    def close(self) -> None:
+        with self._readers_lock:
+            for reader in self._readers:
+                reader.close()
+            self._readers.clear()
+        with self._lock:
+            self._db.close()
+
+    # -- connections -------------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction on the single writer connection."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.rollback()
+                raise
+            self._db.commit()
+
+    def read(self) -> sqlite3.Connection:
+        """This thread's own read connection (WAL lets it read while the writer writes)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = _connect(self.path)
+            db.execute("PRAGMA query_only = ON")
+            self._local.db = db
+            with self._readers_lock:
+                self._readers.append(db)
+        return db
+
+    # -- folders -----------------------------------------------------------------------
+
+    def add_folder(self, path: str) -> Folder:
+        with self.write() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO folders(path, added_at) VALUES (?, ?)",
+                (enc(path), time.time()),
+            )
+            db.execute("UPDATE folders SET enabled = 1 WHERE path = ?", (enc(path),))
+        folder = self.folder_by_path(path)
+        assert folder is not None
+        return folder
+
+    def remove_folder(self, folder_id: int) -> list[int]:
+        """Forget a folder and its photos; returns the removed photo ids."""
+        with self.write() as db:
+            ids = [r[0] for r in db.execute("SELECT id FROM photos WHERE folder_id = ?", (folder_id,))]
+            db.execute("DELETE FROM folders WHERE id = ?", (folder_id,))
+            self._bump(db)
+        return ids
+
+    def set_folder_flags(
+        self,
+        folder_id: int,
+        *,
+        enabled: bool | None = None,
+        online: bool | None = None,
+        force_polling: bool | None = None,
+    ) -> None:
+        with self.write() as db:
+            for column, value in (
+                ("enabled", enabled),
+                ("online", online),
+                ("force_polling", force_polling),
+            ):
+                if value is not None:
+                    db.execute(f"UPDATE folders SET {column} = ? WHERE id = ?", (value, folder_id))
+
+    def folders(self) -> list[Folder]:
+        rows = self.read().execute(
+            """SELECT f.id, f.path, f.enabled, f.online, f.force_polling,
+                      count(p.id), coalesce(sum(p.status = 'error'), 0)
+               FROM folders f LEFT JOIN photos p ON p.folder_id = f.id
+               GROUP BY f.id ORDER BY f.path"""
+        )
+        return [
+            Folder(r[0], dec(r[1]), bool(r[2]), bool(r[3]), bool(r[4]), r[5], r[6]) for r in rows
+        ]
+
+    def folder_by_path(self, path: str) -> Folder | None:
+        return next((f for f in self.folders() if f.path == path), None)
+
+    # -- photos: scanning --------------------------------------------------------------
+
+    def photo_states(self, folder_id: int) -> dict[str, PhotoState]:
+        rows = self.read().execute(
+            "SELECT id, folder_id, path, size, mtime_ns, content_key FROM photos"
+            " WHERE folder_id = ?",
+            (folder_id,),
+        )
+        return {dec(r[2]): PhotoState(r[0], r[1], dec(r[2]), r[3], r[4], r[5]) for r in rows}
+
+    def apply_scan(
+        self,
+        added: Iterable[tuple[int, str, int, int, str | None]],
+        changed: Iterable[tuple[int, int, int, str | None]],
+        moved: Iterable[tuple[int, int, str, int, int]],
+        removed: Iterable[int],
+    ) -> None:
+        """Record one scan's findings in a single transaction.
+
+        added: (folder_id, path, size, mtime_ns, content_key);
+        changed: (photo_id, size, mtime_ns, content_key) — the old vector is dropped;
+        moved: (photo_id, folder_id, new_path, size, mtime_ns) — the vector is kept;
+        removed: photo ids.
+        """
+        with self.write() as db:
+            db.executemany(
+                "DELETE FROM photos WHERE id = ?", [(pid,) for pid in removed]
+            )
+            db.executemany(
+                "UPDATE photos SET folder_id = ?, path = ?, ext = ?, size = ?, mtime_ns = ?"
+                " WHERE id = ?",
+                [(fid, enc(p), extension(p), s, m, pid) for pid, fid, p, s, m in moved],
+            )
+            changed = list(changed)
+            db.executemany(
+                "UPDATE photos SET size = ?, mtime_ns = ?, content_key = ?, status = 'new',"
+                " error = NULL WHERE id = ?",
+                [(s, m, k, pid) for pid, s, m, k in changed],
+            )
+            db.executemany(
+                "DELETE FROM embeddings WHERE photo_id = ?", [(c[0],) for c in changed]
+            )
+            db.executemany(
+                "INSERT INTO photos(folder_id, path, ext, size, mtime_ns, content_key)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [(fid, enc(p), extension(p), s, m, k) for fid, p, s, m, k in added],
+            )
+            self._bump(db)
+
+    def remove_photo(self, photo_id: int) -> None:
+        with self.write() as db:
+            db.execute("DELETE FROM photos WHERE id = ?", (photo_id,))
+            self._bump(db)
+
+    # -- photos: indexing --------------------------------------------------------------
+
+    def pending(self, model_id: int, limit: int | None = None) -> list[tuple[int, str]]:
+        """Photos of enabled, online folders that still need a vector from this model."""
+        sql = (
+            "SELECT p.id, p.path FROM photos p JOIN folders f ON f.id = p.folder_id"
+            " WHERE f.enabled AND f.online AND p.status != 'error' AND NOT EXISTS"
+            " (SELECT 1 FROM embeddings e WHERE e.photo_id = p.id AND e.model_id = ?)"
+            " ORDER BY p.id"
+        )
+        params: tuple[int, ...] = (model_id,)
+        if limit is not None:
+            sql += " LIMIT ?"
+            params = (model_id, limit)
+        return [(r[0], dec(r[1])) for r in self.read().execute(sql, params)]
+
+    def commit_batch(
+        self, model_id: int, encoded: Sequence[Encoded], errors: Sequence[tuple[int, str]]
+    ) -> int:
+        """Write a batch of vectors and errors atomically; returns the new generation."""
+        with self.write() as db:
+            gen = self._bump(db)
+            db.executemany(
+                "INSERT OR REPLACE INTO embeddings(photo_id, model_id, gen, vector)"
+                " SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM photos WHERE id = ?)",
+                [
+                    (e.photo_id, model_id, gen, e.vector.astype(np.float32).tobytes(), e.photo_id)
+                    for e in encoded
+                ],
+            )
+            db.executemany(
+                "UPDATE photos SET status = 'ok', error = NULL, width = ?, height = ?,"
+                " taken_at = ? WHERE id = ?",
+                [(e.width, e.height, e.taken_at, e.photo_id) for e in encoded],
+            )
+            db.executemany(
+                "UPDATE photos SET status = 'error', error = ? WHERE id = ?",
+                [(reason, pid) for pid, reason in errors],
+            )
+        return gen
+
+    def retry_errors(self) -> int:
+        """Give photos that failed another chance (after an update or a fixed file)."""
+        with self.write() as db:
+            return db.execute(
+                "UPDATE photos SET status = 'new', error = NULL WHERE status = 'error'"
+            ).rowcount
+
+    def errors(self, limit: int = 1000) -> list[tuple[str, str]]:
+        rows = self.read().execute(
+            "SELECT path, error FROM photos WHERE status = 'error' ORDER BY path LIMIT ?",
+            (limit,),
+        )
+        return [(dec(r[0]), r[1] or "") for r in rows]
+
+    # -- models and embeddings ---------------------------------------------------------
+
+    def ensure_model(self, name: str, pretrained: str, dim: int, fingerprint: str) -> int:
+        with self.write() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO models(name, pretrained, dim, fingerprint)"
+                " VALUES (?, ?, ?, ?)",
+                (name, pretrained, dim, fingerprint),
+            )
+            row = db.execute("SELECT id FROM models WHERE fingerprint = ?", (fingerprint,))
+            return int(row.fetchone()[0])
+
+    def generation(self) -> int:
+        row = self.read().execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0])
+
+    def _bump(self, db: sqlite3.Connection) -> int:
+        db.execute(
+            "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
+        )
+        return int(db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+
+    def embedding_ids(self, model_id: int) -> np.ndarray:
+        rows = self.read().execute(
+            "SELECT photo_id FROM embeddings WHERE model_id = ?", (model_id,)
+        ).fetchall()
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def iter_embeddings(
+        self, model_id: int, dim: int, since_gen: int = -1, chunk: int = 4096
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(ids, vectors) chunks of this model's embeddings written after ``since_gen``."""
+        cursor = self.read().execute(
+            "SELECT photo_id, vector FROM embeddings WHERE model_id = ? AND gen > ?",
+            (model_id, since_gen),
+        )
+        while rows := cursor.fetchmany(chunk):
+            yield _unpack(rows, dim)
+
+    def vectors_for(self, model_id: int, dim: int, ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        rows: list[tuple[int, bytes]] = []
+        db = self.read()
+        for start in range(0, len(ids), 900):
+            part = [int(i) for i in ids[start : start + 900]]
+            marks = ",".join("?" * len(part))
+            rows += db.execute(
+                f"SELECT photo_id, vector FROM embeddings WHERE model_id = ?"
+                f" AND photo_id IN ({marks})",
+                (model_id, *part),
+            ).fetchall()
+        return _unpack(rows, dim)
+
+    # -- reads for search and status ---------------------------------------------------
+
+    def photos(self, ids: Sequence[int]) -> dict[int, Photo]:
+        found: dict[int, Photo] = {}
+        db = self.read()
+        for start in range(0, len(ids), 900):
+            part = [int(i) for i in ids[start : start + 900]]
+            marks = ",".join("?" * len(part))
+            for row in db.execute(
+                f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN folders f ON f.id = p.folder_id"
+                f" WHERE p.id IN ({marks})",
+                part,
+            ):
+                found[row[0]] = _photo(row)
+        return found
+
+    def photo_by_path(self, path: str) -> Photo | None:
+        row = self.read().execute(
+            f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN folders f ON f.id = p.folder_id"
+            " WHERE p.path = ?",
+            (enc(path),),
+        ).fetchone()
+        return _photo(row) if row else None
+
+    def filtered_ids(
+        self,
+        where: str,
+        params: Sequence[object],
+        newest_first: bool = False,
+        limit: int = -1,
+        offset: int = 0,
+    ) -> np.ndarray:
+        """Ids of photos matching a filter clause over ``p`` (photos) and ``f`` (folders)."""
+        order = f" ORDER BY {PHOTO_DATE_SQL} DESC, p.id" if newest_first else ""
+        rows = self.read().execute(
+            f"SELECT p.id FROM photos p JOIN folders f ON f.id = p.folder_id WHERE {where}"
+            f"{order} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def counts(self, model_id: int | None) -> dict[str, int]:
+        db = self.read()
+        total, errors = db.execute(
+            "SELECT count(*), coalesce(sum(status = 'error'), 0) FROM photos"
+        ).fetchone()
+        indexed = 0
+        if model_id is not None:
+            indexed = db.execute(
+                "SELECT count(*) FROM embeddings WHERE model_id = ?", (model_id,)
+            ).fetchone()[0]
+        folders = db.execute("SELECT count(*) FROM folders").fetchone()[0]
+        return {
+            "folders": folders,
+            "photos": total,
+            "indexed": indexed,
+            "errors": errors,
+            "pending": max(0, total - errors - indexed),
+        }
+
+    def integrity_problems(self) -> list[str]:
+        rows = self.read().execute("PRAGMA quick_check").fetchall()
+        return [r[0] for r in rows if r[0] != "ok"]
+
+
+def _unpack(rows: Sequence[tuple[int, bytes]], dim: int) -> tuple[np.ndarray, np.ndarray]:
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    vectors = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(-1, dim)
+    return ids, vectors
+

@@ -1,0 +1,94 @@
+"""Loading an OpenCLIP model from its directory and turning photos and words into vectors.
+
+All models load through open_clip's ``local-dir:`` path, so the app never reaches for the
+network at load time. Vectors come out L2-normalised float32, so a dot product is cosine.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from photosearch.core import models
+from photosearch.core.errors import ModelError
+from photosearch.core.images import Preprocess
+
+log = logging.getLogger(__name__)
+
+TEXT_CACHE_SIZE = 256
+
+
+def default_threads() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+class Encoder:
+    """One loaded CLIP model: batched image encoding and cached text encoding."""
+
+    def __init__(self, key: str, directory: Path, threads: int = 0) -> None:
+        import open_clip
+
+        weights = models.weights_file(directory)
+        if weights is None or not (directory / models.CONFIG_NAME).is_file():
+            raise ModelError(f"{directory} holds no complete model (config and weights).")
+        self.key = key
+        self.directory = directory
+        self.fingerprint = models.fingerprint(weights)
+        torch.set_num_threads(threads or default_threads())
+        try:
+            model, _, preprocess = open_clip.create_model_and_transforms(f"local-dir:{directory}")
+            self.tokenizer = open_clip.get_tokenizer(f"local-dir:{directory}")
+        except (RuntimeError, ValueError, OSError, KeyError, ImportError) as exc:
+            raise ModelError(f"The model in {directory} could not be loaded: {exc}") from exc
+        model.eval()
+        self.model = model
+        self.preprocess: Preprocess = preprocess  # type: ignore[assignment]
+        size = model.visual.image_size
+        self.input_size = int(size[0] if isinstance(size, (tuple, list)) else size)
+        self.dim = int(model.text_projection.shape[1] if _has_proj(model) else _probe_dim(model))
+        self.images_encoded = 0
+        self._lock = threading.Lock()
+        self._text_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    @property
+    def name(self) -> str:
+        return self.key
+
+    def encode_images(self, pixels: torch.Tensor) -> np.ndarray:
+        """Vectors for a batch of preprocessed images (N×3×S×S)."""
+        with self._lock, torch.inference_mode():
+            features = self.model.encode_image(pixels, normalize=True)
+            self.images_encoded += int(pixels.shape[0])
+        return features.float().numpy().astype(np.float32, copy=False)
+
+    def encode_text(self, text: str) -> np.ndarray:
+        """The vector for one phrase, from a small LRU cache when typed before."""
+        cached = self._text_cache.get(text)
+        if cached is not None:
+            self._text_cache.move_to_end(text)
+            return cached
+        tokens = self.tokenizer([text])
+        with self._lock, torch.inference_mode():
+            vector = self.model.encode_text(tokens, normalize=True)[0].float().numpy()
+        self._text_cache[text] = vector
+        if len(self._text_cache) > TEXT_CACHE_SIZE:
+            self._text_cache.popitem(last=False)
+        return vector
+
+
+def _has_proj(model: torch.nn.Module) -> bool:
+    proj = getattr(model, "text_projection", None)
+    return isinstance(proj, torch.Tensor) and proj.ndim == 2
+
+
+def _probe_dim(model: torch.nn.Module) -> int:
+    with torch.inference_mode():
+        size = model.visual.image_size  # type: ignore[union-attr]
+        side = int(size[0] if isinstance(size, (tuple, list)) else size)
+        return int(model.encode_image(torch.zeros(1, 3, side, side)).shape[1])  # type: ignore[operator]

@@ -1,0 +1,242 @@
+"""The facade: the one API the CLI, the GUI and the tests drive.
+
+It is built from its collaborators (paths, settings, catalog) and loads the heavy ones —
+the model and the vector index — lazily, the first time something needs them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from photosearch.config import AppPaths, Settings
+from photosearch.core import models
+from photosearch.core.catalog import Catalog, Folder
+from photosearch.core.encoder import Encoder
+from photosearch.core.errors import PhotoSearchError
+from photosearch.core.indexer import Indexer, IndexReport
+from photosearch.core.query import Query, parse
+from photosearch.core.scanner import ScanReport, scan
+from photosearch.core.search import Searcher, SearchResult
+from photosearch.core.types import JobControl, ProgressCallback, no_progress
+from photosearch.core.vectors import VectorStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One line of ``doctor``: what was checked, whether it is fine, and the details."""
+
+    name: str
+    ok: bool
+    detail: str
+
+
+class Engine:
+    """Everything PhotoSearch can do, independent of any user interface."""
+
+    def __init__(self, paths: AppPaths, settings: Settings, catalog: Catalog) -> None:
+        self.paths = paths
+        self.settings = settings
+        self.catalog = catalog
+        self._lock = threading.RLock()
+        self._encoder: Encoder | None = None
+        self._vectors: VectorStore | None = None
+
+    @classmethod
+    def open(cls, paths: AppPaths | None = None) -> Engine:
+        paths = paths or AppPaths.resolve()
+        paths.ensure()
+        return cls(paths, Settings.load(paths.settings_path), Catalog(paths.catalog_path))
+
+    def close(self) -> None:
+        with self._lock:
+            if self._vectors is not None:
+                self._vectors.save()
+            self.catalog.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- model -------------------------------------------------------------------------
+
+    @property
+    def model_key(self) -> str:
+        return self.settings.model
+
+    def model_directory(self) -> Path:
+        return models.require(self.model_key, self.paths.models_dir)
+
+    def encoder(self) -> Encoder:
+        """The active model, loaded on first use."""
+        with self._lock:
+            if self._encoder is None:
+                log.info("loading model %s", self.model_key)
+                self._encoder = Encoder(
+                    self.model_key, self.model_directory(), self.settings.torch_threads
+                )
+            return self._encoder
+
+    def vectors(self) -> VectorStore:
+        """The active model's vector index, opened (and caught up) on first use."""
+        with self._lock:
+            if self._vectors is None:
+                directory = self.model_directory()
+                weights = models.weights_file(directory)
+                assert weights is not None
+                dim = models.embedding_dim(directory)
+                spec = models.spec_for(self.model_key)
+                model_id = self.catalog.ensure_model(
+                    self.model_key, spec.pretrained if spec else "", dim, models.fingerprint(weights)
+                )
+                store = VectorStore(self.paths.index_dir, self.catalog, model_id, dim)
+                store.open()
+                self._vectors = store
+            return self._vectors
+
+    def use_model(self, key: str) -> None:
+        """Make ``key`` the active model (it must be installed)."""
+        models.require(key, self.paths.models_dir)
+        with self._lock:
+            if self._vectors is not None:
+                self._vectors.save()
+            self._encoder = None
+            self._vectors = None
+            self.settings.model = key
+            self.settings.save(self.paths.settings_path)
+
+    @property
+    def cutoff(self) -> float | None:
+        if self.settings.min_score is not None:
+            return self.settings.min_score
+        spec = models.spec_for(self.model_key)
+        return spec.min_score if spec else None
+
+    # -- folders -----------------------------------------------------------------------
+
+    def add_folder(self, path: str | Path) -> Folder:
+        folder = os.path.abspath(os.path.expanduser(os.fspath(path)))
+        if not os.path.isdir(folder):
+            raise PhotoSearchError(f"The folder {folder} does not exist or is not a folder.")
+        for existing in self.catalog.folders():
+            if folder == existing.path:
+                return self.catalog.add_folder(folder)
+            if folder.startswith(existing.path.rstrip(os.sep) + os.sep):
+                raise PhotoSearchError(f"{folder} is already included in {existing.path}.")
+        return self.catalog.add_folder(folder)
+
+    def remove_folder(self, path: str | Path) -> int:
+        """Forget a folder and its photos (the files themselves are untouched)."""
+        folder = self.catalog.folder_by_path(os.path.abspath(os.path.expanduser(os.fspath(path))))
+        if folder is None:
+            raise PhotoSearchError(f"{path} is not one of your folders.")
+        removed = self.catalog.remove_folder(folder.id)
+        if self._vectors is not None:
+            self._vectors.remove(removed, self.catalog.generation())
+        return len(removed)
+
+    def folders(self) -> list[Folder]:
+        return self.catalog.folders()
+
+    # -- indexing ----------------------------------------------------------------------
+
+    def scan(self, progress: ProgressCallback = no_progress, control: JobControl | None = None) -> ScanReport:
+        report = scan(self.catalog, progress, control)
+        stale = report.removed_ids + report.changed_ids
+        if stale and self._vectors is not None:
+            self._vectors.remove(stale, self.catalog.generation())
+        return report
+
+    def index(self, progress: ProgressCallback = no_progress, control: JobControl | None = None) -> IndexReport:
+        indexer = Indexer(
+            self.catalog,
+            self.vectors(),
+            self.encoder(),
+            batch_size=self.settings.batch_size,
+            decode_threads=self.settings.decode_threads,
+        )
+        return indexer.run(progress, control)
+
+    def update(
+        self, progress: ProgressCallback = no_progress, control: JobControl | None = None
+    ) -> tuple[ScanReport, IndexReport | None]:
+        """Scan every folder, then encode what is new; stops early when asked to."""
+        control = control or JobControl()
+        report = self.scan(progress, control)
+        if not report.complete:
+            return report, None
+        return report, self.index(progress, control)
+
+    # -- search ------------------------------------------------------------------------
+
+    def searcher(self) -> Searcher:
+        return Searcher(self.catalog, self.vectors(), self.encoder, self.cutoff)
+
+    def search(
+        self, text: str, images: tuple[str, ...] = (), limit: int = 50, offset: int = 0
+    ) -> SearchResult:
+        """Search with typed text (terms and filters) plus any number of query images."""
+        query: Query = parse(text)
+        for image in images:
+            query = query.with_image(os.path.abspath(image))
+        return self.searcher().search(query, limit, offset)
+
+    def similar(self, image: str, text: str = "", limit: int = 50) -> SearchResult:
+        """Photos like ``image`` (optionally steered by text), without the image itself."""
+        path = os.path.abspath(image)
+        result = self.search(text, (path,), limit + 1)
+        hits = [h for h in result.hits if h.path != path][:limit]
+        return SearchResult(hits, result.weak, result.cutoff)
+
+    # -- health ------------------------------------------------------------------------
+
+    def status(self) -> dict[str, object]:
+        model_id = self._vectors.model_id if self._vectors is not None else None
+        installed = models.is_installed(self.model_key, self.paths.models_dir)
+        if model_id is None and installed:
+            model_id = self.vectors().model_id
+        counts = self.catalog.counts(model_id)
+        return {
+            **counts,
+            "model": self.model_key,
+            "model_installed": installed,
+            "catalog": str(self.paths.catalog_path),
+            "offline_folders": [f.path for f in self.catalog.folders() if not f.online],
+        }
+
+    def doctor(self) -> list[Check]:
+        """Check the environment, model, catalog and index, saying what to do about problems."""
+        import torch
+
+        checks = [
+            Check("python", sys.version_info >= (3, 10), sys.version.split()[0]),
+            Check("torch", True, f"{torch.__version__}, {torch.get_num_threads()} threads"),
+            Check("data folder", os.access(self.paths.data_dir, os.W_OK), str(self.paths.data_dir)),
+        ]
+        problems = self.catalog.integrity_problems()
+        checks.append(Check("catalog", not problems, "; ".join(problems) or str(self.paths.catalog_path)))
+        try:
+            directory = self.model_directory()
+            self.encoder()
+            checks.append(Check("model", True, f"{self.model_key} ({directory})"))
+            store = self.vectors()
+            counts = self.catalog.counts(store.model_id)
+            in_sync = len(store) == counts["indexed"]
+            checks.append(
+                Check("vector index", in_sync, f"{len(store)} vectors, {counts['indexed']} in catalog")
+            )
+        except PhotoSearchError as exc:
+            checks.append(Check("model", False, str(exc)))
+        for folder in self.catalog.folders():
+            ok = folder.online and os.path.isdir(folder.path)
+            detail = f"{folder.photo_count} photos, {folder.error_count} skipped"
+            checks.append(Check(f"folder {folder.path}", ok, detail if ok else "offline: " + detail))
+        return checks

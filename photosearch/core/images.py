@@ -1,0 +1,152 @@
+"""Reading photos safely and fast: EXIF orientation, JPEG draft decoding, odd pixel modes.
+
+Photos are only ever opened for reading. Anything wrong with a file becomes an
+``ImageError`` with a reason a person can act on; indexing records it and moves on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import os
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pillow_heif
+import torch
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from photosearch.core.errors import FileGoneError, ImageError
+
+log = logging.getLogger(__name__)
+
+pillow_heif.register_heif_opener()
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
+SUPPORTED_EXTENSIONS = frozenset(
+    {"jpg", "jpeg", "jpe", "png", "webp", "tif", "tiff", "bmp", "gif", "heic", "heif"}
+)
+MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_PIXELS = 2 * Image.MAX_IMAGE_PIXELS
+"""Pillow's own decompression-bomb limit (~179 megapixels): bigger files are skipped."""
+
+_ORIENTATION = 0x0112
+_EXIF_IFD = 0x8769
+_DATETIME_ORIGINAL = 0x9003
+_DATETIME = 0x0132
+
+Preprocess = Callable[[Image.Image], torch.Tensor]
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A photo ready for the model, plus the metadata learned while opening it."""
+
+    pixels: torch.Tensor
+    width: int
+    height: int
+    taken_at: float | None
+
+
+def is_supported(name: str) -> bool:
+    return os.path.splitext(name)[1].lower().lstrip(".") in SUPPORTED_EXTENSIONS
+
+
+def _taken_at(exif: Image.Exif) -> float | None:
+    raw = exif.get_ifd(_EXIF_IFD).get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)
+    if not isinstance(raw, str):
+        return None
+    try:
+        return time.mktime(time.strptime(raw.strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S"))
+    except (ValueError, OverflowError):
+        return None
+
+
+def _to_rgb(img: Image.Image) -> Image.Image:
+    """RGB for any mode: 16-bit and float scaled down, transparency flattened onto white."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        arr = np.asarray(img, dtype=np.float64)
+        top = 65535.0 if img.mode != "F" else max(float(arr.max()), 1.0)
+        if img.mode == "I" and arr.max() <= 255:
+            top = 255.0
+        img = Image.fromarray(np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8), "L")
+    if img.mode == "P" and "transparency" in img.info or img.mode in ("RGBA", "LA", "PA", "RGBa"):
+        rgba = img.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return img if img.mode == "RGB" else img.convert("RGB")
+
+
+def open_image(path: str | Path, min_side: int | None = None) -> tuple[Image.Image, int, int, float | None]:
+    """Open a photo upright in RGB; JPEGs are decoded at the smallest scale >= ``min_side``.
+
+    Returns the image, the photo's full upright width and height, and when it was taken.
+    """
+    try:
+        size = os.stat(path).st_size
+    except FileNotFoundError as exc:
+        raise FileGoneError("file no longer exists") from exc
+    except OSError as exc:
+        raise ImageError(f"cannot read file: {exc.strerror or exc}") from exc
+    if size == 0:
+        raise ImageError("empty file (0 bytes)")
+    if size > MAX_FILE_BYTES:
+        raise ImageError(f"file too large ({size / 2**20:.0f} MB; limit {MAX_FILE_BYTES >> 20} MB)")
+    try:
+        with Image.open(path) as img:
+            width, height = img.size
+            if width * height > MAX_PIXELS:
+                raise ImageError(f"image too large ({width}×{height} pixels), skipped for safety")
+            exif = img.getexif()
+            orientation = exif.get(_ORIENTATION, 1)
+            if min_side and img.format == "JPEG":
+                scale = min_side / min(width, height)
+                img.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
+            img.seek(0)
+            img.load()
+            upright = ImageOps.exif_transpose(img)
+            rgb = _to_rgb(upright)
+    except ImageError:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise ImageError(f"image too large, skipped for safety ({exc})") from exc
+    except UnidentifiedImageError as exc:
+        raise ImageError("not an image, or an unsupported format") from exc
+    except FileNotFoundError as exc:
+        raise FileGoneError("file no longer exists") from exc
+    except PermissionError as exc:
+        raise ImageError("permission denied") from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise ImageError(f"damaged or truncated image ({exc})") from exc
+    if orientation in (5, 6, 7, 8):
+        width, height = height, width
+    return rgb, width, height, _taken_at(exif)
+
+
+def decode_for_model(path: str | Path, input_size: int, preprocess: Preprocess) -> Decoded:
+    """Decode a photo straight to the model's input tensor (its own resize/crop/normalise)."""
+    img, width, height, taken_at = open_image(path, min_side=input_size)
+    return Decoded(preprocess(img), width, height, taken_at)
+
+
+def thumbnail(path: str, size: int, cache_dir: Path) -> Path:
+    """A cached JPEG thumbnail (longest side ``size``), made once per file version."""
+    stat = os.stat(path)
+    key = hashlib.sha1(
+        os.fsencode(path) + f"|{stat.st_size}|{stat.st_mtime_ns}|{size}".encode()
+    ).hexdigest()
+    target = cache_dir / key[:2] / f"{key}.jpg"
+    if target.exists():
+        return target
+    img, _, _, _ = open_image(path, min_side=size)
+    img.thumbnail((size, size), Image.Resampling.LANCZOS)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f"{key}.{os.getpid()}.tmp")
+    img.save(tmp, "JPEG", quality=85)
+    os.replace(tmp, target)
+    return target

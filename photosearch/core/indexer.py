@@ -1,0 +1,149 @@
+"""The indexing pipeline: pending photos → decode thread pool → encode batches → commit.
+
+Decoding (Pillow releases the GIL) runs ahead of encoding in a small pool, so the CPU
+decodes the next batch while torch encodes this one. Each batch is one transaction, so an
+interruption at any point loses at most the batch in flight, and the next run resumes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from photosearch.core.catalog import Catalog, Encoded
+from photosearch.core.encoder import Encoder
+from photosearch.core.errors import FileGoneError, ImageError
+from photosearch.core.images import Decoded, decode_for_model
+from photosearch.core.types import JobControl, ProgressCallback, ProgressMeter, no_progress
+from photosearch.core.vectors import VectorStore
+
+log = logging.getLogger(__name__)
+
+SAVE_INTERVAL_S = 60.0
+
+
+@dataclass(slots=True)
+class IndexReport:
+    encoded: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    gone: int = 0
+    stopped: bool = False
+    seconds: float = 0.0
+
+
+def default_decode_threads() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+class Indexer:
+    """Encodes every photo the catalog lists as pending for the encoder's model."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        vectors: VectorStore,
+        encoder: Encoder,
+        batch_size: int = 16,
+        decode_threads: int = 0,
+    ) -> None:
+        self.catalog = catalog
+        self.vectors = vectors
+        self.encoder = encoder
+        self.batch_size = max(1, batch_size)
+        self.decode_threads = decode_threads or default_decode_threads()
+
+    def _decode(self, path: str) -> Decoded | ImageError:
+        try:
+            return decode_for_model(path, self.encoder.input_size, self.encoder.preprocess)
+        except ImageError as exc:
+            return exc
+
+    def run(
+        self, progress: ProgressCallback = no_progress, control: JobControl | None = None
+    ) -> IndexReport:
+        control = control or JobControl()
+        report = IndexReport()
+        start = time.monotonic()
+        pending = self.catalog.pending(self.vectors.model_id)
+        meter = ProgressMeter("index", len(pending), progress)
+        meter.report()
+        self.vectors.ready.wait()
+        last_save = time.monotonic()
+        with ThreadPoolExecutor(self.decode_threads, thread_name_prefix="decode") as pool:
+            queue: deque[tuple[int, str, Future[Decoded | ImageError]]] = deque()
+            items = iter(pending)
+            self._fill(pool, queue, items)
+            while queue:
+                if not control.checkpoint():
+                    report.stopped = True
+                    for _, _, future in queue:
+                        future.cancel()
+                    break
+                batch = [queue.popleft() for _ in range(min(self.batch_size, len(queue)))]
+                self._fill(pool, queue, items)
+                encoded, failed = self._encode(batch, report)
+                gen = self.catalog.commit_batch(self.vectors.model_id, encoded, failed)
+                if encoded:
+                    self.vectors.add(
+                        np.array([e.photo_id for e in encoded], dtype=np.int64),
+                        np.stack([e.vector for e in encoded]),
+                        gen,
+                    )
+                meter.advance(len(batch), errors=len(failed))
+                if time.monotonic() - last_save > SAVE_INTERVAL_S:
+                    self.vectors.save()
+                    last_save = time.monotonic()
+        self.vectors.save()
+        report.seconds = time.monotonic() - start
+        return report
+
+    def _fill(
+        self,
+        pool: ThreadPoolExecutor,
+        queue: deque[tuple[int, str, Future[Decoded | ImageError]]],
+        items: Iterator[tuple[int, str]],
+    ) -> None:
+        """Keep two batches decoding ahead of the encoder."""
+        while len(queue) < 2 * self.batch_size:
+            item = next(items, None)
+            if item is None:
+                return
+            queue.append((item[0], item[1], pool.submit(self._decode, item[1])))
+
+    def _encode(
+        self,
+        batch: list[tuple[int, str, Future[Decoded | ImageError]]],
+        report: IndexReport,
+    ) -> tuple[list[Encoded], list[tuple[int, str]]]:
+        good: list[tuple[int, Decoded]] = []
+        failed: list[tuple[int, str]] = []
+        for photo_id, path, future in batch:
+            result = future.result()
+            if isinstance(result, FileGoneError):
+                log.info("%s disappeared before it was read; forgetting it", path)
+                self.catalog.remove_photo(photo_id)
+                self.vectors.remove([photo_id], self.catalog.generation())
+                report.gone += 1
+            elif isinstance(result, ImageError):
+                log.warning("skipped %s: %s", path, result)
+                failed.append((photo_id, str(result)))
+                report.errors.append((path, str(result)))
+            else:
+                good.append((photo_id, result))
+        if not good:
+            return [], failed
+        vectors = self.encoder.encode_images(torch.stack([d.pixels for _, d in good]))
+        report.encoded += len(good)
+        encoded = [
+            Encoded(pid, vec, d.width, d.height, d.taken_at)
+            for (pid, d), vec in zip(good, vectors, strict=True)
+        ]
+        return encoded, failed

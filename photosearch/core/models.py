@@ -1,0 +1,334 @@
+"""Which CLIP models PhotoSearch supports, and getting them onto disk.
+
+Every usable model ends up as an open_clip model directory (``open_clip_config.json`` plus
+weights) under the app's models dir, so one loading path (``local-dir:``) serves downloaded,
+imported and bundled models alike, and nothing is fetched at load time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from photosearch.core.errors import DownloadCancelled, ModelError, ModelNotAvailableError
+from photosearch.core.types import JobControl, ProgressCallback, ProgressMeter, no_progress
+
+log = logging.getLogger(__name__)
+
+CONFIG_NAME = "open_clip_config.json"
+INFO_NAME = "photosearch_model.json"
+WEIGHT_NAMES = ("open_clip_model.safetensors", "open_clip_pytorch_model.bin")
+WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth")
+DEMO_KEY = "demo:tiny-shapes"
+LOCAL_PREFIX = "local:"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSpec:
+    """A model users can pick, with what they need to know to choose."""
+
+    key: str
+    arch: str
+    pretrained: str
+    input_size: int
+    dim: int
+    download_mb: int
+    imagenet_top1: float | None
+    note: str
+    min_score: float = 0.2
+    multilingual: bool = False
+
+
+REGISTRY: tuple[ModelSpec, ...] = (
+    ModelSpec(
+        "ViT-B-32/laion2b_s34b_b79k", "ViT-B-32", "laion2b_s34b_b79k", 224, 512, 605, 66.6,
+        "Default for CPU laptops: ~17 photos/s on 2 cores (fp32), good everyday quality.",
+    ),
+    ModelSpec(
+        "ViT-B-32-256/datacomp_s34b_b86k", "ViT-B-32-256", "datacomp_s34b_b86k", 256, 512, 606,
+        72.8, "Better matches, ~25% slower than the default (~13 photos/s on 2 cores).",
+    ),
+    ModelSpec(
+        "ViT-B-16/dfn2b", "ViT-B-16", "dfn2b", 224, 512, 599, 76.2,
+        "Best quality listed; ~4 photos/s on 2 cores — for desktops or small libraries.",
+    ),
+    ModelSpec(
+        "xlm-roberta-base-ViT-B-32/laion5b_s13b_b90k", "xlm-roberta-base-ViT-B-32",
+        "laion5b_s13b_b90k", 224, 512, 1466, 62.3,
+        "Multilingual: search in 100+ languages. Needs the 'transformers' package.",
+        multilingual=True,
+    ),
+)
+"""ImageNet zero-shot top-1 figures are OpenCLIP's published results; speeds measured here."""
+
+DEMO_SPEC = ModelSpec(
+    DEMO_KEY, "tiny-shapes", "photosearch-demo", 64, 128, 0, None,
+    "Demo model bundled with PhotoSearch: it only knows coloured shapes.",
+    min_score=0.1,
+)
+
+
+def spec_for(key: str) -> ModelSpec | None:
+    if key == DEMO_KEY:
+        return DEMO_SPEC
+    return next((s for s in REGISTRY if s.key == key), None)
+
+
+def demo_model_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "assets" / "tiny_clip"
+
+
+def model_dir(key: str, models_dir: Path) -> Path:
+    """Where the open_clip model directory for ``key`` lives."""
+    if key == DEMO_KEY:
+        return demo_model_dir()
+    return models_dir / key.replace(":", "__").replace("/", "__")
+
+
+def weights_file(directory: Path) -> Path | None:
+    for name in WEIGHT_NAMES:
+        if (directory / name).is_file():
+            return directory / name
+    others = sorted(p for p in directory.glob("*") if p.suffix in WEIGHT_SUFFIXES)
+    return others[0] if others else None
+
+
+def is_installed(key: str, models_dir: Path) -> bool:
+    d = model_dir(key, models_dir)
+    return (d / CONFIG_NAME).is_file() and weights_file(d) is not None
+
+
+def installed_keys(models_dir: Path) -> list[str]:
+    keys = [s.key for s in REGISTRY if is_installed(s.key, models_dir)]
+    if models_dir.is_dir():
+        for d in sorted(models_dir.iterdir()):
+            if d.name.startswith("local__") and is_installed(_local_key(d.name), models_dir):
+                keys.append(_local_key(d.name))
+    return keys
+
+
+def _local_key(dirname: str) -> str:
+    return LOCAL_PREFIX + dirname.removeprefix("local__")
+
+
+def weights_url(spec: ModelSpec, filename: str) -> str:
+    import open_clip
+
+    cfg = open_clip.get_pretrained_cfg(spec.arch, spec.pretrained)
+    repo = str(cfg.get("hf_hub", "")).strip("/")
+    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
+    return f"{endpoint}/{repo}/resolve/main/{filename}"
+
+
+def require(key: str, models_dir: Path) -> Path:
+    """The model's directory, or a clear message on how to get it."""
+    directory = model_dir(key, models_dir)
+    if is_installed(key, models_dir):
+        return directory
+    spec = spec_for(key)
+    if spec is None or key == DEMO_KEY:
+        raise ModelNotAvailableError(
+            f"The model '{key}' is not installed (looked in {directory}). "
+            "See `photosearch models list` for the models you have, or import one with "
+            "`photosearch models import PATH`."
+        )
+    raise ModelNotAvailableError(
+        f"The model {spec.key} is not on this computer yet ({spec.download_mb} MB).\n"
+        f"  With internet: photosearch models download {spec.key}\n"
+        f"  Without: {require_hint(spec)}\n"
+        "  Or try the app right away with the built-in demo: photosearch demo"
+    )
+
+
+def write_config(spec: ModelSpec, directory: Path) -> None:
+    """Write ``open_clip_config.json`` for a registry model from open_clip's own configs."""
+    import open_clip
+
+    model_cfg = open_clip.get_model_config(spec.arch)
+    if model_cfg is None:
+        raise ModelError(f"open_clip does not know the architecture {spec.arch}")
+    pre = open_clip.get_pretrained_cfg(spec.arch, spec.pretrained) or {}
+    if pre.get("quick_gelu"):
+        model_cfg["quick_gelu"] = True
+    preprocess = {
+        k: pre[k] for k in ("mean", "std", "interpolation", "resize_mode") if k in pre
+    }
+    preprocess["size"] = spec.input_size
+    config = {"model_cfg": model_cfg, "preprocess_cfg": preprocess}
+    (directory / CONFIG_NAME).write_text(json.dumps(config, indent=2), encoding="utf-8")
+    (directory / INFO_NAME).write_text(json.dumps(asdict(spec), indent=2), encoding="utf-8")
+
+
+def download(
+    key: str,
+    models_dir: Path,
+    progress: ProgressCallback = no_progress,
+    control: JobControl | None = None,
+) -> Path:
+    """Download a registry model's weights (resumable) and install it as a model directory."""
+    spec = spec_for(key)
+    if spec is None or key == DEMO_KEY:
+        raise ModelError(f"'{key}' is not a downloadable model; see `photosearch models list`.")
+    control = control or JobControl()
+    target = model_dir(key, models_dir)
+    staging = models_dir / f".{target.name}.partial"
+    staging.mkdir(parents=True, exist_ok=True)
+    last_error: Exception | None = None
+    for name in WEIGHT_NAMES:
+        try:
+            _fetch(weights_url(spec, name), staging / name, progress, control)
+            break
+        except urllib.error.HTTPError as exc:
+            if exc.code != 404:
+                raise ModelNotAvailableError(f"Download of {key} failed: HTTP {exc.code}") from exc
+            last_error = exc
+        except urllib.error.URLError as exc:
+            raise ModelNotAvailableError(
+                f"Could not download {key}: no connection ({exc.reason}). "
+                + require_hint(spec)
+            ) from exc
+    else:
+        raise ModelNotAvailableError(f"No weights found for {key} ({last_error}).")
+    write_config(spec, staging)
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(staging, target)
+    return target
+
+
+def require_hint(spec: ModelSpec) -> str:
+    return (
+        f"Get {weights_url(spec, WEIGHT_NAMES[0])} on another computer and run "
+        f"`photosearch models import FILE --arch {spec.key}`."
+    )
+
+
+def _fetch(url: str, dest: Path, progress: ProgressCallback, control: JobControl) -> None:
+    part = dest.with_name(dest.name + ".part")
+    have = part.stat().st_size if part.exists() else 0
+    request = urllib.request.Request(url, headers={"User-Agent": "PhotoSearch"})
+    if have:
+        request.add_header("Range", f"bytes={have}-")
+    with urllib.request.urlopen(request, timeout=60) as response:
+        if have and response.status != 206:
+            have = 0
+        length = response.headers.get("Content-Length")
+        total = have + int(length) if length else None
+        meter = ProgressMeter("download", total, progress)
+        meter.done = have
+        with open(part, "ab" if have else "wb") as out:
+            while chunk := response.read(1 << 20):
+                if not control.checkpoint():
+                    raise DownloadCancelled("Download cancelled; it resumes where it stopped.")
+                out.write(chunk)
+                meter.advance(len(chunk))
+    os.replace(part, dest)
+
+
+def import_model(source: Path, models_dir: Path, arch: str | None = None) -> str:
+    """Copy a local open_clip model directory or weights file into the models dir.
+
+    Returns the key to select it with. A weights file needs ``arch``: a registry key (the
+    file then *is* that model, e.g. downloaded elsewhere) or an open_clip architecture name.
+    """
+    source = source.expanduser().resolve()
+    if source.is_dir():
+        if not (source / CONFIG_NAME).is_file() or weights_file(source) is None:
+            raise ModelError(
+                f"{source} is not an open_clip model directory: it needs {CONFIG_NAME} "
+                "and a weights file (.safetensors or .bin)."
+            )
+        key = LOCAL_PREFIX + source.name
+        target = model_dir(key, models_dir)
+        _install_copy(lambda tmp: shutil.copytree(source, tmp, dirs_exist_ok=True), target)
+        return key
+    if not source.is_file():
+        raise ModelError(f"{source} does not exist.")
+    if source.suffix not in WEIGHT_SUFFIXES:
+        raise ModelError(f"{source.name} is not a weights file ({', '.join(WEIGHT_SUFFIXES)}).")
+    if not arch:
+        raise ModelError(
+            "Importing a weights file needs its architecture: add --arch, e.g. "
+            f"--arch {REGISTRY[0].key} (see `photosearch models list`)."
+        )
+    spec = spec_for(arch) or _custom_spec(arch, source)
+    key = spec.key
+    target = model_dir(key, models_dir)
+    name = WEIGHT_NAMES[0] if source.suffix == ".safetensors" else WEIGHT_NAMES[1]
+
+    def fill(tmp: Path) -> None:
+        tmp.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, tmp / name)
+        write_config(spec, tmp)
+
+    _install_copy(fill, target)
+    return key
+
+
+def _custom_spec(arch: str, source: Path) -> ModelSpec:
+    import open_clip
+
+    cfg = open_clip.get_model_config(arch)
+    if cfg is None:
+        raise ModelError(
+            f"Unknown architecture '{arch}'. Use a key from `photosearch models list` "
+            "or an open_clip model name such as ViT-B-32."
+        )
+    size = cfg.get("vision_cfg", {}).get("image_size", 224)
+    return ModelSpec(
+        f"{LOCAL_PREFIX}{source.stem}", arch, "", int(size if isinstance(size, int) else size[0]),
+        int(cfg["embed_dim"]), 0, None, f"Imported from {source.name}",
+    )
+
+
+def _install_copy(fill: Callable[[Path], object], target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".import-", dir=target.parent))
+    try:
+        fill(tmp)
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def fingerprint(weights: Path) -> str:
+    """sha256 of the weights, cached beside them by (size, mtime) so it is computed once."""
+    stat = weights.stat()
+    cache = weights.with_name(weights.name + ".sha256")
+    stamp = f"{stat.st_size}:{stat.st_mtime_ns}"
+    try:
+        cached_stamp, digest = cache.read_text(encoding="utf-8").split()
+        if cached_stamp == stamp:
+            return digest
+    except (OSError, ValueError):
+        pass
+    h = hashlib.sha256()
+    with open(weights, "rb") as fh:
+        while chunk := fh.read(1 << 22):
+            h.update(chunk)
+    digest = h.hexdigest()
+    try:
+        cache.write_text(f"{stamp} {digest}", encoding="utf-8")
+    except OSError:
+        log.debug("cannot cache fingerprint beside %s (read-only?)", weights)
+    return digest
+
+
+def embedding_dim(directory: Path) -> int:
+    """The vector size a model directory produces, read from its config (no model load)."""
+    try:
+        config = json.loads((directory / CONFIG_NAME).read_text(encoding="utf-8"))
+        return int(config.get("model_cfg", config)["embed_dim"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"{directory / CONFIG_NAME} is missing or invalid: {exc}") from exc

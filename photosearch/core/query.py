@@ -1,0 +1,138 @@
+"""The search language: ``beach + 2*sunset - people in:Holidays after:2021-06 type:jpg``.
+
+Terms are joined by ``+`` and ``-`` (a ``-`` only counts as an operator at the start or
+after a space, so ``t-shirt`` stays one word), carry an optional weight (``2*beach``), and
+may be quoted. Filters are ``key:value`` words; values may be quoted (``in:"My Trips"``).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field, replace
+
+from photosearch.core.errors import QueryError
+
+FILTER_KEYS = ("in", "after", "before", "type", "min")
+_FILTER = re.compile(r'(?<!\S)(in|after|before|type|min):(?:"([^"]*)"|(\S*))', re.IGNORECASE)
+_WEIGHT = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*\*\s*(.*)$", re.DOTALL)
+_TYPE_ALIASES = {
+    "jpg": ("jpg", "jpeg", "jpe"),
+    "jpeg": ("jpg", "jpeg", "jpe"),
+    "tif": ("tif", "tiff"),
+    "tiff": ("tif", "tiff"),
+    "heic": ("heic", "heif"),
+    "heif": ("heic", "heif"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """Words or an image, with a signed weight (negative: "less like this")."""
+
+    weight: float
+    text: str | None = None
+    image: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    folders: tuple[str, ...] = ()
+    after: float | None = None
+    before: float | None = None
+    types: tuple[str, ...] = ()
+    min_score: float | None = None
+
+    @property
+    def narrows(self) -> bool:
+        """Whether the filters restrict which photos can match (min_score does not)."""
+        return bool(self.folders or self.types or self.after is not None or self.before is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    terms: tuple[Term, ...] = ()
+    filters: Filters = field(default_factory=Filters)
+
+    def with_image(self, path: str, weight: float = 1.0) -> Query:
+        return replace(self, terms=(*self.terms, Term(weight, image=path)))
+
+    @property
+    def has_negative(self) -> bool:
+        return any(t.weight < 0 for t in self.terms)
+
+
+def parse_date(value: str, key: str) -> float:
+    """Local-time epoch seconds of the start of ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
+    for fmt in ("%Y-%m-%d", "%Y-%m", "%Y"):
+        try:
+            return time.mktime(time.strptime(value, fmt))
+        except (ValueError, OverflowError):
+            continue
+    raise QueryError(f"Cannot read the date in {key}:{value} — use YYYY, YYYY-MM or YYYY-MM-DD.")
+
+
+def _filters(found: list[tuple[str, str]]) -> Filters:
+    folders: list[str] = []
+    types: list[str] = []
+    after = before = min_score = None
+    for key, value in found:
+        if not value:
+            raise QueryError(f"The filter {key}: needs a value, e.g. {key}:{_EXAMPLES[key]}.")
+        if key == "in":
+            folders.append(value)
+        elif key == "after":
+            after = parse_date(value, key)
+        elif key == "before":
+            before = parse_date(value, key)
+        elif key == "type":
+            for ext in value.lower().replace(";", ",").split(","):
+                ext = ext.strip().lstrip(".")
+                if ext:
+                    types.extend(_TYPE_ALIASES.get(ext, (ext,)))
+        else:
+            try:
+                min_score = float(value)
+            except ValueError:
+                raise QueryError(f"min:{value} is not a number (try min:0.25).") from None
+    return Filters(tuple(folders), after, before, tuple(dict.fromkeys(types)), min_score)
+
+
+_EXAMPLES = {"in": "Holidays", "after": "2021-06", "before": "2022", "type": "jpg", "min": "0.25"}
+
+
+def _split_terms(text: str) -> list[tuple[int, str]]:
+    """Split on top-level ``+``/``-`` operators, honouring quotes; returns (sign, chunk)."""
+    chunks: list[tuple[int, str]] = []
+    sign, buf, quoted = 1, [], False
+    for i, ch in enumerate(text):
+        if ch == '"':
+            quoted = not quoted
+            buf.append(ch)
+        elif not quoted and (ch == "+" or (ch == "-" and (i == 0 or text[i - 1].isspace() or text[i - 1] in "+-"))):
+            chunks.append((sign, "".join(buf)))
+            sign, buf = (1 if ch == "+" else -1), []
+        else:
+            buf.append(ch)
+    if quoted:
+        raise QueryError("A quote is not closed.")
+    chunks.append((sign, "".join(buf)))
+    return chunks
+
+
+def parse(text: str) -> Query:
+    """Parse what the user typed into terms and filters."""
+    found = [(m.group(1).lower(), m.group(2) if m.group(2) is not None else m.group(3)) for m in _FILTER.finditer(text)]
+    rest = _FILTER.sub(" ", text)
+    terms: list[Term] = []
+    for sign, chunk in _split_terms(rest):
+        weight = 1.0
+        m = _WEIGHT.match(chunk)
+        if m:
+            weight, chunk = float(m.group(1)), m.group(2)
+        words = " ".join(chunk.replace('"', " ").split())
+        if words:
+            terms.append(Term(sign * weight, text=words))
+        elif m:
+            raise QueryError(f"The weight {m.group(1)}* has no words after it.")
+    return Query(tuple(terms), _filters(found))

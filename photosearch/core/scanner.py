@@ -1,0 +1,161 @@
+"""Finding what changed on disk since the last look, with one stat per unchanged file.
+
+A file that vanished and one that appeared with the same content key is a move or
+rename: its catalog row (and vector) follows it instead of being encoded again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import stat
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from photosearch.core.catalog import Catalog, Folder, PhotoState
+from photosearch.core.images import is_supported
+from photosearch.core.types import JobControl, ProgressCallback, ProgressMeter, no_progress
+
+log = logging.getLogger(__name__)
+
+EDGE_BYTES = 64 * 1024
+
+
+def content_key(path: str, size: int) -> str | None:
+    """A cheap fingerprint: the size plus a hash of the first and last 64 KiB."""
+    h = hashlib.blake2b(digest_size=16)
+    try:
+        with open(path, "rb") as fh:
+            h.update(fh.read(EDGE_BYTES))
+            if size > 2 * EDGE_BYTES:
+                fh.seek(-EDGE_BYTES, os.SEEK_END)
+                h.update(fh.read(EDGE_BYTES))
+    except OSError as exc:
+        log.warning("cannot read %s for its content key: %s", path, exc)
+        return None
+    return f"{size}:{h.hexdigest()}"
+
+
+@dataclass(slots=True)
+class ScanReport:
+    added: int = 0
+    changed: int = 0
+    moved: int = 0
+    unchanged: int = 0
+    removed_ids: list[int] = field(default_factory=list)
+    changed_ids: list[int] = field(default_factory=list)
+    offline: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    complete: bool = True
+
+    @property
+    def removed(self) -> int:
+        return len(self.removed_ids)
+
+
+Skip = Callable[[str, str], None]
+
+
+def walk(root: str, skip_dirs: frozenset[str], on_skip: Skip) -> Iterator[tuple[str, int, int]]:
+    """Yield (path, size, mtime_ns) of supported photo files under ``root``.
+
+    Hidden entries are ignored, directory symlinks are not followed (no loops), and
+    ``skip_dirs`` (other catalogued roots nested inside this one) are left to their own scan.
+    """
+    stack = [root]
+    while stack:
+        directory = stack.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except OSError as exc:
+            on_skip(directory, f"folder cannot be read: {exc.strerror or exc}")
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.path not in skip_dirs:
+                        stack.append(entry.path)
+                    continue
+            except OSError:
+                continue
+            if not is_supported(entry.name):
+                continue
+            try:
+                st = entry.stat()
+            except OSError as exc:
+                on_skip(entry.path, f"broken link or unreadable entry: {exc.strerror or exc}")
+                continue
+            if stat.S_ISREG(st.st_mode):
+                yield entry.path, st.st_size, st.st_mtime_ns
+
+
+def scan(
+    catalog: Catalog,
+    progress: ProgressCallback = no_progress,
+    control: JobControl | None = None,
+) -> ScanReport:
+    """Compare every enabled folder with the catalog and record the differences."""
+    control = control or JobControl()
+    report = ScanReport()
+    meter = ProgressMeter("scan", None, progress)
+    folders = [f for f in catalog.folders() if f.enabled]
+    roots = frozenset(f.path for f in folders)
+
+    def on_skip(path: str, reason: str) -> None:
+        log.warning("skipped %s: %s", path, reason)
+        report.skipped.append((path, reason))
+
+    appeared: list[tuple[Folder, str, int, int]] = []
+    changed: list[tuple[int, int, int, str | None]] = []
+    vanished: list[PhotoState] = []
+    for folder in folders:
+        if not os.path.isdir(folder.path):
+            log.warning("folder %s is missing (unplugged drive?); keeping its photos", folder.path)
+            report.offline.append(folder.path)
+            if folder.online:
+                catalog.set_folder_flags(folder.id, online=False)
+            continue
+        if not folder.online:
+            catalog.set_folder_flags(folder.id, online=True)
+        known = catalog.photo_states(folder.id)
+        for count, (path, size, mtime_ns) in enumerate(walk(folder.path, roots - {folder.path}, on_skip)):
+            if count % 512 == 0:
+                if not control.checkpoint():
+                    report.complete = False
+                    return report
+                meter.report()
+            meter.done += 1
+            state = known.pop(path, None)
+            if state is None:
+                appeared.append((folder, path, size, mtime_ns))
+            elif state.size != size or state.mtime_ns != mtime_ns:
+                changed.append((state.id, size, mtime_ns, content_key(path, size)))
+            else:
+                report.unchanged += 1
+        vanished.extend(known.values())
+
+    by_key: dict[str, list[PhotoState]] = defaultdict(list)
+    for state in vanished:
+        if state.content_key:
+            by_key[state.content_key].append(state)
+    added: list[tuple[int, str, int, int, str | None]] = []
+    moved: list[tuple[int, int, str, int, int]] = []
+    for folder, path, size, mtime_ns in appeared:
+        key = content_key(path, size)
+        candidates = by_key.get(key) if key else None
+        if candidates:
+            state = candidates.pop()
+            moved.append((state.id, folder.id, path, size, mtime_ns))
+        else:
+            added.append((folder.id, path, size, mtime_ns, key))
+    moved_ids = {m[0] for m in moved}
+    report.removed_ids = [s.id for s in vanished if s.id not in moved_ids]
+    report.changed_ids = [c[0] for c in changed]
+    report.added, report.changed, report.moved = len(added), len(changed), len(moved)
+    catalog.apply_scan(added, changed, moved, report.removed_ids)
+    meter.report()
+    return report

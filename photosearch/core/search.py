@@ -1,0 +1,144 @@
+"""Answering queries: build one query vector, find candidates, apply filters and cut-off."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from photosearch.core.catalog import PHOTO_DATE_SQL, Catalog
+from photosearch.core.encoder import Encoder
+from photosearch.core.errors import QueryError
+from photosearch.core.images import decode_for_model
+from photosearch.core.query import Filters, Query
+from photosearch.core.types import Hit
+from photosearch.core.vectors import VectorStore
+
+log = logging.getLogger(__name__)
+
+EXACT_FILTERED_LIMIT = 20_000
+"""A filtered set this small is searched exactly (its vectors read from the catalog)."""
+WEAK_SHOWN = 8
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """Hits above the cut-off, best first; ``weak`` holds the best few below it."""
+
+    hits: list[Hit]
+    weak: list[Hit]
+    cutoff: float | None
+    offset: int = 0
+
+    @property
+    def no_good_match(self) -> bool:
+        return not self.hits
+
+
+def filter_sql(filters: Filters) -> tuple[str, list[object]]:
+    """SQL ``WHERE`` text over photos ``p`` for the narrowing filters."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if filters.folders:
+        parts = []
+        for folder in filters.folders:
+            escaped = folder.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            parts.append("lower(CAST(p.path AS TEXT)) LIKE ? ESCAPE '\\'")
+            params.append(f"%{escaped}%{os.sep}%")
+        clauses.append("(" + " OR ".join(parts) + ")")
+    date = PHOTO_DATE_SQL
+    if filters.after is not None:
+        clauses.append(f"{date} >= ?")
+        params.append(filters.after)
+    if filters.before is not None:
+        clauses.append(f"{date} < ?")
+        params.append(filters.before)
+    if filters.types:
+        clauses.append(f"p.ext IN ({','.join('?' * len(filters.types))})")
+        params.extend(filters.types)
+    return " AND ".join(clauses) or "1", params
+
+
+class Searcher:
+    """Runs queries against one model's vectors."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        vectors: VectorStore,
+        encoder: Callable[[], Encoder],
+        default_cutoff: float | None,
+    ) -> None:
+        self.catalog = catalog
+        self.vectors = vectors
+        self._encoder = encoder
+        self.default_cutoff = default_cutoff
+
+    def image_vector(self, path: str) -> np.ndarray:
+        """A photo's stored vector when it is indexed, else encode it now."""
+        known = self.catalog.photo_by_path(path)
+        if known is not None:
+            ids, vectors = self.catalog.vectors_for(self.vectors.model_id, self.vectors.dim, [known.id])
+            if len(ids):
+                return vectors[0]
+        encoder = self._encoder()
+        decoded = decode_for_model(path, encoder.input_size, encoder.preprocess)
+        return encoder.encode_images(decoded.pixels[None])[0]
+
+    def query_vector(self, query: Query) -> np.ndarray | None:
+        if not query.terms:
+            return None
+        total = np.zeros(self.vectors.dim, dtype=np.float32)
+        for term in query.terms:
+            if term.image is not None:
+                vec = self.image_vector(term.image)
+            else:
+                vec = self._encoder().encode_text(term.text or "")
+            total += term.weight * vec
+        norm = float(np.linalg.norm(total))
+        if norm < 1e-6:
+            raise QueryError("The terms cancel each other out; nothing is left to search for.")
+        return total / norm
+
+    def search(self, query: Query, limit: int = 50, offset: int = 0) -> SearchResult:
+        vector = self.query_vector(query)
+        if vector is None:
+            return self._browse(query.filters, limit, offset)
+        cutoff = query.filters.min_score
+        if cutoff is None and not query.has_negative:
+            cutoff = self.default_cutoff
+        want = offset + limit + WEAK_SHOWN
+        ids, scores = self._candidates(vector, query.filters, want)
+        photos = self.catalog.photos(ids.tolist())
+        ranked = [Hit(photos[i], float(s)) for i, s in zip(ids.tolist(), scores, strict=True) if i in photos]
+        good = [h for h in ranked if cutoff is None or h.score >= cutoff]
+        weak = [] if good else ranked[:WEAK_SHOWN]
+        return SearchResult(good[offset : offset + limit], weak, cutoff, offset)
+
+    def _candidates(self, vector: np.ndarray, filters: Filters, k: int) -> tuple[np.ndarray, np.ndarray]:
+        if not filters.narrows:
+            return self.vectors.search(vector, k)
+        where, params = filter_sql(filters)
+        allowed = self.catalog.filtered_ids(where, params)
+        if len(allowed) <= EXACT_FILTERED_LIMIT:
+            return self.vectors.exact(vector, k, allowed)
+        fetch = k * 4
+        while True:
+            ids, scores = self.vectors.search(vector, fetch)
+            keep = np.isin(ids, allowed)
+            if keep.sum() >= k or len(ids) < fetch:
+                return ids[keep][:k], scores[keep][:k]
+            fetch *= 4
+
+    def _browse(self, filters: Filters, limit: int, offset: int) -> SearchResult:
+        """Filters alone: the matching photos, newest first."""
+        if not filters.narrows:
+            raise QueryError("Type something to search for, or a filter such as in:Holidays.")
+        where, params = filter_sql(filters)
+        ids = self.catalog.filtered_ids(where, params, newest_first=True, limit=limit, offset=offset)
+        ids = ids.tolist()
+        photos = self.catalog.photos(ids)
+        return SearchResult([Hit(photos[i], 1.0) for i in ids if i in photos], [], None, offset)

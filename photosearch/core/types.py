@@ -1,0 +1,117 @@
+"""Small immutable values that cross module and thread boundaries."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far a long operation is; ``total`` is None while it is still unknown."""
+
+    phase: str
+    done: int
+    total: int | None = None
+    errors: int = 0
+    rate: float | None = None  # items per second
+    eta: float | None = None  # seconds left
+
+    @property
+    def fraction(self) -> float | None:
+        if not self.total:
+            return None
+        return min(1.0, self.done / self.total)
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def no_progress(_: Progress) -> None:
+    """A progress callback for callers that do not show progress."""
+
+
+class ProgressMeter:
+    """Turns (done, total) counts into Progress values with a smoothed rate and ETA."""
+
+    def __init__(self, phase: str, total: int | None, callback: ProgressCallback) -> None:
+        self.phase = phase
+        self.total = total
+        self.callback = callback
+        self.done = 0
+        self.errors = 0
+        self._start = time.monotonic()
+
+    def advance(self, n: int = 1, errors: int = 0) -> None:
+        self.done += n
+        self.errors += errors
+        self.report()
+
+    def report(self) -> None:
+        elapsed = time.monotonic() - self._start
+        rate = self.done / elapsed if elapsed > 0 and self.done else None
+        eta = None
+        if rate and self.total is not None:
+            eta = max(0.0, (self.total - self.done) / rate)
+        self.callback(Progress(self.phase, self.done, self.total, self.errors, rate, eta))
+
+
+@dataclass(slots=True)
+class JobControl:
+    """Stop and pause switches shared between a long job and whoever started it."""
+
+    stop: threading.Event = field(default_factory=threading.Event)
+    running: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        self.running.set()
+
+    def pause(self) -> None:
+        self.running.clear()
+
+    def resume(self) -> None:
+        self.running.set()
+
+    @property
+    def paused(self) -> bool:
+        return not self.running.is_set()
+
+    def checkpoint(self) -> bool:
+        """Block while paused; return False when the job should stop."""
+        while not self.running.wait(0.1):
+            if self.stop.is_set():
+                return False
+        return not self.stop.is_set()
+
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    """A catalogued photo as search results and the UI see it."""
+
+    id: int
+    path: str
+    size: int
+    mtime_ns: int
+    width: int | None
+    height: int | None
+    taken_at: float | None
+    folder_online: bool = True
+
+    @property
+    def date(self) -> float:
+        """When the photo was taken, or else when the file was last modified (epoch seconds)."""
+        return self.taken_at if self.taken_at is not None else self.mtime_ns / 1e9
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result."""
+
+    photo: Photo
+    score: float
+
+    @property
+    def path(self) -> str:
+        return self.photo.path

@@ -1,0 +1,215 @@
+"""The usearch HNSW index of one model's vectors — a derived cache of the catalog.
+
+The index file carries the catalog generation it matches (in a small JSON sidecar).
+On open a missing or corrupt file is rebuilt from the catalog's embeddings; a stale one
+is caught up with what changed since its generation. Until a rebuild finishes, search is
+exact (brute force over the embeddings table), so results never wait for the index.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from usearch.index import Index
+
+from photosearch.core.catalog import Catalog
+
+log = logging.getLogger(__name__)
+
+EXACT_SEARCH_LIMIT = 50_000
+"""Below this many candidates an exact dot product is as fast as the ANN index and exact."""
+
+
+@dataclass(frozen=True, slots=True)
+class IndexParams:
+    connectivity: int = 16
+    expansion_add: int = 128
+    expansion_search: int = 96
+    dtype: str = "f32"
+
+
+def _new_index(dim: int, params: IndexParams) -> Index:
+    return Index(
+        ndim=dim,
+        metric="ip",
+        dtype=params.dtype,
+        connectivity=params.connectivity,
+        expansion_add=params.expansion_add,
+        expansion_search=params.expansion_search,
+    )
+
+
+def _fsync_replace(tmp: Path, target: Path) -> None:
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)
+    if hasattr(os, "O_DIRECTORY"):
+        fd = os.open(target.parent, os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class VectorStore:
+    """usearch index for one model, kept in step with the catalog.
+
+    Vectors are L2-normalised, so inner product is cosine similarity.
+    """
+
+    def __init__(
+        self,
+        directory: Path,
+        catalog: Catalog,
+        model_id: int,
+        dim: int,
+        params: IndexParams | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.model_id = model_id
+        self.dim = dim
+        self.params = params or IndexParams()
+        directory.mkdir(parents=True, exist_ok=True)
+        self.path = directory / f"model-{model_id}.usearch"
+        self.meta_path = directory / f"model-{model_id}.json"
+        self._lock = threading.RLock()
+        self._index: Index | None = None
+        self._generation = -1
+        self.ready = threading.Event()
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    def open(self) -> None:
+        """Load the saved index and catch it up, or rebuild it from the catalog."""
+        index, generation = self._load()
+        if index is None:
+            log.info("building vector index for model %d from the catalog", self.model_id)
+            index, generation = _new_index(self.dim, self.params), -1
+        self._catch_up(index, generation)
+        with self._lock:
+            self._index = index
+        self.ready.set()
+
+    def _load(self) -> tuple[Index | None, int]:
+        if not self.path.exists() or not self.meta_path.exists():
+            return None, -1
+        try:
+            meta = json.loads(self.meta_path.read_text(encoding="utf-8"))
+            if meta.get("dim") != self.dim or meta.get("params") != list(self._param_key()):
+                log.info("vector index parameters changed; rebuilding")
+                return None, -1
+            index = Index.restore(str(self.path))
+            if index is None or index.ndim != self.dim or len(index) != meta.get("count"):
+                raise ValueError("index file does not match its metadata")
+            return index, int(meta["generation"])
+        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+            log.warning("vector index %s unusable (%s); rebuilding from the catalog", self.path, exc)
+            return None, -1
+
+    def _param_key(self) -> tuple[object, ...]:
+        p = self.params
+        return (p.connectivity, p.expansion_add, p.expansion_search, p.dtype)
+
+    def _catch_up(self, index: Index, since: int) -> None:
+        """Bring ``index`` to the catalog's state: drop deleted ids, add new or changed ones."""
+        target_gen = self.catalog.generation()
+        live = self.catalog.embedding_ids(self.model_id)
+        if len(index):
+            have = np.asarray(index.keys, dtype=np.int64)
+            gone = np.setdiff1d(have, live, assume_unique=True)
+            if len(gone):
+                index.remove(gone)
+        missing = np.setdiff1d(live, np.asarray(index.keys, dtype=np.int64)) if len(index) else live
+        missing_set = set(missing.tolist())
+        for ids, vectors in self.catalog.iter_embeddings(self.model_id, self.dim, since):
+            self._upsert(index, ids, vectors)
+            missing_set.difference_update(ids.tolist())
+        if missing_set:
+            ids, vectors = self.catalog.vectors_for(self.model_id, self.dim, sorted(missing_set))
+            self._upsert(index, ids, vectors)
+        self._generation = target_gen
+
+    @staticmethod
+    def _upsert(index: Index, ids: np.ndarray, vectors: np.ndarray) -> None:
+        if not len(ids):
+            return
+        present = np.asarray(index.contains(ids), dtype=bool).reshape(-1)
+        if present.any():
+            index.remove(ids[present])
+        index.add(ids, vectors)
+
+    def save(self) -> None:
+        """Write the index atomically: temp file, fsync, rename; then its metadata."""
+        with self._lock:
+            if self._index is None:
+                return
+            tmp = self.path.with_suffix(".usearch.tmp")
+            self._index.save(str(tmp))
+            _fsync_replace(tmp, self.path)
+            meta = {
+                "generation": self._generation,
+                "count": len(self._index),
+                "dim": self.dim,
+                "params": list(self._param_key()),
+            }
+            tmp_meta = self.meta_path.with_suffix(".json.tmp")
+            tmp_meta.write_text(json.dumps(meta), encoding="utf-8")
+            _fsync_replace(tmp_meta, self.meta_path)
+
+    # -- mutation (indexer thread) -----------------------------------------------------
+
+    def add(self, ids: np.ndarray, vectors: np.ndarray, generation: int) -> None:
+        with self._lock:
+            if self._index is not None:
+                self._upsert(self._index, ids, vectors)
+                self._generation = generation
+
+    def remove(self, ids: list[int], generation: int) -> None:
+        with self._lock:
+            if self._index is not None and ids:
+                self._index.remove(np.asarray(ids, dtype=np.int64))
+                self._generation = generation
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._index) if self._index is not None else 0
+
+    # -- search ------------------------------------------------------------------------
+
+    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (ids, cosine scores) from the ANN index, or exactly while it is not ready."""
+        with self._lock:
+            index = self._index
+            if index is not None and self.ready.is_set():
+                if not len(index):
+                    return np.empty(0, np.int64), np.empty(0, np.float32)
+                matches = index.search(query.astype(np.float32), min(k, len(index)))
+                return (
+                    np.asarray(matches.keys, dtype=np.int64),
+                    1.0 - np.asarray(matches.distances, dtype=np.float32),
+                )
+        return self.exact(query, k, None)
+
+    def exact(self, query: np.ndarray, k: int, ids: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Exact top-k over all vectors, or over ``ids`` only (a filtered set)."""
+        if ids is None:
+            chunks = self.catalog.iter_embeddings(self.model_id, self.dim)
+        else:
+            chunks = iter([self.catalog.vectors_for(self.model_id, self.dim, ids.tolist())])
+        best_ids = np.empty(0, np.int64)
+        best_scores = np.empty(0, np.float32)
+        for chunk_ids, vectors in chunks:
+            scores = vectors @ query.astype(np.float32)
+            best_ids = np.concatenate([best_ids, chunk_ids])
+            best_scores = np.concatenate([best_scores, scores])
+            if len(best_ids) > k:
+                top = np.argpartition(-best_scores, k)[:k]
+                best_ids, best_scores = best_ids[top], best_scores[top]
+        order = np.argsort(-best_scores, kind="stable")[:k]
+        return best_ids[order], best_scores[order]

@@ -1,0 +1,58 @@
+"""``photosearch demo``: a sample library and the built-in tiny model, no download needed.
+
+The demo keeps its own catalog and settings (under the data dir's ``demo`` folder) so it
+never changes the user's real library or chosen model.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from photosearch.config import AppPaths
+from photosearch.core import models
+from photosearch.core.engine import Engine
+from photosearch.synthetic import write_library
+
+EXAMPLES = ("a red circle", "blue square", "yellow star + black", "green - triangle")
+
+
+def demo_paths(paths: AppPaths) -> AppPaths:
+    return AppPaths.resolve(paths.data_dir / "demo")
+
+
+def prepare_demo(paths: AppPaths, count: int) -> Engine:
+    """Create (once) the demo photos and an engine on them using the demo model."""
+    demo = demo_paths(paths)
+    demo.ensure()
+    folder = demo.demo_dir
+    if not folder.is_dir() or sum(1 for _ in folder.iterdir()) < count:
+        write_library(folder, count)
+    engine = Engine.open(demo)
+    if engine.model_key != models.DEMO_KEY:
+        engine.use_model(models.DEMO_KEY)
+    engine.add_folder(folder)
+    return engine
+
+
+def run_demo(engine: Engine, count: int, gui: bool) -> int:
+    from photosearch.cli import ProgressBar
+
+    print("The demo model only knows coloured shapes (circle, square, triangle, star, cross "
+          "in red, green, blue, yellow, orange, purple, white, black).", file=sys.stderr)
+    with prepare_demo(engine.paths, count) as demo:
+        bar = ProgressBar()
+        demo.update(bar)
+        bar.close()
+        if gui:
+            try:
+                from photosearch.ui.app import run_app
+            except ImportError:
+                print("The desktop app is not part of this build yet; showing examples.", file=sys.stderr)
+            else:
+                return run_app(demo.paths)
+        for text in EXAMPLES:
+            result = demo.search(text, limit=5)
+            print(f"\n{text}")
+            for hit in result.hits or result.weak:
+                print(f"  {hit.score:.3f}  {hit.path}")
+    return 0

@@ -1,0 +1,198 @@
+"""Generated photos of coloured shapes, with captions: the demo library and the tiny model's
+training and test data. Deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+
+COLOURS: dict[str, tuple[int, int, int]] = {
+    "red": (220, 30, 35),
+    "green": (40, 170, 60),
+    "blue": (35, 70, 220),
+    "yellow": (245, 215, 40),
+    "orange": (245, 135, 25),
+    "purple": (135, 50, 175),
+    "white": (245, 245, 245),
+    "black": (20, 20, 20),
+}
+SHAPES = ("circle", "square", "triangle", "star", "cross")
+PLURALS = {"cross": "crosses"}
+SYNONYMS = {"circle": ("circle", "disc"), "cross": ("cross", "plus sign")}
+NUMBERS = {1: "one", 2: "two", 3: "three"}
+HELD_OUT = frozenset({("purple", "star"), ("orange", "circle"), ("white", "triangle"), ("green", "cross")})
+"""Colour–shape pairs never shown in training, to test that the model composes words."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    image: Image.Image
+    caption: str
+    colour: str
+    shape: str
+    count: int
+    background: str | None  # a colour name when the background is one plain named colour
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.colour, self.shape)
+
+
+def _polygon(shape: str, cx: float, cy: float, r: float, angle: float) -> list[tuple[float, float]]:
+    if shape == "square":
+        pts = [(math.cos(a), math.sin(a)) for a in (math.pi / 4 + i * math.pi / 2 for i in range(4))]
+    elif shape == "triangle":
+        pts = [(math.cos(a), math.sin(a)) for a in (-math.pi / 2 + i * 2 * math.pi / 3 for i in range(3))]
+    elif shape == "star":
+        pts = [
+            ((1.0 if i % 2 == 0 else 0.45) * math.cos(a), (1.0 if i % 2 == 0 else 0.45) * math.sin(a))
+            for i, a in enumerate(-math.pi / 2 + k * math.pi / 5 for k in range(10))
+        ]
+    elif shape == "cross":
+        w = 0.33
+        pts = [(-w, -1), (w, -1), (w, -w), (1, -w), (1, w), (w, w), (w, 1), (-w, 1), (-w, w), (-1, w), (-1, -w), (-w, -w)]
+    else:
+        raise ValueError(shape)
+    ca, sa = math.cos(angle), math.sin(angle)
+    return [(cx + r * (x * ca - y * sa), cy + r * (x * sa + y * ca)) for x, y in pts]
+
+
+def _jitter(rgb: tuple[int, int, int], rng: random.Random, amount: int = 18) -> tuple[int, int, int]:
+    return tuple(max(0, min(255, c + rng.randint(-amount, amount))) for c in rgb)  # type: ignore[return-value]
+
+
+def _background(size: tuple[int, int], exclude: str, rng: random.Random) -> tuple[Image.Image, str | None]:
+    w, h = size
+    kind = rng.choice(("plain", "gradient", "noise", "colour"))
+    neutral = [(200, 200, 195), (120, 125, 130), (225, 215, 190), (70, 90, 80), (170, 200, 220)]
+    if kind == "colour":
+        name = rng.choice([c for c in COLOURS if c != exclude])
+        return Image.new("RGB", size, _jitter(COLOURS[name], rng, 10)), name
+    if kind == "plain":
+        return Image.new("RGB", size, _jitter(rng.choice(neutral), rng)), None
+    if kind == "gradient":
+        a = np.array(_jitter(rng.choice(neutral), rng), dtype=np.float32)
+        b = np.array(_jitter(rng.choice(neutral), rng), dtype=np.float32)
+        t = np.linspace(0, 1, h if rng.random() < 0.5 else w, dtype=np.float32)[:, None]
+        line = a * (1 - t) + b * t
+        grid = np.repeat(line[:, None, :], w, 1) if len(line) == h else np.repeat(line[None, :, :], h, 0)
+        return Image.fromarray(grid.astype(np.uint8), "RGB"), None
+    base = np.array(_jitter(rng.choice(neutral), rng), dtype=np.float32)
+    noise = np.random.default_rng(rng.getrandbits(32)).normal(0, 28, (h // 4 + 1, w // 4 + 1, 3))
+    tex = Image.fromarray(np.clip(base + noise, 0, 255).astype(np.uint8), "RGB").resize(size, Image.Resampling.BILINEAR)
+    return tex, None
+
+
+def caption_for(colour: str, shape: str, count: int, background: str | None, rng: random.Random) -> str:
+    noun = rng.choice(SYNONYMS.get(shape, (shape,)))
+    if count == 1:
+        text = rng.choice(
+            (f"a {colour} {noun}", f"a photo of a {colour} {noun}", f"one {colour} {noun}",
+             f"{colour} {noun}", f"a picture of a {colour} {noun}", f"a {noun} that is {colour}")
+        )
+    else:
+        plural = PLURALS.get(noun, noun + ("es" if noun.endswith("s") else "s"))
+        text = rng.choice((f"{NUMBERS[count]} {colour} {plural}", f"a photo of {NUMBERS[count]} {colour} {plural}",
+                           f"{colour} {plural}"))
+    if background and rng.random() < 0.7:
+        text += f" on a {background} background"
+    return text
+
+
+def make_sample(
+    rng: random.Random,
+    allowed: frozenset[tuple[str, str]] | None = None,
+    size_range: tuple[int, int] = (64, 160),
+    colour: str | None = None,
+    shape: str | None = None,
+) -> Sample:
+    """One image: 1–3 shapes of one colour and kind on a varied background, and its caption."""
+    while True:
+        c = colour or rng.choice(list(COLOURS))
+        s = shape or rng.choice(SHAPES)
+        if allowed is None or (c, s) in allowed:
+            break
+    side = rng.randint(*size_range)
+    w = side if rng.random() < 0.6 else int(side * rng.uniform(1.0, 1.5))
+    size = (w, side) if rng.random() < 0.5 else (side, w)
+    image, bg = _background(size, c, rng)
+    draw = ImageDraw.Draw(image)
+    count = rng.choices((1, 2, 3), weights=(0.6, 0.25, 0.15))[0]
+    inner = min(size)
+    ox, oy = (size[0] - inner) / 2, (size[1] - inner) / 2
+    fill = _jitter(COLOURS[c], rng)
+    for _ in range(count):
+        r = inner * rng.uniform(0.12, 0.3) / (1 if count == 1 else 1.5)
+        cx = ox + rng.uniform(r, inner - r)
+        cy = oy + rng.uniform(r, inner - r)
+        if s == "circle":
+            draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=fill)
+        else:
+            draw.polygon(_polygon(s, cx, cy, r, rng.uniform(-0.5, 0.5)), fill=fill)
+    if rng.random() < 0.2:
+        image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.0)))
+    return Sample(image, caption_for(c, s, count, bg, rng), c, s, count, bg)
+
+
+def training_pairs(held_out: frozenset[tuple[str, str]] = HELD_OUT) -> frozenset[tuple[str, str]]:
+    return frozenset((c, s) for c in COLOURS for s in SHAPES) - held_out
+
+
+def write_library(folder: Path, count: int, seed: int = 7, size_range: tuple[int, int] = (160, 480)) -> list[Sample]:
+    """Write ``count`` shape photos as JPEG/PNG files named after what they show."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    samples = []
+    for i in range(count):
+        sample = make_sample(rng, size_range=size_range)
+        ext = "png" if i % 5 == 4 else "jpg"
+        name = f"{i:04d}-{sample.colour}-{sample.shape}.{ext}"
+        sample.image.save(folder / name, quality=90) if ext == "jpg" else sample.image.save(folder / name)
+        samples.append(sample)
+    return samples
+
+
+def evaluation_set(seed: int, per_pair: int) -> list[Sample]:
+    """A balanced set over every colour–shape pair (held-out pairs included)."""
+    rng = random.Random(seed)
+    return [
+        make_sample(rng, colour=c, shape=s)
+        for c in COLOURS
+        for s in SHAPES
+        for _ in range(per_pair)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    text_p1_seen: float
+    text_p5_seen: float
+    text_p1_unseen: float
+    text_p5_unseen: float
+    image_p5: float
+
+
+def score(image_vectors: np.ndarray, keys: list[tuple[str, str]], text_vector: dict[tuple[str, str], np.ndarray]) -> Scores:
+    """Text→image precision@1/@5 per colour–shape prompt, and image→image precision@5."""
+    labels = np.array([f"{c} {s}" for c, s in keys])
+    seen: list[tuple[float, float]] = []
+    unseen: list[tuple[float, float]] = []
+    for pair, vec in text_vector.items():
+        order = np.argsort(-(image_vectors @ vec))[:5]
+        hits = labels[order] == f"{pair[0]} {pair[1]}"
+        (unseen if pair in HELD_OUT else seen).append((float(hits[0]), float(hits.mean())))
+    sims = image_vectors @ image_vectors.T
+    np.fill_diagonal(sims, -np.inf)
+    top = np.argsort(-sims, axis=1)[:, :5]
+    image_p5 = float((labels[top] == labels[:, None]).mean())
+
+    def mean(rows: list[tuple[float, float]], i: int) -> float:
+        return float(np.mean([r[i] for r in rows])) if rows else float("nan")
+
+    return Scores(mean(seen, 0), mean(seen, 1), mean(unseen, 0), mean(unseen, 1), image_p5)

@@ -1,0 +1,84 @@
+"""Shared fixtures: real engines over real temp folders, with small real models."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["HF_HUB_OFFLINE"] = "1"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own PHOTOSEARCH_HOME; nothing touches the real profile."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("PHOTOSEARCH_HOME", str(home))
+    return home
+
+
+def write_random_model(directory: Path, image_size: int = 64, embed_dim: int = 32) -> Path:
+    """A tiny random-initialised OpenCLIP model directory (for plumbing, not meaning)."""
+    import open_clip
+    import torch
+    from safetensors.torch import save_file
+
+    directory.mkdir(parents=True, exist_ok=True)
+    config = {
+        "model_cfg": {
+            "embed_dim": embed_dim,
+            "vision_cfg": {"image_size": image_size, "layers": 2, "width": 64, "head_width": 32, "patch_size": image_size // 8},
+            "text_cfg": {"context_length": 16, "vocab_size": 49408, "width": 32, "heads": 2, "layers": 1},
+        },
+        "preprocess_cfg": {"size": image_size},
+    }
+    (directory / "open_clip_config.json").write_text(json.dumps(config))
+    torch.manual_seed(0)
+    model, _, _ = open_clip.create_model_and_transforms(f"local-dir:{directory}")
+    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(directory / "open_clip_model.safetensors"))
+    return directory
+
+
+@pytest.fixture(scope="session")
+def random_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_random_model(tmp_path_factory.mktemp("models") / "random-tiny")
+
+
+@pytest.fixture
+def engine(_isolated_home: Path) -> Iterator[object]:
+    """An engine on a fresh home, using the bundled tiny trained model."""
+    from photosearch.core import models
+    from photosearch.core.engine import Engine
+
+    eng = Engine.open()
+    eng.use_model(models.DEMO_KEY)
+    yield eng
+    eng.close()
+
+
+@pytest.fixture
+def plumbing_engine(_isolated_home: Path, random_model: Path) -> Iterator[object]:
+    """An engine using a random-initialised tiny model imported the way users import one."""
+    from photosearch.core import models
+    from photosearch.core.engine import Engine
+
+    eng = Engine.open()
+    eng.use_model(models.import_model(random_model, eng.paths.models_dir))
+    yield eng
+    eng.close()
+
+
+def write_photos(folder: Path, count: int, start: int = 0, size: tuple[int, int] = (96, 72)) -> list[Path]:
+    from tests.photos import photo_like
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(start, start + count):
+        path = folder / f"img_{i:04d}.jpg"
+        photo_like(*size, seed=i).save(path, quality=85)
+        paths.append(path)
+    return paths

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from photosearch.core.catalog import MIGRATIONS, Catalog, Encoded
+from photosearch.core.errors import CatalogError, CatalogTooNewError
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_catalog_is_wal_and_current(tmp_path: Path) -> None:
+    cat = Catalog(tmp_path / "c.sqlite3")
+    db = cat.read()
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    cat.close()
+
+
+def test_newer_catalog_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    Catalog(path).close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 5}")
+    db.commit()
+    db.close()
+    before = digest(path)
+    with pytest.raises(CatalogTooNewError, match="newer PhotoSearch"):
+        Catalog(path)
+    assert digest(path) == before
+
+
+def test_garbage_catalog_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    path.write_bytes(os.urandom(8192))
+    before = digest(path)
+    with pytest.raises(CatalogError, match="damaged or is not a PhotoSearch catalog"):
+        Catalog(path)
+    assert digest(path) == before
+
+
+def test_migration_backs_up_first_and_is_atomic(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    cat = Catalog(path)
+    cat.add_folder("/photos")
+    cat.close()
+
+    def v2_fails(db: sqlite3.Connection) -> None:
+        db.execute("ALTER TABLE photos ADD COLUMN rating INTEGER")
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        Catalog(path, (*MIGRATIONS, v2_fails))
+    backup = path.with_name("c.sqlite3.v1.bak")
+    assert backup.exists()
+    cat = Catalog(path)  # still v1, column not added, data intact
+    assert [f.path for f in cat.folders()] == ["/photos"]
+    assert "rating" not in [r[1] for r in cat.read().execute("PRAGMA table_info(photos)")]
+    cat.close()
+
+    def v2(db: sqlite3.Connection) -> None:
+        db.execute("ALTER TABLE photos ADD COLUMN rating INTEGER")
+
+    cat = Catalog(path, (*MIGRATIONS, v2))
+    assert cat.read().execute("PRAGMA user_version").fetchone()[0] == 2
+    cat.close()
+
+
+def test_non_utf8_paths_round_trip(tmp_path: Path) -> None:
+    cat = Catalog(tmp_path / "c.sqlite3")
+    name = os.fsdecode(b"/photos/caf\xe9 \xf0\x9f\x8c\x85.jpg")
+    folder = cat.add_folder("/photos")
+    cat.apply_scan([(folder.id, name, 10, 1, "k")], [], [], [])
+    assert list(cat.photo_states(folder.id)) == [name]
+    photo = cat.photo_by_path(name)
+    assert photo is not None and os.fsencode(photo.path) == os.fsencode(name)
+    cat.close()
+
+
+def test_reads_proceed_while_a_write_is_open(tmp_path: Path) -> None:
+    cat = Catalog(tmp_path / "c.sqlite3")
+    folder = cat.add_folder("/p")
+    cat.apply_scan([(folder.id, f"/p/{i}.jpg", 1, 1, None) for i in range(10)], [], [], [])
+    model = cat.ensure_model("m", "", 4, "fp")
+    seen: list[int] = []
+    with cat.write():
+        t = threading.Thread(target=lambda: seen.append(len(cat.pending(model))))
+        t.start()
+        t.join(5)
+    assert seen == [10]
+    cat.close()
+
+
+def test_commit_batch_is_one_generation_and_skips_deleted_photos(tmp_path: Path) -> None:
+    cat = Catalog(tmp_path / "c.sqlite3")
+    folder = cat.add_folder("/p")
+    cat.apply_scan([(folder.id, f"/p/{i}.jpg", 1, 1, None) for i in range(3)], [], [], [])
+    model = cat.ensure_model("m", "", 4, "fp")
+    (a, _), (b, _), (c, _) = cat.pending(model)
+    cat.remove_photo(c)
+    vec = np.ones(4, np.float32) / 2
+    gen = cat.commit_batch(model, [Encoded(a, vec, 1, 1, None), Encoded(c, vec, 1, 1, None)], [(b, "bad")])
+    assert cat.generation() == gen
+    ids = cat.embedding_ids(model)
+    assert ids.tolist() == [a]
+    assert cat.errors() == [("/p/1.jpg", "bad")]
+    assert cat.pending(model) == []
+    cat.close()

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from photosearch.core.errors import QueryError
+from photosearch.core.query import Term, parse
+
+
+def texts(q: str) -> list[tuple[float, str | None]]:
+    return [(t.weight, t.text) for t in parse(q).terms]
+
+
+def test_plain_words_are_one_term() -> None:
+    assert texts("dog on the beach at sunset") == [(1.0, "dog on the beach at sunset")]
+
+
+def test_plus_minus_and_weights() -> None:
+    assert texts("beach + 2*sunset - people") == [(1.0, "beach"), (2.0, "sunset"), (-1.0, "people")]
+    assert texts("beach+sunset") == [(1.0, "beach"), (1.0, "sunset")]
+    assert texts("-people") == [(-1.0, "people")]
+    assert texts("0.5 * red") == [(0.5, "red")]
+
+
+def test_hyphenated_words_are_not_operators() -> None:
+    assert texts("red t-shirt - black-and-white") == [(1.0, "red t-shirt"), (-1.0, "black-and-white")]
+
+
+def test_quotes_protect_operators() -> None:
+    assert texts('"rock + roll" - crowd') == [(1.0, "rock + roll"), (-1.0, "crowd")]
+    with pytest.raises(QueryError, match="quote"):
+        parse('"unclosed')
+
+
+def test_filters_are_extracted() -> None:
+    q = parse('cat in:"My Trips" in:2021 after:2021-06 before:2022 type:jpg,png min:0.3')
+    assert q.terms == (Term(1.0, text="cat"),)
+    f = q.filters
+    assert f.folders == ("My Trips", "2021")
+    assert f.after == time.mktime((2021, 6, 1, 0, 0, 0, 0, 0, -1))
+    assert f.before == time.mktime((2022, 1, 1, 0, 0, 0, 0, 0, -1))
+    assert f.types == ("jpg", "jpeg", "jpe", "png")
+    assert f.min_score == 0.3
+    assert f.narrows
+
+
+def test_unknown_colon_words_stay_text() -> None:
+    assert texts("ratio 16:9 http://x") == [(1.0, "ratio 16:9 http://x")]
+
+
+def test_filter_only_query_has_no_terms() -> None:
+    q = parse("in:Holidays")
+    assert q.terms == () and q.filters.folders == ("Holidays",)
+
+
+@pytest.mark.parametrize("bad", ["after:2021-13", "before:yesterday", "min:high", "in:", "2* + cat"])
+def test_bad_input_gives_clear_error(bad: str) -> None:
+    with pytest.raises(QueryError):
+        parse(bad)
+
+
+def test_empty_and_operator_only_queries() -> None:
+    assert parse("").terms == ()
+    assert parse(" + - ").terms == ()

@@ -1,0 +1,144 @@
+"""Train the tiny CLIP that PhotoSearch's tests, demo and self-test use.
+
+It learns coloured shapes from generated images and captions, on the CPU, in minutes,
+deterministically from a seed, and is saved as an ordinary open_clip model directory.
+
+    python tools/train_tiny_clip.py                 # reproduce photosearch/assets/tiny_clip
+    python tools/train_tiny_clip.py --steps 3 --out /tmp/x   # a quick smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from safetensors.torch import save_file
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from photosearch.core.encoder import Encoder  # noqa: E402
+from photosearch.synthetic import (  # noqa: E402
+    HELD_OUT,
+    SHAPES,
+    COLOURS,
+    evaluation_set,
+    make_sample,
+    score,
+    training_pairs,
+)
+
+CONFIG = {
+    "model_cfg": {
+        "embed_dim": 128,
+        "vision_cfg": {"image_size": 64, "layers": 4, "width": 128, "head_width": 32, "mlp_ratio": 2.0, "patch_size": 8},
+        "text_cfg": {"context_length": 32, "vocab_size": 49408, "width": 64, "heads": 4, "layers": 3, "mlp_ratio": 2.0},
+    },
+    "preprocess_cfg": {"size": 64, "mean": [0.5, 0.5, 0.5], "std": [0.25, 0.25, 0.25], "interpolation": "bicubic", "resize_mode": "shortest"},
+}
+
+
+def build_dataset(n: int, seed: int, geometry, tokenizer) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Images (uint8 N×3×64×64, after the model's own resize and crop), tokens, and class ids."""
+    rng = random.Random(seed)
+    allowed = training_pairs()
+    classes = {pair: i for i, pair in enumerate(sorted((c, s) for c in COLOURS for s in SHAPES))}
+    images = np.empty((n, 3, 64, 64), dtype=np.uint8)
+    captions, labels = [], []
+    for i in range(n):
+        sample = make_sample(rng, allowed=allowed)
+        images[i] = np.asarray(geometry(sample.image.convert("RGB")), dtype=np.uint8).transpose(2, 0, 1)
+        captions.append(sample.caption)
+        labels.append(classes[sample.key])
+    return torch.from_numpy(images), tokenizer(captions), torch.tensor(labels)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "photosearch" / "assets" / "tiny_clip")
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--steps", type=int, default=1200)
+    ap.add_argument("--batch", type=int, default=128)
+    ap.add_argument("--train-size", type=int, default=24000)
+    ap.add_argument("--eval-per-pair", type=int, default=15)
+    ap.add_argument("--threads", type=int, default=2, help="fixed for bit-for-bit reproducibility")
+    args = ap.parse_args()
+
+    import open_clip
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    torch.use_deterministic_algorithms(True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "open_clip_config.json").write_text(json.dumps(CONFIG, indent=2) + "\n")
+    for stale in args.out.glob("*.safetensors*"):
+        stale.unlink()
+
+    model, _, preprocess = open_clip.create_model_and_transforms(f"local-dir:{args.out}")
+    tokenizer = open_clip.get_tokenizer(f"local-dir:{args.out}")
+    geometry = lambda img: preprocess.transforms[1](preprocess.transforms[0](img))  # noqa: E731
+    mean = torch.tensor(CONFIG["preprocess_cfg"]["mean"]).view(1, 3, 1, 1)
+    std = torch.tensor(CONFIG["preprocess_cfg"]["std"]).view(1, 3, 1, 1)
+
+    t0 = time.time()
+    images, tokens, labels = build_dataset(args.train_size, args.seed, geometry, tokenizer)
+    print(f"data: {len(images)} samples in {time.time() - t0:.0f}s", flush=True)
+
+    opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=0.05)
+    warmup = max(1, args.steps // 20)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(s, args.steps) / args.steps))
+    )
+    gen = torch.Generator().manual_seed(args.seed)
+    model.train()
+    t0 = time.time()
+    for step in range(args.steps):
+        idx = torch.randint(len(images), (args.batch,), generator=gen)
+        pixels = (images[idx].float() / 255.0 - mean) / std
+        img = model.encode_image(pixels, normalize=True)
+        txt = model.encode_text(tokens[idx], normalize=True)
+        logits = model.logit_scale.exp().clamp(max=100) * img @ txt.T
+        same = (labels[idx][:, None] == labels[idx][None, :]).float()
+        target = same / same.sum(1, keepdim=True)
+        loss = 0.5 * (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
+        if step % 50 == 0 or step == args.steps - 1:
+            print(f"step {step:5d}  loss {loss.item():.3f}  {time.time() - t0:.0f}s", flush=True)
+
+    state = {k: v.detach().to(torch.float16).contiguous() for k, v in model.state_dict().items()}
+    save_file(state, str(args.out / "open_clip_model.safetensors"), metadata={"seed": str(args.seed), "steps": str(args.steps)})
+    digest = hashlib.sha256((args.out / "open_clip_model.safetensors").read_bytes()).hexdigest()
+
+    encoder = Encoder("demo:tiny-shapes", args.out, threads=args.threads)
+    samples = evaluation_set(args.seed + 1000, args.eval_per_pair)
+    vectors = np.concatenate([
+        encoder.encode_images(torch.stack([encoder.preprocess(s.image) for s in samples[i:i + 128]]))
+        for i in range(0, len(samples), 128)
+    ])
+    texts = {(c, s): encoder.encode_text(f"a {c} {s}") for c in COLOURS for s in SHAPES}
+    result = score(vectors, [s.key for s in samples], texts)
+    metrics = {
+        "seed": args.seed, "steps": args.steps, "batch": args.batch, "train_size": args.train_size,
+        "threads": args.threads, "torch": torch.__version__, "sha256": digest,
+        "train_seconds": round(time.time() - t0), "eval_images": len(samples),
+        "held_out_pairs": sorted(" ".join(p) for p in HELD_OUT),
+        **{k: round(getattr(result, k), 4) for k in result.__slots__},
+    }
+    (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    print(json.dumps(metrics, indent=2))
+
+
+if __name__ == "__main__":
+    main()
