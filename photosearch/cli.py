@@ -40,7 +40,14 @@ class ProgressBar:
         if p.phase != self._phase:
             self.close()
             unit, scale = UNITS.get(p.phase, ("", False))
-            self._bar = tqdm(total=p.total, desc=p.phase, unit=unit, unit_scale=scale, file=sys.stderr, dynamic_ncols=True)
+            self._bar = tqdm(
+                total=p.total,
+                desc=p.phase,
+                unit=unit,
+                unit_scale=scale,
+                file=sys.stderr,
+                dynamic_ncols=True,
+            )
             self._phase = p.phase
         assert self._bar is not None
         self._bar.total = p.total
@@ -81,8 +88,12 @@ def _hit_dict(hit: object) -> dict[str, object]:
     assert isinstance(hit, Hit)
     p = hit.photo
     return {
-        "path": p.path, "score": round(hit.score, 4), "id": p.id, "size": p.size,
-        "width": p.width, "height": p.height,
+        "path": p.path,
+        "score": round(hit.score, 4),
+        "id": p.id,
+        "size": p.size,
+        "width": p.width,
+        "height": p.height,
         "date": datetime.fromtimestamp(p.date).isoformat(timespec="seconds"),
         "online": p.folder_online,
     }
@@ -113,14 +124,22 @@ def _index(engine: Engine, args: argparse.Namespace) -> int:
     with interruptible() as control:
         scan_report, index_report = engine.update(bar, control)
     bar.close()
-    parts = [f"{scan_report.added} new", f"{scan_report.changed} changed", f"{scan_report.moved} moved/renamed",
-             f"{scan_report.removed} removed", f"{scan_report.unchanged} unchanged"]
+    parts = [
+        f"{scan_report.added} new",
+        f"{scan_report.changed} changed",
+        f"{scan_report.moved} moved/renamed",
+        f"{scan_report.removed} removed",
+        f"{scan_report.unchanged} unchanged",
+    ]
     print("Scan: " + ", ".join(parts), file=sys.stderr)
     for folder in scan_report.offline:
         print(f"Offline (kept, not rescanned): {folder}", file=sys.stderr)
     if index_report is not None:
-        print(f"Encoded {index_report.encoded} photos in {index_report.seconds:.1f}s; "
-              f"skipped {len(index_report.errors)}", file=sys.stderr)
+        print(
+            f"Encoded {index_report.encoded} photos in {index_report.seconds:.1f}s; "
+            f"skipped {len(index_report.errors)}",
+            file=sys.stderr,
+        )
         for path, reason in index_report.errors[:20]:
             print(f"  skipped {path}: {reason}", file=sys.stderr)
     if index_report is None or index_report.stopped:
@@ -146,11 +165,15 @@ def _status(engine: Engine, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(status, indent=1, ensure_ascii=False))
         return 0
-    print(f"Model:    {status['model']}" + ("" if status["model_installed"] else "  (not installed)"))
+    print(
+        f"Model:    {status['model']}" + ("" if status["model_installed"] else "  (not installed)")
+    )
     print(f"Catalog:  {status['catalog']}")
     print(f"Folders:  {status['folders']}")
-    print(f"Photos:   {status['photos']} ({status['indexed']} indexed, {status['pending']} pending, "
-          f"{status['errors']} skipped)")
+    print(
+        f"Photos:   {status['photos']} ({status['indexed']} indexed, {status['pending']} pending, "
+        f"{status['errors']} skipped)"
+    )
     for path in status["offline_folders"]:  # type: ignore[attr-defined]
         print(f"Offline:  {path}")
     for item in status.get("skipped_files", []):  # type: ignore[attr-defined]
@@ -164,7 +187,9 @@ def _folders(engine: Engine, args: argparse.Namespace) -> int:
             print(f"Added {engine.add_folder(path).path} (run `photosearch index` to index it)")
     elif args.action == "remove":
         for path in args.paths:
-            print(f"Removed {path} ({engine.remove_folder(path)} photos forgotten; files untouched)")
+            print(
+                f"Removed {path} ({engine.remove_folder(path)} photos forgotten; files untouched)"
+            )
     else:
         for f in engine.folders():
             state = "" if f.online else "  [offline]"
@@ -179,7 +204,11 @@ def _models(engine: Engine, args: argparse.Namespace) -> int:
         installed = set(models.installed_keys(home))
         for spec in (*models.REGISTRY, models.DEMO_SPEC):
             mark = "*" if spec.key == engine.model_key else " "
-            have = "installed" if spec.key in installed or spec is models.DEMO_SPEC else f"{spec.download_mb} MB"
+            have = (
+                "installed"
+                if spec.key in installed or spec is models.DEMO_SPEC
+                else f"{spec.download_mb} MB"
+            )
             top1 = f", ImageNet {spec.imagenet_top1:.1f}%" if spec.imagenet_top1 else ""
             print(f"{mark} {spec.key:46s} [{have}{top1}]\n      {spec.note}")
         for key in sorted(installed - {s.key for s in models.REGISTRY}):
@@ -199,14 +228,21 @@ def _models(engine: Engine, args: argparse.Namespace) -> int:
         print(f"Imported as {key}", file=sys.stderr)
     else:
         engine.use_model(args.name)
-    print(f"Active model: {engine.model_key}. Run `photosearch index` to index with it.", file=sys.stderr)
+    print(
+        f"Active model: {engine.model_key}. Run `photosearch index` to index with it.",
+        file=sys.stderr,
+    )
     return 0
 
 
 def _doctor(engine: Engine, args: argparse.Namespace) -> int:
     checks = engine.doctor()
     if args.json:
-        print(json.dumps([{"check": c.name, "ok": c.ok, "detail": c.detail} for c in checks], indent=1))
+        print(
+            json.dumps(
+                [{"check": c.name, "ok": c.ok, "detail": c.detail} for c in checks], indent=1
+            )
+        )
     else:
         for c in checks:
             print(f"[{'ok' if c.ok else '!!'}] {c.name}: {c.detail}")
@@ -220,13 +256,19 @@ def _demo(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="photosearch", description="Search your photos by meaning, offline.")
+    ap = argparse.ArgumentParser(
+        prog="photosearch", description="Search your photos by meaning, offline."
+    )
     ap.add_argument("--version", action="version", version=f"PhotoSearch {__version__}")
     ap.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
-    ap.add_argument("--home", type=Path, help=f"keep all data under this folder (or set ${HOME_ENV})")
+    ap.add_argument(
+        "--home", type=Path, help=f"keep all data under this folder (or set ${HOME_ENV})"
+    )
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, fn: Callable[[Engine, argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
+    def command(
+        name: str, fn: Callable[[Engine, argparse.Namespace], int], help_: str
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_, description=help_)
         p.set_defaults(func=fn)
         return p
@@ -234,7 +276,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("index", _index, "add folders (if given) and index everything new or changed")
     p.add_argument("paths", nargs="*", help="folders to add")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    for name, fn, what in (("search", _search, "search by text"), ("similar", _similar, "find photos like an image")):
+    for name, fn, what in (
+        ("search", _search, "search by text"),
+        ("similar", _similar, "find photos like an image"),
+    ):
         p = command(name, fn, what)
         if name == "search":
             p.add_argument("query", help='e.g. "beach + sunset - people in:Holidays after:2021"')
@@ -242,7 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--offset", type=int, default=0, help="skip this many results (paging)")
         else:
             p.add_argument("image", help="a photo file (indexed or not)")
-            p.add_argument("text", nargs="?", default="", help='words to steer by, e.g. "+ at night"')
+            p.add_argument(
+                "text", nargs="?", default="", help='words to steer by, e.g. "+ at night"'
+            )
         p.add_argument("-n", type=int, default=20, help="how many results (default 20)")
         p.add_argument("--json", action="store_true", help="machine-readable output")
     p = command("status", _status, "what is catalogued and indexed")
@@ -252,13 +299,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=("list", "add", "remove"), nargs="?", default="list")
     p.add_argument("paths", nargs="*")
     p = command("models", _models, "list, download, import or choose the model")
-    p.add_argument("action", choices=("list", "download", "import", "use"), nargs="?", default="list")
+    p.add_argument(
+        "action", choices=("list", "download", "import", "use"), nargs="?", default="list"
+    )
     p.add_argument("name", nargs="?", help="model key (download/use) or path (import)")
-    p.add_argument("--arch", help="for importing a bare weights file: its model key or architecture")
+    p.add_argument(
+        "--arch", help="for importing a bare weights file: its model key or architecture"
+    )
     p = command("doctor", _doctor, "check environment, model, catalog and index health")
     p.add_argument("--json", action="store_true")
     p = command("demo", _demo, "generate sample photos and index them with the built-in demo model")
-    p.add_argument("--no-gui", action="store_true", help="print example results instead of opening the app")
+    p.add_argument(
+        "--no-gui", action="store_true", help="print example results instead of opening the app"
+    )
     p.add_argument("--count", type=int, default=300, help="how many sample photos")
     return ap
 
@@ -272,7 +325,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     if args.command == "models" and args.action in ("download", "use", "import") and not args.name:
-        parser.error(f"models {args.action} needs a model {'path' if args.action == 'import' else 'key'}")
+        parser.error(
+            f"models {args.action} needs a model {'path' if args.action == 'import' else 'key'}"
+        )
     if args.command == "models" and args.action == "import":
         args.path = args.name
     paths = AppPaths.resolve()

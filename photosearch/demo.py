@@ -37,8 +37,11 @@ def prepare_demo(paths: AppPaths, count: int) -> Engine:
 def run_demo(engine: Engine, count: int, gui: bool) -> int:
     from photosearch.cli import ProgressBar
 
-    print("The demo model only knows coloured shapes (circle, square, triangle, star, cross "
-          "in red, green, blue, yellow, orange, purple, white, black).", file=sys.stderr)
+    print(
+        "The demo model only knows coloured shapes (circle, square, triangle, star, cross "
+        "in red, green, blue, yellow, orange, purple, white, black).",
+        file=sys.stderr,
+    )
     with prepare_demo(engine.paths, count) as demo:
         bar = ProgressBar()
         demo.update(bar)
@@ -47,7 +50,10 @@ def run_demo(engine: Engine, count: int, gui: bool) -> int:
             try:
                 from photosearch.ui.app import run_app
             except ImportError:
-                print("The desktop app is not part of this build yet; showing examples.", file=sys.stderr)
+                print(
+                    "The desktop app is not part of this build yet; showing examples.",
+                    file=sys.stderr,
+                )
             else:
                 return run_app(demo.paths)
         for text in EXAMPLES:

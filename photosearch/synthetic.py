@@ -26,7 +26,9 @@ SHAPES = ("circle", "square", "triangle", "star", "cross")
 PLURALS = {"cross": "crosses"}
 SYNONYMS = {"circle": ("circle", "disc"), "cross": ("cross", "plus sign")}
 NUMBERS = {1: "one", 2: "two", 3: "three"}
-HELD_OUT = frozenset({("purple", "star"), ("orange", "circle"), ("white", "triangle"), ("green", "cross")})
+HELD_OUT = frozenset(
+    {("purple", "star"), ("orange", "circle"), ("white", "triangle"), ("green", "cross")}
+)
 """Colour–shape pairs never shown in training, to test that the model composes words."""
 
 
@@ -46,28 +48,53 @@ class Sample:
 
 def _polygon(shape: str, cx: float, cy: float, r: float, angle: float) -> list[tuple[float, float]]:
     if shape == "square":
-        pts = [(math.cos(a), math.sin(a)) for a in (math.pi / 4 + i * math.pi / 2 for i in range(4))]
+        pts = [
+            (math.cos(a), math.sin(a)) for a in (math.pi / 4 + i * math.pi / 2 for i in range(4))
+        ]
     elif shape == "triangle":
-        pts = [(math.cos(a), math.sin(a)) for a in (-math.pi / 2 + i * 2 * math.pi / 3 for i in range(3))]
+        pts = [
+            (math.cos(a), math.sin(a))
+            for a in (-math.pi / 2 + i * 2 * math.pi / 3 for i in range(3))
+        ]
     elif shape == "star":
         pts = [
-            ((1.0 if i % 2 == 0 else 0.45) * math.cos(a), (1.0 if i % 2 == 0 else 0.45) * math.sin(a))
+            (
+                (1.0 if i % 2 == 0 else 0.45) * math.cos(a),
+                (1.0 if i % 2 == 0 else 0.45) * math.sin(a),
+            )
             for i, a in enumerate(-math.pi / 2 + k * math.pi / 5 for k in range(10))
         ]
     elif shape == "cross":
         w = 0.33
-        pts = [(-w, -1), (w, -1), (w, -w), (1, -w), (1, w), (w, w), (w, 1), (-w, 1), (-w, w), (-1, w), (-1, -w), (-w, -w)]
+        pts = [
+            (-w, -1),
+            (w, -1),
+            (w, -w),
+            (1, -w),
+            (1, w),
+            (w, w),
+            (w, 1),
+            (-w, 1),
+            (-w, w),
+            (-1, w),
+            (-1, -w),
+            (-w, -w),
+        ]
     else:
         raise ValueError(shape)
     ca, sa = math.cos(angle), math.sin(angle)
     return [(cx + r * (x * ca - y * sa), cy + r * (x * sa + y * ca)) for x, y in pts]
 
 
-def _jitter(rgb: tuple[int, int, int], rng: random.Random, amount: int = 18) -> tuple[int, int, int]:
+def _jitter(
+    rgb: tuple[int, int, int], rng: random.Random, amount: int = 18
+) -> tuple[int, int, int]:
     return tuple(max(0, min(255, c + rng.randint(-amount, amount))) for c in rgb)  # type: ignore[return-value]
 
 
-def _background(size: tuple[int, int], exclude: str, rng: random.Random) -> tuple[Image.Image, str | None]:
+def _background(
+    size: tuple[int, int], exclude: str, rng: random.Random
+) -> tuple[Image.Image, str | None]:
     w, h = size
     kind = rng.choice(("plain", "gradient", "noise", "colour"))
     neutral = [(200, 200, 195), (120, 125, 130), (225, 215, 190), (70, 90, 80), (170, 200, 220)]
@@ -81,25 +108,44 @@ def _background(size: tuple[int, int], exclude: str, rng: random.Random) -> tupl
         b = np.array(_jitter(rng.choice(neutral), rng), dtype=np.float32)
         t = np.linspace(0, 1, h if rng.random() < 0.5 else w, dtype=np.float32)[:, None]
         line = a * (1 - t) + b * t
-        grid = np.repeat(line[:, None, :], w, 1) if len(line) == h else np.repeat(line[None, :, :], h, 0)
+        grid = (
+            np.repeat(line[:, None, :], w, 1)
+            if len(line) == h
+            else np.repeat(line[None, :, :], h, 0)
+        )
         return Image.fromarray(grid.astype(np.uint8), "RGB"), None
     base = np.array(_jitter(rng.choice(neutral), rng), dtype=np.float32)
     noise = np.random.default_rng(rng.getrandbits(32)).normal(0, 28, (h // 4 + 1, w // 4 + 1, 3))
-    tex = Image.fromarray(np.clip(base + noise, 0, 255).astype(np.uint8), "RGB").resize(size, Image.Resampling.BILINEAR)
+    tex = Image.fromarray(np.clip(base + noise, 0, 255).astype(np.uint8), "RGB").resize(
+        size, Image.Resampling.BILINEAR
+    )
     return tex, None
 
 
-def caption_for(colour: str, shape: str, count: int, background: str | None, rng: random.Random) -> str:
+def caption_for(
+    colour: str, shape: str, count: int, background: str | None, rng: random.Random
+) -> str:
     noun = rng.choice(SYNONYMS.get(shape, (shape,)))
     if count == 1:
         text = rng.choice(
-            (f"a {colour} {noun}", f"a photo of a {colour} {noun}", f"one {colour} {noun}",
-             f"{colour} {noun}", f"a picture of a {colour} {noun}", f"a {noun} that is {colour}")
+            (
+                f"a {colour} {noun}",
+                f"a photo of a {colour} {noun}",
+                f"one {colour} {noun}",
+                f"{colour} {noun}",
+                f"a picture of a {colour} {noun}",
+                f"a {noun} that is {colour}",
+            )
         )
     else:
         plural = PLURALS.get(noun, noun + ("es" if noun.endswith("s") else "s"))
-        text = rng.choice((f"{NUMBERS[count]} {colour} {plural}", f"a photo of {NUMBERS[count]} {colour} {plural}",
-                           f"{colour} {plural}"))
+        text = rng.choice(
+            (
+                f"{NUMBERS[count]} {colour} {plural}",
+                f"a photo of {NUMBERS[count]} {colour} {plural}",
+                f"{colour} {plural}",
+            )
+        )
     if background and rng.random() < 0.7:
         text += f" on a {background} background"
     return text
@@ -144,7 +190,9 @@ def training_pairs(held_out: frozenset[tuple[str, str]] = HELD_OUT) -> frozenset
     return frozenset((c, s) for c in COLOURS for s in SHAPES) - held_out
 
 
-def write_library(folder: Path, count: int, seed: int = 7, size_range: tuple[int, int] = (160, 480)) -> list[Sample]:
+def write_library(
+    folder: Path, count: int, seed: int = 7, size_range: tuple[int, int] = (160, 480)
+) -> list[Sample]:
     """Write ``count`` shape photos as JPEG/PNG files named after what they show."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
@@ -153,7 +201,9 @@ def write_library(folder: Path, count: int, seed: int = 7, size_range: tuple[int
         sample = make_sample(rng, size_range=size_range)
         ext = "png" if i % 5 == 4 else "jpg"
         name = f"{i:04d}-{sample.colour}-{sample.shape}.{ext}"
-        sample.image.save(folder / name, quality=90) if ext == "jpg" else sample.image.save(folder / name)
+        sample.image.save(folder / name, quality=90) if ext == "jpg" else sample.image.save(
+            folder / name
+        )
         samples.append(sample)
     return samples
 
@@ -178,7 +228,11 @@ class Scores:
     image_p5: float
 
 
-def score(image_vectors: np.ndarray, keys: list[tuple[str, str]], text_vector: dict[tuple[str, str], np.ndarray]) -> Scores:
+def score(
+    image_vectors: np.ndarray,
+    keys: list[tuple[str, str]],
+    text_vector: dict[tuple[str, str], np.ndarray],
+) -> Scores:
     """Text→image precision@1/@5 per colour–shape prompt, and image→image precision@5."""
     labels = np.array([f"{c} {s}" for c, s in keys])
     seen: list[tuple[float, float]] = []

@@ -31,15 +31,30 @@ def write_random_model(directory: Path, image_size: int = 64, embed_dim: int = 3
     config = {
         "model_cfg": {
             "embed_dim": embed_dim,
-            "vision_cfg": {"image_size": image_size, "layers": 2, "width": 64, "head_width": 32, "patch_size": image_size // 8},
-            "text_cfg": {"context_length": 16, "vocab_size": 49408, "width": 32, "heads": 2, "layers": 1},
+            "vision_cfg": {
+                "image_size": image_size,
+                "layers": 2,
+                "width": 64,
+                "head_width": 32,
+                "patch_size": image_size // 8,
+            },
+            "text_cfg": {
+                "context_length": 16,
+                "vocab_size": 49408,
+                "width": 32,
+                "heads": 2,
+                "layers": 1,
+            },
         },
         "preprocess_cfg": {"size": image_size},
     }
     (directory / "open_clip_config.json").write_text(json.dumps(config))
     torch.manual_seed(0)
     model, _, _ = open_clip.create_model_and_transforms(f"local-dir:{directory}")
-    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(directory / "open_clip_model.safetensors"))
+    save_file(
+        {k: v.contiguous() for k, v in model.state_dict().items()},
+        str(directory / "open_clip_model.safetensors"),
+    )
     return directory
 
 
@@ -72,7 +87,9 @@ def plumbing_engine(_isolated_home: Path, random_model: Path) -> Iterator[object
     eng.close()
 
 
-def write_photos(folder: Path, count: int, start: int = 0, size: tuple[int, int] = (96, 72)) -> list[Path]:
+def write_photos(
+    folder: Path, count: int, start: int = 0, size: tuple[int, int] = (96, 72)
+) -> list[Path]:
     from tests.photos import photo_like
 
     folder.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,11 @@ from PIL import Image
 
 ORIENTATION = 0x0112
 # For each EXIF orientation, the transpose that turns the upright image into stored pixels.
-STORE_AS = {3: Image.Transpose.ROTATE_180, 6: Image.Transpose.ROTATE_90, 8: Image.Transpose.ROTATE_270}
+STORE_AS = {
+    3: Image.Transpose.ROTATE_180,
+    6: Image.Transpose.ROTATE_90,
+    8: Image.Transpose.ROTATE_270,
+}
 
 
 def photo_like(width: int, height: int, seed: int) -> Image.Image:
@@ -24,7 +28,11 @@ def photo_like(width: int, height: int, seed: int) -> Image.Image:
         a, b = rng.uniform(-1, 1, 2)
         img[..., c] = 128 + 60 * np.sin(a * x / width * 6 + b * y / height * 6 + rng.uniform(0, 6))
     for _ in range(6):
-        cx, cy, r = rng.uniform(0, width), rng.uniform(0, height), rng.uniform(0.05, 0.3) * min(width, height)
+        cx, cy, r = (
+            rng.uniform(0, width),
+            rng.uniform(0, height),
+            rng.uniform(0.05, 0.3) * min(width, height),
+        )
         mask = ((x - cx) ** 2 + (y - cy) ** 2) < r**2
         img[mask] = rng.uniform(0, 255, 3)
     img += rng.normal(0, 6, img.shape)
@@ -41,12 +49,17 @@ def save_rotated(upright: Image.Image, path: Path, orientation: int, **save_args
 
 def huge_png_header(path: Path, width: int = 20_000, height: int = 20_000) -> None:
     """A valid PNG whose header claims ``width``×``height`` (a decompression bomb)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     idat = zlib.compress(b"\x00" * (width + 1))
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
 
 
 def write_bad_inputs(folder: Path) -> dict[str, bool]:
@@ -75,7 +88,9 @@ def write_bad_inputs(folder: Path) -> dict[str, bool]:
     pal.save(folder / "palette.png", transparency=0)
     expected["palette.png"] = True
     frames = [photo_like(120, 90, s) for s in (2, 3, 4)]
-    frames[0].save(folder / "anim.gif", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    frames[0].save(
+        folder / "anim.gif", save_all=True, append_images=frames[1:], duration=100, loop=0
+    )
     expected["anim.gif"] = True
     save_rotated(ok, folder / "rotated.jpg", 6, quality=92)
     expected["rotated.jpg"] = True

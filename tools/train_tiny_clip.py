@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 from photosearch.core.encoder import Encoder  # noqa: E402
 from photosearch.synthetic import (  # noqa: E402
+    COLOURS,
     HELD_OUT,
     SHAPES,
-    COLOURS,
     evaluation_set,
     make_sample,
     score,
@@ -40,14 +40,36 @@ from photosearch.synthetic import (  # noqa: E402
 CONFIG = {
     "model_cfg": {
         "embed_dim": 128,
-        "vision_cfg": {"image_size": 64, "layers": 4, "width": 128, "head_width": 32, "mlp_ratio": 2.0, "patch_size": 8},
-        "text_cfg": {"context_length": 32, "vocab_size": 49408, "width": 64, "heads": 4, "layers": 3, "mlp_ratio": 2.0},
+        "vision_cfg": {
+            "image_size": 64,
+            "layers": 4,
+            "width": 128,
+            "head_width": 32,
+            "mlp_ratio": 2.0,
+            "patch_size": 8,
+        },
+        "text_cfg": {
+            "context_length": 32,
+            "vocab_size": 49408,
+            "width": 64,
+            "heads": 4,
+            "layers": 3,
+            "mlp_ratio": 2.0,
+        },
     },
-    "preprocess_cfg": {"size": 64, "mean": [0.5, 0.5, 0.5], "std": [0.25, 0.25, 0.25], "interpolation": "bicubic", "resize_mode": "shortest"},
+    "preprocess_cfg": {
+        "size": 64,
+        "mean": [0.5, 0.5, 0.5],
+        "std": [0.25, 0.25, 0.25],
+        "interpolation": "bicubic",
+        "resize_mode": "shortest",
+    },
 }
 
 
-def build_dataset(n: int, seed: int, geometry, tokenizer) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def build_dataset(
+    n: int, seed: int, geometry, tokenizer
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Images (uint8 N×3×64×64, after the model's own resize and crop), tokens, and class ids."""
     rng = random.Random(seed)
     allowed = training_pairs()
@@ -56,7 +78,9 @@ def build_dataset(n: int, seed: int, geometry, tokenizer) -> tuple[torch.Tensor,
     captions, labels = [], []
     for i in range(n):
         sample = make_sample(rng, allowed=allowed)
-        images[i] = np.asarray(geometry(sample.image.convert("RGB")), dtype=np.uint8).transpose(2, 0, 1)
+        images[i] = np.asarray(geometry(sample.image.convert("RGB")), dtype=np.uint8).transpose(
+            2, 0, 1
+        )
         captions.append(sample.caption)
         labels.append(classes[sample.key])
     return torch.from_numpy(images), tokenizer(captions), torch.tensor(labels)
@@ -96,7 +120,12 @@ def main() -> None:
     opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=0.05)
     warmup = max(1, args.steps // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(s, args.steps) / args.steps))
+        opt,
+        lambda s: (
+            min(1.0, (s + 1) / warmup)
+            * 0.5
+            * (1 + math.cos(math.pi * min(s, args.steps) / args.steps))
+        ),
     )
     gen = torch.Generator().manual_seed(args.seed)
     model.train()
@@ -118,21 +147,35 @@ def main() -> None:
             print(f"step {step:5d}  loss {loss.item():.3f}  {time.time() - t0:.0f}s", flush=True)
 
     state = {k: v.detach().to(torch.float16).contiguous() for k, v in model.state_dict().items()}
-    save_file(state, str(args.out / "open_clip_model.safetensors"), metadata={"seed": str(args.seed), "steps": str(args.steps)})
+    save_file(
+        state,
+        str(args.out / "open_clip_model.safetensors"),
+        metadata={"seed": str(args.seed), "steps": str(args.steps)},
+    )
     digest = hashlib.sha256((args.out / "open_clip_model.safetensors").read_bytes()).hexdigest()
 
     encoder = Encoder("demo:tiny-shapes", args.out, threads=args.threads)
     samples = evaluation_set(args.seed + 1000, args.eval_per_pair)
-    vectors = np.concatenate([
-        encoder.encode_images(torch.stack([encoder.preprocess(s.image) for s in samples[i:i + 128]]))
-        for i in range(0, len(samples), 128)
-    ])
+    vectors = np.concatenate(
+        [
+            encoder.encode_images(
+                torch.stack([encoder.preprocess(s.image) for s in samples[i : i + 128]])
+            )
+            for i in range(0, len(samples), 128)
+        ]
+    )
     texts = {(c, s): encoder.encode_text(f"a {c} {s}") for c in COLOURS for s in SHAPES}
     result = score(vectors, [s.key for s in samples], texts)
     metrics = {
-        "seed": args.seed, "steps": args.steps, "batch": args.batch, "train_size": args.train_size,
-        "threads": args.threads, "torch": torch.__version__, "sha256": digest,
-        "train_seconds": round(time.time() - t0), "eval_images": len(samples),
+        "seed": args.seed,
+        "steps": args.steps,
+        "batch": args.batch,
+        "train_size": args.train_size,
+        "threads": args.threads,
+        "torch": torch.__version__,
+        "sha256": digest,
+        "train_seconds": round(time.time() - t0),
+        "eval_images": len(samples),
         "held_out_pairs": sorted(" ".join(p) for p in HELD_OUT),
         **{k: round(getattr(result, k), 4) for k in result.__slots__},
     }

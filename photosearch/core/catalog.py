@@ -269,7 +269,9 @@ class Catalog:
     def remove_folder(self, folder_id: int) -> list[int]:
         """Forget a folder and its photos; returns the removed photo ids."""
         with self.write() as db:
-            ids = [r[0] for r in db.execute("SELECT id FROM photos WHERE folder_id = ?", (folder_id,))]
+            ids = [
+                r[0] for r in db.execute("SELECT id FROM photos WHERE folder_id = ?", (folder_id,))
+            ]
             db.execute("DELETE FROM folders WHERE id = ?", (folder_id,))
             self._bump(db)
         return ids
@@ -330,9 +332,7 @@ class Catalog:
         removed: photo ids.
         """
         with self.write() as db:
-            db.executemany(
-                "DELETE FROM photos WHERE id = ?", [(pid,) for pid in removed]
-            )
+            db.executemany("DELETE FROM photos WHERE id = ?", [(pid,) for pid in removed])
             db.executemany(
                 "UPDATE photos SET folder_id = ?, path = ?, ext = ?, size = ?, mtime_ns = ?"
                 " WHERE id = ?",
@@ -344,9 +344,7 @@ class Catalog:
                 " error = NULL WHERE id = ?",
                 [(s, m, k, pid) for pid, s, m, k in changed],
             )
-            db.executemany(
-                "DELETE FROM embeddings WHERE photo_id = ?", [(c[0],) for c in changed]
-            )
+            db.executemany("DELETE FROM embeddings WHERE photo_id = ?", [(c[0],) for c in changed])
             db.executemany(
                 "INSERT INTO photos(folder_id, path, ext, size, mtime_ns, content_key)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -431,15 +429,15 @@ class Catalog:
         return int(row[0])
 
     def _bump(self, db: sqlite3.Connection) -> int:
-        db.execute(
-            "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
-        )
+        db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
         return int(db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
 
     def embedding_ids(self, model_id: int) -> np.ndarray:
-        rows = self.read().execute(
-            "SELECT photo_id FROM embeddings WHERE model_id = ?", (model_id,)
-        ).fetchall()
+        rows = (
+            self.read()
+            .execute("SELECT photo_id FROM embeddings WHERE model_id = ?", (model_id,))
+            .fetchall()
+        )
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
     def iter_embeddings(
@@ -453,7 +451,9 @@ class Catalog:
         while rows := cursor.fetchmany(chunk):
             yield _unpack(rows, dim)
 
-    def vectors_for(self, model_id: int, dim: int, ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    def vectors_for(
+        self, model_id: int, dim: int, ids: Sequence[int]
+    ) -> tuple[np.ndarray, np.ndarray]:
         rows: list[tuple[int, bytes]] = []
         db = self.read()
         for start in range(0, len(ids), 900):
@@ -483,11 +483,15 @@ class Catalog:
         return found
 
     def photo_by_path(self, path: str) -> Photo | None:
-        row = self.read().execute(
-            f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN folders f ON f.id = p.folder_id"
-            " WHERE p.path = ?",
-            (enc(path),),
-        ).fetchone()
+        row = (
+            self.read()
+            .execute(
+                f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN folders f ON f.id = p.folder_id"
+                " WHERE p.path = ?",
+                (enc(path),),
+            )
+            .fetchone()
+        )
         return _photo(row) if row else None
 
     def filtered_ids(
@@ -500,11 +504,15 @@ class Catalog:
     ) -> np.ndarray:
         """Ids of photos matching a filter clause over ``p`` (photos) and ``f`` (folders)."""
         order = f" ORDER BY {PHOTO_DATE_SQL} DESC, p.id" if newest_first else ""
-        rows = self.read().execute(
-            f"SELECT p.id FROM photos p JOIN folders f ON f.id = p.folder_id WHERE {where}"
-            f"{order} LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        ).fetchall()
+        rows = (
+            self.read()
+            .execute(
+                f"SELECT p.id FROM photos p JOIN folders f ON f.id = p.folder_id WHERE {where}"
+                f"{order} LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+            .fetchall()
+        )
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
     def counts(self, model_id: int | None) -> dict[str, int]:
@@ -535,4 +543,3 @@ def _unpack(rows: Sequence[tuple[int, bytes]], dim: int) -> tuple[np.ndarray, np
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     vectors = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(-1, dim)
     return ids, vectors
-

@@ -95,7 +95,10 @@ class Engine:
                 dim = models.embedding_dim(directory)
                 spec = models.spec_for(self.model_key)
                 model_id = self.catalog.ensure_model(
-                    self.model_key, spec.pretrained if spec else "", dim, models.fingerprint(weights)
+                    self.model_key,
+                    spec.pretrained if spec else "",
+                    dim,
+                    models.fingerprint(weights),
                 )
                 store = VectorStore(self.paths.index_dir, self.catalog, model_id, dim)
                 store.open()
@@ -148,14 +151,18 @@ class Engine:
 
     # -- indexing ----------------------------------------------------------------------
 
-    def scan(self, progress: ProgressCallback = no_progress, control: JobControl | None = None) -> ScanReport:
+    def scan(
+        self, progress: ProgressCallback = no_progress, control: JobControl | None = None
+    ) -> ScanReport:
         report = scan(self.catalog, progress, control)
         stale = report.removed_ids + report.changed_ids
         if stale and self._vectors is not None:
             self._vectors.remove(stale, self.catalog.generation())
         return report
 
-    def index(self, progress: ProgressCallback = no_progress, control: JobControl | None = None) -> IndexReport:
+    def index(
+        self, progress: ProgressCallback = no_progress, control: JobControl | None = None
+    ) -> IndexReport:
         indexer = Indexer(
             self.catalog,
             self.vectors(),
@@ -222,7 +229,9 @@ class Engine:
             Check("data folder", os.access(self.paths.data_dir, os.W_OK), str(self.paths.data_dir)),
         ]
         problems = self.catalog.integrity_problems()
-        checks.append(Check("catalog", not problems, "; ".join(problems) or str(self.paths.catalog_path)))
+        checks.append(
+            Check("catalog", not problems, "; ".join(problems) or str(self.paths.catalog_path))
+        )
         try:
             directory = self.model_directory()
             self.encoder()
@@ -231,12 +240,16 @@ class Engine:
             counts = self.catalog.counts(store.model_id)
             in_sync = len(store) == counts["indexed"]
             checks.append(
-                Check("vector index", in_sync, f"{len(store)} vectors, {counts['indexed']} in catalog")
+                Check(
+                    "vector index", in_sync, f"{len(store)} vectors, {counts['indexed']} in catalog"
+                )
             )
         except PhotoSearchError as exc:
             checks.append(Check("model", False, str(exc)))
         for folder in self.catalog.folders():
             ok = folder.online and os.path.isdir(folder.path)
             detail = f"{folder.photo_count} photos, {folder.error_count} skipped"
-            checks.append(Check(f"folder {folder.path}", ok, detail if ok else "offline: " + detail))
+            checks.append(
+                Check(f"folder {folder.path}", ok, detail if ok else "offline: " + detail)
+            )
         return checks

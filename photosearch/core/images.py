@@ -75,14 +75,16 @@ def _to_rgb(img: Image.Image) -> Image.Image:
         if img.mode == "I" and arr.max() <= 255:
             top = 255.0
         img = Image.fromarray(np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8), "L")
-    if img.mode == "P" and "transparency" in img.info or img.mode in ("RGBA", "LA", "PA", "RGBa"):
+    if (img.mode == "P" and "transparency" in img.info) or img.mode in ("RGBA", "LA", "PA", "RGBa"):
         rgba = img.convert("RGBA")
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return Image.alpha_composite(background, rgba).convert("RGB")
     return img if img.mode == "RGB" else img.convert("RGB")
 
 
-def open_image(path: str | Path, min_side: int | None = None) -> tuple[Image.Image, int, int, float | None]:
+def open_image(
+    path: str | Path, min_side: int | None = None
+) -> tuple[Image.Image, int, int, float | None]:
     """Open a photo upright in RGB; JPEGs are decoded at the smallest scale >= ``min_side``.
 
     Returns the image, the photo's full upright width and height, and when it was taken.

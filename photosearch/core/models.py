@@ -50,20 +50,43 @@ class ModelSpec:
 
 REGISTRY: tuple[ModelSpec, ...] = (
     ModelSpec(
-        "ViT-B-32/laion2b_s34b_b79k", "ViT-B-32", "laion2b_s34b_b79k", 224, 512, 605, 66.6,
+        "ViT-B-32/laion2b_s34b_b79k",
+        "ViT-B-32",
+        "laion2b_s34b_b79k",
+        224,
+        512,
+        605,
+        66.6,
         "Default for CPU laptops: ~17 photos/s on 2 cores (fp32), good everyday quality.",
     ),
     ModelSpec(
-        "ViT-B-32-256/datacomp_s34b_b86k", "ViT-B-32-256", "datacomp_s34b_b86k", 256, 512, 606,
-        72.8, "Better matches, ~25% slower than the default (~13 photos/s on 2 cores).",
+        "ViT-B-32-256/datacomp_s34b_b86k",
+        "ViT-B-32-256",
+        "datacomp_s34b_b86k",
+        256,
+        512,
+        606,
+        72.8,
+        "Better matches, ~25% slower than the default (~13 photos/s on 2 cores).",
     ),
     ModelSpec(
-        "ViT-B-16/dfn2b", "ViT-B-16", "dfn2b", 224, 512, 599, 76.2,
+        "ViT-B-16/dfn2b",
+        "ViT-B-16",
+        "dfn2b",
+        224,
+        512,
+        599,
+        76.2,
         "Best quality listed; ~4 photos/s on 2 cores — for desktops or small libraries.",
     ),
     ModelSpec(
-        "xlm-roberta-base-ViT-B-32/laion5b_s13b_b90k", "xlm-roberta-base-ViT-B-32",
-        "laion5b_s13b_b90k", 224, 512, 1466, 62.3,
+        "xlm-roberta-base-ViT-B-32/laion5b_s13b_b90k",
+        "xlm-roberta-base-ViT-B-32",
+        "laion5b_s13b_b90k",
+        224,
+        512,
+        1466,
+        62.3,
         "Multilingual: search in 100+ languages. Needs the 'transformers' package.",
         multilingual=True,
     ),
@@ -71,7 +94,13 @@ REGISTRY: tuple[ModelSpec, ...] = (
 """ImageNet zero-shot top-1 figures are OpenCLIP's published results; speeds measured here."""
 
 DEMO_SPEC = ModelSpec(
-    DEMO_KEY, "tiny-shapes", "photosearch-demo", 64, 128, 0, None,
+    DEMO_KEY,
+    "tiny-shapes",
+    "photosearch-demo",
+    64,
+    128,
+    0,
+    None,
     "Demo model bundled with PhotoSearch: it only knows coloured shapes.",
     min_score=0.1,
 )
@@ -159,9 +188,7 @@ def write_config(spec: ModelSpec, directory: Path) -> None:
     pre = open_clip.get_pretrained_cfg(spec.arch, spec.pretrained) or {}
     if pre.get("quick_gelu"):
         model_cfg["quick_gelu"] = True
-    preprocess = {
-        k: pre[k] for k in ("mean", "std", "interpolation", "resize_mode") if k in pre
-    }
+    preprocess = {k: pre[k] for k in ("mean", "std", "interpolation", "resize_mode") if k in pre}
     preprocess["size"] = spec.input_size
     config = {"model_cfg": model_cfg, "preprocess_cfg": preprocess}
     (directory / CONFIG_NAME).write_text(json.dumps(config, indent=2), encoding="utf-8")
@@ -193,8 +220,7 @@ def download(
             last_error = exc
         except urllib.error.URLError as exc:
             raise ModelNotAvailableError(
-                f"Could not download {key}: no connection ({exc.reason}). "
-                + require_hint(spec)
+                f"Could not download {key}: no connection ({exc.reason}). " + require_hint(spec)
             ) from exc
     else:
         raise ModelNotAvailableError(f"No weights found for {key} ({last_error}).")
@@ -285,8 +311,14 @@ def _custom_spec(arch: str, source: Path) -> ModelSpec:
         )
     size = cfg.get("vision_cfg", {}).get("image_size", 224)
     return ModelSpec(
-        f"{LOCAL_PREFIX}{source.stem}", arch, "", int(size if isinstance(size, int) else size[0]),
-        int(cfg["embed_dim"]), 0, None, f"Imported from {source.name}",
+        f"{LOCAL_PREFIX}{source.stem}",
+        arch,
+        "",
+        int(size if isinstance(size, int) else size[0]),
+        int(cfg["embed_dim"]),
+        0,
+        None,
+        f"Imported from {source.name}",
     )
 
 

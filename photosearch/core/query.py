@@ -109,7 +109,9 @@ def _split_terms(text: str) -> list[tuple[int, str]]:
         if ch == '"':
             quoted = not quoted
             buf.append(ch)
-        elif not quoted and (ch == "+" or (ch == "-" and (i == 0 or text[i - 1].isspace() or text[i - 1] in "+-"))):
+        elif not quoted and (
+            ch == "+" or (ch == "-" and (i == 0 or text[i - 1].isspace() or text[i - 1] in "+-"))
+        ):
             chunks.append((sign, "".join(buf)))
             sign, buf = (1 if ch == "+" else -1), []
         else:
@@ -122,7 +124,10 @@ def _split_terms(text: str) -> list[tuple[int, str]]:
 
 def parse(text: str) -> Query:
     """Parse what the user typed into terms and filters."""
-    found = [(m.group(1).lower(), m.group(2) if m.group(2) is not None else m.group(3)) for m in _FILTER.finditer(text)]
+    found = [
+        (m.group(1).lower(), m.group(2) if m.group(2) is not None else m.group(3))
+        for m in _FILTER.finditer(text)
+    ]
     rest = _FILTER.sub(" ", text)
     terms: list[Term] = []
     for sign, chunk in _split_terms(rest):

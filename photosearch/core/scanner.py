@@ -122,7 +122,9 @@ def scan(
         if not folder.online:
             catalog.set_folder_flags(folder.id, online=True)
         known = catalog.photo_states(folder.id)
-        for count, (path, size, mtime_ns) in enumerate(walk(folder.path, roots - {folder.path}, on_skip)):
+        for count, (path, size, mtime_ns) in enumerate(
+            walk(folder.path, roots - {folder.path}, on_skip)
+        ):
             if count % 512 == 0:
                 if not control.checkpoint():
                     report.complete = False

@@ -81,7 +81,9 @@ class Searcher:
         """A photo's stored vector when it is indexed, else encode it now."""
         known = self.catalog.photo_by_path(path)
         if known is not None:
-            ids, vectors = self.catalog.vectors_for(self.vectors.model_id, self.vectors.dim, [known.id])
+            ids, vectors = self.catalog.vectors_for(
+                self.vectors.model_id, self.vectors.dim, [known.id]
+            )
             if len(ids):
                 return vectors[0]
         encoder = self._encoder()
@@ -113,12 +115,18 @@ class Searcher:
         want = offset + limit + WEAK_SHOWN
         ids, scores = self._candidates(vector, query.filters, want)
         photos = self.catalog.photos(ids.tolist())
-        ranked = [Hit(photos[i], float(s)) for i, s in zip(ids.tolist(), scores, strict=True) if i in photos]
+        ranked = [
+            Hit(photos[i], float(s))
+            for i, s in zip(ids.tolist(), scores, strict=True)
+            if i in photos
+        ]
         good = [h for h in ranked if cutoff is None or h.score >= cutoff]
         weak = [] if good else ranked[:WEAK_SHOWN]
         return SearchResult(good[offset : offset + limit], weak, cutoff, offset)
 
-    def _candidates(self, vector: np.ndarray, filters: Filters, k: int) -> tuple[np.ndarray, np.ndarray]:
+    def _candidates(
+        self, vector: np.ndarray, filters: Filters, k: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         if not filters.narrows:
             return self.vectors.search(vector, k)
         where, params = filter_sql(filters)
@@ -138,7 +146,9 @@ class Searcher:
         if not filters.narrows:
             raise QueryError("Type something to search for, or a filter such as in:Holidays.")
         where, params = filter_sql(filters)
-        ids = self.catalog.filtered_ids(where, params, newest_first=True, limit=limit, offset=offset)
+        ids = self.catalog.filtered_ids(
+            where, params, newest_first=True, limit=limit, offset=offset
+        )
         ids = ids.tolist()
         photos = self.catalog.photos(ids)
         return SearchResult([Hit(photos[i], 1.0) for i in ids if i in photos], [], None, offset)

@@ -109,7 +109,9 @@ class VectorStore:
                 raise ValueError("index file does not match its metadata")
             return index, int(meta["generation"])
         except (OSError, ValueError, KeyError, RuntimeError) as exc:
-            log.warning("vector index %s unusable (%s); rebuilding from the catalog", self.path, exc)
+            log.warning(
+                "vector index %s unusable (%s); rebuilding from the catalog", self.path, exc
+            )
             return None, -1
 
     def _param_key(self) -> tuple[object, ...]:
@@ -196,7 +198,9 @@ class VectorStore:
                 )
         return self.exact(query, k, None)
 
-    def exact(self, query: np.ndarray, k: int, ids: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    def exact(
+        self, query: np.ndarray, k: int, ids: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Exact top-k over all vectors, or over ``ids`` only (a filtered set)."""
         if ids is None:
             chunks = self.catalog.iter_embeddings(self.model_id, self.dim)

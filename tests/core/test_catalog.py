@@ -107,7 +107,9 @@ def test_commit_batch_is_one_generation_and_skips_deleted_photos(tmp_path: Path)
     (a, _), (b, _), (c, _) = cat.pending(model)
     cat.remove_photo(c)
     vec = np.ones(4, np.float32) / 2
-    gen = cat.commit_batch(model, [Encoded(a, vec, 1, 1, None), Encoded(c, vec, 1, 1, None)], [(b, "bad")])
+    gen = cat.commit_batch(
+        model, [Encoded(a, vec, 1, 1, None), Encoded(c, vec, 1, 1, None)], [(b, "bad")]
+    )
     assert cat.generation() == gen
     ids = cat.embedding_ids(model)
     assert ids.tolist() == [a]

@@ -76,12 +76,14 @@ def test_animated_gif_uses_first_frame(tmp_path: Path) -> None:
     frames = [Image.new("RGB", (40, 40), c) for c in ((255, 0, 0), (0, 0, 255))]
     frames[0].save(tmp_path / "a.gif", save_all=True, append_images=frames[1:])
     rgb, *_ = open_image(tmp_path / "a.gif")
-    r, g, b = np.asarray(rgb).reshape(-1, 3).mean(0)
+    r, _, b = np.asarray(rgb).reshape(-1, 3).mean(0)
     assert r > 200 and b < 50
 
 
 @pytest.mark.parametrize("orientation", [3, 6, 8])
-def test_exif_rotation_gives_the_upright_vector(tmp_path: Path, encoder224: Encoder, orientation: int) -> None:
+def test_exif_rotation_gives_the_upright_vector(
+    tmp_path: Path, encoder224: Encoder, orientation: int
+) -> None:
     upright = photo_like(400, 300, 5)
     upright.save(tmp_path / "upright.png")
     save_rotated(upright, tmp_path / "rotated.png", orientation)
@@ -102,7 +104,9 @@ def test_exif_rotated_jpeg_matches_upright_jpeg(tmp_path: Path, encoder224: Enco
     assert cosine(va, vb) >= 0.99
 
 
-def test_fast_decode_matches_the_models_reference_preprocess(tmp_path: Path, encoder224: Encoder) -> None:
+def test_fast_decode_matches_the_models_reference_preprocess(
+    tmp_path: Path, encoder224: Encoder
+) -> None:
     """Draft JPEG decoding must not change what the model sees (cosine >= 0.99)."""
     sims = []
     for i, (w, h) in enumerate([(4000, 3000), (3000, 4000), (2048, 1536), (1000, 750), (640, 480)]):

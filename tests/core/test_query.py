@@ -24,7 +24,10 @@ def test_plus_minus_and_weights() -> None:
 
 
 def test_hyphenated_words_are_not_operators() -> None:
-    assert texts("red t-shirt - black-and-white") == [(1.0, "red t-shirt"), (-1.0, "black-and-white")]
+    assert texts("red t-shirt - black-and-white") == [
+        (1.0, "red t-shirt"),
+        (-1.0, "black-and-white"),
+    ]
 
 
 def test_quotes_protect_operators() -> None:
@@ -54,7 +57,9 @@ def test_filter_only_query_has_no_terms() -> None:
     assert q.terms == () and q.filters.folders == ("Holidays",)
 
 
-@pytest.mark.parametrize("bad", ["after:2021-13", "before:yesterday", "min:high", "in:", "2* + cat"])
+@pytest.mark.parametrize(
+    "bad", ["after:2021-13", "before:yesterday", "min:high", "in:", "2* + cat"]
+)
 def test_bad_input_gives_clear_error(bad: str) -> None:
     with pytest.raises(QueryError):
         parse(bad)

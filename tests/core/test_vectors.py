@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from photosearch.core.engine import Engine
+from tests.conftest import write_photos
+
+
+def reopen(engine: Engine) -> Engine:
+    engine.close()
+    fresh = Engine.open(engine.paths)
+    return fresh
+
+
+def top(engine: Engine, text: str = "a photo") -> list[tuple[str, float]]:
+    result = engine.search(text, limit=15)
+    return [(h.path, round(h.score, 5)) for h in result.hits + result.weak]
+
+
+def test_rebuild_after_deleting_the_index_gives_identical_results(
+    plumbing_engine: Engine, tmp_path: Path
+) -> None:
+    write_photos(tmp_path / "pics", 40)
+    plumbing_engine.add_folder(tmp_path / "pics")
+    plumbing_engine.update()
+    before = top(plumbing_engine)
+    store = plumbing_engine.vectors()
+    path = store.path
+    engine = reopen(plumbing_engine)
+    path.unlink()
+    assert top(engine) == before
+    assert path.exists() is False or len(engine.vectors()) == 40
+    engine.close()
+    assert path.exists()
+
+
+def test_corrupt_index_file_is_rebuilt(plumbing_engine: Engine, tmp_path: Path) -> None:
+    write_photos(tmp_path / "pics", 20)
+    plumbing_engine.add_folder(tmp_path / "pics")
+    plumbing_engine.update()
+    before = top(plumbing_engine)
+    path = plumbing_engine.vectors().path
+    engine = reopen(plumbing_engine)
+    path.write_bytes(b"\0garbage" * 100)
+    assert top(engine) == before
+    assert len(engine.vectors()) == 20
+    engine.close()
+
+
+def test_stale_index_catches_up_with_the_catalog(plumbing_engine: Engine, tmp_path: Path) -> None:
+    """An index saved before later commits (as after kill -9) is caught up, not trusted."""
+    root = tmp_path / "pics"
+    write_photos(root, 10)
+    plumbing_engine.add_folder(root)
+    plumbing_engine.update()
+    store = plumbing_engine.vectors()
+    saved = store.path.read_bytes(), store.meta_path.read_text()
+    write_photos(root, 5, start=100)
+    (root / "img_0000.jpg").unlink()
+    plumbing_engine.update()
+    engine = reopen(plumbing_engine)
+    store.path.write_bytes(saved[0])
+    store.meta_path.write_text(saved[1])
+    assert json.loads(saved[1])["count"] == 10
+    fresh = engine.vectors()
+    assert len(fresh) == 14
+    ids, _ = fresh.search(np.ones(fresh.dim, np.float32) / np.sqrt(fresh.dim), 100)
+    assert sorted(ids.tolist()) == sorted(engine.catalog.embedding_ids(fresh.model_id).tolist())
+    engine.close()
+
+
+def test_exact_and_ann_agree_on_small_sets(plumbing_engine: Engine, tmp_path: Path) -> None:
+    write_photos(tmp_path / "pics", 60)
+    plumbing_engine.add_folder(tmp_path / "pics")
+    plumbing_engine.update()
+    store = plumbing_engine.vectors()
+    q = plumbing_engine.encoder().encode_text("hello")
+    ann_ids, ann_scores = store.search(q, 10)
+    ex_ids, ex_scores = store.exact(q, 10, None)
+    assert ann_ids.tolist() == ex_ids.tolist()
+    np.testing.assert_allclose(ann_scores, ex_scores, atol=1e-5)
