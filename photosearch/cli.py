@@ -23,6 +23,9 @@ from photosearch.core.search import SearchResult
 from photosearch.core.types import JobControl, Progress
 from photosearch.logs import setup_logging
 
+READ_ONLY_COMMANDS = frozenset({"search", "similar", "status", "doctor"})
+"""Commands that work alongside a running app (they never write the index)."""
+
 UNITS = {"download": ("B", True), "scan": (" files", False), "index": (" photos", False)}
 
 
@@ -75,11 +78,14 @@ def interruptible() -> Iterator[JobControl]:
         print("\nStopping after the current batch… (Ctrl+C again to abort)", file=sys.stderr)
         control.stop.set()
 
+    previous_term = signal.getsignal(signal.SIGTERM)
     signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, lambda *_: control.stop.set())
     try:
         yield control
     finally:
         signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGTERM, previous_term)
 
 
 def _hit_dict(hit: object) -> dict[str, object]:
@@ -145,6 +151,46 @@ def _index(engine: Engine, args: argparse.Namespace) -> int:
     if index_report is None or index_report.stopped:
         print("Stopped; run the same command again to continue.", file=sys.stderr)
         return 130
+    return 0
+
+
+def _watch(engine: Engine, args: argparse.Namespace) -> int:
+    from photosearch.core.service import IndexingService, JobDone
+
+    for path in args.paths:
+        engine.add_folder(path)
+    if not engine.folders():
+        raise PhotoSearchError("No folders yet: run `photosearch watch ~/Pictures`.")
+    if args.gentle:
+        engine.set_gentle(True)
+    bar = ProgressBar()
+
+    def progress(p: Progress) -> None:
+        if p.phase == "idle":
+            bar.close()
+            print(
+                f"Up to date. Watching {len(engine.folders())} folder(s)… (Ctrl+C to stop)",
+                file=sys.stderr,
+            )
+        else:
+            bar(p)
+
+    def done(job: JobDone) -> None:
+        s = job.scan
+        if s.added or s.changed or s.moved or s.removed:
+            bar.close()
+            print(
+                f"{s.added} new, {s.changed} changed, {s.moved} moved, {s.removed} removed",
+                file=sys.stderr,
+            )
+
+    service = IndexingService(engine, progress, done)
+    with interruptible() as control:
+        service.start()
+        control.stop.wait()
+    print("Stopping…", file=sys.stderr)
+    service.stop()
+    bar.close()
     return 0
 
 
@@ -276,6 +322,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("index", _index, "add folders (if given) and index everything new or changed")
     p.add_argument("paths", nargs="*", help="folders to add")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p = command("watch", _watch, "index, then keep watching folders for new photos (Ctrl+C stops)")
+    p.add_argument("paths", nargs="*", help="folders to add")
+    p.add_argument("--gentle", action="store_true", help="use less CPU while you work")
     for name, fn, what in (
         ("search", _search, "search by text"),
         ("similar", _similar, "find photos like an image"),
@@ -333,7 +382,8 @@ def main(argv: list[str] | None = None) -> int:
     paths = AppPaths.resolve()
     setup_logging(paths.log_dir, args.verbose)
     try:
-        with Engine.open(paths) as engine:
+        exclusive = args.command not in READ_ONLY_COMMANDS
+        with Engine.open(paths, exclusive=exclusive) as engine:
             return int(args.func(engine, args))
     except PhotoSearchError as exc:
         print(f"photosearch: {exc}", file=sys.stderr)

@@ -309,12 +309,15 @@ class Catalog:
 
     # -- photos: scanning --------------------------------------------------------------
 
-    def photo_states(self, folder_id: int) -> dict[str, PhotoState]:
-        rows = self.read().execute(
-            "SELECT id, folder_id, path, size, mtime_ns, content_key FROM photos"
-            " WHERE folder_id = ?",
-            (folder_id,),
-        )
+    def photo_states(self, folder_id: int, under: str | None = None) -> dict[str, PhotoState]:
+        """The folder's photos, or only those below the directory ``under``."""
+        sql = "SELECT id, folder_id, path, size, mtime_ns, content_key FROM photos WHERE folder_id = ?"
+        params: list[object] = [folder_id]
+        if under is not None:
+            prefix = enc(under.rstrip(os.sep) + os.sep)
+            sql += " AND path >= ? AND path < ?"
+            params += [prefix, prefix[:-1] + bytes([prefix[-1] + 1])]
+        rows = self.read().execute(sql, params)
         return {dec(r[2]): PhotoState(r[0], r[1], dec(r[2]), r[3], r[4], r[5]) for r in rows}
 
     def apply_scan(

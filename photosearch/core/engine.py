@@ -16,11 +16,12 @@ from pathlib import Path
 from photosearch.config import AppPaths, Settings
 from photosearch.core import models
 from photosearch.core.catalog import Catalog, Folder
-from photosearch.core.encoder import Encoder
+from photosearch.core.encoder import Encoder, default_threads
 from photosearch.core.errors import PhotoSearchError
 from photosearch.core.indexer import Indexer, IndexReport
 from photosearch.core.query import Query, parse
-from photosearch.core.scanner import ScanReport, scan
+from photosearch.core.instance import InstanceLock
+from photosearch.core.scanner import ScanReport, Scope, scan
 from photosearch.core.search import Searcher, SearchResult
 from photosearch.core.types import JobControl, ProgressCallback, no_progress
 from photosearch.core.vectors import VectorStore
@@ -40,25 +41,45 @@ class Check:
 class Engine:
     """Everything PhotoSearch can do, independent of any user interface."""
 
-    def __init__(self, paths: AppPaths, settings: Settings, catalog: Catalog) -> None:
+    def __init__(
+        self,
+        paths: AppPaths,
+        settings: Settings,
+        catalog: Catalog,
+        lock: InstanceLock | None = None,
+    ) -> None:
         self.paths = paths
         self.settings = settings
         self.catalog = catalog
+        self.lock = lock
         self._lock = threading.RLock()
         self._encoder: Encoder | None = None
         self._vectors: VectorStore | None = None
 
     @classmethod
-    def open(cls, paths: AppPaths | None = None) -> Engine:
+    def open(cls, paths: AppPaths | None = None, exclusive: bool = True) -> Engine:
+        """Open the library; ``exclusive`` (indexing, changing folders) takes the writer lock.
+
+        Without it the engine is for searching alongside a running app: it never saves
+        the vector index, which belongs to the writer.
+        """
         paths = paths or AppPaths.resolve()
         paths.ensure()
-        return cls(paths, Settings.load(paths.settings_path), Catalog(paths.catalog_path))
+        lock = InstanceLock(paths.data_dir / "photosearch.lock") if exclusive else None
+        try:
+            return cls(paths, Settings.load(paths.settings_path), Catalog(paths.catalog_path), lock)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
 
     def close(self) -> None:
         with self._lock:
-            if self._vectors is not None:
+            if self._vectors is not None and self.lock is not None:
                 self._vectors.save()
             self.catalog.close()
+            if self.lock is not None:
+                self.lock.release()
 
     def __enter__(self) -> Engine:
         return self
@@ -80,9 +101,8 @@ class Engine:
         with self._lock:
             if self._encoder is None:
                 log.info("loading model %s", self.model_key)
-                self._encoder = Encoder(
-                    self.model_key, self.model_directory(), self.settings.torch_threads
-                )
+                threads = 1 if self.settings.gentle else self.settings.torch_threads
+                self._encoder = Encoder(self.model_key, self.model_directory(), threads)
             return self._encoder
 
     def vectors(self) -> VectorStore:
@@ -104,6 +124,14 @@ class Engine:
                 store.open()
                 self._vectors = store
             return self._vectors
+
+    def set_gentle(self, gentle: bool) -> None:
+        """Gentle mode: one torch thread and one decoder, leaving the computer responsive."""
+        import torch
+
+        self.settings.gentle = gentle
+        self.settings.save(self.paths.settings_path)
+        torch.set_num_threads(1 if gentle else (self.settings.torch_threads or default_threads()))
 
     def use_model(self, key: str) -> None:
         """Make ``key`` the active model (it must be installed)."""
@@ -152,9 +180,13 @@ class Engine:
     # -- indexing ----------------------------------------------------------------------
 
     def scan(
-        self, progress: ProgressCallback = no_progress, control: JobControl | None = None
+        self,
+        progress: ProgressCallback = no_progress,
+        control: JobControl | None = None,
+        scope: Scope | None = None,
     ) -> ScanReport:
-        report = scan(self.catalog, progress, control)
+        """Find new, changed, moved and deleted photos (everywhere, or within ``scope``)."""
+        report = scan(self.catalog, progress, control, scope)
         stale = report.removed_ids + report.changed_ids
         if stale and self._vectors is not None:
             self._vectors.remove(stale, self.catalog.generation())
@@ -168,16 +200,19 @@ class Engine:
             self.vectors(),
             self.encoder(),
             batch_size=self.settings.batch_size,
-            decode_threads=self.settings.decode_threads,
+            decode_threads=1 if self.settings.gentle else self.settings.decode_threads,
         )
         return indexer.run(progress, control)
 
     def update(
-        self, progress: ProgressCallback = no_progress, control: JobControl | None = None
+        self,
+        progress: ProgressCallback = no_progress,
+        control: JobControl | None = None,
+        scope: Scope | None = None,
     ) -> tuple[ScanReport, IndexReport | None]:
-        """Scan every folder, then encode what is new; stops early when asked to."""
+        """Scan (everything, or ``scope``), then encode what is new; stops early when asked."""
         control = control or JobControl()
-        report = self.scan(progress, control)
+        report = self.scan(progress, control, scope)
         if not report.complete:
             return report, None
         return report, self.index(progress, control)

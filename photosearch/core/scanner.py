@@ -58,7 +58,9 @@ class ScanReport:
 Skip = Callable[[str, str], None]
 
 
-def walk(root: str, skip_dirs: frozenset[str], on_skip: Skip) -> Iterator[tuple[str, int, int]]:
+def walk(
+    root: str, skip_dirs: frozenset[str], on_skip: Skip, recursive: bool = True
+) -> Iterator[tuple[str, int, int]]:
     """Yield (path, size, mtime_ns) of supported photo files under ``root``.
 
     Hidden entries are ignored, directory symlinks are not followed (no loops), and
@@ -69,6 +71,8 @@ def walk(root: str, skip_dirs: frozenset[str], on_skip: Skip) -> Iterator[tuple[
         directory = stack.pop()
         try:
             entries = list(os.scandir(directory))
+        except FileNotFoundError:
+            continue
         except OSError as exc:
             on_skip(directory, f"folder cannot be read: {exc.strerror or exc}")
             continue
@@ -77,7 +81,7 @@ def walk(root: str, skip_dirs: frozenset[str], on_skip: Skip) -> Iterator[tuple[
                 continue
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    if entry.path not in skip_dirs:
+                    if recursive and entry.path not in skip_dirs:
                         stack.append(entry.path)
                     continue
             except OSError:
@@ -93,17 +97,48 @@ def walk(root: str, skip_dirs: frozenset[str], on_skip: Skip) -> Iterator[tuple[
                 yield entry.path, st.st_size, st.st_mtime_ns
 
 
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Part of the tree to rescan: directories (recursively or not) and files to leave alone.
+
+    The watcher builds these from file events, so a burst of changes costs a look at the
+    directories involved instead of a walk of the whole library. Files in ``exclude`` are
+    still being written: they are neither added nor treated as gone.
+    """
+
+    directories: dict[str, bool]
+    exclude: frozenset[str] = frozenset()
+
+
+def _areas(folder: Folder, scope: Scope | None) -> list[tuple[str, bool]]:
+    """The (directory, recursive) pairs of ``folder`` that this scan covers."""
+    if scope is None:
+        return [(folder.path, True)]
+    base = folder.path.rstrip(os.sep) + os.sep
+    inside = [
+        (d, r) for d, r in scope.directories.items() if d == folder.path or d.startswith(base)
+    ]
+    covered = [d for d, r in inside if r]
+    return [
+        (d, r)
+        for d, r in inside
+        if not any(d != c and d.startswith(c.rstrip(os.sep) + os.sep) for c in covered)
+    ]
+
+
 def scan(
     catalog: Catalog,
     progress: ProgressCallback = no_progress,
     control: JobControl | None = None,
+    scope: Scope | None = None,
 ) -> ScanReport:
-    """Compare every enabled folder with the catalog and record the differences."""
+    """Compare enabled folders (or just ``scope``) with the catalog and record the differences."""
     control = control or JobControl()
     report = ScanReport()
     meter = ProgressMeter("scan", None, progress)
     folders = [f for f in catalog.folders() if f.enabled]
     roots = frozenset(f.path for f in folders)
+    exclude = scope.exclude if scope else frozenset()
 
     def on_skip(path: str, reason: str) -> None:
         log.warning("skipped %s: %s", path, reason)
@@ -113,6 +148,9 @@ def scan(
     changed: list[tuple[int, int, int, str | None]] = []
     vanished: list[PhotoState] = []
     for folder in folders:
+        areas = _areas(folder, scope)
+        if not areas:
+            continue
         if not os.path.isdir(folder.path):
             log.warning("folder %s is missing (unplugged drive?); keeping its photos", folder.path)
             report.offline.append(folder.path)
@@ -121,24 +159,30 @@ def scan(
             continue
         if not folder.online:
             catalog.set_folder_flags(folder.id, online=True)
-        known = catalog.photo_states(folder.id)
-        for count, (path, size, mtime_ns) in enumerate(
-            walk(folder.path, roots - {folder.path}, on_skip)
-        ):
-            if count % 512 == 0:
-                if not control.checkpoint():
-                    report.complete = False
-                    return report
-                meter.report()
-            meter.done += 1
-            state = known.pop(path, None)
-            if state is None:
-                appeared.append((folder, path, size, mtime_ns))
-            elif state.size != size or state.mtime_ns != mtime_ns:
-                changed.append((state.id, size, mtime_ns, content_key(path, size)))
-            else:
-                report.unchanged += 1
-        vanished.extend(known.values())
+        for directory, recursive in areas:
+            known = catalog.photo_states(
+                folder.id, None if directory == folder.path and recursive else directory
+            )
+            if not recursive:
+                known = {p: s for p, s in known.items() if os.path.dirname(p) == directory}
+            for path, size, mtime_ns in walk(directory, roots - {folder.path}, on_skip, recursive):
+                if meter.done % 512 == 0:
+                    if not control.checkpoint():
+                        report.complete = False
+                        return report
+                    meter.report()
+                meter.done += 1
+                if path in exclude:
+                    known.pop(path, None)
+                    continue
+                state = known.pop(path, None)
+                if state is None:
+                    appeared.append((folder, path, size, mtime_ns))
+                elif state.size != size or state.mtime_ns != mtime_ns:
+                    changed.append((state.id, size, mtime_ns, content_key(path, size)))
+                else:
+                    report.unchanged += 1
+            vanished.extend(s for p, s in known.items() if p not in exclude)
 
     by_key: dict[str, list[PhotoState]] = defaultdict(list)
     for state in vanished:

@@ -1,0 +1,171 @@
+"""The background indexing service: one long-lived thread that owns all writing.
+
+Work arrives on a priority queue — what the user asked for first, then files the
+watcher saw change, then the periodic reconciliation that catches anything missed while
+the app was closed — and each job is a scan followed by encoding whatever is pending.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from photosearch.core.engine import Engine
+from photosearch.core.indexer import IndexReport
+from photosearch.core.scanner import ScanReport, Scope
+from photosearch.core.types import JobControl, Progress, ProgressCallback, no_progress
+from photosearch.core.watcher import Watcher
+
+log = logging.getLogger(__name__)
+
+
+class Priority(enum.IntEnum):
+    USER = 0
+    CHANGES = 1
+    BACKGROUND = 2
+
+
+@dataclass(frozen=True, slots=True)
+class JobDone:
+    """What one job did, for status displays."""
+
+    priority: Priority
+    scan: ScanReport
+    index: IndexReport | None
+
+
+_STOP = object()
+
+
+class IndexingService:
+    """Runs scans and indexing on its own thread; everything else only enqueues."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        progress: ProgressCallback = no_progress,
+        on_done: Callable[[JobDone], None] | None = None,
+        reconcile_interval_s: float = 900.0,
+        watch: bool = True,
+        quiet_s: float = 1.0,
+    ) -> None:
+        self.engine = engine
+        self.progress = progress
+        self.on_done = on_done
+        self.reconcile_interval_s = reconcile_interval_s
+        self.control = JobControl()
+        self.idle = threading.Event()
+        self._queue: queue.PriorityQueue[tuple[int, int, object]] = queue.PriorityQueue()
+        self._seq = itertools.count()
+        self._thread = threading.Thread(target=self._run, name="indexing-service", daemon=True)
+        self.watcher = Watcher(self._on_scope, quiet_s=quiet_s) if watch else None
+
+    # -- control (any thread) ----------------------------------------------------------
+
+    def start(self) -> None:
+        self.request_scan(Priority.BACKGROUND)
+        self._thread.start()
+
+    def stop(self, timeout: float = 60.0) -> None:
+        """Finish the batch in flight, then stop; the next start resumes."""
+        self.control.stop.set()
+        self.control.resume()
+        self._queue.put((-1, next(self._seq), _STOP))
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+        if self.watcher is not None:
+            self.watcher.close()
+
+    def pause(self) -> None:
+        self.control.pause()
+
+    def resume(self) -> None:
+        self.control.resume()
+
+    @property
+    def paused(self) -> bool:
+        return self.control.paused
+
+    def request_scan(self, priority: Priority = Priority.USER) -> None:
+        self.idle.clear()
+        self._queue.put((priority, next(self._seq), None))
+
+    def _on_scope(self, scope: Scope) -> None:
+        self.idle.clear()
+        self._queue.put((Priority.CHANGES, next(self._seq), scope))
+
+    def wait_idle(self, timeout: float) -> bool:
+        return self.idle.wait(timeout)
+
+    # -- the worker thread -------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            try:
+                priority, _, job = self._queue.get(timeout=self.reconcile_interval_s)
+            except queue.Empty:
+                self.request_scan(Priority.BACKGROUND)
+                continue
+            if job is _STOP:
+                return
+            scope = self._coalesce(job)
+            try:
+                self._do(Priority(priority), scope)
+            except Exception:
+                log.exception("indexing job failed")
+            if self._queue.empty():
+                self.progress(Progress("idle", 0))
+                self.idle.set()
+
+    def _coalesce(self, job: object) -> Scope | None:
+        """Fold queued change scopes into this job; a full scan absorbs them all."""
+        if job is None:
+            return None
+        assert isinstance(job, Scope)
+        directories = dict(job.directories)
+        exclude = set(job.exclude)
+        full = False
+        held: list[tuple[int, int, object]] = []
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            other = item[2]
+            if isinstance(other, Scope):
+                for d, r in other.directories.items():
+                    directories[d] = directories.get(d, False) or r
+                exclude = (exclude | other.exclude) - set(other.directories)
+            elif other is None:
+                full = True
+            else:
+                held.append(item)
+        for item in held:
+            self._queue.put(item)
+        return None if full else Scope(directories, frozenset(exclude))
+
+    def _do(self, priority: Priority, scope: Scope | None) -> None:
+        if self.control.stop.is_set():
+            return
+        scan_report, index_report = self.engine.update(self.progress, self.control, scope)
+        if scope is None:
+            self._sync_watches()
+        if self.on_done is not None:
+            self.on_done(JobDone(priority, scan_report, index_report))
+
+    def _sync_watches(self) -> None:
+        if self.watcher is None:
+            return
+        folders = {f.path: f for f in self.engine.folders() if f.enabled}
+        for root in list(self.watcher.modes):
+            if root not in folders:
+                self.watcher.unwatch(root, forget=True)
+        for root, folder in folders.items():
+            if root not in self.watcher.modes:
+                mode = self.watcher.watch(root, folder.force_polling)
+                log.info("watching %s (%s)", root, mode)
