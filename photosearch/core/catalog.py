@@ -311,7 +311,10 @@ class Catalog:
 
     def photo_states(self, folder_id: int, under: str | None = None) -> dict[str, PhotoState]:
         """The folder's photos, or only those below the directory ``under``."""
-        sql = "SELECT id, folder_id, path, size, mtime_ns, content_key FROM photos WHERE folder_id = ?"
+        sql = (
+            "SELECT id, folder_id, path, size, mtime_ns, content_key FROM photos"
+            " WHERE folder_id = ?"
+        )
         params: list[object] = [folder_id]
         if under is not None:
             prefix = enc(under.rstrip(os.sep) + os.sep)

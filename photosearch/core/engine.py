@@ -19,8 +19,8 @@ from photosearch.core.catalog import Catalog, Folder
 from photosearch.core.encoder import Encoder, default_threads
 from photosearch.core.errors import PhotoSearchError
 from photosearch.core.indexer import Indexer, IndexReport
-from photosearch.core.query import Query, parse
 from photosearch.core.instance import InstanceLock
+from photosearch.core.query import Query, parse
 from photosearch.core.scanner import ScanReport, Scope, scan
 from photosearch.core.search import Searcher, SearchResult
 from photosearch.core.types import JobControl, ProgressCallback, no_progress
