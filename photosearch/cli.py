@@ -371,8 +371,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.home:
         os.environ[HOME_ENV] = str(args.home)
     if args.command is None:
-        parser.print_help()
-        return 0
+        from photosearch.ui.app import run_app
+
+        return run_app()
     if args.command == "models" and args.action in ("download", "use", "import") and not args.name:
         parser.error(
             f"models {args.action} needs a model {'path' if args.action == 'import' else 'key'}"

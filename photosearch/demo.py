@@ -46,19 +46,13 @@ def run_demo(engine: Engine, count: int, gui: bool) -> int:
         bar = ProgressBar()
         demo.update(bar)
         bar.close()
-        if gui:
-            try:
-                from photosearch.ui.app import run_app
-            except ImportError:
-                print(
-                    "The desktop app is not part of this build yet; showing examples.",
-                    file=sys.stderr,
-                )
-            else:
-                return run_app(demo.paths)
-        for text in EXAMPLES:
-            result = demo.search(text, limit=5)
-            print(f"\n{text}")
-            for hit in result.hits or result.weak:
-                print(f"  {hit.score:.3f}  {hit.path}")
-    return 0
+        if not gui:
+            for text in EXAMPLES:
+                result = demo.search(text, limit=5)
+                print(f"\n{text}")
+                for hit in result.hits or result.weak:
+                    print(f"  {hit.score:.3f}  {hit.path}")
+            return 0
+    from photosearch.ui.app import run_app
+
+    return run_app(demo_paths(engine.paths))

@@ -1,0 +1,51 @@
+"""Starting the desktop app: the window first, then the model loads behind it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from photosearch import __version__
+from photosearch.config import AppPaths
+from photosearch.core.engine import Engine
+from photosearch.core.errors import PhotoSearchError
+from photosearch.logs import setup_logging
+from photosearch.ui.bridge import EngineBridge
+from photosearch.ui.main_window import MainWindow
+
+ICON = Path(__file__).resolve().parent.parent / "assets" / "photosearch.svg"
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(ICON))
+
+
+def create_window(paths: AppPaths, watch: bool = True, quiet_s: float = 1.0) -> MainWindow:
+    """The main window over an engine on ``paths``, loading the model in the background."""
+    engine = Engine.open(paths)
+    bridge = EngineBridge(engine, watch=watch, quiet_s=quiet_s)
+    window = MainWindow(bridge, app_icon())
+    bridge.start()
+    return window
+
+
+def run_app(paths: AppPaths | None = None) -> int:
+    paths = paths or AppPaths.resolve()
+    setup_logging(paths.log_dir)
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("PhotoSearch")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("photosearch")
+    app.setWindowIcon(app_icon())
+    try:
+        window = create_window(paths)
+    except PhotoSearchError as exc:
+        QMessageBox.critical(None, "PhotoSearch", str(exc))
+        return 1
+    window.show()
+    code = app.exec()
+    window.bridge.shutdown()
+    return code

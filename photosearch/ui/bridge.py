@@ -1,0 +1,251 @@
+"""The one door between the GUI and the engine: Qt signals in, Qt signals out.
+
+Searches, folder changes and model loading run on the bridge's own worker thread;
+indexing runs on the engine's indexing service thread. The GUI thread only emits requests
+and receives results through queued signals, so it never waits on disk, model or index.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from photosearch.config import DEFAULT_MODEL, AppPaths
+from photosearch.core import models
+from photosearch.core.engine import Engine
+from photosearch.core.errors import ModelNotAvailableError, PhotoSearchError
+from photosearch.core.service import IndexingService, JobDone
+from photosearch.core.types import JobControl, Progress
+
+log = logging.getLogger(__name__)
+
+
+class _Worker(QObject):
+    """Lives on the worker thread; each slot runs one engine call and reports back."""
+
+    model_state = Signal(str, str)  # "loading" | "ready" | "missing" | "error", message
+    search_done = Signal(int, object)  # request id, SearchResult
+    search_failed = Signal(int, str)
+    folders = Signal(list)
+    errors = Signal(list)
+    status = Signal(dict)
+    failed = Signal(str)
+    progress = Signal(object)
+    job_done = Signal(object)
+
+    def __init__(self, engine: Engine, watch: bool, quiet_s: float) -> None:
+        super().__init__()
+        self.engine = engine
+        self.watch = watch
+        self.quiet_s = quiet_s
+        self.service: IndexingService | None = None
+        self.download_control: JobControl | None = None
+
+    @Slot()
+    def load(self) -> None:
+        """Load the model and index, then start background indexing."""
+        self.model_state.emit("loading", f"Loading model {self.engine.model_key}…")
+        try:
+            self.engine.encoder()
+            self.engine.vectors()
+        except ModelNotAvailableError as exc:
+            self.model_state.emit("missing", str(exc))
+            self.refresh()
+            return
+        except PhotoSearchError as exc:
+            self.model_state.emit("error", str(exc))
+            return
+        self.model_state.emit("ready", self.engine.model_key)
+        self.refresh()
+        if self.service is None:
+            self.service = IndexingService(
+                self.engine,
+                self.progress.emit,
+                self._job_done,
+                watch=self.watch,
+                quiet_s=self.quiet_s,
+            )
+            if self.engine.settings.gentle:
+                self.engine.set_gentle(True)
+            self.service.start()
+
+    def _job_done(self, job: JobDone) -> None:
+        self.job_done.emit(job)
+        self.refresh()
+
+    @Slot(int, str, list, int)
+    def search(self, request: int, text: str, images: list[str], limit: int) -> None:
+        try:
+            result = self.engine.search(text, tuple(images), limit=limit)
+        except PhotoSearchError as exc:
+            self.search_failed.emit(request, str(exc))
+            return
+        except Exception as exc:
+            log.exception("search failed")
+            self.search_failed.emit(request, f"Search failed: {exc}")
+            return
+        self.search_done.emit(request, result)
+
+    @Slot()
+    def refresh(self) -> None:
+        self.folders.emit(self.engine.folders())
+        self.errors.emit(self.engine.catalog.errors())
+        self.status.emit(self.engine.catalog.counts(None))
+
+    @Slot(str)
+    def add_folder(self, path: str) -> None:
+        try:
+            self.engine.add_folder(path)
+        except PhotoSearchError as exc:
+            self.failed.emit(str(exc))
+            return
+        self._rescan()
+
+    @Slot(str)
+    def remove_folder(self, path: str) -> None:
+        try:
+            self.engine.remove_folder(path)
+        except PhotoSearchError as exc:
+            self.failed.emit(str(exc))
+        self._rescan()
+
+    @Slot(str, bool, bool)
+    def set_folder_flags(self, path: str, enabled: bool, polling: bool) -> None:
+        folder = self.engine.catalog.folder_by_path(path)
+        if folder is not None:
+            self.engine.catalog.set_folder_flags(folder.id, enabled=enabled, force_polling=polling)
+            if self.service is not None and self.service.watcher is not None:
+                self.service.watcher.unwatch(path, forget=True)
+        self._rescan()
+
+    @Slot()
+    def rescan(self) -> None:
+        self._rescan()
+
+    def _rescan(self) -> None:
+        self.refresh()
+        if self.service is not None:
+            self.service.request_scan()
+
+    @Slot(str)
+    def import_model(self, path: str) -> None:
+        try:
+            source = Path(path)
+            arch = None if source.is_dir() else DEFAULT_MODEL  # a bare file: the default model's
+            key = models.import_model(source, self.engine.paths.models_dir, arch)
+            self.engine.use_model(key)
+        except PhotoSearchError as exc:
+            self.failed.emit(str(exc))
+            return
+        self.load()
+
+    @Slot(str)
+    def use_model(self, key: str) -> None:
+        try:
+            self.engine.use_model(key)
+        except PhotoSearchError as exc:
+            self.failed.emit(str(exc))
+            return
+        self.load()
+
+    @Slot(str)
+    def download_model(self, key: str) -> None:
+        self.download_control = JobControl()
+        try:
+            models.download(
+                key, self.engine.paths.models_dir, self.progress.emit, self.download_control
+            )
+            self.engine.use_model(key)
+        except PhotoSearchError as exc:
+            self.failed.emit(str(exc))
+            self.progress.emit(Progress("idle", 0))
+            return
+        self.load()
+
+    def stop(self) -> None:
+        if self.download_control is not None:
+            self.download_control.stop.set()
+        if self.service is not None:
+            self.service.stop()
+
+
+class EngineBridge(QObject):
+    """Owned by the GUI; forwards requests to the worker thread and relays its answers."""
+
+    request_load = Signal()
+    request_search = Signal(int, str, list, int)
+    request_refresh = Signal()
+    request_add_folder = Signal(str)
+    request_remove_folder = Signal(str)
+    request_folder_flags = Signal(str, bool, bool)
+    request_rescan = Signal()
+    request_import_model = Signal(str)
+    request_use_model = Signal(str)
+    request_download = Signal(str)
+
+    def __init__(self, engine: Engine, watch: bool = True, quiet_s: float = 1.0) -> None:
+        super().__init__()
+        self.engine = engine
+        self.paths: AppPaths = engine.paths
+        self._thread = QThread()
+        self._thread.setObjectName("engine-bridge")
+        self.worker = _Worker(engine, watch, quiet_s)
+        self.worker.moveToThread(self._thread)
+        for signal, slot in (
+            (self.request_load, self.worker.load),
+            (self.request_search, self.worker.search),
+            (self.request_refresh, self.worker.refresh),
+            (self.request_add_folder, self.worker.add_folder),
+            (self.request_remove_folder, self.worker.remove_folder),
+            (self.request_folder_flags, self.worker.set_folder_flags),
+            (self.request_rescan, self.worker.rescan),
+            (self.request_import_model, self.worker.import_model),
+            (self.request_use_model, self.worker.use_model),
+            (self.request_download, self.worker.download_model),
+        ):
+            signal.connect(slot)
+        self._request = 0
+        self._thread.start()
+
+    # -- requests (GUI thread) ---------------------------------------------------------
+
+    def start(self) -> None:
+        self.request_load.emit()
+
+    def search(self, text: str, images: list[str], limit: int = 200) -> int:
+        """Queue a search; the answer arrives on ``worker.search_done`` with this id."""
+        self._request += 1
+        self.request_search.emit(self._request, text, images, limit)
+        return self._request
+
+    @property
+    def latest_request(self) -> int:
+        return self._request
+
+    def pause(self) -> None:
+        if self.worker.service is not None:
+            self.worker.service.pause()
+
+    def resume(self) -> None:
+        if self.worker.service is not None:
+            self.worker.service.resume()
+
+    @property
+    def paused(self) -> bool:
+        return self.worker.service is not None and self.worker.service.paused
+
+    def set_gentle(self, gentle: bool) -> None:
+        self.engine.set_gentle(gentle)
+
+    def cancel_download(self) -> None:
+        if self.worker.download_control is not None:
+            self.worker.download_control.stop.set()
+
+    def shutdown(self) -> None:
+        """Stop indexing cleanly (the batch in flight is committed), then the thread."""
+        self.worker.stop()
+        self._thread.quit()
+        self._thread.wait(30_000)
+        self.engine.close()

@@ -1,0 +1,70 @@
+"""Settings: model, performance mode, score cut-off, and where the data lives."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QWidget,
+)
+
+from photosearch.core import models
+from photosearch.ui.bridge import EngineBridge
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        engine = bridge.engine
+        self.setWindowTitle("Settings — PhotoSearch")
+        self.model = QComboBox()
+        self.model.setAccessibleName("Model")
+        installed = set(models.installed_keys(engine.paths.models_dir)) | {models.DEMO_KEY}
+        for key in sorted(installed):
+            spec = models.spec_for(key)
+            self.model.addItem(f"{key} — {spec.note}" if spec else key, key)
+        self.model.setCurrentIndex(max(0, self.model.findData(engine.model_key)))
+        self.gentle = QCheckBox(
+            "Be gentle while I work (index more slowly, keep the computer responsive)"
+        )
+        self.gentle.setChecked(engine.settings.gentle)
+        self.min_score = QDoubleSpinBox()
+        self.min_score.setRange(0.0, 1.0)
+        self.min_score.setSingleStep(0.01)
+        self.min_score.setDecimals(2)
+        self.min_score.setSpecialValueText("model default")
+        self.min_score.setValue(engine.settings.min_score or 0.0)
+        self.min_score.setAccessibleName("Minimum score")
+        data = QLabel(f"{engine.paths.data_dir}<br>thumbnails: {engine.paths.thumbnails_dir}")
+        data.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow("Model", self.model)
+        form.addRow("Performance", self.gentle)
+        form.addRow("Minimum score", self.min_score)
+        form.addRow("Data folder", data)
+        form.addRow(
+            QLabel("More models: <code>photosearch models list</code> / <code>download</code>.")
+        )
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def accept(self) -> None:
+        engine = self.bridge.engine
+        engine.settings.min_score = self.min_score.value() or None
+        if self.gentle.isChecked() != engine.settings.gentle:
+            self.bridge.set_gentle(self.gentle.isChecked())
+        engine.settings.save(engine.paths.settings_path)
+        key = self.model.currentData()
+        if key != engine.model_key:
+            self.bridge.request_use_model.emit(key)
+        super().accept()

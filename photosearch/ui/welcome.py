@@ -1,0 +1,135 @@
+"""First run: what PhotoSearch does, getting the model, and the first folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photosearch.config import DEFAULT_MODEL
+from photosearch.core import models
+from photosearch.core.types import Progress
+from photosearch.ui.bridge import EngineBridge
+
+
+class WelcomeDialog(QDialog):
+    """Explains, then gets the model: download (with progress and cancel) or import."""
+
+    def __init__(
+        self, bridge: EngineBridge, model_message: str | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.setWindowTitle("Welcome to PhotoSearch")
+        spec = models.spec_for(DEFAULT_MODEL)
+        size = spec.download_mb if spec else 600
+        intro = QLabel(
+            "<h2>Search your photos by what is in them</h2>"
+            "<p>PhotoSearch looks at every photo in the folders you choose and lets you find "
+            "them by describing them (<i>dog on the beach at sunset</i>) or by showing a similar "
+            "photo. Everything happens on this computer: no photo, search or vector ever "
+            "leaves it.</p>"
+            f"<p>It needs a CLIP model, downloaded once (about {size} MB). After that it works "
+            "without internet. No internet here? Import the model file from another computer.</p>"
+            "<p><i>Just curious?</i> Run <code>photosearch demo</code> to try a tiny built-in "
+            "model on generated pictures of shapes.</p>"
+        )
+        intro.setWordWrap(True)
+        self.status = QLabel(model_message or "")
+        self.status.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.hide()
+        self.pictures = QCheckBox(f"Add my Pictures folder ({Path.home() / 'Pictures'})")
+        self.pictures.setChecked((Path.home() / "Pictures").is_dir())
+        self.pictures.setEnabled((Path.home() / "Pictures").is_dir())
+        self.download = QPushButton(f"Download model ({size} MB)")
+        self.download.clicked.connect(self.start_download)
+        self.cancel = QPushButton("Cancel download")
+        self.cancel.hide()
+        self.cancel.clicked.connect(bridge.cancel_download)
+        self.import_file = QPushButton("Import model file…")
+        self.import_file.clicked.connect(self.pick_file)
+        self.import_dir = QPushButton("Import model folder…")
+        self.import_dir.clicked.connect(self.pick_dir)
+        later = QPushButton("Later")
+        later.clicked.connect(self.reject)
+        row = QHBoxLayout()
+        for b in (self.download, self.cancel, self.import_file, self.import_dir):
+            row.addWidget(b)
+        row.addStretch()
+        row.addWidget(later)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.pictures)
+        layout.addWidget(self.status)
+        layout.addWidget(self.progress)
+        layout.addLayout(row)
+        bridge.worker.progress.connect(self._progress)
+        bridge.worker.model_state.connect(self._model_state)
+        bridge.worker.failed.connect(self._failed)
+        self.resize(640, 380)
+
+    def _add_pictures(self) -> None:
+        if self.pictures.isChecked():
+            self.bridge.request_add_folder.emit(str(Path.home() / "Pictures"))
+            self.pictures.setChecked(False)
+
+    def start_download(self) -> None:
+        self._add_pictures()
+        self.download.setEnabled(False)
+        self.cancel.show()
+        self.progress.show()
+        self.status.setText("Downloading…")
+        self.bridge.request_download.emit(DEFAULT_MODEL)
+
+    def pick_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            f"Import the weights of {DEFAULT_MODEL}",
+            str(Path.home()),
+            "open_clip weights (*.safetensors *.bin *.pt *.pth)",
+        )
+        if path:
+            self._add_pictures()
+            self.status.setText(f"Importing {Path(path).name} as {DEFAULT_MODEL}…")
+            self.bridge.request_import_model.emit(path)
+
+    def pick_dir(self) -> None:
+        path = QFileDialog.getExistingDirectory(
+            self, "Import an open_clip model folder", str(Path.home())
+        )
+        if path:
+            self._add_pictures()
+            self.status.setText("Importing…")
+            self.bridge.request_import_model.emit(path)
+
+    def _progress(self, p: Progress) -> None:
+        if p.phase != "download":
+            return
+        if p.total:
+            self.progress.setMaximum(p.total)
+            self.progress.setValue(p.done)
+            eta = f", about {p.eta:.0f} s left" if p.eta is not None else ""
+            self.status.setText(f"Downloading: {p.done / 1e6:.0f} of {p.total / 1e6:.0f} MB{eta}")
+
+    def _model_state(self, state: str, message: str) -> None:
+        if state == "ready":
+            self.accept()
+        elif state == "loading":
+            self.status.setText(message)
+
+    def _failed(self, message: str) -> None:
+        self.status.setText(message)
+        self.download.setEnabled(True)
+        self.cancel.hide()
+        self.progress.hide()

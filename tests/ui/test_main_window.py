@@ -1,0 +1,243 @@
+"""The desktop app on one offscreen QApplication, with the tiny trained model."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from photosearch.config import AppPaths
+from photosearch.core import models
+from photosearch.core.engine import Engine
+from photosearch.synthetic import write_library
+from photosearch.ui.app import create_window
+from photosearch.ui.folders_dialog import FoldersDialog
+from photosearch.ui.main_window import MainWindow
+from photosearch.ui.welcome import WelcomeDialog
+
+
+def labels(window: MainWindow) -> list[str]:
+    return [Path(h.path).stem.split("-", 1)[1] for h in window.results.hits()]
+
+
+def open_window(
+    qtbot: QtBot, home: Path, folders: list[Path], model: str = models.DEMO_KEY
+) -> MainWindow:
+    paths = AppPaths.resolve(home)
+    engine = Engine.open(paths)
+    engine.settings.model = model
+    engine.settings.save(paths.settings_path)
+    for folder in folders:
+        engine.add_folder(folder)
+    engine.close()
+    window = create_window(paths, quiet_s=0.3)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def wait_indexed(qtbot: QtBot, window: MainWindow, count: int, timeout: int = 120_000) -> None:
+    engine = window.bridge.engine
+    qtbot.waitUntil(lambda: window.model_state == "ready", timeout=60_000)
+    qtbot.waitUntil(
+        lambda: engine.catalog.counts(engine.vectors().model_id)["indexed"] >= count,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="module")
+def shapes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("shapes")
+    write_library(folder, 120, seed=21)
+    return folder
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path, shapes: Path) -> Iterator[MainWindow]:
+    win = open_window(qtbot, tmp_path / "app", [shapes])
+    wait_indexed(qtbot, win, 120)
+    yield win
+    win.close()
+    win.bridge.shutdown()
+
+
+def test_typed_query_shows_the_engines_ranking(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClicks(window.search, "a red circle")
+    qtbot.waitUntil(lambda: window.results.rowCount() > 0, timeout=10_000)
+    expected = window.bridge.engine.search("a red circle", limit=200).hits
+    shown = window.results.hits()
+    assert [h.path for h in shown] == [h.path for h in expected][: len(shown)]
+    assert labels(window)[0] == "red-circle"
+    scores = [h.score for h in shown]
+    assert scores == sorted(scores, reverse=True)
+    assert window.stack.currentWidget() is window.view
+    assert "red circle" in window.history.stringList()
+
+
+def test_dropped_file_searches_by_image(qtbot: QtBot, window: MainWindow, shapes: Path) -> None:
+    query = next(p for p in sorted(shapes.iterdir()) if p.stem.endswith("blue-square"))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(query))])
+    buttons, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, mime, buttons, keys)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, buttons, keys)
+    QApplication.sendEvent(window, drop)
+    qtbot.waitUntil(lambda: window.results.rowCount() > 0, timeout=10_000)
+    assert window.query_images == [str(query)]
+    assert window.results.hits()[0].path == str(query)  # a photo is most similar to itself
+    assert labels(window)[1:4].count("blue-square") >= 2
+
+
+def test_pasted_image_becomes_a_query(qtbot: QtBot, window: MainWindow, shapes: Path) -> None:
+    source = next(p for p in sorted(shapes.iterdir()) if p.stem.endswith("yellow-star"))
+    QGuiApplication.clipboard().setImage(QImage(str(source)))
+    window.paste()
+    qtbot.waitUntil(lambda: window.results.rowCount() > 0, timeout=10_000)
+    assert len(window.query_images) == 1 and Path(window.query_images[0]).parent.name == "pasted"
+    assert "yellow" in labels(window)[0]
+
+
+def test_context_menu_find_similar(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClicks(window.search, "a green triangle")
+    qtbot.waitUntil(lambda: window.results.rowCount() > 0, timeout=10_000)
+    hit = window.results.hits()[0]
+    menu = window.build_context_menu([hit])
+    texts = [a.text() for a in menu.actions()]
+    assert texts[:5] == ["Open", "Show in folder", "Copy path", "Copy image", "Find similar"]
+    next(a for a in menu.actions() if a.text() == "Find similar").trigger()
+    qtbot.waitUntil(
+        lambda: window.query_images == [hit.path] and window.results.hits()[0].path == hit.path,
+        timeout=10_000,
+    )
+    assert window.search.text() == ""
+    next(a for a in window.build_context_menu([hit]).actions() if a.text() == "Copy path").trigger()
+    assert QGuiApplication.clipboard().text() == hit.path
+
+
+def test_keyboard_navigation(qtbot: QtBot, window: MainWindow) -> None:
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search.hasFocus()
+    qtbot.keyClicks(window.search, "a blue triangle")
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.results.rowCount() > 3, timeout=10_000)
+    qtbot.keyClick(window.search, Qt.Key.Key_Down)
+    assert window.view.hasFocus() and window.view.currentIndex().row() == 0
+    qtbot.keyClick(window.view, Qt.Key.Key_Right)
+    assert window.view.currentIndex().row() == 1
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)
+    assert window.search.text() == "" and window.results.rowCount() == 0
+
+
+def test_no_good_match_is_said(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClicks(window.search, "a red circle min:0.999")
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "No good match" in window.status_label.text(), timeout=10_000)
+    assert window.results.rowCount() > 0  # the closest weak matches are still offered
+
+
+def test_add_and_remove_a_folder(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    extra = tmp_path / "extra"
+    write_library(extra, 10, seed=99)
+    dialog = FoldersDialog(window.bridge, window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=5_000)
+    window.bridge.request_add_folder.emit(str(extra))
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10_000)
+    wait_indexed(qtbot, window, 130)
+    row = next(r for r in range(2) if dialog.table.item(r, 0).text() == str(extra))
+    qtbot.waitUntil(lambda: dialog.table.item(row, 1).text() == "10", timeout=10_000)
+    dialog.table.selectRow(row)
+    dialog.remove_selected()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10_000)
+    assert window.bridge.engine.catalog.counts(None)["photos"] == 120
+
+
+def test_pause_and_resume_indexing(qtbot: QtBot, tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    write_library(folder, 300, seed=5, size_range=(600, 900))
+    win = open_window(qtbot, tmp_path / "app", [folder])
+    engine = win.bridge.engine
+    qtbot.waitUntil(
+        lambda: win.pause_button.isVisible() and win.progress.maximum() == 300, timeout=60_000
+    )
+    qtbot.mouseClick(win.pause_button, Qt.MouseButton.LeftButton)
+    assert win.bridge.paused and win.pause_button.text() == "Resume"
+    encoder = engine.encoder()
+    qtbot.wait(300)  # let the batch in flight finish
+    held = encoder.images_encoded
+    qtbot.wait(1000)
+    assert encoder.images_encoded == held < 300
+    qtbot.mouseClick(win.pause_button, Qt.MouseButton.LeftButton)
+    assert not win.bridge.paused
+    wait_indexed(qtbot, win, 300)
+    win.close()
+    win.bridge.shutdown()
+
+
+def test_first_run_without_a_model(
+    qtbot: QtBot, tmp_path: Path, shapes: Path, random_model: Path
+) -> None:
+    win = open_window(qtbot, tmp_path / "app", [shapes], model="ViT-B-32/laion2b_s34b_b79k")
+    qtbot.waitUntil(lambda: win.model_state == "missing", timeout=10_000)
+    assert "needs its model" in win.message.text()
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, WelcomeDialog) and w.isVisible() for w in QApplication.topLevelWidgets()
+        ),
+        timeout=5_000,
+    )
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, WelcomeDialog))
+    assert "photosearch models import" in dialog.status.text()
+    win.bridge.request_import_model.emit(str(random_model))
+    qtbot.waitUntil(lambda: win.model_state == "ready", timeout=30_000)
+    assert not dialog.isVisible()
+    win.close()
+    win.bridge.shutdown()
+
+
+def test_gui_thread_never_blocks(
+    qtbot: QtBot, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 10 ms heartbeat while 300 photos index and searches run: no gap over 50 ms."""
+    folder = tmp_path / "beat"
+    write_library(folder, 300, seed=8, size_range=(500, 800))
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    win = open_window(qtbot, tmp_path / "app", [folder])
+    engine = win.bridge.engine
+    queries = ["a red circle", "blue", "green star", "a white square", "black - cross"]
+    i = 0
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        win.search.setText(queries[i % len(queries)])
+        win.run_search()
+        i += 1
+        qtbot.wait(150)
+        if (
+            engine._vectors is not None
+            and engine.catalog.counts(engine._vectors.model_id)["indexed"] >= 300
+        ):
+            break
+    timer.stop()
+    gaps = np.diff(ticks) * 1000
+    with capsys.disabled():
+        print(
+            f"\nheartbeat: {len(gaps)} ticks, max gap {gaps.max():.1f} ms, p99 {np.percentile(gaps, 99):.1f} ms, {i} searches"
+        )
+    assert engine.catalog.counts(engine.vectors().model_id)["indexed"] == 300
+    assert gaps.max() < 50, gaps.max()
+    win.close()
+    win.bridge.shutdown()
