@@ -25,6 +25,9 @@ def app_icon() -> QIcon:
 
 def create_window(paths: AppPaths, watch: bool = True, quiet_s: float = 1.0) -> MainWindow:
     """The main window over an engine on ``paths``, loading the model in the background."""
+    # The GUI thread shares the GIL with the indexing threads: a short switch interval
+    # bounds how long it can wait for it, so the window stays smooth while indexing.
+    sys.setswitchinterval(0.001)
     engine = Engine.open(paths)
     bridge = EngineBridge(engine, watch=watch, quiet_s=quiet_s)
     window = MainWindow(bridge, app_icon())

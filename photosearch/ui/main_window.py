@@ -57,6 +57,7 @@ from photosearch.ui.settings_dialog import SettingsDialog
 from photosearch.ui.welcome import WelcomeDialog
 
 SEARCH_DELAY_MS = 350
+SEARCH_LIMIT = 500
 HISTORY_SIZE = 30
 SYNTAX_HELP = """<b>Search syntax</b><br>
 <code>dog on the beach</code> — describe what you want<br>
@@ -74,7 +75,7 @@ class ImageChip(QToolButton):
     def __init__(self, path: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.path = path
-        self.setText(f"🖼 {Path(path).name}  ✕")
+        self.setText(f"Photo: {Path(path).name}  ✕")
         self.setToolTip(f"Searching by this image:\n{path}\nClick to remove")
         self.setAccessibleName(f"Query image {Path(path).name}, click to remove")
         self.setAutoRaise(True)
@@ -278,7 +279,7 @@ class MainWindow(QMainWindow):
                 "The model is still loading; your search will run when it is ready."
             )
             return
-        self.bridge.search(text, list(self.query_images))
+        self.bridge.search(text, list(self.query_images), SEARCH_LIMIT)
         self._remember(text)
 
     def _remember(self, text: str) -> None:
@@ -295,7 +296,8 @@ class MainWindow(QMainWindow):
         if hits:
             self.results.set_hits(hits)
             self.stack.setCurrentWidget(self.view)
-            self.status_label.setText(f"{len(hits)} matches")
+            best = "best " if len(hits) >= SEARCH_LIMIT else ""
+            self.status_label.setText(f"{len(hits)} {best}matches")
         else:
             self.results.set_hits(result.weak)
             if result.weak:
@@ -451,13 +453,16 @@ class MainWindow(QMainWindow):
         if p.phase == "idle":
             self.progress.hide()
             self.pause_button.hide()
+            self._show_empty_state()
             if self.model_state == "ready":
                 self.status_label.setText(f"Up to date — {self.photo_count} photos")
             return
         if p.phase == "download":
             return
         self.pause_button.show()
-        self.progress.show()
+        if not self.progress.isVisible():
+            self.progress.show()
+            self._show_empty_state()
         if p.total:
             self.progress.setRange(0, p.total)
             self.progress.setValue(p.done)

@@ -235,7 +235,8 @@ def test_gui_thread_never_blocks(
     gaps = np.diff(ticks) * 1000
     with capsys.disabled():
         print(
-            f"\nheartbeat: {len(gaps)} ticks, max gap {gaps.max():.1f} ms, p99 {np.percentile(gaps, 99):.1f} ms, {i} searches"
+            f"\nheartbeat: {len(gaps)} ticks, max gap {gaps.max():.1f} ms, "
+            f"p99 {np.percentile(gaps, 99):.1f} ms, {i} searches"
         )
     assert engine.catalog.counts(engine.vectors().model_id)["indexed"] == 300
     assert gaps.max() < 50, gaps.max()

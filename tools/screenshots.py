@@ -1,0 +1,113 @@
+"""Screenshots of the real app's main states, for the README and for review.
+
+    xvfb-run -a -s "-screen 0 1400x900x24" python tools/screenshots.py OUT_DIR
+
+Uses a throwaway PHOTOSEARCH_HOME, generated shape photos and the built-in demo model.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl  # noqa: E402
+from PySide6.QtGui import QDragEnterEvent, QDropEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from photosearch.config import AppPaths  # noqa: E402
+from photosearch.core import models  # noqa: E402
+from photosearch.core.engine import Engine  # noqa: E402
+from photosearch.synthetic import write_library  # noqa: E402
+from photosearch.ui.app import app_icon, create_window  # noqa: E402
+from photosearch.ui.folders_dialog import FoldersDialog  # noqa: E402
+from photosearch.ui.welcome import WelcomeDialog  # noqa: E402
+
+
+def pump(app: QApplication, until: Callable[[], bool], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not until() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
+    for _ in range(20):
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def shot(widget: QWidget, out: Path, name: str) -> None:
+    widget.grab().save(str(out / f"{name}.png"))
+    print(out / f"{name}.png")
+
+
+def main() -> None:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots").resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix="photosearch-shots-"))
+    os.environ["PHOTOSEARCH_HOME"] = str(home)
+    app = QApplication(sys.argv)
+    app.setWindowIcon(app_icon())
+
+    first = AppPaths.resolve(home / "first-run")
+    window = create_window(first, watch=False)
+    window.show()
+    pump(
+        app,
+        lambda: any(isinstance(w, WelcomeDialog) and w.isVisible() for w in app.topLevelWidgets()),
+    )
+    dialog = next(w for w in app.topLevelWidgets() if isinstance(w, WelcomeDialog))
+    shot(dialog, out, "1-first-run")
+    dialog.reject()
+    window.close()
+    window.bridge.shutdown()
+
+    photos = home / "Pictures"
+    write_library(photos / "Holidays", 400, seed=3, size_range=(700, 1200))
+    write_library(photos / "Garden", 200, seed=4, size_range=(700, 1200))
+    paths = AppPaths.resolve(home / "demo")
+    engine = Engine.open(paths)
+    engine.use_model(models.DEMO_KEY)
+    engine.add_folder(photos)
+    engine.close()
+    window = create_window(paths)
+    window.resize(1280, 820)
+    window.show()
+    pump(app, lambda: window.progress.isVisible() and window.progress.value() > 40)
+    shot(window, out, "2-indexing")
+    pump(app, lambda: not window.progress.isVisible(), timeout=300)
+
+    window.search.setText("a red circle")
+    window.run_search()
+    pump(app, lambda: window.results.rowCount() > 0 and window.thumbs.pending() == 0)
+    shot(window, out, "3-text-query")
+
+    query = next(p for p in sorted((photos / "Garden").iterdir()) if "yellow-star" in p.name)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(query))])
+    buttons, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    QApplication.sendEvent(
+        window, QDragEnterEvent(QPoint(300, 300), Qt.DropAction.CopyAction, mime, buttons, keys)
+    )
+    QApplication.sendEvent(
+        window, QDropEvent(QPointF(300, 300), Qt.DropAction.CopyAction, mime, buttons, keys)
+    )
+    pump(app, lambda: window.results.rowCount() > 0 and window.results.hits()[0].path == str(query))
+    pump(app, lambda: window.thumbs.pending() == 0)
+    shot(window, out, "4-dropped-image")
+
+    folders = FoldersDialog(window.bridge, window)
+    folders.show()
+    pump(app, lambda: folders.table.rowCount() > 0)
+    shot(folders, out, "5-folders")
+    folders.close()
+    window.close()
+    window.bridge.shutdown()
+
+
+if __name__ == "__main__":
+    main()
