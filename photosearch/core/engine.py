@@ -25,6 +25,7 @@ from photosearch.core.scanner import ScanReport, Scope, scan
 from photosearch.core.search import Searcher, SearchResult
 from photosearch.core.types import JobControl, ProgressCallback, no_progress
 from photosearch.core.vectors import VectorStore
+from photosearch.core.watcher import NETWORK_FILESYSTEMS, filesystem_type
 
 log = logging.getLogger(__name__)
 
@@ -284,7 +285,31 @@ class Engine:
         for folder in self.catalog.folders():
             ok = folder.online and os.path.isdir(folder.path)
             detail = f"{folder.photo_count} photos, {folder.error_count} skipped"
+            network = filesystem_type(folder.path) in NETWORK_FILESYSTEMS
+            if folder.force_polling or network:
+                detail += f"; watched by polling ({'network drive' if network else 'setting'})"
             checks.append(
                 Check(f"folder {folder.path}", ok, detail if ok else "offline: " + detail)
             )
+        checks.extend(self._watch_limit())
         return checks
+
+    def _watch_limit(self) -> list[Check]:
+        """Linux needs one inotify watch per directory; say when the limit is too low."""
+        try:
+            limit = int(Path("/proc/sys/fs/inotify/max_user_watches").read_text())
+        except (OSError, ValueError):
+            return []
+        directories = {
+            os.path.dirname(path)
+            for folder in self.catalog.folders()
+            for path in self.catalog.photo_states(folder.id)
+        }
+        ok = len(directories) < 0.8 * limit
+        detail = f"inotify allows {limit} watches; your photo folders need about {len(directories)}"
+        if not ok:
+            detail += (
+                ". PhotoSearch falls back to polling (slower to notice changes); raise "
+                "fs.inotify.max_user_watches to watch natively."
+            )
+        return [Check("folder watching", ok, detail)]

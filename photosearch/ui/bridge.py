@@ -236,6 +236,13 @@ class EngineBridge(QObject):
     def paused(self) -> bool:
         return self.worker.service is not None and self.worker.service.paused
 
+    def watch_modes(self) -> dict[str, str]:
+        """How each folder is watched: "native", "polling" or "offline"."""
+        service = self.worker.service
+        if service is None or service.watcher is None:
+            return {}
+        return dict(service.watcher.modes)
+
     def set_gentle(self, gentle: bool) -> None:
         self.engine.set_gentle(gentle)
 

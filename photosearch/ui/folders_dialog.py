@@ -66,8 +66,11 @@ class FoldersDialog(QDialog):
     def show_folders(self, folders: list[Folder]) -> None:
         self._updating = True
         self.table.setRowCount(len(folders))
+        modes = self.bridge.watch_modes()
         for row, f in enumerate(folders):
             state = "online" if f.online else "offline (drive not connected?)"
+            if f.online and f.path in modes:
+                state += f", watched ({modes[f.path]})"
             for col, text in enumerate((f.path, str(f.photo_count), str(f.error_count), state)):
                 self.table.setItem(row, col, QTableWidgetItem(text))
             for col, value in ((4, f.enabled), (5, f.force_polling)):

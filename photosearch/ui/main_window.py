@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photosearch.core import models
 from photosearch.core.images import is_supported
 from photosearch.core.search import SearchResult
 from photosearch.core.service import JobDone
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         self.last_result: SearchResult | None = None
         self._pending_search = False
         self._welcomed = False
+        self.model_note = ""
         self._settings = QSettings(
             str(bridge.paths.data_dir / "window.ini"), QSettings.Format.IniFormat
         )
@@ -439,7 +441,10 @@ class MainWindow(QMainWindow):
             self._welcomed = True
             self.show_welcome()
         if state == "ready":
-            self.status_label.setText(f"Ready — model {message}")
+            demo = (
+                " (demo model: it only knows coloured shapes)" if message == models.DEMO_KEY else ""
+            )
+            self.status_label.setText(f"Ready — model {message}{demo}")
             if self._pending_search:
                 self._pending_search = False
                 self.run_search()
@@ -455,7 +460,9 @@ class MainWindow(QMainWindow):
             self.pause_button.hide()
             self._show_empty_state()
             if self.model_state == "ready":
-                self.status_label.setText(f"Up to date — {self.photo_count} photos")
+                self.status_label.setText(
+                    f"Up to date — {self.photo_count} photos{self.model_note}"
+                )
             return
         if p.phase == "download":
             return

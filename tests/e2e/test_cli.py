@@ -117,3 +117,29 @@ def test_kill_during_indexing_resumes(imported: None, tmp_path: Path) -> None:
     run("index")
     status = json.loads(run("status", "--json").stdout)
     assert status["indexed"] == 150 and status["errors"] == 0
+
+
+def test_watch_indexes_new_photos_and_stops_on_ctrl_c(imported: None, tmp_path: Path) -> None:
+    import signal
+    import time
+
+    root = tmp_path / "watched"
+    write_photos(root, 3)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "photosearch", "watch", str(root)],
+        stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
+    )
+    assert proc.stderr is not None
+    lines: list[str] = []
+    while not any("Watching" in line for line in lines):
+        line = proc.stderr.readline()
+        assert line, "".join(lines)
+        lines.append(line)
+    write_photos(root, 2, start=10)
+    deadline = time.monotonic() + 60
+    while json.loads(run("status", "--json").stdout)["indexed"] < 5:
+        assert time.monotonic() < deadline, "new photos were not indexed"
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(60) == 0
+    assert "Stopping" in proc.stderr.read()
