@@ -121,6 +121,8 @@ def _print_result(result: SearchResult, as_json: bool) -> None:
 
 
 def _index(engine: Engine, args: argparse.Namespace) -> int:
+    if args.retry_errors:
+        print(f"Retrying {engine.catalog.retry_errors()} skipped photos.", file=sys.stderr)
     for path in args.paths:
         folder = engine.add_folder(path)
         print(f"Folder added: {folder.path}", file=sys.stderr)
@@ -256,6 +258,7 @@ def _models(engine: Engine, args: argparse.Namespace) -> int:
                 else f"{spec.download_mb} MB"
             )
             top1 = f", ImageNet {spec.imagenet_top1:.1f}%" if spec.imagenet_top1 else ""
+            top1 += ", multilingual" if spec.multilingual else ""
             print(f"{mark} {spec.key:46s} [{have}{top1}]\n      {spec.note}")
         for key in sorted(installed - {s.key for s in models.REGISTRY}):
             print(f"{'*' if key == engine.model_key else ' '} {key:46s} [installed, imported]")
@@ -307,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ap.add_argument("--version", action="version", version=f"PhotoSearch {__version__}")
     ap.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    ap.add_argument("--self-test", action="store_true", help="check this installation and exit")
     ap.add_argument(
         "--home", type=Path, help=f"keep all data under this folder (or set ${HOME_ENV})"
     )
@@ -322,6 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("index", _index, "add folders (if given) and index everything new or changed")
     p.add_argument("paths", nargs="*", help="folders to add")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--retry-errors", action="store_true", help="try skipped photos again")
     p = command("watch", _watch, "index, then keep watching folders for new photos (Ctrl+C stops)")
     p.add_argument("paths", nargs="*", help="folders to add")
     p.add_argument("--gentle", action="store_true", help="use less CPU while you work")
@@ -370,6 +375,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.home:
         os.environ[HOME_ENV] = str(args.home)
+    if args.self_test:
+        from photosearch.demo import self_test
+
+        return self_test()
     if args.command is None:
         from photosearch.ui.app import run_app
 

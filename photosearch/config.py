@@ -77,7 +77,6 @@ class Settings:
     decode_threads: int = 0  # 0: chosen from the CPU count
     torch_threads: int = 0  # 0: chosen from the CPU count
     gentle: bool = False
-    thumbnail_size: int = 192
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod

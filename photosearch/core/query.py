@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 
 from photosearch.core.errors import QueryError
 
-FILTER_KEYS = ("in", "after", "before", "type", "min")
 _FILTER = re.compile(r'(?<!\S)(in|after|before|type|min):(?:"([^"]*)"|(\S*))', re.IGNORECASE)
 _WEIGHT = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*\*\s*(.*)$", re.DOTALL)
 _TYPE_ALIASES = {

@@ -19,12 +19,6 @@ class Progress:
     rate: float | None = None  # items per second
     eta: float | None = None  # seconds left
 
-    @property
-    def fraction(self) -> float | None:
-        if not self.total:
-            return None
-        return min(1.0, self.done / self.total)
-
 
 ProgressCallback = Callable[[Progress], None]
 

@@ -22,9 +22,6 @@ from photosearch.core.catalog import Catalog
 
 log = logging.getLogger(__name__)
 
-EXACT_SEARCH_LIMIT = 50_000
-"""Below this many candidates an exact dot product is as fast as the ANN index and exact."""
-
 
 @dataclass(frozen=True, slots=True)
 class IndexParams:

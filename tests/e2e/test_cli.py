@@ -60,6 +60,10 @@ def test_bad_files_exit_zero_and_are_listed(imported: None, tmp_path: Path) -> N
     status = json.loads(run("status", "--json", "--errors").stdout)
     assert status["errors"] == sum(not ok for ok in expected.values())
     assert all(item["reason"] for item in status["skipped_files"])
+    bad = sum(not ok for ok in expected.values())
+    proc = run("index", "--retry-errors")
+    assert f"Retrying {bad} skipped photos" in proc.stderr
+    assert json.loads(run("status", "--json").stdout)["errors"] == bad
 
 
 def test_missing_folder_is_a_clear_failure(imported: None, tmp_path: Path) -> None:

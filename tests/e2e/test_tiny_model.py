@@ -165,3 +165,11 @@ def test_demo_command_runs_without_download(_isolated_home: Path) -> None:
     first = red_circle.strip().splitlines()[1]
     assert "red-circle" in first, red_circle
     assert np.isfinite(float(first.split()[0]))
+
+
+def test_self_test_passes() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "photosearch", "--self-test"],
+        capture_output=True, text=True, env=os.environ.copy(), timeout=300,
+    )
+    assert proc.returncode == 0 and "OK" in proc.stdout, proc.stdout + proc.stderr
