@@ -102,7 +102,7 @@ DEMO_SPEC = ModelSpec(
     0,
     None,
     "Demo model bundled with PhotoSearch: it only knows coloured shapes.",
-    min_score=0.1,
+    min_score=0.6,
 )
 
 

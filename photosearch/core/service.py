@@ -10,7 +10,9 @@ from __future__ import annotations
 import enum
 import itertools
 import logging
+import os
 import queue
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,6 +42,20 @@ class JobDone:
 
 
 _STOP = object()
+BACKGROUND_NICENESS = 10
+
+
+def lower_thread_priority() -> None:
+    """Run this thread (and the decoder and torch threads it starts) at low CPU priority.
+
+    Indexing still uses every idle cycle, but whatever the user is doing — this app's own
+    window included — comes first. Linux sets niceness per thread; elsewhere this is a no-op.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
+        except OSError as exc:
+            log.info("cannot lower the indexing priority: %s", exc)
 
 
 class IndexingService:
@@ -105,6 +121,7 @@ class IndexingService:
     # -- the worker thread -------------------------------------------------------------
 
     def _run(self) -> None:
+        lower_thread_priority()
         while True:
             try:
                 priority, _, job = self._queue.get(timeout=self.reconcile_interval_s)

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QRunnable,
     QSize,
     Qt,
+    QThread,
     QThreadPool,
     QUrl,
     Signal,
@@ -33,6 +34,8 @@ HitRole = Qt.ItemDataRole.UserRole + 1
 ScoreRole = Qt.ItemDataRole.UserRole + 2
 PAGE = 60
 THUMB_PIXELS = 256
+THUMB_THREADS = 1
+"""One background thumbnailer: more only competes with the window for the CPU and the GIL."""
 
 
 class _ThumbSignals(QObject):
@@ -64,7 +67,8 @@ class ThumbnailCache(QObject):
         super().__init__(parent)
         self.cache_dir = cache_dir
         self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(2)
+        self.pool.setMaxThreadCount(THUMB_THREADS)
+        self.pool.setThreadPriority(QThread.Priority.LowPriority)
         self._pixmaps: dict[str, QPixmap | None] = {}
         self._signals = _ThumbSignals()
         self._signals.ready.connect(self._arrived)

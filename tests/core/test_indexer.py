@@ -65,8 +65,8 @@ def test_stop_then_resume_without_reencoding(plumbing_engine: Engine, tmp_path: 
 
     _, first = plumbing_engine.update(stop_after_two_batches, control)
     assert first is not None and first.stopped and 16 <= first.encoded < 64
-    engine = Engine.open(plumbing_engine.paths)  # as after a restart
     plumbing_engine.close()
+    engine = Engine.open(plumbing_engine.paths)  # as after a restart
     _, second = engine.update()
     assert second is not None and second.encoded == 64 - first.encoded
     assert engine.catalog.counts(engine.vectors().model_id)["indexed"] == 64

@@ -128,7 +128,7 @@ def test_unplugged_root_keeps_photos_and_returns(
 
 
 def test_burst_of_events_is_coalesced(live: tuple[Engine, IndexingService, Path]) -> None:
-    engine, _, root = live
+    engine, service, root = live
     paths = write_photos(root, 250)
     assert wait_for(lambda: indexed(engine) == 250)
     before = engine.encoder().images_encoded
@@ -136,10 +136,16 @@ def test_burst_of_events_is_coalesced(live: tuple[Engine, IndexingService, Path]
     for round_ in range(20):  # 5,000 modify events on 250 files
         for path in paths:
             os.utime(path, ns=(round_ + 1, 10**18 + round_))
-    assert wait_for(lambda: engine.encoder().images_encoded == before + 250, 120)
+    assert wait_for(lambda: engine.encoder().images_encoded >= before + 250, 120)
+    assert wait_for(service.idle.is_set, 60)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert indexed(engine) == 250
+    reencoded = engine.encoder().images_encoded - before
+    # 5,000 events became at most a couple of encodes per file (one per quiet gap in the
+    # burst), and the catalog holds each photo and vector exactly once.
+    assert 250 <= reencoded <= 500, reencoded
+    assert engine.catalog.counts(None)["photos"] == 250 and indexed(engine) == 250
+    assert len(engine.vectors()) == 250
     assert peak < 64 * 2**20, peak
 
 
@@ -147,7 +153,8 @@ def test_pause_holds_encoding_until_resume(live: tuple[Engine, IndexingService, 
     engine, service, root = live
     service.pause()
     write_photos(root, 20)
-    assert wait_for(lambda: engine.catalog.counts(None)["photos"] == 20)
+    assert wait_for(lambda: not service.idle.is_set())  # the watcher has queued the change
+    time.sleep(1.5)  # a window in which nothing may be encoded
     assert engine.encoder().images_encoded == 0
     service.resume()
     assert wait_for(lambda: indexed(engine) == 20)

@@ -131,7 +131,9 @@ def test_watch_indexes_new_photos_and_stops_on_ctrl_c(imported: None, tmp_path: 
     write_photos(root, 3)
     proc = subprocess.Popen(
         [sys.executable, "-m", "photosearch", "watch", str(root)],
-        stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
     )
     assert proc.stderr is not None
     lines: list[str] = []
