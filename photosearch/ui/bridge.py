@@ -8,6 +8,7 @@ and receives results through queued signals, so it never waits on disk, model or
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -94,21 +95,23 @@ class _Worker(QObject):
         self.errors.emit(self.engine.catalog.errors())
         self.status.emit(self.engine.catalog.counts(None))
 
-    @Slot(str)
-    def add_folder(self, path: str) -> None:
+    def _attempt(self, action: Callable[[], object]) -> bool:
+        """Run one engine action; a PhotoSearchError becomes a message for the user."""
         try:
-            self.engine.add_folder(path)
+            action()
         except PhotoSearchError as exc:
             self.failed.emit(str(exc))
-            return
-        self._rescan()
+            return False
+        return True
+
+    @Slot(str)
+    def add_folder(self, path: str) -> None:
+        if self._attempt(lambda: self.engine.add_folder(path)):
+            self._rescan()
 
     @Slot(str)
     def remove_folder(self, path: str) -> None:
-        try:
-            self.engine.remove_folder(path)
-        except PhotoSearchError as exc:
-            self.failed.emit(str(exc))
+        self._attempt(lambda: self.engine.remove_folder(path))
         self._rescan()
 
     @Slot(str, bool, bool)
@@ -131,38 +134,31 @@ class _Worker(QObject):
 
     @Slot(str)
     def import_model(self, path: str) -> None:
-        try:
-            source = Path(path)
-            arch = None if source.is_dir() else DEFAULT_MODEL  # a bare file: the default model's
-            key = models.import_model(source, self.engine.paths.models_dir, arch)
-            self.engine.use_model(key)
-        except PhotoSearchError as exc:
-            self.failed.emit(str(exc))
-            return
-        self.load()
+        source = Path(path)
+        arch = None if source.is_dir() else DEFAULT_MODEL  # a bare file: the default model's
+        if self._attempt(
+            lambda: self.engine.use_model(
+                models.import_model(source, self.engine.paths.models_dir, arch)
+            )
+        ):
+            self.load()
 
     @Slot(str)
     def use_model(self, key: str) -> None:
-        try:
-            self.engine.use_model(key)
-        except PhotoSearchError as exc:
-            self.failed.emit(str(exc))
-            return
-        self.load()
+        if self._attempt(lambda: self.engine.use_model(key)):
+            self.load()
 
     @Slot(str)
     def download_model(self, key: str) -> None:
-        self.download_control = JobControl()
-        try:
-            models.download(
-                key, self.engine.paths.models_dir, self.progress.emit, self.download_control
-            )
-            self.engine.use_model(key)
-        except PhotoSearchError as exc:
-            self.failed.emit(str(exc))
+        control = self.download_control = JobControl()
+        directory = self.engine.paths.models_dir
+        fetched = self._attempt(
+            lambda: models.download(key, directory, self.progress.emit, control)
+        )
+        if fetched and self._attempt(lambda: self.engine.use_model(key)):
+            self.load()
+        else:
             self.progress.emit(Progress("idle", 0))
-            return
-        self.load()
 
     def stop(self) -> None:
         if self.download_control is not None:
