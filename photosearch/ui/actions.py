@@ -23,8 +23,13 @@ def show_in_folder(path: str) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.dirname(path)))
 
 
+OWN_FORMAT = "application/x-photosearch"
+"""Marks clipboard data this app created, so that only that is released on quit."""
+
+
 def copy_paths(paths: list[str]) -> None:
     mime = QMimeData()
+    mime.setData(OWN_FORMAT, b"1")
     mime.setText("\n".join(paths))
     mime.setUrls([QUrl.fromLocalFile(p) for p in paths])
     QGuiApplication.clipboard().setMimeData(mime)
@@ -36,3 +41,15 @@ def copy_image(path: str) -> bool:
         return False
     QGuiApplication.clipboard().setImage(image)
     return True
+
+
+def release_clipboard() -> None:
+    """Drop what this app put on the clipboard while Python is still alive.
+
+    Qt deletes clipboard data in its exit handlers; data created from Python would call
+    back into an interpreter that no longer exists (a crash on quit).
+    """
+    clipboard = QGuiApplication.clipboard()
+    data = clipboard.mimeData()
+    if data is not None and data.hasFormat(OWN_FORMAT):
+        clipboard.clear()

@@ -13,6 +13,7 @@ from photosearch.config import AppPaths
 from photosearch.core.engine import Engine
 from photosearch.core.errors import PhotoSearchError
 from photosearch.logs import setup_logging
+from photosearch.ui.actions import release_clipboard
 from photosearch.ui.bridge import EngineBridge
 from photosearch.ui.main_window import MainWindow
 
@@ -51,4 +52,5 @@ def run_app(paths: AppPaths | None = None) -> int:
     window.show()
     code = app.exec()
     window.bridge.shutdown()
+    release_clipboard()
     return code

@@ -248,6 +248,8 @@ class EngineBridge(QObject):
 
     def shutdown(self) -> None:
         """Stop indexing cleanly (the batch in flight is committed), then the thread."""
+        if not self._thread.isRunning():
+            return
         self.worker.stop()
         self._thread.quit()
         self._thread.wait(30_000)

@@ -575,6 +575,7 @@ class MainWindow(QMainWindow):
         self._settings.setValue("geometry", self.saveGeometry())
         self._settings.setValue("history", self.history.stringList())
         self._settings.setValue("thumb", self.zoom.value())
+        self.bridge.shutdown()
         super().closeEvent(event)
 
 
