@@ -27,9 +27,17 @@ from photosearch.core.images import decode_for_model
 from photosearch.core.indexer import default_decode_threads
 
 
+def warm_up(encoder: Encoder, batch: int) -> None:
+    """First forward passes are slow (kernel selection, allocations): keep them out."""
+    side = encoder.input_size
+    for _ in range(2):
+        encoder.encode_images(torch.zeros(batch, 3, side, side))
+
+
 def run(folder: Path, model_dir: Path, batch: int) -> dict[str, float]:
     files = sorted(str(p) for p in folder.glob("*.jpg"))
     encoder = Encoder("bench", model_dir)
+    warm_up(encoder, batch)
     threads = default_decode_threads()
 
     with Meter() as decode_only, ThreadPoolExecutor(threads) as pool:
@@ -47,7 +55,7 @@ def run(folder: Path, model_dir: Path, batch: int) -> dict[str, float]:
     engine.use_model(models.import_model(model_dir, paths.models_dir))
     engine.settings.batch_size = batch
     engine.add_folder(folder)
-    engine.encoder()
+    warm_up(engine.encoder(), batch)
     with Meter() as ours:
         engine.update()
     engine.close()

@@ -40,6 +40,13 @@ def pump(app: QApplication, until: Callable[[], bool], timeout: float = 60) -> N
         time.sleep(0.01)
 
 
+def settle(app: QApplication, window: QWidget) -> None:
+    """Wait until every visible thumbnail has been made and painted."""
+    for _ in range(5):
+        window.repaint()
+        pump(app, lambda: window.thumbs.pending() == 0)
+
+
 def shot(widget: QWidget, out: Path, name: str) -> None:
     widget.grab().save(str(out / f"{name}.png"))
     print(out / f"{name}.png")
@@ -83,7 +90,8 @@ def main() -> None:
 
     window.search.setText("a red circle")
     window.run_search()
-    pump(app, lambda: window.results.rowCount() > 0 and window.thumbs.pending() == 0)
+    pump(app, lambda: window.results.rowCount() > 0)
+    settle(app, window)
     shot(window, out, "3-text-query")
 
     query = next(p for p in sorted((photos / "Garden").iterdir()) if "yellow-star" in p.name)
@@ -97,7 +105,7 @@ def main() -> None:
         window, QDropEvent(QPointF(300, 300), Qt.DropAction.CopyAction, mime, buttons, keys)
     )
     pump(app, lambda: window.results.rowCount() > 0 and window.results.hits()[0].path == str(query))
-    pump(app, lambda: window.thumbs.pending() == 0)
+    settle(app, window)
     shot(window, out, "4-dropped-image")
 
     folders = FoldersDialog(window.bridge, window)

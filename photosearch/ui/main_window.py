@@ -561,10 +561,13 @@ class MainWindow(QMainWindow):
                 "<h3>No folders yet</h3>"
                 "<p><a href='folders'>Add the folders that hold your photos…</a></p>"
             )
-        elif self.photo_count == 0:
+        elif self.progress.isVisible() and not self.query_text() and not self.query_images:
             self._message(
-                "<h3>Nothing indexed yet</h3><p>Photos appear here as they are indexed.</p>"
+                "<h3>Indexing your photos…</h3><p>You can search already: results grow as more "
+                "photos are indexed. Progress is shown at the bottom right.</p>"
             )
+        elif self.photo_count == 0:
+            self._message("<h3>No photos found yet</h3><p>Add a folder that holds photos.</p>")
         elif not self.query_text() and not self.query_images:
             self._message(
                 f"<h3>Search {self.photo_count} photos</h3><p>Describe what you are looking for, "
