@@ -53,6 +53,8 @@ class Encoder:
         self.input_size = int(size[0] if isinstance(size, (tuple, list)) else size)
         self.dim = int(model.text_projection.shape[1] if _has_proj(model) else _probe_dim(model))
         self.images_encoded = 0
+        # Forward passes run concurrently (a query never waits for an indexing batch); the
+        # lock only guards the counter and the text cache.
         self._lock = threading.Lock()
         self._text_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
@@ -62,23 +64,26 @@ class Encoder:
 
     def encode_images(self, pixels: torch.Tensor) -> np.ndarray:
         """Vectors for a batch of preprocessed images (N×3×S×S)."""
-        with self._lock, torch.inference_mode():
+        with torch.inference_mode():
             features = self.model.encode_image(pixels, normalize=True)
+        with self._lock:
             self.images_encoded += int(pixels.shape[0])
         return features.float().numpy().astype(np.float32, copy=False)
 
     def encode_text(self, text: str) -> np.ndarray:
         """The vector for one phrase, from a small LRU cache when typed before."""
-        cached = self._text_cache.get(text)
-        if cached is not None:
-            self._text_cache.move_to_end(text)
-            return cached
+        with self._lock:
+            cached = self._text_cache.get(text)
+            if cached is not None:
+                self._text_cache.move_to_end(text)
+                return cached
         tokens = self.tokenizer([text])
-        with self._lock, torch.inference_mode():
+        with torch.inference_mode():
             vector = self.model.encode_text(tokens, normalize=True)[0].float().numpy()
-        self._text_cache[text] = vector
-        if len(self._text_cache) > TEXT_CACHE_SIZE:
-            self._text_cache.popitem(last=False)
+        with self._lock:
+            self._text_cache[text] = vector
+            if len(self._text_cache) > TEXT_CACHE_SIZE:
+                self._text_cache.popitem(last=False)
         return vector
 
 
