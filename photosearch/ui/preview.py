@@ -6,31 +6,14 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from photosearch.core.errors import ImageError
-from photosearch.core.images import thumbnail
 from photosearch.core.types import Hit
+from photosearch.ui.results import ThumbnailJob, ThumbnailSignals
 
 PREVIEW_PIXELS = 1024
-
-
-class _Loaded(QObject):
-    done = Signal(QImage)
-
-
-class _Load(QRunnable):
-    def __init__(self, path: str, cache: Path, signals: _Loaded) -> None:
-        super().__init__()
-        self.path, self.cache, self.signals = path, cache, signals
-
-    def run(self) -> None:
-        try:
-            self.signals.done.emit(QImage(str(thumbnail(self.path, PREVIEW_PIXELS, self.cache))))
-        except (ImageError, OSError):
-            self.signals.done.emit(QImage())
 
 
 class PreviewDialog(QDialog):
@@ -56,12 +39,14 @@ class PreviewDialog(QDialog):
         layout.addWidget(self.image, 1)
         layout.addWidget(info)
         layout.addWidget(buttons)
-        self._signals = _Loaded()
-        self._signals.done.connect(self._show)
-        QThreadPool.globalInstance().start(_Load(hit.path, cache, self._signals))
+        self._signals = ThumbnailSignals()
+        self._signals.ready.connect(self._show)
+        QThreadPool.globalInstance().start(
+            ThumbnailJob(hit.path, PREVIEW_PIXELS, cache, self._signals)
+        )
         self.resize(900, 760)
 
-    def _show(self, image: QImage) -> None:
+    def _show(self, _path: str, image: QImage) -> None:
         if image.isNull():
             self.image.setText("This photo cannot be shown (missing or unreadable).")
             return

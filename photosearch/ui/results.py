@@ -38,20 +38,20 @@ THUMB_THREADS = 1
 """One background thumbnailer: more only competes with the window for the CPU and the GIL."""
 
 
-class _ThumbSignals(QObject):
-    ready = Signal(str, QImage)
+class ThumbnailSignals(QObject):
+    ready = Signal(str, QImage)  # path, image (null when the photo cannot be read)
 
 
-class _ThumbJob(QRunnable):
-    """Make (or read from the disk cache) one thumbnail, on the thread pool."""
+class ThumbnailJob(QRunnable):
+    """Make (or read from the disk cache) one thumbnail of ``pixels``, on a thread pool."""
 
-    def __init__(self, path: str, cache: Path, signals: _ThumbSignals) -> None:
+    def __init__(self, path: str, pixels: int, cache: Path, signals: ThumbnailSignals) -> None:
         super().__init__()
-        self.path, self.cache, self.signals = path, cache, signals
+        self.path, self.pixels, self.cache, self.signals = path, pixels, cache, signals
 
     def run(self) -> None:
         try:
-            image = QImage(str(thumbnail(self.path, THUMB_PIXELS, self.cache)))
+            image = QImage(str(thumbnail(self.path, self.pixels, self.cache)))
         except (ImageError, OSError) as exc:
             log.info("no thumbnail for %s: %s", self.path, exc)
             image = QImage()
@@ -70,7 +70,7 @@ class ThumbnailCache(QObject):
         self.pool.setMaxThreadCount(THUMB_THREADS)
         self.pool.setThreadPriority(QThread.Priority.LowPriority)
         self._pixmaps: dict[str, QPixmap | None] = {}
-        self._signals = _ThumbSignals()
+        self._signals = ThumbnailSignals()
         self._signals.ready.connect(self._arrived)
 
     def get(self, path: str) -> QPixmap | None:
@@ -78,7 +78,7 @@ class ThumbnailCache(QObject):
         if path in self._pixmaps:
             return self._pixmaps[path]
         self._pixmaps[path] = None
-        self.pool.start(_ThumbJob(path, self.cache_dir, self._signals))
+        self.pool.start(ThumbnailJob(path, THUMB_PIXELS, self.cache_dir, self._signals))
         return None
 
     def _arrived(self, path: str, image: QImage) -> None:

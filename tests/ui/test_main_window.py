@@ -254,3 +254,17 @@ def test_gui_thread_never_blocks(
     assert gaps.max() < 50, gaps.max()
     win.close()
     win.bridge.shutdown()
+
+
+def test_preview_shows_the_photo_and_its_details(qtbot: QtBot, window: MainWindow) -> None:
+    from photosearch.ui.preview import PreviewDialog
+
+    qtbot.keyClicks(window.search, "a green square")
+    qtbot.waitUntil(lambda: window.results.rowCount() > 0, timeout=10_000)
+    hit = window.results.hits()[0]
+    dialog = PreviewDialog(hit, window.bridge.paths.thumbnails_dir, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: not dialog.image.pixmap().isNull(), timeout=10_000)
+    details = " ".join(label.text() for label in dialog.findChildren(type(dialog.image)))
+    assert hit.path in details and f"{hit.score:.3f}" in details
