@@ -53,6 +53,7 @@ class Encoder:
         self.input_size = int(size[0] if isinstance(size, (tuple, list)) else size)
         self.dim = int(model.text_projection.shape[1] if _has_proj(model) else _probe_dim(model))
         self.images_encoded = 0
+        self._truncate_text = _truncatable(model)
         # Forward passes run concurrently (a query never waits for an indexing batch); the
         # lock only guards the counter and the text cache.
         self._lock = threading.Lock()
@@ -70,6 +71,30 @@ class Encoder:
             self.images_encoded += int(pixels.shape[0])
         return features.float().numpy().astype(np.float32, copy=False)
 
+    def _encode_tokens(self, tokens: torch.Tensor) -> torch.Tensor:
+        """Text vectors computed only up to the end-of-text token.
+
+        The CLIP text transformer is causal and pools at that token, so the padding after
+        it (most of the 77 positions) cannot change the result: skipping it gives the same
+        vector several times faster.
+        """
+        if not self._truncate_text:
+            return self.model.encode_text(tokens, normalize=True)
+        from open_clip.transformer import text_global_pool
+
+        model = self.model
+        length = int(tokens.argmax(dim=-1).max()) + 1
+        tokens = tokens[:, :length]
+        cast = model.transformer.get_cast_dtype()
+        x = model.token_embedding(tokens).to(cast) + model.positional_embedding[:length].to(cast)
+        x = model.transformer(x, attn_mask=model.attn_mask[:length, :length])
+        x = text_global_pool(model.ln_final(x), tokens, "argmax")
+        if isinstance(model.text_projection, torch.nn.Linear):
+            x = model.text_projection(x)
+        elif model.text_projection is not None:
+            x = x @ model.text_projection
+        return torch.nn.functional.normalize(x, dim=-1)
+
     def encode_text(self, text: str) -> np.ndarray:
         """The vector for one phrase, from a small LRU cache when typed before."""
         with self._lock:
@@ -79,12 +104,23 @@ class Encoder:
                 return cached
         tokens = self.tokenizer([text])
         with torch.inference_mode():
-            vector = self.model.encode_text(tokens, normalize=True)[0].float().numpy()
+            vector = self._encode_tokens(tokens)[0].float().numpy()
         with self._lock:
             self._text_cache[text] = vector
             if len(self._text_cache) > TEXT_CACHE_SIZE:
                 self._text_cache.popitem(last=False)
         return vector
+
+
+def _truncatable(model: torch.nn.Module) -> bool:
+    """A standard CLIP text tower: causal mask and pooling at the end-of-text token."""
+    import open_clip
+
+    return (
+        isinstance(model, open_clip.CLIP)
+        and getattr(model, "text_pool_type", None) == "argmax"
+        and isinstance(getattr(model, "attn_mask", None), torch.Tensor)
+    )
 
 
 def _has_proj(model: torch.nn.Module) -> bool:

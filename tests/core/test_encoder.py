@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from photosearch.core import models
+from photosearch.core.encoder import Encoder
+
+TEXTS = [
+    "red",
+    "a dog on the beach at sunset",
+    "a very long description of a family picnic in the park with a red blanket, a dog, "
+    "sandwiches and lemonade on a sunny afternoon in june, far longer than the context",
+]
+
+
+@pytest.mark.parametrize("which", ["random", "demo"])
+def test_truncated_text_encoding_equals_the_full_one(which: str, random_model: Path) -> None:
+    directory = random_model if which == "random" else models.demo_model_dir()
+    encoder = Encoder(which, directory)
+    assert encoder._truncate_text
+    for text in TEXTS:
+        tokens = encoder.tokenizer([text])
+        with torch.inference_mode():
+            full = encoder.model.encode_text(tokens, normalize=True)[0].numpy()
+        np.testing.assert_allclose(encoder.encode_text(text), full, atol=1e-5)
+
+
+def test_text_vectors_are_cached_and_normalised(random_model: Path) -> None:
+    encoder = Encoder("random", random_model)
+    first = encoder.encode_text("a cat")
+    assert encoder.encode_text("a cat") is first
+    assert abs(float(first @ first) - 1.0) < 1e-5
