@@ -97,16 +97,6 @@ class IndexingService:
         if self.watcher is not None:
             self.watcher.close()
 
-    def pause(self) -> None:
-        self.control.pause()
-
-    def resume(self) -> None:
-        self.control.resume()
-
-    @property
-    def paused(self) -> bool:
-        return self.control.paused
-
     def request_scan(self, priority: Priority = Priority.USER) -> None:
         self.idle.clear()
         self._queue.put((priority, next(self._seq), None))

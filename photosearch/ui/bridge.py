@@ -222,15 +222,15 @@ class EngineBridge(QObject):
 
     def pause(self) -> None:
         if self.worker.service is not None:
-            self.worker.service.pause()
+            self.worker.service.control.pause()
 
     def resume(self) -> None:
         if self.worker.service is not None:
-            self.worker.service.resume()
+            self.worker.service.control.resume()
 
     @property
     def paused(self) -> bool:
-        return self.worker.service is not None and self.worker.service.paused
+        return self.worker.service is not None and self.worker.service.control.paused
 
     def watch_modes(self) -> dict[str, str]:
         """How each folder is watched: "native", "polling" or "offline"."""

@@ -151,12 +151,12 @@ def test_burst_of_events_is_coalesced(live: tuple[Engine, IndexingService, Path]
 
 def test_pause_holds_encoding_until_resume(live: tuple[Engine, IndexingService, Path]) -> None:
     engine, service, root = live
-    service.pause()
+    service.control.pause()
     write_photos(root, 20)
     assert wait_for(lambda: not service.idle.is_set())  # the watcher has queued the change
     time.sleep(1.5)  # a window in which nothing may be encoded
     assert engine.encoder().images_encoded == 0
-    service.resume()
+    service.control.resume()
     assert wait_for(lambda: indexed(engine) == 20)
 
 
