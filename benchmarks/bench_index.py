@@ -1,14 +1,20 @@
 """Indexing throughput: the whole pipeline vs the encoder-only ceiling and decode-only.
 
-    python benchmarks/bench_index.py [--count 160] [--arch ViT-B-32]
+    python benchmarks/bench_index.py [--count 160] [--arch ViT-B-32] [--precision auto]
 
-All three run in this one process on the same files, model, batch size and threads.
+The ceiling (pre-decoded tensors through the same model, precision, batch and threads) and
+decode-only run in this process; PhotoSearch's own ``update()`` runs in a child process on
+the same files, so its peak RSS is its own (one model) and its RSS can be sampled half-way
+and at the end (it must not grow with the number of photos). The fp32 ceiling is measured
+too, to show what the chosen precision buys.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import subprocess
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -18,13 +24,14 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import Meter, photo_folder, vit_b32_dir
+from benchmarks.common import Meter, current_rss_mb, photo_folder, vit_b32_dir
 from photosearch.config import AppPaths
 from photosearch.core import models
 from photosearch.core.encoder import Encoder
 from photosearch.core.engine import Engine
 from photosearch.core.images import decode_for_model
 from photosearch.core.indexer import default_decode_threads
+from photosearch.core.types import Progress
 
 
 def warm_up(encoder: Encoder, batch: int) -> None:
@@ -34,61 +41,100 @@ def warm_up(encoder: Encoder, batch: int) -> None:
         encoder.encode_images(torch.zeros(batch, 3, side, side))
 
 
-def run(folder: Path, model_dir: Path, batch: int) -> dict[str, float]:
-    files = sorted(str(p) for p in folder.glob("*.jpg"))
-    encoder = Encoder("bench", model_dir)
+def encode_all(encoder: Encoder, decoded: list, batch: int) -> Meter:
     warm_up(encoder, batch)
-    threads = default_decode_threads()
-
-    with Meter() as decode_only, ThreadPoolExecutor(threads) as pool:
-        decoded = list(
-            pool.map(lambda p: decode_for_model(p, encoder.input_size, encoder.preprocess), files)
-        )
-    with Meter() as encode_only:
+    with Meter() as meter:
         for i in range(0, len(decoded), batch):
             encoder.encode_images(torch.stack([d.pixels for d in decoded[i : i + batch]]))
-    del decoded
+    return meter
 
-    home = Path(tempfile.mkdtemp())
-    paths = AppPaths.resolve(home)
+
+def ours(folder: Path, model_dir: Path, batch: int, precision: str) -> dict[str, float]:
+    """PhotoSearch indexing the folder from scratch (run in a child process)."""
+    paths = AppPaths.resolve(Path(tempfile.mkdtemp()))
     engine = Engine.open(paths)
     engine.use_model(models.import_model(model_dir, paths.models_dir))
     engine.settings.batch_size = batch
+    engine.settings.precision = precision
     engine.add_folder(folder)
     warm_up(engine.encoder(), batch)
-    with Meter() as ours:
-        engine.update()
+    samples: dict[str, float] = {}
+
+    def sample(p: Progress) -> None:
+        if (
+            p.phase == "index"
+            and p.total
+            and "rss_half_mb" not in samples
+            and p.done >= p.total / 2
+        ):
+            samples["rss_half_mb"] = current_rss_mb()
+
+    with Meter() as meter:
+        engine.update(sample)
+    samples["rss_end_mb"] = current_rss_mb()
     engine.close()
-    n = len(files)
+    return {"wall": meter.wall, "cpu": meter.cpu, "peak_rss_mb": meter.peak_rss_mb, **samples}
+
+
+def run(folder: Path, model_dir: Path, batch: int, precision: str) -> dict[str, float | str]:
+    files = sorted(str(p) for p in folder.glob("*.jpg"))
+    child = subprocess.run(
+        [sys.executable, __file__, "--ours", str(folder), str(model_dir), str(batch), precision],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    mine = json.loads(child.stdout.strip().splitlines()[-1])
+    encoder = Encoder("bench", model_dir, precision_setting=precision)
+    with Meter() as decode_only, ThreadPoolExecutor(default_decode_threads()) as pool:
+        decoded = list(
+            pool.map(lambda p: decode_for_model(p, encoder.input_size, encoder.preprocess), files)
+        )
+    encode_only = encode_all(encoder, decoded, batch)
+    fp32 = encode_all(Encoder("fp32", model_dir, precision_setting="fp32"), decoded, batch)
+    n, cores = len(files), os.cpu_count() or 1
+    cpu_bound = (decode_only.cpu + encode_only.cpu) / cores
     return {
         "photos": n,
+        "precision": encoder.precision,
         "decode_only_img_s": n / decode_only.wall,
-        "encode_only_img_s": n / encode_only.wall,
-        "ours_img_s": n / ours.wall,
-        "ours_vs_ceiling": encode_only.wall / ours.wall,
-        "ours_vs_cpu_bound": ((decode_only.cpu + encode_only.cpu) / (os.cpu_count() or 1))
-        / ours.wall,
-        "cpu_bound_img_s": n / ((decode_only.cpu + encode_only.cpu) / (os.cpu_count() or 1)),
-        "decode_cpu_s_per_img": decode_only.cpu / n,
-        "encode_wall_s_per_img": encode_only.wall / n,
-        "ours_cpu_util": ours.cpu / ours.wall / (os.cpu_count() or 1),
-        "peak_rss_mb": ours.peak_rss_mb,
+        "fp32_ceiling_img_s": n / fp32.wall,
+        "ceiling_img_s": n / encode_only.wall,
+        "ours_img_s": n / mine["wall"],
+        "ours_vs_ceiling": encode_only.wall / mine["wall"],
+        "ours_vs_fp32_ceiling": fp32.wall / mine["wall"],
+        "cpu_bound_img_s": n / cpu_bound,
+        "ours_vs_cpu_bound": cpu_bound / mine["wall"],
+        "decode_cpu_ms_per_img": 1000 * decode_only.cpu / n,
+        "encode_cpu_ms_per_img": 1000 * encode_only.cpu / n,
+        "ours_cpu_util": mine["cpu"] / mine["wall"] / cores,
+        "ours_peak_rss_mb": mine["peak_rss_mb"],
+        "ours_rss_half_mb": mine.get("rss_half_mb", float("nan")),
+        "ours_rss_end_mb": mine["rss_end_mb"],
     }
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--ours"]:
+        folder, model_dir, batch, precision = sys.argv[2:6]
+        print(json.dumps(ours(Path(folder), Path(model_dir), int(batch), precision)))
+        return
     ap = argparse.ArgumentParser()
     ap.add_argument("--count", type=int, default=160)
     ap.add_argument("--arch", default="ViT-B-32")
     ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--precision", default="auto")
+    ap.add_argument("--sizes", nargs="+", default=["1MP", "12MP"], choices=["1MP", "12MP"])
     args = ap.parse_args()
     model_dir = vit_b32_dir(args.arch)
     print(
         f"{args.arch}, batch {args.batch}, torch threads {torch.get_num_threads()}, "
         f"{os.cpu_count()} cores"
     )
-    for label, size in (("1MP", (1152, 864)), ("12MP", (4000, 3000))):
-        result = run(photo_folder(label, args.count, size), model_dir, args.batch)
+    dimensions = {"1MP": (1152, 864), "12MP": (4000, 3000)}
+    for label in args.sizes:
+        folder = photo_folder(label, args.count, dimensions[label])
+        result = run(folder, model_dir, args.batch, args.precision)
         print(
             label,
             " ".join(

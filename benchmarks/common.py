@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import resource
 import time
 from pathlib import Path
@@ -60,6 +61,12 @@ def vit_b32_dir(arch: str = "ViT-B-32") -> Path:
         str(directory / "open_clip_model.safetensors"),
     )
     return directory
+
+
+def current_rss_mb() -> float:
+    """Resident memory of this process now (not its peak)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 class Meter:

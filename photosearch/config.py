@@ -77,6 +77,7 @@ class Settings:
     decode_threads: int = 0  # 0: chosen from the CPU count
     torch_threads: int = 0  # 0: chosen from the CPU count
     gentle: bool = False
+    precision: str = "auto"  # see core/precision.py: auto, fp32, bf16 or int8
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod

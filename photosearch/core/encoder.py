@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from photosearch.core import models
+from photosearch.core import memory, models, precision
 from photosearch.core.errors import ModelError
 from photosearch.core.images import Preprocess
 
@@ -31,7 +31,9 @@ def default_threads() -> int:
 class Encoder:
     """One loaded CLIP model: batched image encoding and cached text encoding."""
 
-    def __init__(self, key: str, directory: Path, threads: int = 0) -> None:
+    def __init__(
+        self, key: str, directory: Path, threads: int = 0, precision_setting: str = "fp32"
+    ) -> None:
         import open_clip
 
         weights = models.weights_file(directory)
@@ -41,19 +43,24 @@ class Encoder:
         self.directory = directory
         self.fingerprint = models.fingerprint(weights)
         torch.set_num_threads(threads or default_threads())
+        memory.tune_allocator()
         try:
             model, _, preprocess = open_clip.create_model_and_transforms(f"local-dir:{directory}")
             self.tokenizer = open_clip.get_tokenizer(f"local-dir:{directory}")
         except (RuntimeError, ValueError, OSError, KeyError, ImportError) as exc:
             raise ModelError(f"The model in {directory} could not be loaded: {exc}") from exc
         model.eval()
+        self.dim = int(model.text_projection.shape[1] if _has_proj(model) else _probe_dim(model))
+        self._truncate_text = _truncatable(model)
+        text_tower = model.transformer if self._truncate_text else None
+        self.precision = precision.apply(model, precision.choose(precision_setting), text_tower)
+        self._dtype = torch.bfloat16 if self.precision == "bf16" else torch.float32
+        log.info("model %s runs in %s", key, self.precision)
         self.model = model
         self.preprocess: Preprocess = preprocess  # type: ignore[assignment]
         size = model.visual.image_size
         self.input_size = int(size[0] if isinstance(size, (tuple, list)) else size)
-        self.dim = int(model.text_projection.shape[1] if _has_proj(model) else _probe_dim(model))
         self.images_encoded = 0
-        self._truncate_text = _truncatable(model)
         # Forward passes run concurrently (a query never waits for an indexing batch); the
         # lock only guards the counter and the text cache.
         self._lock = threading.Lock()
@@ -66,7 +73,7 @@ class Encoder:
     def encode_images(self, pixels: torch.Tensor) -> np.ndarray:
         """Vectors for a batch of preprocessed images (N×3×S×S)."""
         with torch.inference_mode():
-            features = self.model.encode_image(pixels, normalize=True)
+            features = self.model.encode_image(pixels.to(self._dtype), normalize=True)
         with self._lock:
             self.images_encoded += int(pixels.shape[0])
         return features.float().numpy().astype(np.float32, copy=False)
@@ -85,7 +92,7 @@ class Encoder:
         model = self.model
         length = int(tokens.argmax(dim=-1).max()) + 1
         tokens = tokens[:, :length]
-        cast = model.transformer.get_cast_dtype()
+        cast = model.token_embedding.weight.dtype
         x = model.token_embedding(tokens).to(cast) + model.positional_embedding[:length].to(cast)
         x = model.transformer(x, attn_mask=model.attn_mask[:length, :length])
         x = text_global_pool(model.ln_final(x), tokens, "argmax")

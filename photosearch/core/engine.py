@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from photosearch.config import AppPaths, Settings
-from photosearch.core import models
+from photosearch.core import models, precision
 from photosearch.core.catalog import Catalog, Folder
 from photosearch.core.encoder import Encoder, default_threads
 from photosearch.core.errors import PhotoSearchError
@@ -103,7 +103,9 @@ class Engine:
             if self._encoder is None:
                 log.info("loading model %s", self.model_key)
                 threads = 1 if self.settings.gentle else self.settings.torch_threads
-                self._encoder = Encoder(self.model_key, self.model_directory(), threads)
+                self._encoder = Encoder(
+                    self.model_key, self.model_directory(), threads, self.settings.precision
+                )
             return self._encoder
 
     def vectors(self) -> VectorStore:
@@ -133,6 +135,17 @@ class Engine:
         self.settings.gentle = gentle
         self.settings.save(self.paths.settings_path)
         torch.set_num_threads(1 if gentle else (self.settings.torch_threads or default_threads()))
+
+    def set_precision(self, value: str) -> None:
+        """Run the model in another number format (reloaded on its next use)."""
+        if value not in precision.PRECISIONS:
+            raise PhotoSearchError(
+                f"Unknown precision {value!r}; choose one of {', '.join(precision.PRECISIONS)}."
+            )
+        with self._lock:
+            self._encoder = None
+            self.settings.precision = value
+            self.settings.save(self.paths.settings_path)
 
     def use_model(self, key: str) -> None:
         """Make ``key`` the active model (it must be installed)."""

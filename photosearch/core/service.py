@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from photosearch.core.engine import Engine
 from photosearch.core.indexer import IndexReport
+from photosearch.core.memory import release_free_memory
 from photosearch.core.scanner import ScanReport, Scope
 from photosearch.core.types import JobControl, Progress, ProgressCallback, no_progress
 from photosearch.core.watcher import Watcher
@@ -126,6 +127,7 @@ class IndexingService:
             except Exception:
                 log.exception("indexing job failed")
             if self._queue.empty():
+                release_free_memory()
                 self.progress(Progress("idle", 0))
                 self.idle.set()
 

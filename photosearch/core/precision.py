@@ -1,0 +1,89 @@
+"""The number format a model runs in: the fastest one this machine computes well.
+
+Measured on a 2-core AVX2 laptop-class CPU with ViT-B-32 (``benchmarks/bench_index.py``):
+int8 dynamic quantisation of the Linear layers encodes ≈1.45× faster than fp32 with an
+embedding cosine ≥ 0.998, while bf16 without native hardware support is ~10× *slower*.
+So "auto" takes bf16 only where the CPU really has it and is faster with it, else int8
+where torch ships a quantised engine, else fp32.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import warnings
+
+import torch
+
+log = logging.getLogger(__name__)
+
+PRECISIONS = ("auto", "fp32", "bf16", "int8")
+LABELS = {
+    "auto": "Automatic (fastest this computer does well)",
+    "fp32": "Exact (fp32, slowest)",
+    "bf16": "bf16 (needs a CPU with native bf16)",
+    "int8": "int8 (quantised, ≈1.5× faster on most CPUs)",
+}
+
+
+def native_bf16() -> bool:
+    """bf16 matrix products are supported here *and* clearly faster than fp32."""
+    try:
+        if not torch.ops.mkldnn._is_mkldnn_bf16_supported():
+            return False
+    except (AttributeError, RuntimeError):
+        return False
+    return _matmul_ms(torch.bfloat16) * 1.3 < _matmul_ms(torch.float32)
+
+
+def _matmul_ms(dtype: torch.dtype) -> float:
+    """Best of three products the size of one ViT-B MLP layer on a small batch."""
+    a = torch.randn(200, 768, dtype=dtype)
+    b = torch.randn(768, 3072, dtype=dtype)
+    a @ b
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - t0)
+    return best * 1000
+
+
+def int8_available() -> bool:
+    return any(engine != "none" for engine in torch.backends.quantized.supported_engines)
+
+
+def choose(requested: str) -> str:
+    """The concrete precision for a setting (unknown settings count as "auto")."""
+    if requested not in PRECISIONS:
+        log.warning("unknown precision %r; choosing automatically", requested)
+    elif requested != "auto":
+        return requested
+    if native_bf16():
+        return "bf16"
+    return "int8" if int8_available() else "fp32"
+
+
+def apply(model: torch.nn.Module, precision: str, text_tower: torch.nn.Module | None) -> str:
+    """Convert ``model`` in place; returns what was applied (fp32 when conversion fails).
+
+    int8 covers the image tower and ``text_tower`` (the standard CLIP transformer, which
+    the encoder runs itself); other text towers stay in fp32.
+    """
+    if precision == "bf16":
+        model.to(torch.bfloat16)
+        return "bf16"
+    if precision == "int8":
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # torch announces the API's move to torchao
+                for tower in (model.visual, text_tower):  # type: ignore[union-attr]
+                    if tower is not None:
+                        torch.ao.quantization.quantize_dynamic(
+                            tower, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
+                        )
+        except (AttributeError, RuntimeError, ImportError) as exc:
+            log.warning("int8 quantisation is not available here (%s); using fp32", exc)
+            return "fp32"
+        return "int8"
+    return "fp32"

@@ -1,0 +1,78 @@
+"""Running the model in int8 or bf16: same meaning as fp32, chosen only where it pays."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from photosearch.core import memory, models, precision
+from photosearch.core.encoder import Encoder
+from photosearch.core.engine import Engine
+from photosearch.core.errors import PhotoSearchError
+from photosearch.synthetic import COLOURS, SHAPES, evaluation_set, score
+
+
+def _vectors(encoder: Encoder, samples: list) -> tuple[np.ndarray, dict]:
+    pixels = torch.stack([encoder.preprocess(s.image) for s in samples])
+    texts = {(c, s): encoder.encode_text(f"a {c} {s}") for c in COLOURS for s in SHAPES}
+    return encoder.encode_images(pixels), texts
+
+
+@pytest.mark.parametrize("reduced", ["int8", "bf16"])
+def test_reduced_precision_keeps_the_meaning(reduced: str) -> None:
+    directory = models.demo_model_dir()
+    samples = evaluation_set(seed=77, per_pair=8)
+    exact = Encoder(models.DEMO_KEY, directory, precision_setting="fp32")
+    fast = Encoder(models.DEMO_KEY, directory, precision_setting=reduced)
+    assert (exact.precision, fast.precision) == ("fp32", reduced)
+    exact_images, exact_texts = _vectors(exact, samples)
+    fast_images, fast_texts = _vectors(fast, samples)
+    assert fast_images.dtype == np.float32
+    assert float((exact_images * fast_images).sum(1).min()) > 0.99
+    assert min(float(exact_texts[k] @ fast_texts[k]) for k in exact_texts) > 0.99
+    keys = [s.key for s in samples]
+    baseline = score(exact_images, keys, exact_texts)
+    result = score(fast_images, keys, fast_texts)
+    assert result.text_p1_seen >= baseline.text_p1_seen - 0.05, (result, baseline)
+    assert result.text_p5_seen >= baseline.text_p5_seen - 0.05, (result, baseline)
+    assert result.image_p5 >= baseline.image_p5 - 0.05, (result, baseline)
+
+
+def test_auto_takes_bf16_only_where_the_cpu_is_faster_with_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(precision, "native_bf16", lambda: True)
+    assert precision.choose("auto") == "bf16"
+    monkeypatch.setattr(precision, "native_bf16", lambda: False)
+    assert precision.choose("auto") == ("int8" if precision.int8_available() else "fp32")
+    assert precision.choose("fp32") == "fp32"
+    assert precision.choose("no such thing") == precision.choose("auto")
+
+
+def test_native_bf16_agrees_with_a_measurement() -> None:
+    """Where bf16 is chosen, a bf16 product must really be faster than fp32 here."""
+    if precision.native_bf16():
+        assert precision._matmul_ms(torch.bfloat16) < precision._matmul_ms(torch.float32)
+    else:
+        assert not torch.ops.mkldnn._is_mkldnn_bf16_supported() or (
+            precision._matmul_ms(torch.bfloat16) * 1.1 > precision._matmul_ms(torch.float32)
+        )
+
+
+def test_engine_switches_precision_and_remembers_it(engine: Engine) -> None:
+    assert engine.encoder().precision == precision.choose(engine.settings.precision)
+    engine.set_precision("fp32")
+    assert engine.encoder().precision == "fp32"
+    reopened = type(engine.settings).load(engine.paths.settings_path)
+    assert reopened.precision == "fp32"
+    with pytest.raises(PhotoSearchError, match="Unknown precision"):
+        engine.set_precision("fp8")
+
+
+def test_allocator_tuning_applies_on_glibc_and_memory_is_released() -> None:
+    import platform
+
+    expected = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
+    assert memory.tune_allocator() is expected
+    memory.release_free_memory()
