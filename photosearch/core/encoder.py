@@ -17,7 +17,7 @@ import torch
 
 from photosearch.core import memory, models, precision
 from photosearch.core.errors import ModelError
-from photosearch.core.images import Preprocess
+from photosearch.core.images import ArrayPreprocess, Preprocess
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class Encoder:
         self._dtype = torch.bfloat16 if self.precision == "bf16" else torch.float32
         log.info("model %s runs in %s", key, self.precision)
         self.model = model
-        self.preprocess: Preprocess = preprocess  # type: ignore[assignment]
+        self.preprocess: Preprocess = ArrayPreprocess.wrap(preprocess)  # type: ignore[arg-type]
         size = model.visual.image_size
         self.input_size = int(size[0] if isinstance(size, (tuple, list)) else size)
         self.images_encoded = 0

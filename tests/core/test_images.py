@@ -12,7 +12,7 @@ from PIL import Image
 
 from photosearch.core.encoder import Encoder
 from photosearch.core.errors import FileGoneError, ImageError
-from photosearch.core.images import decode_for_model, open_image, thumbnail
+from photosearch.core.images import ArrayPreprocess, decode_for_model, open_image, thumbnail
 from tests.conftest import write_random_model
 from tests.photos import photo_like, save_rotated, write_bad_inputs
 
@@ -23,6 +23,13 @@ def encoder224(tmp_path_factory: pytest.TempPathFactory) -> Encoder:
     more sensitive to pixel differences than trained ones, so fidelity checks are strict."""
     directory = write_random_model(tmp_path_factory.mktemp("m") / "r224", image_size=224)
     return Encoder("local:r224", directory)
+
+
+def open_clip_transform(img: Image.Image) -> torch.Tensor:
+    """The reference: open_clip's own eval transform for a 224-px model."""
+    import open_clip
+
+    return open_clip.image_transform(224, is_train=False)(img)
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> float:
@@ -114,10 +121,29 @@ def test_fast_decode_matches_the_models_reference_preprocess(
         photo_like(w, h, 10 + i).save(path, quality=92)
         fast = decode_for_model(path, 224, encoder224.preprocess).pixels
         with Image.open(path) as img:
-            reference = encoder224.preprocess(img.convert("RGB"))
+            reference = open_clip_transform(img.convert("RGB"))
         va, vb = encoder224.encode_images(torch.stack([fast, reference]))
         sims.append(cosine(va, vb))
     assert min(sims) >= 0.99, sims
+
+
+def test_array_preprocess_gives_the_same_numbers_as_the_torch_transform() -> None:
+    import open_clip
+
+    for resize_mode in ("shortest", "squash", "longest"):
+        transform = open_clip.image_transform(224, is_train=False, resize_mode=resize_mode)
+        fast = ArrayPreprocess.wrap(transform)
+        assert isinstance(fast, ArrayPreprocess)
+        for i, (w, h) in enumerate([(640, 480), (333, 500), (224, 224), (97, 61), (1200, 230)]):
+            img = photo_like(w, h, i)
+            torch.testing.assert_close(fast(img), transform(img), atol=1e-6, rtol=0)
+
+
+def test_an_unusual_transform_is_kept_as_it_is() -> None:
+    from torchvision.transforms import Compose, Resize, ToTensor
+
+    transform = Compose([Resize(32), ToTensor()])
+    assert ArrayPreprocess.wrap(transform) is transform
 
 
 def test_draft_decoding_really_decodes_smaller(tmp_path: Path) -> None:
