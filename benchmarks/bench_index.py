@@ -29,8 +29,8 @@ from photosearch.config import AppPaths
 from photosearch.core import models
 from photosearch.core.encoder import Encoder
 from photosearch.core.engine import Engine
-from photosearch.core.images import decode_for_model
 from photosearch.core.indexer import default_decode_threads
+from photosearch.core.model_input import decode_for_model
 from photosearch.core.types import Progress
 
 

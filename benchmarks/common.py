@@ -11,6 +11,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from photosearch.core.catalog import Catalog, Encoded
+from photosearch.core.vectors import VectorStore
+
 CACHE = Path("/tmp/photosearch-bench")
 
 
@@ -82,3 +85,69 @@ class Meter:
         self.wall = time.perf_counter() - self.t0
         self.cpu = (r1.ru_utime - self.r0.ru_utime) + (r1.ru_stime - self.r0.ru_stime)
         self.peak_rss_mb = r1.ru_maxrss / 1024
+
+
+DIM = 512
+
+
+def clustered(n: int, rng: np.random.Generator, clusters: int = 200) -> np.ndarray:
+    """Unit vectors from a Gaussian mixture: CLIP embeddings are clustered, and uniform
+    noise would make HNSW recall meaningless. Isotropic noise within each cluster makes
+    this a hard case for an ANN index (real embeddings have far fewer dimensions of
+    variation)."""
+    centres = rng.normal(size=(clusters, DIM)).astype(np.float32)
+    x = centres[rng.integers(clusters, size=n)] + 0.6 * rng.normal(size=(n, DIM)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def synthetic_catalog(n: int) -> Path:
+    """A saved catalog + vector index of ``n`` photos (built once, then reused).
+
+    Returns the directory holding ``catalog.sqlite3`` and ``vectors/``.
+    """
+    directory = CACHE / f"catalog-{n}"
+    if (directory / "done").exists():
+        return directory
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("**/*"):
+        if stale.is_file():
+            stale.unlink()
+    rng = np.random.default_rng(n)
+    catalog = Catalog(directory / "catalog.sqlite3")
+    folder = catalog.add_folder("/photos")
+    step = 50_000
+    for start in range(0, n, step):
+        rows = [
+            (folder.id, f"/photos/{i // 1000:04d}/{i:07d}.jpg", 1000, i, None)
+            for i in range(start, min(n, start + step))
+        ]
+        catalog.apply_scan(rows, [], [], [])
+    model = catalog.ensure_model("bench", "", DIM, "fp")
+    ids = [pid for pid, _ in catalog.pending(model)]
+    for start in range(0, n, step):
+        vectors = clustered(len(ids[start : start + step]), rng)
+        catalog.commit_batch(
+            model,
+            [
+                Encoded(i, v, 1, 1, None)
+                for i, v in zip(ids[start : start + step], vectors, strict=True)
+            ],
+            [],
+        )
+    t0 = time.perf_counter()
+    store = VectorStore(directory / "vectors", catalog, model, DIM)
+    store.open()
+    store.save()
+    print(f"  index build {n}: {time.perf_counter() - t0:.1f} s", flush=True)
+    catalog.close()
+    (directory / "done").write_text("")
+    return directory
+
+
+def open_catalog(directory: Path) -> tuple[Catalog, VectorStore]:
+    """The catalog and the (saved) vector index of a :func:`synthetic_catalog`."""
+    catalog = Catalog(directory / "catalog.sqlite3")
+    model = catalog.ensure_model("bench", "", DIM, "fp")
+    store = VectorStore(directory / "vectors", catalog, model, DIM)
+    store.open()
+    return catalog, store

@@ -18,6 +18,8 @@ from platformdirs import PlatformDirs
 APP_NAME = "PhotoSearch"
 HOME_ENV = "PHOTOSEARCH_HOME"
 DEFAULT_MODEL = "ViT-B-32/laion2b_s34b_b79k"
+PRECISIONS = ("auto", "fp32", "bf16", "int8")
+"""How the model computes: see ``core/precision.py``."""
 
 log = logging.getLogger(__name__)
 

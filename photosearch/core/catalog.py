@@ -507,9 +507,13 @@ class Catalog:
         newest_first: bool = False,
         limit: int = -1,
         offset: int = 0,
+        among: Sequence[int] | None = None,
     ) -> np.ndarray:
-        """Ids of photos matching a filter clause over ``p`` (photos) and ``f`` (folders)."""
+        """Ids of photos matching a filter clause over ``p`` (photos) and ``f`` (folders),
+        optionally only among the given ids (a few hundred search candidates)."""
         order = f" ORDER BY {PHOTO_DATE_SQL} DESC, p.id" if newest_first else ""
+        if among is not None:
+            where = f"p.id IN ({','.join(str(int(i)) for i in among) or 'NULL'}) AND ({where})"
         rows = (
             self.read()
             .execute(

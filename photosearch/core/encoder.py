@@ -17,7 +17,7 @@ import torch
 
 from photosearch.core import memory, models, precision
 from photosearch.core.errors import ModelError
-from photosearch.core.images import ArrayPreprocess, Preprocess
+from photosearch.core.model_input import ArrayPreprocess, Preprocess
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,9 @@
 """The facade: the one API the CLI, the GUI and the tests drive.
 
 It is built from its collaborators (paths, settings, catalog) and loads the heavy ones —
-the model and the vector index — lazily, the first time something needs them.
+the model and the vector index — lazily, the first time something needs them. Even the
+modules that import torch are imported on first use, so the window can appear before
+torch has loaded (``tests/ui/test_startup.py``).
 """
 
 from __future__ import annotations
@@ -12,20 +14,22 @@ import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from photosearch.config import AppPaths, Settings
-from photosearch.core import models, precision
+from photosearch.config import PRECISIONS, AppPaths, Settings
+from photosearch.core import models
 from photosearch.core.catalog import Catalog, Folder
-from photosearch.core.encoder import Encoder, default_threads
 from photosearch.core.errors import PhotoSearchError
-from photosearch.core.indexer import Indexer, IndexReport
 from photosearch.core.instance import InstanceLock
 from photosearch.core.query import Query, parse
 from photosearch.core.scanner import ScanReport, Scope, scan
 from photosearch.core.search import Searcher, SearchResult
-from photosearch.core.types import JobControl, ProgressCallback, no_progress
+from photosearch.core.types import IndexReport, JobControl, ProgressCallback, no_progress
 from photosearch.core.vectors import VectorStore
 from photosearch.core.watcher import NETWORK_FILESYSTEMS, filesystem_type
+
+if TYPE_CHECKING:
+    from photosearch.core.encoder import Encoder
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +103,8 @@ class Engine:
 
     def encoder(self) -> Encoder:
         """The active model, loaded on first use."""
+        from photosearch.core.encoder import Encoder
+
         with self._lock:
             if self._encoder is None:
                 log.info("loading model %s", self.model_key)
@@ -132,15 +138,23 @@ class Engine:
         """Gentle mode: one torch thread and one decoder, leaving the computer responsive."""
         import torch
 
+        from photosearch.core.encoder import default_threads
+
         self.settings.gentle = gentle
         self.settings.save(self.paths.settings_path)
         torch.set_num_threads(1 if gentle else (self.settings.torch_threads or default_threads()))
 
+    @property
+    def active_precision(self) -> str | None:
+        """What the loaded model runs in (None until it is loaded)."""
+        encoder = self._encoder
+        return encoder.precision if encoder is not None else None
+
     def set_precision(self, value: str) -> None:
         """Run the model in another number format (reloaded on its next use)."""
-        if value not in precision.PRECISIONS:
+        if value not in PRECISIONS:
             raise PhotoSearchError(
-                f"Unknown precision {value!r}; choose one of {', '.join(precision.PRECISIONS)}."
+                f"Unknown precision {value!r}; choose one of {', '.join(PRECISIONS)}."
             )
         with self._lock:
             self._encoder = None
@@ -209,6 +223,8 @@ class Engine:
     def index(
         self, progress: ProgressCallback = no_progress, control: JobControl | None = None
     ) -> IndexReport:
+        from photosearch.core.indexer import Indexer
+
         indexer = Indexer(
             self.catalog,
             self.vectors(),

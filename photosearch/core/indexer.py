@@ -13,7 +13,6 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -21,22 +20,19 @@ import torch
 from photosearch.core.catalog import Catalog, Encoded
 from photosearch.core.encoder import Encoder
 from photosearch.core.errors import FileGoneError, ImageError
-from photosearch.core.images import Decoded, decode_for_model
-from photosearch.core.types import JobControl, ProgressCallback, ProgressMeter, no_progress
+from photosearch.core.model_input import Decoded, decode_for_model
+from photosearch.core.types import (
+    IndexReport,
+    JobControl,
+    ProgressCallback,
+    ProgressMeter,
+    no_progress,
+)
 from photosearch.core.vectors import VectorStore
 
 log = logging.getLogger(__name__)
 
 SAVE_INTERVAL_S = 60.0
-
-
-@dataclass(slots=True)
-class IndexReport:
-    encoded: int = 0
-    errors: list[tuple[str, str]] = field(default_factory=list)
-    gone: int = 0
-    stopped: bool = False
-    seconds: float = 0.0
 
 
 def default_decode_threads() -> int:

@@ -15,15 +15,9 @@ import warnings
 
 import torch
 
-log = logging.getLogger(__name__)
+from photosearch.config import PRECISIONS
 
-PRECISIONS = ("auto", "fp32", "bf16", "int8")
-LABELS = {
-    "auto": "Automatic (fastest this computer does well)",
-    "fp32": "Exact (fp32, slowest)",
-    "bf16": "bf16 (needs a CPU with native bf16)",
-    "int8": "int8 (quantised, ≈1.5× faster on most CPUs)",
-}
+log = logging.getLogger(__name__)
 
 
 def native_bf16() -> bool:

@@ -6,16 +6,18 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from photosearch.core.catalog import PHOTO_DATE_SQL, Catalog
-from photosearch.core.encoder import Encoder
 from photosearch.core.errors import QueryError
-from photosearch.core.images import decode_for_model
 from photosearch.core.query import Filters, Query
 from photosearch.core.types import Hit
 from photosearch.core.vectors import VectorStore
+
+if TYPE_CHECKING:
+    from photosearch.core.encoder import Encoder
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +88,8 @@ class Searcher:
             )
             if len(ids):
                 return vectors[0]
+        from photosearch.core.model_input import decode_for_model  # torch: only when needed
+
         encoder = self._encoder()
         decoded = decode_for_model(path, encoder.input_size, encoder.preprocess)
         return encoder.encode_images(decoded.pixels[None])[0]
@@ -130,6 +134,12 @@ class Searcher:
         if not filters.narrows:
             return self.vectors.search(vector, k)
         where, params = filter_sql(filters)
+        # Broad filters (a type, a year) keep most of the nearest photos: checking the
+        # ANN candidates costs one tiny query instead of listing every allowed photo.
+        ids, scores = self.vectors.search(vector, k * 4)
+        keep = np.isin(ids, self.catalog.filtered_ids(where, params, among=ids.tolist()))
+        if keep.sum() >= k or len(ids) < k * 4:
+            return ids[keep][:k], scores[keep][:k]
         allowed = self.catalog.filtered_ids(where, params)
         if len(allowed) <= EXACT_FILTERED_LIMIT:
             return self.vectors.exact(vector, k, allowed)

@@ -18,10 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from photosearch.core.engine import Engine
-from photosearch.core.indexer import IndexReport
 from photosearch.core.memory import release_free_memory
 from photosearch.core.scanner import ScanReport, Scope
-from photosearch.core.types import JobControl, Progress, ProgressCallback, no_progress
+from photosearch.core.types import IndexReport, JobControl, Progress, ProgressCallback, no_progress
 from photosearch.core.watcher import Watcher
 
 log = logging.getLogger(__name__)

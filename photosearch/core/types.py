@@ -109,3 +109,14 @@ class Hit:
     @property
     def path(self) -> str:
         return self.photo.path
+
+
+@dataclass(slots=True)
+class IndexReport:
+    """What one indexing run did."""
+
+    encoded: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    gone: int = 0
+    stopped: bool = False
+    seconds: float = 0.0

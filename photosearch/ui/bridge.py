@@ -149,6 +149,11 @@ class _Worker(QObject):
             self.load()
 
     @Slot(str)
+    def set_precision(self, value: str) -> None:
+        if self._attempt(lambda: self.engine.set_precision(value)):
+            self.load()
+
+    @Slot(str)
     def download_model(self, key: str) -> None:
         control = self.download_control = JobControl()
         directory = self.engine.paths.models_dir
@@ -180,6 +185,7 @@ class EngineBridge(QObject):
     request_import_model = Signal(str)
     request_use_model = Signal(str)
     request_download = Signal(str)
+    request_precision = Signal(str)
 
     def __init__(self, engine: Engine, watch: bool = True, quiet_s: float = 1.0) -> None:
         super().__init__()
@@ -200,6 +206,7 @@ class EngineBridge(QObject):
             (self.request_import_model, self.worker.import_model),
             (self.request_use_model, self.worker.use_model),
             (self.request_download, self.worker.download_model),
+            (self.request_precision, self.worker.set_precision),
         ):
             signal.connect(slot)
         self._request = 0

@@ -13,8 +13,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photosearch.config import PRECISIONS
 from photosearch.core import models
 from photosearch.ui.bridge import EngineBridge
+
+PRECISION_LABELS = {
+    "auto": "Automatic — the fastest this computer does well",
+    "fp32": "Exact (fp32) — slowest",
+    "int8": "int8 — about 1.5× faster on most CPUs, same results in practice",
+    "bf16": "bf16 — only fast on CPUs with native bf16",
+}
 
 
 class SettingsDialog(QDialog):
@@ -34,6 +42,15 @@ class SettingsDialog(QDialog):
             "Be gentle while I work (index more slowly, keep the computer responsive)"
         )
         self.gentle.setChecked(engine.settings.gentle)
+        self.precision = QComboBox()
+        self.precision.setAccessibleName("Model precision")
+        for value in PRECISIONS:
+            self.precision.addItem(PRECISION_LABELS[value], value)
+        self.precision.setCurrentIndex(max(0, self.precision.findData(engine.settings.precision)))
+        active = engine.active_precision
+        self.precision.setToolTip(
+            f"The model now runs in {active}." if active else "The model is not loaded yet."
+        )
         self.min_score = QDoubleSpinBox()
         self.min_score.setRange(0.0, 1.0)
         self.min_score.setSingleStep(0.01)
@@ -46,6 +63,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout(self)
         form.addRow("Model", self.model)
         form.addRow("Performance", self.gentle)
+        form.addRow("Model precision", self.precision)
         form.addRow("Minimum score", self.min_score)
         form.addRow("Data folder", data)
         form.addRow(
@@ -67,4 +85,7 @@ class SettingsDialog(QDialog):
         key = self.model.currentData()
         if key != engine.model_key:
             self.bridge.request_use_model.emit(key)
+        precision = self.precision.currentData()
+        if precision != engine.settings.precision:
+            self.bridge.request_precision.emit(precision)
         super().accept()

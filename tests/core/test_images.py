@@ -12,7 +12,8 @@ from PIL import Image
 
 from photosearch.core.encoder import Encoder
 from photosearch.core.errors import FileGoneError, ImageError
-from photosearch.core.images import ArrayPreprocess, decode_for_model, open_image, thumbnail
+from photosearch.core.images import open_image, thumbnail
+from photosearch.core.model_input import ArrayPreprocess, decode_for_model
 from tests.conftest import write_random_model
 from tests.photos import photo_like, save_rotated, write_bad_inputs
 

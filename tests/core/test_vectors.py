@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from photosearch.core.engine import Engine
+from photosearch.core.vectors import IndexParams, VectorStore
 from tests.conftest import write_photos
 
 
@@ -82,3 +85,28 @@ def test_exact_and_ann_agree_on_small_sets(plumbing_engine: Engine, tmp_path: Pa
     ex_ids, ex_scores = store.exact(q, 10, None)
     assert ann_ids.tolist() == ex_ids.tolist()
     np.testing.assert_allclose(ann_scores, ex_scores, atol=1e-5)
+
+
+def test_a_new_search_beam_reuses_the_saved_index(
+    plumbing_engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """expansion_search is a search-time setting: the saved graph stays valid."""
+    write_photos(tmp_path / "pics", 12)
+    plumbing_engine.add_folder(tmp_path / "pics")
+    plumbing_engine.update()
+    store = plumbing_engine.vectors()
+    engine = reopen(plumbing_engine)
+    wider = VectorStore(
+        store.path.parent,
+        engine.catalog,
+        store.model_id,
+        store.dim,
+        IndexParams(expansion_search=store.params.expansion_search * 2),
+    )
+    with caplog.at_level(logging.INFO, logger="photosearch.core.vectors"):
+        wider.open()
+    assert "rebuild" not in caplog.text and "building" not in caplog.text
+    assert len(wider) == 12
+    assert wider._index is not None
+    assert wider._index.expansion_search == store.params.expansion_search * 2
+    engine.close()

@@ -268,3 +268,25 @@ def test_preview_shows_the_photo_and_its_details(qtbot: QtBot, window: MainWindo
     qtbot.waitUntil(lambda: not dialog.image.pixmap().isNull(), timeout=10_000)
     details = " ".join(label.text() for label in dialog.findChildren(type(dialog.image)))
     assert hit.path in details and f"{hit.score:.3f}" in details
+
+
+def test_settings_switch_the_model_precision(qtbot: QtBot, window: MainWindow) -> None:
+    from photosearch.ui.settings_dialog import SettingsDialog
+
+    engine = window.bridge.engine
+    dialog = SettingsDialog(window.bridge, window)
+    qtbot.addWidget(dialog)
+    assert engine.active_precision in dialog.precision.toolTip()
+    dialog.precision.setCurrentIndex(dialog.precision.findData("fp32"))
+    with qtbot.waitSignal(window.bridge.worker.model_state, timeout=60_000, check_params_cb=ready):
+        dialog.accept()
+    assert engine.active_precision == "fp32"
+    assert type(engine.settings).load(engine.paths.settings_path).precision == "fp32"
+    window.search.setText("a red circle")
+    with qtbot.waitSignal(window.bridge.worker.search_done, timeout=30_000):
+        window.run_search()
+    assert window.results.hits()
+
+
+def ready(state: str, _: str) -> bool:
+    return state == "ready"

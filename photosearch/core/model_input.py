@@ -1,0 +1,76 @@
+"""Turning a photo into the tensor a model takes: decode small, then its own transform.
+
+Kept apart from ``images`` (which reads photos) so that opening the window never has to
+import torch: only the model-facing code does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from photosearch.core.errors import ImageError
+from photosearch.core.images import open_image
+
+Preprocess = Callable[[Image.Image], torch.Tensor]
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A photo ready for the model, plus the metadata learned while opening it."""
+
+    pixels: torch.Tensor
+    width: int
+    height: int
+    taken_at: float | None
+
+
+class ArrayPreprocess:
+    """A model's transform with its last two steps (to tensor, normalise) done in numpy.
+
+    Same numbers as the torch steps (tested), but no torch operator runs in the decoder
+    threads, where it would compete with the encoder's forward pass for torch's thread
+    pool: 12-MP indexing ran at 60 % CPU before this, and a 1-MP photo's preprocessing
+    cost 7 ms of CPU instead of 4.
+    """
+
+    def __init__(self, geometry: Preprocess, mean: np.ndarray, std: np.ndarray) -> None:
+        self.geometry = geometry
+        self.mean = mean
+        self.std = std
+
+    @classmethod
+    def wrap(cls, transform: Preprocess) -> Preprocess:
+        """The fast equivalent of a standard torchvision ``Compose``, else ``transform``."""
+        from torchvision.transforms import Compose, Normalize, ToTensor
+
+        steps = getattr(transform, "transforms", None)
+        if not isinstance(transform, Compose) or not steps or len(steps) < 2:
+            return transform
+        to_tensor, normalize = steps[-2], steps[-1]
+        if not isinstance(to_tensor, ToTensor) or type(normalize) is not Normalize:
+            return transform
+        return cls(
+            Compose(steps[:-2]),
+            np.asarray(normalize.mean, dtype=np.float32),
+            np.asarray(normalize.std, dtype=np.float32),
+        )
+
+    def __call__(self, img: Image.Image) -> torch.Tensor:
+        pixels = np.asarray(self.geometry(img))
+        if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] != len(self.mean):
+            raise ImageError(f"unexpected pixel layout {pixels.dtype} {pixels.shape}")
+        x = pixels.astype(np.float32) / np.float32(255)
+        x = (x - self.mean) / self.std
+        return torch.from_numpy(np.ascontiguousarray(x.transpose(2, 0, 1)))
+
+
+def decode_for_model(path: str | Path, input_size: int, preprocess: Preprocess) -> Decoded:
+    """Decode a photo straight to the model's input tensor (its own resize/crop/normalise)."""
+    img, width, height, taken_at = open_image(path, min_side=input_size)
+    return Decoded(preprocess(img), width, height, taken_at)
