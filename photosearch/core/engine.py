@@ -299,8 +299,11 @@ class Engine:
         )
         try:
             directory = self.model_directory()
-            self.encoder()
+            precision = self.encoder().precision
             checks.append(Check("model", True, f"{self.model_key} ({directory})"))
+            checks.append(
+                Check("model precision", True, f"{precision} (setting: {self.settings.precision})")
+            )
             store = self.vectors()
             counts = self.catalog.counts(store.model_id)
             in_sync = len(store) == counts["indexed"]

@@ -50,7 +50,9 @@ def test_index_then_search_json(imported: None, tmp_path: Path) -> None:
     assert hits[0]["path"] not in [h["path"] for h in similar] and len(similar) == 3
     status = json.loads(run("status", "--json").stdout)
     assert status["photos"] == status["indexed"] == 12
-    assert run("doctor").returncode == 0
+    doctor = run("doctor")
+    assert doctor.returncode == 0
+    assert "model precision" in doctor.stdout and "setting: auto" in doctor.stdout
 
 
 def test_bad_files_exit_zero_and_are_listed(imported: None, tmp_path: Path) -> None:
