@@ -143,6 +143,9 @@ def _photo(row: Sequence[object]) -> Photo:
     )
 
 
+PAGE_SIZE = 16384
+
+
 def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
     uri = f"{path.as_uri()}?mode={'ro' if readonly else 'rwc'}"
     db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30.0)
@@ -188,6 +191,11 @@ class Catalog:
         self._readers_lock = threading.Lock()
         self._db = _connect(path)
         try:
+            if not existing:
+                # Set before the first table exists (and before WAL, which fixes it). A
+                # 2 KB vector row fills half of a default 4 KB page and no second one
+                # fits beside it; with 16 KB pages seven do: the catalog is ~45 % smaller.
+                self._db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA foreign_keys = ON")

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from photosearch.core.catalog import MIGRATIONS, Catalog, Encoded
+from photosearch.core.catalog import MIGRATIONS, PAGE_SIZE, Catalog, Encoded
 from photosearch.core.errors import CatalogError, CatalogTooNewError
 
 
@@ -22,7 +22,23 @@ def test_new_catalog_is_wal_and_current(tmp_path: Path) -> None:
     db = cat.read()
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
     cat.close()
+
+
+def test_vectors_share_pages(tmp_path: Path) -> None:
+    """Several 512-d vector rows fit in one page (the default 4 KB page held only one)."""
+    cat = Catalog(tmp_path / "c.sqlite3")
+    folder = cat.add_folder("/p")
+    cat.apply_scan([(folder.id, f"/p/{i}.jpg", 1, i, None) for i in range(2000)], [], [], [])
+    model = cat.ensure_model("m", "", 512, "x")
+    ids = [pid for pid, _ in cat.pending(model)]
+    vectors = np.random.default_rng(0).random((2000, 512), dtype=np.float32)
+    cat.commit_batch(
+        model, [Encoded(i, v, 1, 1, None) for i, v in zip(ids, vectors, strict=True)], []
+    )
+    cat.close()
+    assert (tmp_path / "c.sqlite3").stat().st_size < 2000 * 512 * 4 * 1.4
 
 
 def test_newer_catalog_is_refused_and_untouched(tmp_path: Path) -> None:
