@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 
 Migration = Callable[[sqlite3.Connection], None]
 
+PHOTO_DATE_SQL = "coalesce(p.taken_at, p.mtime_ns / 1e9)"
+"""When a photo was taken, or else last modified, in epoch seconds."""
+
 
 def _v1(db: sqlite3.Connection) -> None:
     db.executescript(
@@ -75,7 +78,43 @@ def _v1(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1,)
+def _v2(db: sqlite3.Connection) -> None:
+    """Directories in their own table and an index on the photo date, so that ``in:`` and
+    date filters stop scanning every photo (at 1M photos a scan took ~0.6 s)."""
+    db.executescript(
+        f"""
+        CREATE TABLE dirs(id INTEGER PRIMARY KEY, path BLOB NOT NULL UNIQUE);
+        ALTER TABLE photos ADD COLUMN dir_id INTEGER REFERENCES dirs(id);
+        CREATE INDEX photos_dir ON photos(dir_id);
+        CREATE INDEX photos_date ON photos({PHOTO_DATE_SQL.replace("p.", "")});
+        """
+    )
+    rows = db.execute("SELECT id, path FROM photos").fetchall()
+    ids = _dir_ids(db, [path for _, path in rows])
+    db.executemany(
+        "UPDATE photos SET dir_id = ? WHERE id = ?",
+        [(ids[os.path.dirname(path)], pid) for pid, path in rows],
+    )
+
+
+def _dir_ids(db: sqlite3.Connection, paths: Iterable[bytes]) -> dict[bytes, int]:
+    """Ids of the directories holding ``paths`` (encoded), created when new."""
+    dirs = {os.path.dirname(path) for path in paths}
+    db.executemany("INSERT OR IGNORE INTO dirs(path) VALUES (?)", [(d,) for d in dirs])
+    found: dict[bytes, int] = {}
+    listed = list(dirs)
+    for start in range(0, len(listed), 900):
+        part = listed[start : start + 900]
+        found.update(
+            (bytes(path), did)
+            for did, path in db.execute(
+                f"SELECT id, path FROM dirs WHERE path IN ({','.join('?' * len(part))})", part
+            )
+        )
+    return found
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +162,6 @@ def dec(raw: bytes) -> str:
 def extension(path: str) -> str:
     return os.path.splitext(path)[1].lower().lstrip(".")
 
-
-PHOTO_DATE_SQL = "coalesce(p.taken_at, p.mtime_ns / 1e9)"
-"""When a photo was taken, or else last modified, in epoch seconds."""
 
 _PHOTO_COLUMNS = "p.id, p.path, p.size, p.mtime_ns, p.width, p.height, p.taken_at, f.online"
 
@@ -347,10 +383,16 @@ class Catalog:
         """
         with self.write() as db:
             db.executemany("DELETE FROM photos WHERE id = ?", [(pid,) for pid in removed])
+            moved = [(pid, fid, enc(p), s, m) for pid, fid, p, s, m in moved]
+            added = [(fid, enc(p), s, m, k) for fid, p, s, m, k in added]
+            dirs = _dir_ids(db, [row[2] for row in moved] + [row[1] for row in added])
             db.executemany(
-                "UPDATE photos SET folder_id = ?, path = ?, ext = ?, size = ?, mtime_ns = ?"
-                " WHERE id = ?",
-                [(fid, enc(p), extension(p), s, m, pid) for pid, fid, p, s, m in moved],
+                "UPDATE photos SET folder_id = ?, path = ?, dir_id = ?, ext = ?, size = ?,"
+                " mtime_ns = ? WHERE id = ?",
+                [
+                    (fid, p, dirs[os.path.dirname(p)], extension(dec(p)), s, m, pid)
+                    for pid, fid, p, s, m in moved
+                ],
             )
             changed = list(changed)
             db.executemany(
@@ -360,9 +402,12 @@ class Catalog:
             )
             db.executemany("DELETE FROM embeddings WHERE photo_id = ?", [(c[0],) for c in changed])
             db.executemany(
-                "INSERT INTO photos(folder_id, path, ext, size, mtime_ns, content_key)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [(fid, enc(p), extension(p), s, m, k) for fid, p, s, m, k in added],
+                "INSERT INTO photos(folder_id, path, dir_id, ext, size, mtime_ns, content_key)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (fid, p, dirs[os.path.dirname(p)], extension(dec(p)), s, m, k)
+                    for fid, p, s, m, k in added
+                ],
             )
             self._bump(db)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -45,12 +44,14 @@ def filter_sql(filters: Filters) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
     if filters.folders:
+        # A folder name matches any directory whose path contains it (LIKE ignores ASCII
+        # case); only the directories are scanned, then photos come from an index.
         parts = []
         for folder in filters.folders:
-            escaped = folder.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            parts.append("lower(CAST(p.path AS TEXT)) LIKE ? ESCAPE '\\'")
-            params.append(f"%{escaped}%{os.sep}%")
-        clauses.append("(" + " OR ".join(parts) + ")")
+            escaped = folder.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            parts.append("CAST(d.path AS TEXT) LIKE ? ESCAPE '\\'")
+            params.append(f"%{escaped}%")
+        clauses.append(f"p.dir_id IN (SELECT d.id FROM dirs d WHERE {' OR '.join(parts)})")
     date = PHOTO_DATE_SQL
     if filters.after is not None:
         clauses.append(f"{date} >= ?")

@@ -11,6 +11,8 @@ import pytest
 
 from photosearch.core.catalog import MIGRATIONS, PAGE_SIZE, Catalog, Encoded
 from photosearch.core.errors import CatalogError, CatalogTooNewError
+from photosearch.core.query import parse
+from photosearch.core.search import filter_sql
 
 
 def digest(path: Path) -> str:
@@ -69,24 +71,66 @@ def test_migration_backs_up_first_and_is_atomic(tmp_path: Path) -> None:
     cat.add_folder("/photos")
     cat.close()
 
-    def v2_fails(db: sqlite3.Connection) -> None:
+    def next_fails(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE photos ADD COLUMN rating INTEGER")
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError):
-        Catalog(path, (*MIGRATIONS, v2_fails))
-    backup = path.with_name("c.sqlite3.v1.bak")
+        Catalog(path, (*MIGRATIONS, next_fails))
+    backup = path.with_name(f"c.sqlite3.v{len(MIGRATIONS)}.bak")
     assert backup.exists()
-    cat = Catalog(path)  # still v1, column not added, data intact
+    cat = Catalog(path)  # still the current version, column not added, data intact
     assert [f.path for f in cat.folders()] == ["/photos"]
     assert "rating" not in [r[1] for r in cat.read().execute("PRAGMA table_info(photos)")]
     cat.close()
 
-    def v2(db: sqlite3.Connection) -> None:
+    def next_version(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE photos ADD COLUMN rating INTEGER")
 
-    cat = Catalog(path, (*MIGRATIONS, v2))
-    assert cat.read().execute("PRAGMA user_version").fetchone()[0] == 2
+    cat = Catalog(path, (*MIGRATIONS, next_version))
+    assert cat.read().execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) + 1
+    cat.close()
+
+
+def test_v1_catalog_gains_directories_and_a_date_index(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    old = Catalog(path, MIGRATIONS[:1])
+    folder = old.add_folder("/photos")
+    old._db.executemany(
+        "INSERT INTO photos(folder_id, path, ext, size, mtime_ns) VALUES (?, ?, 'jpg', 1, ?)",
+        [
+            (folder.id, os.fsencode(p), i)
+            for i, p in enumerate(
+                ["/photos/Holidays 2019/a.jpg", "/photos/b.jpg", "/photos/x/c.jpg"]
+            )
+        ],
+    )
+    old._db.commit()
+    old.close()
+    cat = Catalog(path)
+    where, params = filter_sql(parse("in:holidays").filters)
+    ids = cat.filtered_ids(where, params)
+    assert [p.path for p in cat.photos(ids.tolist()).values()] == ["/photos/Holidays 2019/a.jpg"]
+    where, params = filter_sql(parse("after:2001-01-01").filters)
+    plan = " ".join(
+        str(r)
+        for r in cat.read().execute(
+            f"EXPLAIN QUERY PLAN SELECT id FROM photos p WHERE {where}", params
+        )
+    )
+    assert "photos_date" in plan, plan
+    cat.close()
+
+
+def test_moved_photos_change_directory(tmp_path: Path) -> None:
+    cat = Catalog(tmp_path / "c.sqlite3")
+    folder = cat.add_folder("/p")
+    cat.apply_scan([(folder.id, "/p/old/a.jpg", 1, 1, None)], [], [], [])
+    (pid,) = cat.filtered_ids("1", []).tolist()
+    cat.apply_scan([], [], [(pid, folder.id, "/p/new/a.jpg", 1, 1)], [])
+    for text, expected in (("in:old", []), ("in:new", [pid])):
+        where, params = filter_sql(parse(text).filters)
+        assert cat.filtered_ids(where, params).tolist() == expected
     cat.close()
 
 
