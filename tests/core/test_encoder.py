@@ -34,3 +34,15 @@ def test_text_vectors_are_cached_and_normalised(random_model: Path) -> None:
     first = encoder.encode_text("a cat")
     assert encoder.encode_text("a cat") is first
     assert abs(float(first @ first) - 1.0) < 1e-5
+
+
+def test_skipping_random_init_loads_the_same_model(random_model: Path) -> None:
+    """The checkpoint overwrites every weight, so not initialising them first changes nothing."""
+    import open_clip
+
+    reference, _, _ = open_clip.create_model_and_transforms(f"local-dir:{random_model}")
+    reference.eval()
+    encoder = Encoder("random", random_model)
+    for name, tensor in reference.state_dict().items():
+        torch.testing.assert_close(encoder.model.state_dict()[name], tensor, rtol=0, atol=0)
+    assert torch.nn.init.normal_.__name__ == "normal_"
