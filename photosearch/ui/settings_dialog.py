@@ -44,10 +44,13 @@ class SettingsDialog(QDialog):
         self.gentle.setChecked(engine.settings.gentle)
         self.precision = QComboBox()
         self.precision.setAccessibleName("Model precision")
-        for value in PRECISIONS:
-            self.precision.addItem(PRECISION_LABELS[value], value)
-        self.precision.setCurrentIndex(max(0, self.precision.findData(engine.settings.precision)))
         active = engine.active_precision
+        for value in PRECISIONS:
+            label = PRECISION_LABELS[value]
+            if value == "auto" and active and engine.settings.precision == "auto":
+                label += f" (here: {active})"
+            self.precision.addItem(label, value)
+        self.precision.setCurrentIndex(max(0, self.precision.findData(engine.settings.precision)))
         self.precision.setToolTip(
             f"The model now runs in {active}." if active else "The model is not loaded yet."
         )
