@@ -25,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 
+import torch  # before usearch (imported by benchmarks.common): else ONNX tracing stalls
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import CACHE, photo_folder, vit_b32_dir
@@ -56,7 +58,6 @@ def rclip_version() -> str:
 def export_for_rclip(model_dir: Path) -> Path:
     """Our ViT-B-32-256 weights as the ONNX files and vocabulary rclip loads."""
     import open_clip
-    import torch
 
     target = RCLIP_MODELS / RCLIP_SUBDIR
     if (target / "textual.onnx").exists():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -76,3 +78,21 @@ def test_allocator_tuning_applies_on_glibc_and_memory_is_released() -> None:
     expected = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
     assert memory.tune_allocator() is expected
     memory.release_free_memory()
+
+
+def test_split_attention_computes_the_same_as_multihead_attention(random_model: Path) -> None:
+    import open_clip
+
+    model, _, _ = open_clip.create_model_and_transforms(f"local-dir:{random_model}")
+    model.eval()
+    pixels = torch.randn(3, 3, 64, 64, generator=torch.Generator().manual_seed(0))
+    tokens = open_clip.get_tokenizer(f"local-dir:{random_model}")(["a dog", "a red circle"])
+    with torch.inference_mode():
+        before = model.encode_image(pixels), model.encode_text(tokens)
+        precision._split_attention(model.visual)
+        precision._split_attention(model.transformer)
+        after = model.encode_image(pixels), model.encode_text(tokens)
+    assert any(isinstance(m, precision.SelfAttention) for m in model.modules())
+    assert not any(isinstance(m, torch.nn.MultiheadAttention) for m in model.modules())
+    for b, a in zip(before, after, strict=True):
+        torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-4)
