@@ -6,7 +6,8 @@ The ceiling (pre-decoded tensors through the same model, precision, batch and th
 decode-only run in this process; PhotoSearch's own ``update()`` runs in a child process on
 the same files, so its peak RSS is its own (one model) and its RSS can be sampled half-way
 and at the end (it must not grow with the number of photos). The fp32 ceiling is measured
-too, to show what the chosen precision buys.
+too, to show what the chosen precision buys. The child inherits the GOMP_SPINCOUNT that
+importing ``photosearch`` sets, exactly as in the app.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import torch
+import torch  # first: the ceilings run with torch's default OpenMP spin, which suits them
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 

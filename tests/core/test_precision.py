@@ -96,3 +96,21 @@ def test_split_attention_computes_the_same_as_multihead_attention(random_model: 
     assert not any(isinstance(m, torch.nn.MultiheadAttention) for m in model.modules())
     for b, a in zip(before, after, strict=True):
         torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-4)
+
+
+def test_openmp_spin_is_short_unless_the_user_chose(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = "import os, photosearch; print(os.environ['GOMP_SPINCOUNT'])"
+    env = {k: v for k, v in os.environ.items() if k != "GOMP_SPINCOUNT"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "1000"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "GOMP_SPINCOUNT": "7"},
+        capture_output=True,
+        text=True,
+    )
+    assert out.stdout.strip() == "7"
