@@ -260,4 +260,7 @@ class EngineBridge(QObject):
         self.worker.stop()
         self._thread.quit()
         self._thread.wait(30_000)
+        # The slot that was running (loading the model) may have started the indexing
+        # service after the first stop: stop it too before the catalog closes.
+        self.worker.stop()
         self.engine.close()

@@ -290,3 +290,17 @@ def test_settings_switch_the_model_precision(qtbot: QtBot, window: MainWindow) -
 
 def ready(state: str, _: str) -> bool:
     return state == "ready"
+
+
+def test_quitting_while_the_model_loads_stops_everything(
+    qtbot: QtBot, tmp_path: Path, shapes: Path
+) -> None:
+    """Closing at once must not leave indexing running on a closed catalog."""
+    import threading
+
+    win = open_window(qtbot, tmp_path / "app", [shapes])
+    win.close()
+    win.bridge.shutdown()
+    service = win.bridge.worker.service
+    assert service is None or not service._thread.is_alive()
+    assert not [t for t in threading.enumerate() if t.name.startswith("indexing")]
