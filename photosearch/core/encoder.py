@@ -57,9 +57,16 @@ class Encoder:
         model.eval()
         self.dim = int(model.text_projection.shape[1] if _has_proj(model) else _probe_dim(model))
         self._truncate_text = _truncatable(model)
-        text_tower = model.transformer if self._truncate_text else None
-        self.precision = precision.apply(model, precision.choose(precision_setting), text_tower)
-        self._dtype = torch.bfloat16 if self.precision == "bf16" else torch.float32
+        chosen = precision.choose(precision_setting)
+        if chosen == "bf16":
+            model.to(torch.bfloat16)
+        elif chosen == "int8" and self._truncate_text and not precision.quantize(model.transformer):
+            chosen = "fp32"
+        self.precision = chosen
+        self._dtype = torch.bfloat16 if chosen == "bf16" else torch.float32
+        # The image tower is quantised when the first photo is encoded: a text search
+        # (the CLI's, or the app's first) never waits for it.
+        self._quantize_images = chosen == "int8"
         log.info("model %s runs in %s", key, self.precision)
         self.model = model
         self.preprocess: Preprocess = ArrayPreprocess.wrap(preprocess)  # type: ignore[arg-type]
@@ -67,7 +74,7 @@ class Encoder:
         self.input_size = int(size[0] if isinstance(size, (tuple, list)) else size)
         self.images_encoded = 0
         # Forward passes run concurrently (a query never waits for an indexing batch); the
-        # lock only guards the counter and the text cache.
+        # lock only guards the counter, the text cache and the one-time image quantisation.
         self._lock = threading.Lock()
         self._text_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
@@ -77,6 +84,11 @@ class Encoder:
 
     def encode_images(self, pixels: torch.Tensor) -> np.ndarray:
         """Vectors for a batch of preprocessed images (N×3×S×S)."""
+        if self._quantize_images:
+            with self._lock:
+                if self._quantize_images and not precision.quantize(self.model.visual):
+                    self.precision = "fp32"
+                self._quantize_images = False
         with torch.inference_mode():
             features = self.model.encode_image(pixels.to(self._dtype), normalize=True)
         with self._lock:
