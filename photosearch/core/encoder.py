@@ -84,16 +84,20 @@ class Encoder:
 
     def encode_images(self, pixels: torch.Tensor) -> np.ndarray:
         """Vectors for a batch of preprocessed images (N×3×S×S)."""
-        if self._quantize_images:
-            with self._lock:
-                if self._quantize_images and not precision.quantize(self.model.visual):
-                    self.precision = "fp32"
-                self._quantize_images = False
+        self.prepare_images()
         with torch.inference_mode():
             features = self.model.encode_image(pixels.to(self._dtype), normalize=True)
         with self._lock:
             self.images_encoded += int(pixels.shape[0])
         return features.float().numpy().astype(np.float32, copy=False)
+
+    def prepare_images(self) -> None:
+        """Quantise the image tower now if it still waits for its first photo."""
+        if self._quantize_images:
+            with self._lock:
+                if self._quantize_images and not precision.quantize(self.model.visual):
+                    self.precision = "fp32"
+                self._quantize_images = False
 
     def _encode_tokens(self, tokens: torch.Tensor) -> torch.Tensor:
         """Text vectors computed only up to the end-of-text token.
