@@ -2,7 +2,8 @@
 
 Paths are stored as the bytes the OS gives (``os.fsencode``) so that names that are not
 valid UTF-8 round-trip exactly. One writer connection (guarded by a lock) and one read
-connection per thread, in WAL mode, so searches never wait for indexing.
+connection per thread, in WAL mode, so searches never wait for indexing. The tables
+themselves and their migrations are in ``schema.py``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,101 +21,10 @@ from pathlib import Path
 import numpy as np
 
 from photosearch.core.errors import CatalogError, CatalogTooNewError
+from photosearch.core.schema import MIGRATIONS, PAGE_SIZE, PHOTO_DATE_SQL, Migration, dir_ids
 from photosearch.core.types import Photo
 
 log = logging.getLogger(__name__)
-
-Migration = Callable[[sqlite3.Connection], None]
-
-PHOTO_DATE_SQL = "coalesce(p.taken_at, p.mtime_ns / 1e9)"
-"""When a photo was taken, or else last modified, in epoch seconds."""
-
-
-def _v1(db: sqlite3.Connection) -> None:
-    db.executescript(
-        """
-        CREATE TABLE folders(
-            id INTEGER PRIMARY KEY,
-            path BLOB NOT NULL UNIQUE,
-            added_at REAL NOT NULL,
-            enabled INTEGER NOT NULL DEFAULT 1,
-            online INTEGER NOT NULL DEFAULT 1,
-            force_polling INTEGER NOT NULL DEFAULT 0
-        );
-        CREATE TABLE photos(
-            id INTEGER PRIMARY KEY,
-            folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
-            path BLOB NOT NULL UNIQUE,
-            ext TEXT NOT NULL,
-            size INTEGER NOT NULL,
-            mtime_ns INTEGER NOT NULL,
-            content_key TEXT,
-            width INTEGER,
-            height INTEGER,
-            taken_at REAL,
-            status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'ok', 'error')),
-            error TEXT
-        );
-        CREATE INDEX photos_folder ON photos(folder_id);
-        CREATE INDEX photos_content_key ON photos(content_key);
-        CREATE TABLE models(
-            id INTEGER PRIMARY KEY,
-            name TEXT NOT NULL,
-            pretrained TEXT NOT NULL,
-            dim INTEGER NOT NULL,
-            fingerprint TEXT NOT NULL UNIQUE
-        );
-        CREATE TABLE embeddings(
-            photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
-            model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
-            gen INTEGER NOT NULL,
-            vector BLOB NOT NULL,
-            PRIMARY KEY (photo_id, model_id)
-        ) WITHOUT ROWID;
-        CREATE INDEX embeddings_gen ON embeddings(model_id, gen);
-        CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        INSERT INTO meta(key, value) VALUES ('generation', '0');
-        """
-    )
-
-
-def _v2(db: sqlite3.Connection) -> None:
-    """Directories in their own table and an index on the photo date, so that ``in:`` and
-    date filters stop scanning every photo (at 1M photos a scan took ~0.6 s)."""
-    db.executescript(
-        f"""
-        CREATE TABLE dirs(id INTEGER PRIMARY KEY, path BLOB NOT NULL UNIQUE);
-        ALTER TABLE photos ADD COLUMN dir_id INTEGER REFERENCES dirs(id);
-        CREATE INDEX photos_dir ON photos(dir_id);
-        CREATE INDEX photos_date ON photos({PHOTO_DATE_SQL.replace("p.", "")});
-        """
-    )
-    rows = db.execute("SELECT id, path FROM photos").fetchall()
-    ids = _dir_ids(db, [path for _, path in rows])
-    db.executemany(
-        "UPDATE photos SET dir_id = ? WHERE id = ?",
-        [(ids[os.path.dirname(path)], pid) for pid, path in rows],
-    )
-
-
-def _dir_ids(db: sqlite3.Connection, paths: Iterable[bytes]) -> dict[bytes, int]:
-    """Ids of the directories holding ``paths`` (encoded), created when new."""
-    dirs = {os.path.dirname(path) for path in paths}
-    db.executemany("INSERT OR IGNORE INTO dirs(path) VALUES (?)", [(d,) for d in dirs])
-    found: dict[bytes, int] = {}
-    listed = list(dirs)
-    for start in range(0, len(listed), 900):
-        part = listed[start : start + 900]
-        found.update(
-            (bytes(path), did)
-            for did, path in db.execute(
-                f"SELECT id, path FROM dirs WHERE path IN ({','.join('?' * len(part))})", part
-            )
-        )
-    return found
-
-
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,9 +87,6 @@ def _photo(row: Sequence[object]) -> Photo:
         taken_at=row[6],  # type: ignore[arg-type]
         folder_online=bool(row[7]),
     )
-
-
-PAGE_SIZE = 16384
 
 
 def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
@@ -383,15 +290,15 @@ class Catalog:
         """
         with self.write() as db:
             db.executemany("DELETE FROM photos WHERE id = ?", [(pid,) for pid in removed])
-            moved = [(pid, fid, enc(p), s, m) for pid, fid, p, s, m in moved]
-            added = [(fid, enc(p), s, m, k) for fid, p, s, m, k in added]
-            dirs = _dir_ids(db, [row[2] for row in moved] + [row[1] for row in added])
+            moved = [(pid, fid, p, enc(p), s, m) for pid, fid, p, s, m in moved]
+            added = [(fid, p, enc(p), s, m, k) for fid, p, s, m, k in added]
+            dirs = dir_ids(db, [row[3] for row in moved] + [row[2] for row in added])
             db.executemany(
                 "UPDATE photos SET folder_id = ?, path = ?, dir_id = ?, ext = ?, size = ?,"
                 " mtime_ns = ? WHERE id = ?",
                 [
-                    (fid, p, dirs[os.path.dirname(p)], extension(dec(p)), s, m, pid)
-                    for pid, fid, p, s, m in moved
+                    (fid, raw, dirs[os.path.dirname(raw)], extension(p), s, m, pid)
+                    for pid, fid, p, raw, s, m in moved
                 ],
             )
             changed = list(changed)
@@ -405,8 +312,8 @@ class Catalog:
                 "INSERT INTO photos(folder_id, path, dir_id, ext, size, mtime_ns, content_key)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (fid, p, dirs[os.path.dirname(p)], extension(dec(p)), s, m, k)
-                    for fid, p, s, m, k in added
+                    (fid, raw, dirs[os.path.dirname(raw)], extension(p), s, m, k)
+                    for fid, p, raw, s, m, k in added
                 ],
             )
             self._bump(db)

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photosearch.core.catalog import PHOTO_DATE_SQL, Catalog
+from photosearch.core.catalog import Catalog
 from photosearch.core.errors import QueryError
 from photosearch.core.query import Filters, Query
+from photosearch.core.schema import PHOTO_DATE_SQL
 from photosearch.core.types import Hit
 from photosearch.core.vectors import VectorStore
 

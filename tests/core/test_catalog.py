@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from photosearch.core.catalog import MIGRATIONS, PAGE_SIZE, Catalog, Encoded
+from photosearch.core.catalog import Catalog, Encoded
 from photosearch.core.errors import CatalogError, CatalogTooNewError
 from photosearch.core.query import parse
+from photosearch.core.schema import MIGRATIONS, PAGE_SIZE
 from photosearch.core.search import filter_sql
 
 

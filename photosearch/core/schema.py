@@ -1,0 +1,106 @@
+"""The catalog's schema: numbered migrations, each run once, in order, in a transaction.
+
+``PRAGMA user_version`` holds how many have run; ``Catalog`` refuses a file with more
+than it knows. A migration is never edited once released: changes are a new one.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterable
+
+PAGE_SIZE = 16384
+"""Page size of new catalogs: seven 2 KB vector rows share a page (one did at 4 KB)."""
+
+Migration = Callable[[sqlite3.Connection], None]
+
+PHOTO_DATE_SQL = "coalesce(p.taken_at, p.mtime_ns / 1e9)"
+"""When a photo was taken, or else last modified, in epoch seconds."""
+
+
+def _v1(db: sqlite3.Connection) -> None:
+    db.executescript(
+        """
+        CREATE TABLE folders(
+            id INTEGER PRIMARY KEY,
+            path BLOB NOT NULL UNIQUE,
+            added_at REAL NOT NULL,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            online INTEGER NOT NULL DEFAULT 1,
+            force_polling INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE photos(
+            id INTEGER PRIMARY KEY,
+            folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+            path BLOB NOT NULL UNIQUE,
+            ext TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            content_key TEXT,
+            width INTEGER,
+            height INTEGER,
+            taken_at REAL,
+            status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'ok', 'error')),
+            error TEXT
+        );
+        CREATE INDEX photos_folder ON photos(folder_id);
+        CREATE INDEX photos_content_key ON photos(content_key);
+        CREATE TABLE models(
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            pretrained TEXT NOT NULL,
+            dim INTEGER NOT NULL,
+            fingerprint TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE embeddings(
+            photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+            model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+            gen INTEGER NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (photo_id, model_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX embeddings_gen ON embeddings(model_id, gen);
+        CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO meta(key, value) VALUES ('generation', '0');
+        """
+    )
+
+
+def _v2(db: sqlite3.Connection) -> None:
+    """Directories in their own table and an index on the photo date, so that ``in:`` and
+    date filters stop scanning every photo (at 1M photos a scan took ~0.6 s)."""
+    db.executescript(
+        f"""
+        CREATE TABLE dirs(id INTEGER PRIMARY KEY, path BLOB NOT NULL UNIQUE);
+        ALTER TABLE photos ADD COLUMN dir_id INTEGER REFERENCES dirs(id);
+        CREATE INDEX photos_dir ON photos(dir_id);
+        CREATE INDEX photos_date ON photos({PHOTO_DATE_SQL.replace("p.", "")});
+        """
+    )
+    rows = db.execute("SELECT id, path FROM photos").fetchall()
+    ids = dir_ids(db, [path for _, path in rows])
+    db.executemany(
+        "UPDATE photos SET dir_id = ? WHERE id = ?",
+        [(ids[os.path.dirname(path)], pid) for pid, path in rows],
+    )
+
+
+def dir_ids(db: sqlite3.Connection, paths: Iterable[bytes]) -> dict[bytes, int]:
+    """Ids of the directories holding ``paths`` (encoded), created when new."""
+    dirs = {os.path.dirname(path) for path in paths}
+    db.executemany("INSERT OR IGNORE INTO dirs(path) VALUES (?)", [(d,) for d in dirs])
+    found: dict[bytes, int] = {}
+    listed = list(dirs)
+    for start in range(0, len(listed), 900):
+        part = listed[start : start + 900]
+        found.update(
+            (bytes(path), did)
+            for did, path in db.execute(
+                f"SELECT id, path FROM dirs WHERE path IN ({','.join('?' * len(part))})", part
+            )
+        )
+    return found
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2)
