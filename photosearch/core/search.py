@@ -145,7 +145,7 @@ class Searcher:
         allowed = self.catalog.filtered_ids(where, params)
         if len(allowed) <= EXACT_FILTERED_LIMIT:
             return self.vectors.exact(vector, k, allowed)
-        fetch = k * 4
+        fetch = k * 16  # k * 4 candidates were already too few
         while True:
             ids, scores = self.vectors.search(vector, fetch)
             keep = np.isin(ids, allowed)
