@@ -12,7 +12,7 @@ from PIL import Image
 
 from photosearch.core.encoder import Encoder
 from photosearch.core.errors import FileGoneError, ImageError
-from photosearch.core.images import open_image, thumbnail
+from photosearch.core.images import open_image, read_ahead, thumbnail
 from photosearch.core.model_input import ArrayPreprocess, decode_for_model
 from tests.conftest import write_random_model
 from tests.photos import photo_like, save_rotated, write_bad_inputs
@@ -48,6 +48,18 @@ def test_bad_inputs_fail_cleanly_and_good_ones_decode(tmp_path: Path) -> None:
             with pytest.raises(ImageError) as info:
                 open_image(path, min_side=64)
             assert str(info.value), name
+
+
+def test_read_ahead_leaves_errors_to_the_decoder(tmp_path: Path) -> None:
+    """Reading ahead is a hint: missing, unreadable or odd paths must not stop indexing,
+    and the decoder still reports them as usual afterwards."""
+    good = tmp_path / "a.jpg"
+    Image.new("RGB", (40, 30), "red").save(good)
+    missing = tmp_path / "gone.jpg"
+    read_ahead([str(tmp_path), str(missing), str(good)])
+    assert open_image(good)[1:3] == (40, 30)
+    with pytest.raises(FileGoneError):
+        open_image(missing)
 
 
 def test_reasons_are_specific(tmp_path: Path) -> None:
