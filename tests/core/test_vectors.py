@@ -107,6 +107,28 @@ def test_a_new_search_beam_reuses_the_saved_index(
         wider.open()
     assert "rebuild" not in caplog.text and "building" not in caplog.text
     assert len(wider) == 12
+    query = np.ones(store.dim, dtype=np.float32) / np.sqrt(store.dim)
+    assert len(wider.search(query, 5)[0]) == 5
     assert wider._index is not None
     assert wider._index.expansion_search == store.params.expansion_search * 2
     engine.close()
+
+
+def test_the_beam_widens_for_a_large_index(plumbing_engine: Engine, tmp_path: Path) -> None:
+    """Recall at a fixed beam falls as the index grows; past ``large_index`` vectors
+    searches use the wider beam, on the same saved graph."""
+    write_photos(tmp_path / "pics", 12)
+    plumbing_engine.add_folder(tmp_path / "pics")
+    plumbing_engine.update()
+    store = plumbing_engine.vectors()
+    query = np.ones(store.dim, dtype=np.float32) / np.sqrt(store.dim)
+    exact_ids, _ = store.exact(query, 5, None)
+    for large_index, beam in ((100, store.params.expansion_search), (10, 4096)):
+        params = IndexParams(expansion_search_large=4096, large_index=large_index)
+        sized = VectorStore(
+            store.path.parent, plumbing_engine.catalog, store.model_id, store.dim, params
+        )
+        sized.open()
+        ids, _ = sized.search(query, 5)
+        assert sized._index is not None and sized._index.expansion_search == beam
+        assert ids.tolist() == exact_ids.tolist()
