@@ -44,6 +44,20 @@ def summary(name: str, ms: list[float]) -> str:
     return f"{name} p50 {pct(ms, 50):.1f} / p90 {pct(ms, 90):.1f} / p99 {pct(ms, 99):.1f} ms"
 
 
+def text_like(matrix: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Queries shaped like CLIP text embeddings: CLIP puts text and images in two cones
+    apart (the "modality gap"), so a caption's vector has cosine ~0.3 with its photo and
+    the same offset as every other caption. Each query leans toward one photo (0.35), the
+    shared gap direction (0.85) and noise of its own (0.4)."""
+    gap = rng.normal(size=DIM)
+    gap /= np.linalg.norm(gap)
+    noise = rng.normal(size=(QUERIES, DIM))
+    noise /= np.linalg.norm(noise, axis=1, keepdims=True)
+    toward = matrix[rng.integers(len(matrix), size=QUERIES)]
+    queries = 0.35 * toward + 0.85 * gap + 0.4 * noise
+    return (queries / np.linalg.norm(queries, axis=1, keepdims=True)).astype(np.float32)
+
+
 def measure(n: int, encoder: Encoder) -> None:
     catalog, store = open_catalog(synthetic_catalog(n))
     searcher = Searcher(catalog, store, lambda: encoder, None)
@@ -55,7 +69,12 @@ def measure(n: int, encoder: Encoder) -> None:
     near = matrix[rng.integers(n, size=QUERIES)] + 0.02 * rng.normal(size=(QUERIES, DIM))
     near = (near / np.linalg.norm(near, axis=1, keepdims=True)).astype(np.float32)
     recall = {}
-    for name, queries in (("near a photo", near), ("new direction", vectors)):
+    kinds = (
+        ("near a photo", near),
+        ("text-like", text_like(matrix, rng)),
+        ("new direction", vectors),
+    )
+    for name, queries in kinds:
         hits = []
         for q in queries:
             ids, _ = store.search(q, 10)
