@@ -1,21 +1,24 @@
 """The indexing pipeline: pending photos → decode thread pool → encode batches → commit.
 
-Decoding and encoding take turns on the CPU: the decoder pool (Pillow releases the GIL)
-decodes the next batch with every core right after a batch is encoded, and the files of
-the batch after that are read ahead from disk while torch encodes. Decoding *during* an
-encode looks like overlap but is slower: torch splits each layer evenly over its threads
-and waits for the last, so a decoder preempting one of them stalls all of them
-(``benchmarks/bench_index.py``: 12-MP photos 12.3 → 14.6 img/s, 1 MP at 256 px +6 %).
-Each batch is one transaction, so an interruption at any point loses at most the batch in
-flight, and the next run resumes.
+The decoder pool (Pillow releases the GIL) decodes the next batch while torch encodes
+this one, as long as decoding is cheap beside encoding: it then fills the moments torch's
+threads wait on each other. When decoding costs more than half as much CPU as encoding
+(large photos), the two take turns instead — the pool decodes with every core right after
+each encode, while the files of the batch after are read ahead from disk — because torch
+splits each layer evenly over its threads and waits for the last, so a decoder preempting
+one of them stalls all of them (``benchmarks/bench_index.py``: 12-MP photos 12.3 → 14.6
+img/s). Each batch is one transaction, so an interruption at any point loses at most the
+batch in flight, and the next run resumes.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from itertools import islice
 
 import numpy as np
@@ -38,6 +41,36 @@ from photosearch.core.vectors import VectorStore
 log = logging.getLogger(__name__)
 
 SAVE_INTERVAL_S = 60.0
+TURN_TAKING_RATIO = 0.5
+"""Decoding that costs more CPU per photo than this share of encoding's time per photo
+waits for its turn instead of running beside the encoder."""
+
+
+@dataclass
+class PipelineCosts:
+    """What decoding (CPU seconds) and encoding (wall seconds) cost per photo in this run."""
+
+    decode_cpu: float = 0.0
+    decoded: int = 0
+    encode_wall: float = 0.0
+    encoded: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add_decode(self, seconds: float) -> None:
+        with self._lock:
+            self.decode_cpu += seconds
+            self.decoded += 1
+
+    def add_encode(self, seconds: float, photos: int) -> None:
+        self.encode_wall += seconds
+        self.encoded += photos
+
+    def take_turns(self) -> bool:
+        """True once decoding has proved too heavy to run beside the encoder."""
+        if not self.decoded or not self.encoded:
+            return False
+        per_decode = self.decode_cpu / self.decoded
+        return per_decode > TURN_TAKING_RATIO * self.encode_wall / self.encoded
 
 
 def default_decode_threads() -> int:
@@ -60,18 +93,23 @@ class Indexer:
         self.encoder = encoder
         self.batch_size = max(1, batch_size)
         self.decode_threads = decode_threads or default_decode_threads()
+        self.costs = PipelineCosts()
 
     def _decode(self, path: str) -> Decoded | ImageError:
+        started = time.thread_time()
         try:
             return decode_for_model(path, self.encoder.input_size, self.encoder.preprocess)
         except ImageError as exc:
             return exc
+        finally:
+            self.costs.add_decode(time.thread_time() - started)
 
     def run(
         self, progress: ProgressCallback = no_progress, control: JobControl | None = None
     ) -> IndexReport:
         control = control or JobControl()
         report = IndexReport()
+        self.costs = PipelineCosts()
         start = time.monotonic()
         pending = self.catalog.pending(self.vectors.model_id)
         meter = ProgressMeter("index", len(pending), progress)
@@ -88,9 +126,15 @@ class Indexer:
                         future.cancel()
                     break
                 upcoming = list(islice(items, self.batch_size))
-                pool.submit(read_ahead, [path for _, path in upcoming])
+                turns = self.costs.take_turns()
+                if turns:
+                    pool.submit(read_ahead, [path for _, path in upcoming])
+                else:
+                    following = self._decode_batch(pool, upcoming)
                 encoded, failed = self._encode(batch, report)
-                done, batch = len(batch), self._decode_batch(pool, upcoming)
+                if turns:
+                    following = self._decode_batch(pool, upcoming)
+                done, batch = len(batch), following
                 gen = self.catalog.commit_batch(self.vectors.model_id, encoded, failed)
                 if encoded:
                     self.vectors.add(
@@ -133,7 +177,9 @@ class Indexer:
                 good.append((photo_id, result))
         if not good:
             return [], failed
+        started = time.perf_counter()
         vectors = self.encoder.encode_images(torch.stack([d.pixels for _, d in good]))
+        self.costs.add_encode(time.perf_counter() - started, len(good))
         report.encoded += len(good)
         encoded = [
             Encoded(pid, vec, d.width, d.height, d.taken_at)

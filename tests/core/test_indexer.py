@@ -5,6 +5,7 @@ import threading
 from pathlib import Path
 
 from photosearch.core.engine import Engine
+from photosearch.core.indexer import Indexer, PipelineCosts
 from photosearch.core.types import JobControl, Progress
 from tests.conftest import write_photos
 from tests.photos import write_bad_inputs
@@ -96,3 +97,30 @@ def test_pause_blocks_encoding_until_resume(plumbing_engine: Engine, tmp_path: P
     control.resume()
     worker.join(60)
     assert not worker.is_alive() and encoder.images_encoded == 32
+
+
+def test_decoding_takes_turns_only_when_it_is_heavy() -> None:
+    costs = PipelineCosts()
+    assert not costs.take_turns()  # nothing measured yet: decode beside the encoder
+    for _ in range(16):
+        costs.add_decode(0.010)
+    costs.add_encode(0.64, 16)  # 10 ms of decoding per 40 ms of encoding: overlap
+    assert not costs.take_turns()
+    for _ in range(16):
+        costs.add_decode(0.090)
+    costs.add_encode(0.64, 16)  # now 50 ms per 40 ms: take turns
+    assert costs.take_turns()
+
+
+def test_a_run_measures_what_decoding_and_encoding_cost(
+    plumbing_engine: Engine, tmp_path: Path
+) -> None:
+    write_photos(tmp_path / "pics", 20)
+    plumbing_engine.add_folder(tmp_path / "pics")
+    plumbing_engine.scan()
+    indexer = Indexer(
+        plumbing_engine.catalog, plumbing_engine.vectors(), plumbing_engine.encoder(), 8
+    )
+    assert indexer.run().encoded == 20
+    assert indexer.costs.decoded == 20 and indexer.costs.encoded == 20
+    assert indexer.costs.decode_cpu > 0 and indexer.costs.encode_wall > 0
