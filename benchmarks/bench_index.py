@@ -1,6 +1,7 @@
 """Indexing throughput: the whole pipeline vs the encoder-only ceiling and decode-only.
 
     python benchmarks/bench_index.py [--count 160] [--arch ViT-B-32] [--precision auto]
+                                     [--rounds 3]
 
 The ceiling (pre-decoded tensors through the same model, precision, batch and threads) and
 decode-only run in this process; PhotoSearch's own ``update()`` runs in a child process on
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -126,6 +128,7 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--precision", default="auto")
     ap.add_argument("--sizes", nargs="+", default=["1MP", "12MP"], choices=["1MP", "12MP"])
+    ap.add_argument("--rounds", type=int, default=1, help="repeat; medians are printed too")
     args = ap.parse_args()
     model_dir = vit_b32_dir(args.arch)
     print(
@@ -135,13 +138,27 @@ def main() -> None:
     dimensions = {"1MP": (1152, 864), "12MP": (4000, 3000)}
     for label in args.sizes:
         folder = photo_folder(label, args.count, dimensions[label])
-        result = run(folder, model_dir, args.batch, args.precision)
-        print(
-            label,
-            " ".join(
-                f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()
-            ),
-        )
+        rounds = [run(folder, model_dir, args.batch, args.precision) for _ in range(args.rounds)]
+        for number, result in enumerate(rounds, 1):
+            print(f"{label} round {number}: {describe(result)}", flush=True)
+        if len(rounds) > 1:
+            print(f"{label} median of {len(rounds)}: {describe(medians(rounds))}")
+
+
+def describe(result: dict[str, float | str]) -> str:
+    return " ".join(
+        f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()
+    )
+
+
+def medians(rounds: list[dict[str, float | str]]) -> dict[str, float | str]:
+    """Each number's median over the rounds (a ratio's median, not a ratio of medians)."""
+    return {
+        key: statistics.median(float(r[key]) for r in rounds)
+        if isinstance(value, (int, float))
+        else value
+        for key, value in rounds[0].items()
+    }
 
 
 if __name__ == "__main__":
