@@ -53,8 +53,15 @@ def encode_all(encoder: Encoder, decoded: list, batch: int) -> Meter:
 
 
 def ours(folder: Path, model_dir: Path, batch: int, precision: str) -> dict[str, float]:
-    """PhotoSearch indexing the folder from scratch (run in a child process)."""
-    paths = AppPaths.resolve(Path(tempfile.mkdtemp()))
+    """PhotoSearch indexing the folder from scratch (run in a child process), in a home
+    that is deleted afterwards (it holds a copy of the model)."""
+    with tempfile.TemporaryDirectory(prefix="bench-index-") as home:
+        return ours_in(AppPaths.resolve(Path(home)), folder, model_dir, batch, precision)
+
+
+def ours_in(
+    paths: AppPaths, folder: Path, model_dir: Path, batch: int, precision: str
+) -> dict[str, float]:
     engine = Engine.open(paths)
     engine.use_model(models.import_model(model_dir, paths.models_dir))
     engine.settings.batch_size = batch
