@@ -12,13 +12,13 @@ import argparse
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.common import scratch_dir
 from photosearch.config import AppPaths
 from photosearch.core import models
 from photosearch.core.engine import Engine
@@ -40,7 +40,7 @@ def main() -> None:
     ap.add_argument("--rename", type=int, default=1000)
     ap.add_argument("--burst", type=int, default=10_000)
     args = ap.parse_args()
-    base = Path(tempfile.mkdtemp())
+    base = scratch_dir("bench-live-")
     paths = AppPaths.resolve(base / "home")
     engine = Engine.open(paths)
     engine.use_model(models.import_model(write_random_model(base / "model"), paths.models_dir))

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.common import scratch_dir
 from photosearch.core.catalog import Catalog, Encoded
 from photosearch.core.scanner import scan
 
@@ -41,7 +41,7 @@ def main() -> None:
     args = ap.parse_args()
     sys.addaudithook(audit)
     for n in args.sizes:
-        base = Path(tempfile.mkdtemp())
+        base = scratch_dir("bench-rescan-")
         root = base / "photos"
         tree(root / "2024", n)
         catalog = Catalog(base / "catalog.sqlite3")

@@ -18,13 +18,18 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import current_rss_mb, photo_folder, synthetic_catalog, vit_b32_dir
+from benchmarks.common import (
+    current_rss_mb,
+    photo_folder,
+    scratch_dir,
+    synthetic_catalog,
+    vit_b32_dir,
+)
 
 
 def prepare_library() -> Path:
@@ -32,7 +37,7 @@ def prepare_library() -> Path:
     from photosearch.core import models
     from photosearch.core.engine import Engine
 
-    home = Path(tempfile.mkdtemp(prefix="bench-startup-"))
+    home = scratch_dir("bench-startup-")
     paths = AppPaths.resolve(home)
     with Engine.open(paths) as engine:
         engine.use_model(models.import_model(vit_b32_dir(), paths.models_dir))

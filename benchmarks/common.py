@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import resource
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -64,6 +67,14 @@ def vit_b32_dir(arch: str = "ViT-B-32") -> Path:
         str(directory / "open_clip_model.safetensors"),
     )
     return directory
+
+
+def scratch_dir(prefix: str) -> Path:
+    """A temporary folder removed when the benchmark exits: runs make model copies and
+    100,000-file trees, which filled this machine's disk when they were left behind."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 
 def current_rss_mb() -> float:
