@@ -6,8 +6,12 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from photosearch.core.engine import Engine
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -98,4 +102,11 @@ def write_photos(
         path = folder / f"img_{i:04d}.jpg"
         photo_like(*size, seed=i).save(path, quality=85)
         paths.append(path)
+    return paths
+
+
+def add_library(engine: Engine, folder: Path, count: int) -> list[Path]:
+    """``count`` generated photos in ``folder``, added to the engine's folders (not scanned)."""
+    paths = write_photos(folder, count)
+    engine.add_folder(folder)
     return paths

@@ -7,7 +7,7 @@ from pathlib import Path
 from photosearch.core.engine import Engine
 from photosearch.core.indexer import Indexer, PipelineCosts
 from photosearch.core.types import JobControl, Progress
-from tests.conftest import write_photos
+from tests.conftest import add_library
 from tests.photos import write_bad_inputs
 
 
@@ -16,8 +16,7 @@ def test_bad_inputs_are_skipped_and_the_rest_indexed(
 ) -> None:
     root = tmp_path / "mixed"
     expected = write_bad_inputs(root)
-    write_photos(root, 5)
-    plumbing_engine.add_folder(root)
+    add_library(plumbing_engine, root, 5)
     scan, index = plumbing_engine.update()
     assert index is not None
     good = [n for n, ok in expected.items() if ok]
@@ -34,8 +33,7 @@ def test_bad_inputs_are_skipped_and_the_rest_indexed(
 
 def test_file_deleted_between_scan_and_decode(plumbing_engine: Engine, tmp_path: Path) -> None:
     root = tmp_path / "pics"
-    paths = write_photos(root, 6)
-    plumbing_engine.add_folder(root)
+    paths = add_library(plumbing_engine, root, 6)
     plumbing_engine.scan()
     paths[2].unlink()
     report = plumbing_engine.index()
@@ -44,8 +42,7 @@ def test_file_deleted_between_scan_and_decode(plumbing_engine: Engine, tmp_path:
 
 
 def test_progress_reports_counts_rate_and_eta(plumbing_engine: Engine, tmp_path: Path) -> None:
-    write_photos(tmp_path / "pics", 40)
-    plumbing_engine.add_folder(tmp_path / "pics")
+    add_library(plumbing_engine, tmp_path / "pics", 40)
     plumbing_engine.scan()
     seen: list[Progress] = []
     plumbing_engine.index(seen.append)
@@ -55,8 +52,7 @@ def test_progress_reports_counts_rate_and_eta(plumbing_engine: Engine, tmp_path:
 
 
 def test_stop_then_resume_without_reencoding(plumbing_engine: Engine, tmp_path: Path) -> None:
-    write_photos(tmp_path / "pics", 64)
-    plumbing_engine.add_folder(tmp_path / "pics")
+    add_library(plumbing_engine, tmp_path / "pics", 64)
     plumbing_engine.settings.batch_size = 8
     control = JobControl()
 
@@ -75,8 +71,7 @@ def test_stop_then_resume_without_reencoding(plumbing_engine: Engine, tmp_path: 
 
 
 def test_pause_blocks_encoding_until_resume(plumbing_engine: Engine, tmp_path: Path) -> None:
-    write_photos(tmp_path / "pics", 32)
-    plumbing_engine.add_folder(tmp_path / "pics")
+    add_library(plumbing_engine, tmp_path / "pics", 32)
     plumbing_engine.settings.batch_size = 8
     plumbing_engine.scan()
     encoder = plumbing_engine.encoder()
@@ -115,8 +110,7 @@ def test_decoding_takes_turns_only_when_it_is_heavy() -> None:
 def test_a_run_measures_what_decoding_and_encoding_cost(
     plumbing_engine: Engine, tmp_path: Path
 ) -> None:
-    write_photos(tmp_path / "pics", 20)
-    plumbing_engine.add_folder(tmp_path / "pics")
+    add_library(plumbing_engine, tmp_path / "pics", 20)
     plumbing_engine.scan()
     indexer = Indexer(
         plumbing_engine.catalog, plumbing_engine.vectors(), plumbing_engine.encoder(), 8

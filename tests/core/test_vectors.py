@@ -9,7 +9,7 @@ import pytest
 
 from photosearch.core.engine import Engine
 from photosearch.core.vectors import IndexParams, VectorStore
-from tests.conftest import write_photos
+from tests.conftest import add_library, write_photos
 
 
 def reopen(engine: Engine) -> Engine:
@@ -26,8 +26,7 @@ def top(engine: Engine, text: str = "a photo") -> list[tuple[str, float]]:
 def test_rebuild_after_deleting_the_index_gives_identical_results(
     plumbing_engine: Engine, tmp_path: Path
 ) -> None:
-    write_photos(tmp_path / "pics", 40)
-    plumbing_engine.add_folder(tmp_path / "pics")
+    add_library(plumbing_engine, tmp_path / "pics", 40)
     plumbing_engine.update()
     before = top(plumbing_engine)
     store = plumbing_engine.vectors()
@@ -41,8 +40,7 @@ def test_rebuild_after_deleting_the_index_gives_identical_results(
 
 
 def test_corrupt_index_file_is_rebuilt(plumbing_engine: Engine, tmp_path: Path) -> None:
-    write_photos(tmp_path / "pics", 20)
-    plumbing_engine.add_folder(tmp_path / "pics")
+    add_library(plumbing_engine, tmp_path / "pics", 20)
     plumbing_engine.update()
     before = top(plumbing_engine)
     path = plumbing_engine.vectors().path
@@ -56,8 +54,7 @@ def test_corrupt_index_file_is_rebuilt(plumbing_engine: Engine, tmp_path: Path) 
 def test_stale_index_catches_up_with_the_catalog(plumbing_engine: Engine, tmp_path: Path) -> None:
     """An index saved before later commits (as after kill -9) is caught up, not trusted."""
     root = tmp_path / "pics"
-    write_photos(root, 10)
-    plumbing_engine.add_folder(root)
+    add_library(plumbing_engine, root, 10)
     plumbing_engine.update()
     store = plumbing_engine.vectors()
     saved = store.path.read_bytes(), store.meta_path.read_text()
@@ -76,8 +73,7 @@ def test_stale_index_catches_up_with_the_catalog(plumbing_engine: Engine, tmp_pa
 
 
 def test_exact_and_ann_agree_on_small_sets(plumbing_engine: Engine, tmp_path: Path) -> None:
-    write_photos(tmp_path / "pics", 60)
-    plumbing_engine.add_folder(tmp_path / "pics")
+    add_library(plumbing_engine, tmp_path / "pics", 60)
     plumbing_engine.update()
     store = plumbing_engine.vectors()
     q = plumbing_engine.encoder().encode_text("hello")
@@ -91,8 +87,7 @@ def test_a_new_search_beam_reuses_the_saved_index(
     plumbing_engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """expansion_search is a search-time setting: the saved graph stays valid."""
-    write_photos(tmp_path / "pics", 12)
-    plumbing_engine.add_folder(tmp_path / "pics")
+    add_library(plumbing_engine, tmp_path / "pics", 12)
     plumbing_engine.update()
     store = plumbing_engine.vectors()
     engine = reopen(plumbing_engine)
@@ -117,8 +112,7 @@ def test_a_new_search_beam_reuses_the_saved_index(
 def test_the_beam_widens_for_a_large_index(plumbing_engine: Engine, tmp_path: Path) -> None:
     """Recall at a fixed beam falls as the index grows; past ``large_index`` vectors
     searches use the wider beam, on the same saved graph."""
-    write_photos(tmp_path / "pics", 12)
-    plumbing_engine.add_folder(tmp_path / "pics")
+    add_library(plumbing_engine, tmp_path / "pics", 12)
     plumbing_engine.update()
     store = plumbing_engine.vectors()
     query = np.ones(store.dim, dtype=np.float32) / np.sqrt(store.dim)
