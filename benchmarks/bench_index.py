@@ -19,7 +19,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,7 +26,7 @@ import torch  # first: the ceilings run with torch's default OpenMP spin, which 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import Meter, current_rss_mb, photo_folder, vit_b32_dir
+from benchmarks.common import Meter, current_rss_mb, photo_folder, scratch_dir, vit_b32_dir
 from photosearch.config import AppPaths
 from photosearch.core import models
 from photosearch.core.encoder import Encoder
@@ -53,15 +52,8 @@ def encode_all(encoder: Encoder, decoded: list, batch: int) -> Meter:
 
 
 def ours(folder: Path, model_dir: Path, batch: int, precision: str) -> dict[str, float]:
-    """PhotoSearch indexing the folder from scratch (run in a child process), in a home
-    that is deleted afterwards (it holds a copy of the model)."""
-    with tempfile.TemporaryDirectory(prefix="bench-index-") as home:
-        return ours_in(AppPaths.resolve(Path(home)), folder, model_dir, batch, precision)
-
-
-def ours_in(
-    paths: AppPaths, folder: Path, model_dir: Path, batch: int, precision: str
-) -> dict[str, float]:
+    """PhotoSearch indexing the folder from scratch (run in a child process)."""
+    paths = AppPaths.resolve(scratch_dir("bench-index-"))
     engine = Engine.open(paths)
     engine.use_model(models.import_model(model_dir, paths.models_dir))
     engine.settings.batch_size = batch
