@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl  # noqa: E402
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import QDragEnterEvent, QDropEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
@@ -55,10 +55,19 @@ def shot(widget: QWidget, out: Path, name: str) -> None:
 def main() -> None:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots").resolve()
     out.mkdir(parents=True, exist_ok=True)
-    home = Path(tempfile.mkdtemp(prefix="photosearch-shots-"))
-    os.environ["PHOTOSEARCH_HOME"] = str(home)
-    app = QApplication(sys.argv)
-    app.setWindowIcon(app_icon())
+    with tempfile.TemporaryDirectory(prefix="photosearch-shots-") as home:
+        os.environ["PHOTOSEARCH_HOME"] = home
+        app = QApplication(sys.argv)
+        app.setWindowIcon(app_icon())
+        take_all(app, Path(home), out)
+        # the windows write their geometry when deleted: before the folder goes
+        for widget in app.topLevelWidgets():
+            widget.deleteLater()
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def take_all(app: QApplication, home: Path, out: Path) -> None:
+    """The first-run dialog, then a demo library indexing, searched and managed."""
 
     first = AppPaths.resolve(home / "first-run")
     window = create_window(first, watch=False)
