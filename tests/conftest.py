@@ -25,7 +25,9 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-def write_random_model(directory: Path, image_size: int = 64, embed_dim: int = 32) -> Path:
+def write_random_model(
+    directory: Path, image_size: int = 64, embed_dim: int = 32, quick_gelu: bool = False
+) -> Path:
     """A tiny random-initialised OpenCLIP model directory (for plumbing, not meaning)."""
     import open_clip
     import torch
@@ -49,6 +51,7 @@ def write_random_model(directory: Path, image_size: int = 64, embed_dim: int = 3
                 "heads": 2,
                 "layers": 1,
             },
+            "quick_gelu": quick_gelu,
         },
         "preprocess_cfg": {"size": image_size},
     }

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from photosearch.core import memory, models, precision
+from photosearch.core import memory, models, precision, text_tower
 from photosearch.core.errors import ModelError
 from photosearch.core.model_input import ArrayPreprocess, Preprocess
 
@@ -34,7 +34,12 @@ class Encoder:
     """One loaded CLIP model: batched image encoding and cached text encoding."""
 
     def __init__(
-        self, key: str, directory: Path, threads: int = 0, precision_setting: str = "fp32"
+        self,
+        key: str,
+        directory: Path,
+        threads: int = 0,
+        precision_setting: str = "fp32",
+        check_text_tower: bool = False,
     ) -> None:
         import open_clip
 
@@ -51,12 +56,18 @@ class Encoder:
                 model, _, preprocess = open_clip.create_model_and_transforms(
                     f"local-dir:{directory}"
                 )
-            self.tokenizer = open_clip.get_tokenizer(f"local-dir:{directory}")
+            tokenizer = open_clip.get_tokenizer(f"local-dir:{directory}")
         except (RuntimeError, ValueError, OSError, KeyError, ImportError) as exc:
             raise ModelError(f"The model in {directory} could not be loaded: {exc}") from exc
         model.eval()
         self.dim = int(model.text_projection.shape[1] if _has_proj(model) else _probe_dim(model))
         self._truncate_text = _truncatable(model)
+        self.model = model
+        self.tokenizer = tokenizer
+        self.text_tower_cosine: float | None = None
+        """How close the numpy text tower comes to this model's, when asked to check."""
+        if check_text_tower and text_tower.supports(directory):
+            self.text_tower_cosine = self._check_text_tower()
         chosen = precision.choose(precision_setting)
         if chosen == "bf16":
             model.to(torch.bfloat16)
@@ -68,7 +79,6 @@ class Encoder:
         # (the CLI's, or the app's first) never waits for it.
         self._quantize_images = chosen == "int8"
         log.info("model %s runs in %s", key, self.precision)
-        self.model = model
         self.preprocess: Preprocess = ArrayPreprocess.wrap(preprocess)  # type: ignore[arg-type]
         size = model.visual.image_size
         self.input_size = int(size[0] if isinstance(size, (tuple, list)) else size)
@@ -123,6 +133,25 @@ class Encoder:
             x = x @ model.text_projection
         return torch.nn.functional.normalize(x, dim=-1)
 
+    def _check_text_tower(self) -> float | None:
+        """The numpy text tower's worst cosine to this model on a few phrases.
+
+        Runs before the text tower is quantised, so both sides compute in float32.
+        """
+        try:
+            tower = text_tower.TextTower(self.directory)
+            return min(
+                float(tower.encode_text(phrase) @ self._torch_text(phrase))
+                for phrase in text_tower.PROBES
+            )
+        except (OSError, ValueError, KeyError, ImportError) as exc:
+            log.warning("numpy text tower unusable for %s: %s", self.key, exc)
+            return None
+
+    def _torch_text(self, text: str) -> np.ndarray:
+        with torch.inference_mode():
+            return self._encode_tokens(self.tokenizer([text]))[0].float().numpy()
+
     def encode_text(self, text: str) -> np.ndarray:
         """The vector for one phrase, from a small LRU cache when typed before."""
         with self._lock:
@@ -130,9 +159,7 @@ class Encoder:
             if cached is not None:
                 self._text_cache.move_to_end(text)
                 return cached
-        tokens = self.tokenizer([text])
-        with torch.inference_mode():
-            vector = self._encode_tokens(tokens)[0].float().numpy()
+        vector = self._torch_text(text)
         with self._lock:
             self._text_cache[text] = vector
             if len(self._text_cache) > TEXT_CACHE_SIZE:

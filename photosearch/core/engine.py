@@ -30,6 +30,8 @@ from photosearch.core.watcher import NETWORK_FILESYSTEMS, filesystem_type
 
 if TYPE_CHECKING:
     from photosearch.core.encoder import Encoder
+    from photosearch.core.search import TextEncoder
+    from photosearch.core.text_tower import TextTower
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,7 @@ class Engine:
         self.lock = lock
         self._lock = threading.RLock()
         self._encoder: Encoder | None = None
+        self._text_tower: TextTower | None = None
         self._vectors: VectorStore | None = None
 
     @classmethod
@@ -103,16 +106,58 @@ class Engine:
 
     def encoder(self) -> Encoder:
         """The active model, loaded on first use."""
+        from photosearch.core import text_tower
         from photosearch.core.encoder import Encoder
 
         with self._lock:
             if self._encoder is None:
                 log.info("loading model %s", self.model_key)
                 threads = 1 if self.settings.gentle else self.settings.torch_threads
-                self._encoder = Encoder(
-                    self.model_key, self.model_directory(), threads, self.settings.precision
+                directory = self.model_directory()
+                encoder = Encoder(
+                    self.model_key,
+                    directory,
+                    threads,
+                    self.settings.precision,
+                    check_text_tower=not self._text_tower_vouched(directory),
                 )
+                if encoder.text_tower_cosine is not None:
+                    text_tower.record_check(
+                        self._text_tower_record, encoder.fingerprint, encoder.text_tower_cosine
+                    )
+                self._encoder = encoder
+                self._text_tower = None
             return self._encoder
+
+    def text_encoder(self) -> Encoder | TextEncoder:
+        """What turns a phrase into a vector: the loaded model, else its text tower alone.
+
+        The numpy text tower (``core/text_tower.py``) spares a search that finds no model
+        loaded the 5–6 s of importing torch, once the model has vouched for it.
+        """
+        from photosearch.core.text_tower import TextTower
+
+        with self._lock:
+            if self._encoder is not None:
+                return self._encoder
+            if self._text_tower is None:
+                directory = self.model_directory()
+                if not self._text_tower_vouched(directory):
+                    return self.encoder()
+                self._text_tower = TextTower(directory)
+            return self._text_tower
+
+    @property
+    def _text_tower_record(self) -> Path:
+        return self.paths.cache_dir / "text-tower-checks.json"
+
+    def _text_tower_vouched(self, directory: Path) -> bool:
+        from photosearch.core import text_tower
+
+        weights = models.weights_file(directory)
+        return weights is not None and text_tower.is_verified(
+            self._text_tower_record, models.fingerprint(weights)
+        )
 
     def vectors(self) -> VectorStore:
         """The active model's vector index, opened (and caught up) on first use."""
@@ -168,6 +213,7 @@ class Engine:
             if self._vectors is not None:
                 self._vectors.save()
             self._encoder = None
+            self._text_tower = None
             self._vectors = None
             self.settings.model = key
             self.settings.save(self.paths.settings_path)
@@ -250,7 +296,7 @@ class Engine:
     # -- search ------------------------------------------------------------------------
 
     def searcher(self) -> Searcher:
-        return Searcher(self.catalog, self.vectors(), self.encoder, self.cutoff)
+        return Searcher(self.catalog, self.vectors(), self.encoder, self.cutoff, self.text_encoder)
 
     def search(
         self, text: str, images: tuple[str, ...] = (), limit: int = 50, offset: int = 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -66,6 +66,12 @@ def filter_sql(filters: Filters) -> tuple[str, list[object]]:
     return " AND ".join(clauses) or "1", params
 
 
+class TextEncoder(Protocol):
+    """Anything that turns a phrase into a unit vector in the model's space."""
+
+    def encode_text(self, text: str) -> np.ndarray: ...
+
+
 class Searcher:
     """Runs queries against one model's vectors."""
 
@@ -75,10 +81,12 @@ class Searcher:
         vectors: VectorStore,
         encoder: Callable[[], Encoder],
         default_cutoff: float | None,
+        text_encoder: Callable[[], TextEncoder] | None = None,
     ) -> None:
         self.catalog = catalog
         self.vectors = vectors
         self._encoder = encoder
+        self._text_encoder = text_encoder or encoder
         self.default_cutoff = default_cutoff
 
     def image_vector(self, path: str) -> np.ndarray:
@@ -104,7 +112,7 @@ class Searcher:
             if term.image is not None:
                 vec = self.image_vector(term.image)
             else:
-                vec = self._encoder().encode_text(term.text or "")
+                vec = self._text_encoder().encode_text(term.text or "")
             total += term.weight * vec
         norm = float(np.linalg.norm(total))
         if norm < 1e-6:

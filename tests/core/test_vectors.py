@@ -19,6 +19,9 @@ def reopen(engine: Engine) -> Engine:
 
 
 def top(engine: Engine, text: str = "a photo") -> list[tuple[str, float]]:
+    """The top hits and scores, the phrase encoded by the loaded model every time (a fresh
+    engine would use the numpy text tower, whose float32 vector differs from int8's)."""
+    engine.encoder()
     result = engine.search(text, limit=15)
     return [(h.path, round(h.score, 5)) for h in result.hits + result.weak]
 
