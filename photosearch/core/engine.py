@@ -60,6 +60,10 @@ class Engine:
         self.catalog = catalog
         self.lock = lock
         self._lock = threading.RLock()
+        self._load_lock = threading.Lock()
+        """Held while the model loads; ``_lock`` is not, so searches need not wait."""
+        self._model_generation = 0
+        """Bumped when the model or its precision changes: a load in flight is stale."""
         self._encoder: Encoder | None = None
         self._text_tower: TextTower | None = None
         self._vectors: VectorStore | None = None
@@ -105,46 +109,57 @@ class Engine:
         return models.require(self.model_key, self.paths.models_dir)
 
     def encoder(self) -> Encoder:
-        """The active model, loaded on first use."""
+        """The active model, loaded on first use.
+
+        The load (seconds) runs outside the engine's lock, so a text search meanwhile is
+        answered by the text tower instead of waiting; a model switch during the load
+        makes it load again, for the new model.
+        """
         from photosearch.core import text_tower
         from photosearch.core.encoder import Encoder
 
-        with self._lock:
-            if self._encoder is None:
-                log.info("loading model %s", self.model_key)
-                threads = 1 if self.settings.gentle else self.settings.torch_threads
-                directory = self.model_directory()
-                encoder = Encoder(
-                    self.model_key,
-                    directory,
-                    threads,
-                    self.settings.precision,
-                    check_text_tower=not self._text_tower_vouched(directory),
-                )
+        with self._load_lock:
+            while True:
+                with self._lock:
+                    if self._encoder is not None:
+                        return self._encoder
+                    generation = self._model_generation
+                    key, directory = self.model_key, self.model_directory()
+                    threads = 1 if self.settings.gentle else self.settings.torch_threads
+                    precision_setting = self.settings.precision
+                    check = not self._text_tower_vouched(directory)
+                log.info("loading model %s", key)
+                encoder = Encoder(key, directory, threads, precision_setting, check)
                 if encoder.text_tower_cosine is not None:
                     text_tower.record_check(
                         self._text_tower_record, encoder.fingerprint, encoder.text_tower_cosine
                     )
-                self._encoder = encoder
-                self._text_tower = None
-            return self._encoder
+                with self._lock:
+                    if generation == self._model_generation:
+                        self._encoder = encoder
+                        self._text_tower = None
+                        return encoder
 
     def text_encoder(self) -> Encoder | TextEncoder:
-        """What turns a phrase into a vector: the loaded model, else its text tower alone.
+        """What turns a phrase into a vector: the loaded model, else its text tower alone."""
+        with self._lock:
+            if self._encoder is not None:
+                return self._encoder
+        return self.text_tower() or self.encoder()
 
-        The numpy text tower (``core/text_tower.py``) spares a search that finds no model
-        loaded the 5–6 s of importing torch, once the model has vouched for it.
+    def text_tower(self) -> TextTower | None:
+        """The active model's numpy text tower, once the model has vouched for it.
+
+        It spares a search that finds no model loaded the 5–6 s of importing torch
+        (``core/text_tower.py``).
         """
         from photosearch.core.text_tower import TextTower
 
         with self._lock:
-            if self._encoder is not None:
-                return self._encoder
             if self._text_tower is None:
                 directory = self.model_directory()
-                if not self._text_tower_vouched(directory):
-                    return self.encoder()
-                self._text_tower = TextTower(directory)
+                if self._text_tower_vouched(directory):
+                    self._text_tower = TextTower(directory)
             return self._text_tower
 
     @property
@@ -203,6 +218,7 @@ class Engine:
             )
         with self._lock:
             self._encoder = None
+            self._model_generation += 1
             self.settings.precision = value
             self.settings.save(self.paths.settings_path)
 
@@ -215,6 +231,7 @@ class Engine:
             self._encoder = None
             self._text_tower = None
             self._vectors = None
+            self._model_generation += 1
             self.settings.model = key
             self.settings.save(self.paths.settings_path)
 

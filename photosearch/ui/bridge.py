@@ -1,8 +1,10 @@
 """The one door between the GUI and the engine: Qt signals in, Qt signals out.
 
-Searches, folder changes and model loading run on the bridge's own worker thread;
-indexing runs on the engine's indexing service thread. The GUI thread only emits requests
-and receives results through queued signals, so it never waits on disk, model or index.
+Folder changes and model loading run on the bridge's worker thread, searches on a thread
+of their own (a search by words never queues behind the model load: the model's text
+tower answers it meanwhile), indexing on the engine's indexing service thread. The GUI
+thread only emits requests and receives results through queued signals, so it never
+waits on disk, model or index.
 """
 
 from __future__ import annotations
@@ -26,9 +28,7 @@ log = logging.getLogger(__name__)
 class _Worker(QObject):
     """Lives on the worker thread; each slot runs one engine call and reports back."""
 
-    model_state = Signal(str, str)  # "loading" | "ready" | "missing" | "error", message
-    search_done = Signal(int, object)  # request id, SearchResult
-    search_failed = Signal(int, str)
+    model_state = Signal(str, str)  # "loading" | "text" | "ready" | "missing" | "error", message
     folders = Signal(list)
     errors = Signal(list)
     status = Signal(dict)
@@ -49,10 +49,12 @@ class _Worker(QObject):
         """Load the model and index, then start background indexing."""
         self.model_state.emit("loading", f"Loading model {self.engine.model_key}…")
         try:
+            self.engine.vectors()
+            if self.engine.text_tower() is not None:
+                self.model_state.emit("text", self.engine.model_key)
             # The app indexes right away: convert the image tower now, while the window
             # says "loading", not in the middle of the first batch (a 50 ms GUI stall).
             self.engine.encoder().prepare_images()
-            self.engine.vectors()
         except ModelNotAvailableError as exc:
             self.model_state.emit("missing", str(exc))
             self.refresh()
@@ -77,19 +79,6 @@ class _Worker(QObject):
     def _job_done(self, job: JobDone) -> None:
         self.job_done.emit(job)
         self.refresh()
-
-    @Slot(int, str, list, int)
-    def search(self, request: int, text: str, images: list[str], limit: int) -> None:
-        try:
-            result = self.engine.search(text, tuple(images), limit=limit)
-        except PhotoSearchError as exc:
-            self.search_failed.emit(request, str(exc))
-            return
-        except Exception as exc:
-            log.exception("search failed")
-            self.search_failed.emit(request, f"Search failed: {exc}")
-            return
-        self.search_done.emit(request, result)
 
     @Slot()
     def refresh(self) -> None:
@@ -174,6 +163,30 @@ class _Worker(QObject):
             self.service.stop()
 
 
+class _SearchWorker(QObject):
+    """Lives on the search thread; answers one search at a time, newest request last."""
+
+    search_done = Signal(int, object)  # request id, SearchResult
+    search_failed = Signal(int, str)
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__()
+        self.engine = engine
+
+    @Slot(int, str, list, int)
+    def search(self, request: int, text: str, images: list[str], limit: int) -> None:
+        try:
+            result = self.engine.search(text, tuple(images), limit=limit)
+        except PhotoSearchError as exc:
+            self.search_failed.emit(request, str(exc))
+            return
+        except Exception as exc:
+            log.exception("search failed")
+            self.search_failed.emit(request, f"Search failed: {exc}")
+            return
+        self.search_done.emit(request, result)
+
+
 class EngineBridge(QObject):
     """Owned by the GUI; forwards requests to the worker thread and relays its answers."""
 
@@ -197,9 +210,13 @@ class EngineBridge(QObject):
         self._thread.setObjectName("engine-bridge")
         self.worker = _Worker(engine, watch, quiet_s)
         self.worker.moveToThread(self._thread)
+        self._search_thread = QThread()
+        self._search_thread.setObjectName("engine-search")
+        self.searcher = _SearchWorker(engine)
+        self.searcher.moveToThread(self._search_thread)
         for signal, slot in (
             (self.request_load, self.worker.load),
-            (self.request_search, self.worker.search),
+            (self.request_search, self.searcher.search),
             (self.request_refresh, self.worker.refresh),
             (self.request_add_folder, self.worker.add_folder),
             (self.request_remove_folder, self.worker.remove_folder),
@@ -213,6 +230,7 @@ class EngineBridge(QObject):
             signal.connect(slot)
         self._request = 0
         self._thread.start()
+        self._search_thread.start()
 
     # -- requests (GUI thread) ---------------------------------------------------------
 
@@ -260,7 +278,9 @@ class EngineBridge(QObject):
         if not self._thread.isRunning():
             return
         self.worker.stop()
+        self._search_thread.quit()
         self._thread.quit()
+        self._search_thread.wait(30_000)
         self._thread.wait(30_000)
         # The slot that was running (loading the model) may have started the indexing
         # service after the first stop: stop it too before the catalog closes.

@@ -209,8 +209,8 @@ class MainWindow(QMainWindow):
 
         w = bridge.worker
         w.model_state.connect(self._model_state)
-        w.search_done.connect(self._search_done)
-        w.search_failed.connect(self._search_failed)
+        bridge.searcher.search_done.connect(self._search_done)
+        bridge.searcher.search_failed.connect(self._search_failed)
         w.progress.connect(self._progress)
         w.job_done.connect(self._job_done)
         w.errors.connect(self._errors)
@@ -275,7 +275,7 @@ class MainWindow(QMainWindow):
             self.results.set_hits([])
             self._show_empty_state()
             return
-        if self.model_state != "ready":
+        if not self._can_search():
             self._pending_search = True
             self.status_label.setText(
                 "The model is still loading; your search will run when it is ready."
@@ -283,6 +283,10 @@ class MainWindow(QMainWindow):
             return
         self.bridge.search(text, list(self.query_images), SEARCH_LIMIT)
         self._remember(text)
+
+    def _can_search(self) -> bool:
+        """Words can be searched once the text tower is up; images need the whole model."""
+        return self.model_state == "ready" or (self.model_state == "text" and not self.query_images)
 
     def _remember(self, text: str) -> None:
         if not text:
@@ -445,13 +449,17 @@ class MainWindow(QMainWindow):
                 " (demo model: it only knows coloured shapes)" if message == models.DEMO_KEY else ""
             )
             self.status_label.setText(f"Ready — model {message}{demo}")
-            if self._pending_search:
-                self._pending_search = False
-                self.run_search()
+        elif state == "text":
+            self.status_label.setText(
+                f"Loading model {message}… — searching by words works already"
+            )
         elif state == "loading":
             self.status_label.setText(message)
         else:
             self.status_label.setText("No model — see the message above.")
+        if self._pending_search and self._can_search():
+            self._pending_search = False
+            self.run_search()
         self._show_empty_state()
 
     def _progress(self, p: Progress) -> None:

@@ -288,13 +288,51 @@ def test_settings_switch_the_model_precision(qtbot: QtBot, window: MainWindow) -
     assert engine.active_precision == "fp32"
     assert type(engine.settings).load(engine.paths.settings_path).precision == "fp32"
     window.search.setText("a red circle")
-    with qtbot.waitSignal(window.bridge.worker.search_done, timeout=30_000):
+    with qtbot.waitSignal(window.bridge.searcher.search_done, timeout=30_000):
         window.run_search()
     assert window.results.hits()
 
 
 def ready(state: str, _: str) -> bool:
     return state == "ready"
+
+
+def test_words_are_searched_while_the_model_still_loads(
+    qtbot: QtBot, tmp_path: Path, shapes: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the model has vouched for its text tower, the tower answers at start-up."""
+    import threading
+
+    from photosearch.core import encoder as encoder_module
+
+    paths = AppPaths.resolve(tmp_path / "app")
+    with Engine.open(paths) as engine:
+        engine.use_model(models.DEMO_KEY)
+        engine.add_folder(shapes)
+        engine.update()
+    with Engine.open(paths, exclusive=False) as reader:
+        expected = [h.path for h in reader.search("a red circle", limit=500).hits]
+    release = threading.Event()
+    load = encoder_module.Encoder.__init__
+
+    def slow_load(self: object, *args: object, **kwargs: object) -> None:
+        release.wait(60)
+        load(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(encoder_module.Encoder, "__init__", slow_load)
+    win = open_window(qtbot, tmp_path / "app", [])
+    try:
+        qtbot.waitUntil(lambda: win.model_state == "text", timeout=30_000)
+        win.search.setText("a red circle")
+        with qtbot.waitSignal(win.bridge.searcher.search_done, timeout=30_000):
+            win.run_search()
+        assert win.model_state == "text" and win.bridge.engine._encoder is None
+        assert [h.path for h in win.results.hits()] == expected
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: win.model_state == "ready", timeout=60_000)
+    win.close()
+    win.bridge.shutdown()
 
 
 def test_quitting_while_the_model_loads_stops_everything(
