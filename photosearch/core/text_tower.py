@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import logging
+import struct
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +27,7 @@ MIN_COSINE = 0.9999
 """float32 in torch and in numpy differ by rounding only: ~1e-7 from a cosine of 1."""
 PROBES = ("a photo of a dog on the beach at sunset", "Café ⛱ 42", "")
 LAYER_NORM_EPS = 1e-5
+SAFETENSORS_FLOATS = {"F32": "<f4", "F16": "<f2", "F64": "<f8"}
 PLAIN_TEXT_CFG = {
     "hf_tokenizer_name": None,
     "tokenizer_mode": None,
@@ -103,8 +106,6 @@ class TextTower:
     """Phrases to unit vectors with the model's own text weights, in numpy."""
 
     def __init__(self, directory: Path) -> None:
-        from safetensors import safe_open
-
         cfg = json.loads((directory / models.CONFIG_NAME).read_text(encoding="utf-8"))
         model_cfg = cfg["model_cfg"]
         text_cfg = model_cfg["text_cfg"]
@@ -113,11 +114,7 @@ class TextTower:
         self.tokenizer = ClipTokenizer(int(text_cfg.get("context_length", 77)))
         weights = models.weights_file(directory)
         assert weights is not None
-        self.w: dict[str, np.ndarray] = {}
-        with safe_open(str(weights), framework="numpy") as f:
-            for name in f.keys():  # noqa: SIM118 - safe_open is not a mapping
-                if not name.startswith("visual.") and name != "logit_scale":
-                    self.w[name] = f.get_tensor(name).astype(np.float32, copy=False)
+        self.w = read_safetensors(weights, lambda n: not n.startswith("visual."))
         self.layers = sum(1 for n in self.w if n.endswith(".attn.in_proj_weight"))
         self.dim = int(self.w["text_projection"].shape[1])
 
@@ -154,6 +151,32 @@ class TextTower:
         if self.quick_gelu:
             return x / (1 + np.exp(-1.702 * x))
         return 0.5 * x * (1 + _erf(x / np.float32(np.sqrt(2))))
+
+
+def read_safetensors(path: Path, wanted: Callable[[str], bool]) -> dict[str, np.ndarray]:
+    """The wanted tensors of a safetensors file as float32, mapped rather than read.
+
+    The format is a length, a JSON header and raw little-endian data; read here because
+    the ``safetensors`` package cannot hand numpy the bfloat16 that checkpoints may use.
+    """
+    with open(path, "rb") as fh:
+        (size,) = struct.unpack("<Q", fh.read(8))
+        header = json.loads(fh.read(size))
+    data = np.memmap(path, dtype=np.uint8, mode="r", offset=8 + size)
+    tensors = {}
+    for name, entry in header.items():
+        if name == "__metadata__" or not wanted(name):
+            continue
+        begin, end = entry["data_offsets"]
+        raw = data[begin:end]
+        if entry["dtype"] == "BF16":
+            values = (raw.view("<u2").astype(np.uint32) << 16).view(np.float32)
+        elif entry["dtype"] in SAFETENSORS_FLOATS:
+            values = raw.view(SAFETENSORS_FLOATS[entry["dtype"]]).astype(np.float32, copy=False)
+        else:
+            raise ValueError(f"{name} is stored as {entry['dtype']}, not a float")
+        tensors[name] = values.reshape(entry["shape"])
+    return tensors
 
 
 def _linear(x: np.ndarray, w: dict[str, np.ndarray], name: str) -> np.ndarray:

@@ -56,6 +56,25 @@ def test_vectors_are_the_torch_models(tmp_path: Path, quick_gelu: bool) -> None:
         )
 
 
+def test_weights_are_read_exactly_in_every_float_format(tmp_path: Path) -> None:
+    import torch
+    from safetensors.torch import save_file
+
+    torch.manual_seed(0)
+    tensors = {"text.a": torch.randn(3, 5), "visual.b": torch.randn(7), "scale": torch.tensor(2.5)}
+    for dtype in (torch.float32, torch.float16, torch.bfloat16, torch.float64):
+        path = tmp_path / f"{str(dtype)[6:]}.safetensors"
+        save_file({k: v.to(dtype) for k, v in tensors.items()}, str(path))
+        read = text_tower.read_safetensors(path, lambda n: not n.startswith("visual."))
+        assert set(read) == {"text.a", "scale"}
+        for name, values in read.items():
+            assert values.dtype == np.float32
+            np.testing.assert_array_equal(values, tensors[name].to(dtype).float().numpy())
+    save_file({"ids": torch.arange(4)}, str(tmp_path / "int.safetensors"))
+    with pytest.raises(ValueError, match="I64"):
+        text_tower.read_safetensors(tmp_path / "int.safetensors", lambda n: True)
+
+
 def test_the_check_catches_a_tower_that_computes_otherwise(
     random_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
