@@ -13,9 +13,11 @@ import os
 import sqlite3
 import threading
 import time
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -89,10 +91,24 @@ def _photo(row: Sequence[object]) -> Photo:
     )
 
 
+def fold(text: str) -> str:
+    """Text for matching names as people type them: composed (macOS stores "é" as "e"
+    plus an accent) and case-folded in every script (É ~ é, STRASSE ~ Straße)."""
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+@lru_cache(maxsize=1 << 16)
+def _folded(path: bytes | str) -> str:
+    """SQL ``folded(path)``: a stored path (bytes, see above) folded for matching; bytes
+    that are not UTF-8 become U+FFFD (nobody types them, and SQLite takes no surrogates)."""
+    return fold(os.fsencode(path).decode("utf-8", "replace"))
+
+
 def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
     uri = f"{path.as_uri()}?mode={'ro' if readonly else 'rwc'}"
     db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30.0)
     db.execute("PRAGMA busy_timeout = 30000")
+    db.create_function("folded", 1, _folded, deterministic=True)
     return db
 
 

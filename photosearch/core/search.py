@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from photosearch.core.catalog import Catalog
+from photosearch.core.catalog import Catalog, fold
 from photosearch.core.errors import QueryError
 from photosearch.core.query import Filters, Query
 from photosearch.core.schema import PHOTO_DATE_SQL
@@ -45,13 +45,12 @@ def filter_sql(filters: Filters) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
     if filters.folders:
-        # A folder name matches any directory whose path contains it (LIKE ignores ASCII
-        # case); only the directories are scanned, then photos come from an index.
+        # A folder name matches any directory whose path contains it, whatever the case
+        # or Unicode form; only the directories are scanned, photos come from an index.
         parts = []
         for folder in filters.folders:
-            escaped = folder.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            parts.append("CAST(d.path AS TEXT) LIKE ? ESCAPE '\\'")
-            params.append(f"%{escaped}%")
+            parts.append("instr(folded(d.path), ?) > 0")
+            params.append(fold(folder))
         clauses.append(f"p.dir_id IN (SELECT d.id FROM dirs d WHERE {' OR '.join(parts)})")
     date = PHOTO_DATE_SQL
     if filters.after is not None:

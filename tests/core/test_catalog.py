@@ -135,6 +135,36 @@ def test_moved_photos_change_directory(tmp_path: Path) -> None:
     cat.close()
 
 
+def test_folder_names_match_in_any_case_and_unicode_form(tmp_path: Path) -> None:
+    import unicodedata
+
+    cat = Catalog(tmp_path / "c.sqlite3")
+    folder = cat.add_folder("/p")
+    names = [
+        unicodedata.normalize("NFD", "/p/Été 2023/a.jpg"),  # as macOS stores it
+        "/p/Straße/b.jpg",
+        "/p/ΣΊΣΥΦΟΣ/c.jpg",
+        "/p/100%_done/d.jpg",
+        os.fsdecode(b"/p/caf\xe9/e.jpg"),  # not UTF-8
+        "/p/plain/f.jpg",
+    ]
+    cat.apply_scan([(folder.id, n, 1, i, None) for i, n in enumerate(names)], [], [], [])
+    by_name = {p.path: p.id for p in cat.photos(cat.filtered_ids("1", []).tolist()).values()}
+    for text, expected in (
+        ("in:été", [names[0]]),
+        ('in:"ÉTÉ 2023"', [names[0]]),
+        ("in:STRASSE", [names[1]]),
+        ("in:σίσυφος", [names[2]]),
+        ("in:100%_", [names[3]]),
+        ("in:%", [names[3]]),
+        ("in:caf", [names[4]]),
+        ("in:PLAIN", [names[5]]),
+    ):
+        where, params = filter_sql(parse(text).filters)
+        assert cat.filtered_ids(where, params).tolist() == [by_name[n] for n in expected], text
+    cat.close()
+
+
 def test_non_utf8_paths_round_trip(tmp_path: Path) -> None:
     cat = Catalog(tmp_path / "c.sqlite3")
     name = os.fsdecode(b"/photos/caf\xe9 \xf0\x9f\x8c\x85.jpg")
