@@ -288,9 +288,8 @@ def test_settings_switch_the_model_precision(qtbot: QtBot, window: MainWindow) -
     assert engine.active_precision == "fp32"
     assert type(engine.settings).load(engine.paths.settings_path).precision == "fp32"
     window.search.setText("a red circle")
-    with qtbot.waitSignal(window.bridge.searcher.search_done, timeout=30_000):
-        window.run_search()
-    assert window.results.hits()
+    window.run_search()
+    qtbot.waitUntil(lambda: bool(window.results.hits()), timeout=30_000)
 
 
 def ready(state: str, _: str) -> bool:
@@ -324,8 +323,9 @@ def test_words_are_searched_while_the_model_still_loads(
     try:
         qtbot.waitUntil(lambda: win.model_state == "text", timeout=30_000)
         win.search.setText("a red circle")
-        with qtbot.waitSignal(win.bridge.searcher.search_done, timeout=30_000):
-            win.run_search()
+        win.run_search()
+        # the window's own slot, not just the signal (emitted on the search thread)
+        qtbot.waitUntil(lambda: win.last_result is not None, timeout=30_000)
         assert win.model_state == "text" and win.bridge.engine._encoder is None
         assert [h.path for h in win.results.hits()] == expected
     finally:
