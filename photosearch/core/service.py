@@ -148,7 +148,10 @@ class IndexingService:
             if isinstance(other, Scope):
                 for d, r in other.directories.items():
                     directories[d] = directories.get(d, False) or r
-                exclude = (exclude | other.exclude) - set(other.directories)
+                # each scope lists every file still being written when it was made, and
+                # the queue yields them oldest first: the newest list is the one to keep
+                # (a union kept a file that had finished since out of the scan)
+                exclude = set(other.exclude)
             elif other is None:
                 full = True
             else:

@@ -127,6 +127,22 @@ def test_unplugged_root_keeps_photos_and_returns(
     assert service.watcher is not None and service.watcher.modes[str(root)] == "native"
 
 
+def test_coalesced_scopes_keep_the_newest_files_still_being_written(
+    plumbing_engine: Engine, tmp_path: Path
+) -> None:
+    """A file excluded while it was written must be scanned once a later scope says done."""
+    from photosearch.core.scanner import Scope
+    from photosearch.core.service import Priority
+
+    service = IndexingService(plumbing_engine, watch=False)
+    folder = str(tmp_path / "pics")
+    older = Scope({folder: False}, frozenset({f"{folder}/a.jpg", f"{folder}/b.jpg"}))
+    newer = Scope({folder: False}, frozenset({f"{folder}/b.jpg"}))
+    service._queue.put((Priority.CHANGES, next(service._seq), newer))
+    merged = service._coalesce(older)
+    assert merged == Scope({folder: False}, frozenset({f"{folder}/b.jpg"}))
+
+
 def test_burst_of_events_is_coalesced(live: tuple[Engine, IndexingService, Path]) -> None:
     engine, service, root = live
     paths = write_photos(root, 250)
