@@ -303,14 +303,20 @@ class MainWindow(QMainWindow):
             self.results.set_hits(hits)
             self.stack.setCurrentWidget(self.view)
             best = "best " if len(hits) >= SEARCH_LIMIT else ""
-            self.status_label.setText(f"{len(hits)} {best}matches")
+            self._result_status(f"{len(hits)} {best}matches")
         else:
             self.results.set_hits(result.weak)
             if result.weak:
                 self.stack.setCurrentWidget(self.view)
-                self.status_label.setText("No good match — these are the closest weak matches.")
+                self._result_status("No good match — these are the closest weak matches.")
             else:
                 self._message("<h3>No good match</h3><p>Try other words, or fewer filters.</p>")
+
+    def _result_status(self, text: str) -> None:
+        """Results shown while the model loads must not hide that it is still loading."""
+        if self.model_state == "text":
+            text += f" · model {self.model_message} still loading (image search waits for it)"
+        self.status_label.setText(text)
 
     def _search_failed(self, request: int, message: str) -> None:
         if request == self.bridge.latest_request:

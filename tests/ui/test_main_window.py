@@ -328,9 +328,11 @@ def test_words_are_searched_while_the_model_still_loads(
         qtbot.waitUntil(lambda: win.last_result is not None, timeout=30_000)
         assert win.model_state == "text" and win.bridge.engine._encoder is None
         assert [h.path for h in win.results.hits()] == expected
+        assert "still loading" in win.status_label.text()
     finally:
         release.set()
     qtbot.waitUntil(lambda: win.model_state == "ready", timeout=60_000)
+    assert "still loading" not in win.status_label.text()
     win.close()
     win.bridge.shutdown()
 
