@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
+from tests.hub import Hub
 
 if TYPE_CHECKING:
     from photosearch.core.engine import Engine
@@ -113,3 +117,14 @@ def add_library(engine: Engine, folder: Path, count: int) -> list[Path]:
     paths = write_photos(folder, count)
     engine.add_folder(folder)
     return paths
+
+
+@pytest.fixture
+def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[Hub]]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hub)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.server_port}")
+    Hub.files, Hub.ranges = {}, []
+    yield Hub
+    server.shutdown()

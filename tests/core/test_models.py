@@ -3,11 +3,7 @@ from __future__ import annotations
 import json
 import os
 import socket
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 
@@ -15,44 +11,10 @@ from photosearch.core import models
 from photosearch.core.encoder import Encoder
 from photosearch.core.errors import DownloadCancelled, ModelError, ModelNotAvailableError
 from photosearch.core.types import JobControl, Progress
+from tests.hub import Hub
 
 KEY = "ViT-B-32/laion2b_s34b_b79k"
 REPO = "laion/CLIP-ViT-B-32-laion2B-s34B-b79K"
-
-
-class Hub(BaseHTTPRequestHandler):
-    """A stand-in for the Hugging Face file server, with Range support."""
-
-    files: ClassVar[dict[str, bytes]] = {}
-    ranges: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        body = self.files.get(self.path)
-        if body is None:
-            self.send_error(404)
-            return
-        start = 0
-        if rng := self.headers.get("Range"):
-            self.ranges.append(rng)
-            start = int(rng.split("=")[1].split("-")[0])
-        self.send_response(206 if start else 200)
-        self.send_header("Content-Length", str(len(body) - start))
-        self.end_headers()
-        self.wfile.write(body[start:])
-
-    def log_message(self, *_: object) -> None:
-        pass
-
-
-@pytest.fixture
-def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[Hub]]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Hub)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.server_port}")
-    Hub.files, Hub.ranges = {}, []
-    yield Hub
-    server.shutdown()
 
 
 def test_download_installs_a_model_directory_with_progress(hub: type[Hub], tmp_path: Path) -> None:

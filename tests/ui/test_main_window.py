@@ -14,7 +14,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from photosearch.config import AppPaths
+from photosearch.config import DEFAULT_MODEL, AppPaths
 from photosearch.core import models
 from photosearch.core.engine import Engine
 from photosearch.synthetic import write_library
@@ -22,6 +22,7 @@ from photosearch.ui.app import create_window
 from photosearch.ui.folders_dialog import FoldersDialog
 from photosearch.ui.main_window import MainWindow
 from photosearch.ui.welcome import WelcomeDialog
+from tests.hub import Hub
 
 
 def labels(window: MainWindow) -> list[str]:
@@ -194,22 +195,61 @@ def test_pause_and_resume_indexing(qtbot: QtBot, tmp_path: Path) -> None:
 def test_first_run_without_a_model(
     qtbot: QtBot, tmp_path: Path, shapes: Path, random_model: Path
 ) -> None:
-    win = open_window(qtbot, tmp_path / "app", [shapes], model="ViT-B-32/laion2b_s34b_b79k")
+    win = open_window(qtbot, tmp_path / "app", [shapes], model=DEFAULT_MODEL)
     qtbot.waitUntil(lambda: win.model_state == "missing", timeout=10_000)
     assert "needs its model" in win.message.text()
-    qtbot.waitUntil(
-        lambda: any(
-            isinstance(w, WelcomeDialog) and w.isVisible() for w in QApplication.topLevelWidgets()
-        ),
-        timeout=5_000,
-    )
-    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, WelcomeDialog))
+    qtbot.waitUntil(lambda: welcome_dialog() is not None, timeout=5_000)
+    dialog = welcome_dialog()
+    assert dialog is not None
     assert "photosearch models import" in dialog.status.text()
     win.bridge.request_import_model.emit(str(random_model))
     qtbot.waitUntil(lambda: win.model_state == "ready", timeout=30_000)
     assert not dialog.isVisible()
     win.close()
     win.bridge.shutdown()
+
+
+def test_first_run_downloads_the_default_model(
+    qtbot: QtBot, tmp_path: Path, shapes: Path, hub: type[Hub]
+) -> None:
+    """The welcome dialog's one button: a real-size download over HTTP, then the window
+    is ready and searches, with no other step."""
+    import open_clip
+    from safetensors.torch import save
+
+    spec = models.spec_for(DEFAULT_MODEL)
+    assert spec is not None
+    weights = open_clip.create_model(spec.arch).state_dict()
+    body = save({name: tensor.half().contiguous() for name, tensor in weights.items()})
+    del weights
+    repo = open_clip.get_pretrained_cfg(spec.arch, spec.pretrained)["hf_hub"].strip("/")
+    hub.files[f"/{repo}/resolve/main/{models.WEIGHT_NAMES[0]}"] = body
+    win = open_window(qtbot, tmp_path / "app", [shapes], model=DEFAULT_MODEL)
+    qtbot.waitUntil(lambda: win.model_state == "missing", timeout=10_000)
+    qtbot.waitUntil(lambda: welcome_dialog() is not None, timeout=5_000)
+    dialog = welcome_dialog()
+    assert dialog is not None
+    seen: list[int] = []
+    dialog.progress.valueChanged.connect(seen.append)
+    qtbot.mouseClick(dialog.download, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.model_state == "ready", timeout=120_000)
+    assert not dialog.isVisible()
+    assert seen and seen[-1] == len(body) and dialog.progress.maximum() == len(body)
+    installed = models.model_dir(DEFAULT_MODEL, win.bridge.engine.paths.models_dir)
+    assert (installed / models.WEIGHT_NAMES[0]).stat().st_size == len(body)
+    wait_indexed(qtbot, win, 9)
+    win.search.setText("a red circle")
+    win.run_search()
+    qtbot.waitUntil(lambda: win.last_result is not None, timeout=30_000)
+    assert win.results.rowCount() > 0
+    win.close()
+    win.bridge.shutdown()
+
+
+def welcome_dialog() -> WelcomeDialog | None:
+    """The welcome dialog on screen (those of earlier tests may linger, hidden)."""
+    shown = (w for w in QApplication.topLevelWidgets() if isinstance(w, WelcomeDialog))
+    return next((w for w in shown if w.isVisible()), None)
 
 
 def test_gui_thread_never_blocks(
