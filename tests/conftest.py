@@ -128,3 +128,4 @@ def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[Hub]]:
     Hub.files, Hub.ranges = {}, []
     yield Hub
     server.shutdown()
+    Hub.files, Hub.ranges = {}, []  # a served model is hundreds of MB

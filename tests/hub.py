@@ -7,7 +7,7 @@ from typing import ClassVar
 
 
 class Hub(BaseHTTPRequestHandler):
-    """A stand-in for the Hugging Face file server, with Range support."""
+    """Serves ``files`` by URL path, with Range support for resumed downloads."""
 
     files: ClassVar[dict[str, bytes]] = {}
     ranges: ClassVar[list[str]] = []
