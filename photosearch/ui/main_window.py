@@ -8,16 +8,12 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QByteArray,
-    QModelIndex,
-    QPoint,
     QSettings,
-    QSize,
     QStringListModel,
     Qt,
     QTimer,
 )
 from PySide6.QtGui import (
-    QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
@@ -27,14 +23,11 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCompleter,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QProgressBar,
     QSlider,
@@ -48,12 +41,11 @@ from photosearch.core import models
 from photosearch.core.images import is_supported
 from photosearch.core.search import SearchResult
 from photosearch.core.service import JobDone
-from photosearch.core.types import Hit, Progress
-from photosearch.ui import actions
+from photosearch.core.types import Progress
 from photosearch.ui.bridge import EngineBridge
 from photosearch.ui.folders_dialog import FoldersDialog
-from photosearch.ui.preview import PreviewDialog
-from photosearch.ui.results import HitRole, ResultDelegate, ResultsModel, ThumbnailCache
+from photosearch.ui.results import ResultsModel, ThumbnailCache
+from photosearch.ui.results_view import ResultsView
 from photosearch.ui.settings_dialog import SettingsDialog
 from photosearch.ui.welcome import WelcomeDialog
 
@@ -137,7 +129,6 @@ class MainWindow(QMainWindow):
         self.zoom.setFixedWidth(110)
         self.zoom.setToolTip("Thumbnail size")
         self.zoom.setAccessibleName("Thumbnail size")
-        self.zoom.valueChanged.connect(self._zoom)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addLayout(self.chips)
@@ -148,21 +139,9 @@ class MainWindow(QMainWindow):
 
         self.thumbs = ThumbnailCache(bridge.paths.thumbnails_dir, self)
         self.results = ResultsModel(self.thumbs, self)
-        self.delegate = ResultDelegate(self)
-        self.view = QListView()
-        self.view.setViewMode(QListView.ViewMode.IconMode)
-        self.view.setResizeMode(QListView.ResizeMode.Adjust)
-        self.view.setMovement(QListView.Movement.Static)
-        self.view.setUniformItemSizes(True)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setDragEnabled(True)
-        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
-        self.view.setModel(self.results)
-        self.view.setItemDelegate(self.delegate)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.view.customContextMenuRequested.connect(self._context_menu)
-        self.view.doubleClicked.connect(lambda i: actions.open_file(self._hit(i).path))
-        self.view.setAccessibleName("Results")
+        self.view = ResultsView(self.results, bridge.paths.thumbnails_dir)
+        self.view.find_similar.connect(self.find_similar)
+        self.zoom.valueChanged.connect(self.view.zoom)
         self.message = QLabel()
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
@@ -205,7 +184,7 @@ class MainWindow(QMainWindow):
         self._debounce.setInterval(SEARCH_DELAY_MS)
         self._debounce.timeout.connect(self.run_search)
         self._shortcuts()
-        self._zoom(self.zoom.value())
+        self.view.zoom(self.zoom.value())
 
         w = bridge.worker
         w.model_state.connect(self._model_state)
@@ -230,27 +209,19 @@ class MainWindow(QMainWindow):
     def _shortcuts(self) -> None:
         for keys, slot in (
             (QKeySequence.StandardKey.Find, self.focus_search),
-            (QKeySequence("Ctrl+O"), self.open_selected),
+            (QKeySequence("Ctrl+O"), self.view.open_selected),
             (QKeySequence(Qt.Key.Key_Escape), self.clear),
             (QKeySequence.StandardKey.Paste, self.paste),
         ):
             shortcut = QShortcut(keys, self)
             shortcut.activated.connect(slot)
-        preview = QShortcut(QKeySequence(Qt.Key.Key_Space), self.view)
-        preview.setContext(Qt.ShortcutContext.WidgetShortcut)
-        preview.activated.connect(self.preview_current)
         down = QShortcut(QKeySequence(Qt.Key.Key_Down), self.search)
         down.setContext(Qt.ShortcutContext.WidgetShortcut)
-        down.activated.connect(self._into_results)
+        down.activated.connect(self.view.enter)
 
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
-
-    def _into_results(self) -> None:
-        if self.results.rowCount():
-            self.view.setFocus()
-            self.view.setCurrentIndex(self.results.index(0))
 
     def clear(self) -> None:
         self.search.clear()
@@ -388,59 +359,6 @@ class MainWindow(QMainWindow):
         path = folder / f"pasted-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.png"
         if image.save(str(path), "PNG"):  # type: ignore[attr-defined]
             self.add_query_image(str(path))
-
-    # -- results -----------------------------------------------------------------------
-
-    def _hit(self, index: QModelIndex) -> Hit:
-        return index.data(HitRole)
-
-    def selected_hits(self) -> list[Hit]:
-        return [self._hit(i) for i in self.view.selectionModel().selectedIndexes()]
-
-    def open_selected(self) -> None:
-        for hit in self.selected_hits()[:20]:
-            actions.open_file(hit.path)
-
-    def preview_current(self) -> None:
-        index = self.view.currentIndex()
-        if index.isValid():
-            PreviewDialog(self._hit(index), self.bridge.paths.thumbnails_dir, self).exec()
-
-    def _context_menu(self, pos: QPoint) -> None:
-        index = self.view.indexAt(pos)
-        if not index.isValid():
-            return
-        if not self.view.selectionModel().isSelected(index):
-            self.view.setCurrentIndex(index)
-        hits = self.selected_hits()
-        menu = self.build_context_menu(hits)
-        menu.exec(self.view.viewport().mapToGlobal(pos))
-
-    def build_context_menu(self, hits: list[Hit]) -> QMenu:
-        menu = QMenu(self)
-        paths = [h.path for h in hits]
-        first = paths[0]
-        for text, slot in (
-            ("Open", lambda: [actions.open_file(p) for p in paths[:20]]),
-            ("Show in folder", lambda: actions.show_in_folder(first)),
-            ("Copy path", lambda: actions.copy_paths(paths)),
-            ("Copy image", lambda: actions.copy_image(first)),
-            ("Find similar", lambda: self.find_similar(first)),
-            ("Preview", self.preview_current),
-            ("Remove from results", self.remove_selected_from_results),
-        ):
-            action = QAction(text, menu)
-            action.triggered.connect(slot)
-            menu.addAction(action)
-        return menu
-
-    def remove_selected_from_results(self) -> None:
-        self.results.remove_rows([i.row() for i in self.view.selectionModel().selectedIndexes()])
-
-    def _zoom(self, value: int) -> None:
-        self.delegate.size = value
-        self.view.setGridSize(QSize(value + 16, value + 38))
-        self.view.doItemsLayout()
 
     # -- engine state ------------------------------------------------------------------
 

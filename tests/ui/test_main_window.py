@@ -118,7 +118,7 @@ def test_context_menu_find_similar(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.keyClicks(window.search, "a green triangle")
     qtbot.waitUntil(lambda: window.results.rowCount() > 0, timeout=10_000)
     hit = window.results.hits()[0]
-    menu = window.build_context_menu([hit])
+    menu = window.view.build_context_menu([hit])
     texts = [a.text() for a in menu.actions()]
     assert texts[:5] == ["Open", "Show in folder", "Copy path", "Copy image", "Find similar"]
     next(a for a in menu.actions() if a.text() == "Find similar").trigger()
@@ -127,7 +127,9 @@ def test_context_menu_find_similar(qtbot: QtBot, window: MainWindow) -> None:
         timeout=10_000,
     )
     assert window.search.text() == ""
-    next(a for a in window.build_context_menu([hit]).actions() if a.text() == "Copy path").trigger()
+    next(
+        a for a in window.view.build_context_menu([hit]).actions() if a.text() == "Copy path"
+    ).trigger()
     assert QGuiApplication.clipboard().text() == hit.path
 
 
