@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import sys
@@ -16,11 +15,11 @@ from tqdm import tqdm
 
 from photosearch import __version__
 from photosearch.config import HOME_ENV, AppPaths
-from photosearch.core import models
+from photosearch.core import jsontext, models
 from photosearch.core.engine import Engine
 from photosearch.core.errors import PhotoSearchError
 from photosearch.core.search import SearchResult
-from photosearch.core.types import JobControl, Progress
+from photosearch.core.types import Hit, JobControl, Progress
 from photosearch.logs import setup_logging
 
 READ_ONLY_COMMANDS = frozenset({"search", "similar", "status", "doctor"})
@@ -88,14 +87,18 @@ def interruptible() -> Iterator[JobControl]:
         signal.signal(signal.SIGTERM, previous_term)
 
 
-def _hit_dict(hit: object) -> dict[str, object]:
-    from photosearch.core.types import Hit
+def _print_json(value: object) -> None:
+    """UTF-8 JSON on stdout whatever the locale's encoding (see ``core/jsontext.py``)."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write((jsontext.dumps(value) + "\n").encode("utf-8"))
+    sys.stdout.buffer.flush()
 
-    assert isinstance(hit, Hit)
+
+def _hit_dict(hit: Hit) -> dict[str, object]:
     p = hit.photo
     return {
-        "path": p.path,
-        "score": round(hit.score, 4),
+        **jsontext.path_fields(p.path),
+        "score": None if hit.score is None else round(hit.score, 4),
         "id": p.id,
         "size": p.size,
         "width": p.width,
@@ -105,19 +108,29 @@ def _hit_dict(hit: object) -> dict[str, object]:
     }
 
 
+def _hit_line(hit: Hit) -> str:
+    """Score and path; a filter-only listing has no score, so it shows the date instead."""
+    if hit.score is None:
+        return f"{datetime.fromtimestamp(hit.photo.date):%Y-%m-%d}  {hit.path}"
+    return f"{hit.score:.3f}  {hit.path}"
+
+
 def _print_result(result: SearchResult, as_json: bool) -> None:
     if as_json:
-        print(json.dumps([_hit_dict(h) for h in result.hits], ensure_ascii=False, indent=1))
+        _print_json([_hit_dict(h) for h in result.hits])
         return
     if result.no_good_match:
+        if result.browse:
+            print("No photos match these filters.", file=sys.stderr)
+            return
         print("No good match.", file=sys.stderr)
         if result.weak:
             print("Closest weak matches:", file=sys.stderr)
             for hit in result.weak:
-                print(f"  {hit.score:.3f}  {hit.path}", file=sys.stderr)
+                print(f"  {_hit_line(hit)}", file=sys.stderr)
         return
     for hit in result.hits:
-        print(f"{hit.score:.3f}  {hit.path}")
+        print(_hit_line(hit))
 
 
 def _index(engine: Engine, args: argparse.Namespace) -> int:
@@ -142,6 +155,8 @@ def _index(engine: Engine, args: argparse.Namespace) -> int:
     print("Scan: " + ", ".join(parts), file=sys.stderr)
     for folder in scan_report.offline:
         print(f"Offline (kept, not rescanned): {folder}", file=sys.stderr)
+    for folder, reason in scan_report.unreadable:
+        print(f"Cannot read the folder {folder}: {reason}", file=sys.stderr)
     if index_report is not None:
         print(
             f"Encoded {index_report.encoded} photos in {index_report.seconds:.1f}s; "
@@ -209,9 +224,11 @@ def _similar(engine: Engine, args: argparse.Namespace) -> int:
 def _status(engine: Engine, args: argparse.Namespace) -> int:
     status = engine.status()
     if args.errors:
-        status["skipped_files"] = [{"path": p, "reason": r} for p, r in engine.catalog.errors()]
+        status["skipped_files"] = [
+            {**jsontext.path_fields(p), "reason": r} for p, r in engine.catalog.errors()
+        ]
     if args.json:
-        print(json.dumps(status, indent=1, ensure_ascii=False))
+        _print_json(status)
         return 0
     print(
         f"Model:    {status['model']}" + ("" if status["model_installed"] else "  (not installed)")
@@ -224,6 +241,8 @@ def _status(engine: Engine, args: argparse.Namespace) -> int:
     )
     for path in status["offline_folders"]:  # type: ignore[attr-defined]
         print(f"Offline:  {path}")
+    for item in status["unreadable_folders"]:  # type: ignore[attr-defined]
+        print(f"Unreadable: {item['path']} ({item['reason']})")
     for item in status.get("skipped_files", []):  # type: ignore[attr-defined]
         print(f"  skipped {item['path']}: {item['reason']}")
     return 0
@@ -242,6 +261,7 @@ def _folders(engine: Engine, args: argparse.Namespace) -> int:
         for f in engine.folders():
             state = "" if f.online else "  [offline]"
             state += "" if f.enabled else "  [disabled]"
+            state += f"  [cannot read {len(f.unreadable)} folder(s)]" if f.unreadable else ""
             print(f"{f.path}  —  {f.photo_count} photos, {f.error_count} skipped{state}")
     return 0
 
@@ -287,11 +307,7 @@ def _models(engine: Engine, args: argparse.Namespace) -> int:
 def _doctor(engine: Engine, args: argparse.Namespace) -> int:
     checks = engine.doctor()
     if args.json:
-        print(
-            json.dumps(
-                [{"check": c.name, "ok": c.ok, "detail": c.detail} for c in checks], indent=1
-            )
-        )
+        _print_json([{"check": c.name, "ok": c.ok, "detail": c.detail} for c in checks])
     else:
         for c in checks:
             print(f"[{'ok' if c.ok else '!!'}] {c.name}: {c.detail}")
@@ -302,6 +318,16 @@ def _demo(engine: Engine, args: argparse.Namespace) -> int:
     from photosearch.demo import run_demo
 
     return run_demo(engine, args.count, gui=not args.no_gui)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is too small; ask for at least 1 result")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -344,7 +370,7 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument(
                 "text", nargs="?", default="", help='words to steer by, e.g. "+ at night"'
             )
-        p.add_argument("-n", type=int, default=20, help="how many results (default 20)")
+        p.add_argument("-n", type=_positive, default=20, help="how many results (default 20)")
         p.add_argument("--json", action="store_true", help="machine-readable output")
     p = command("status", _status, "what is catalogued and indexed")
     p.add_argument("--json", action="store_true")

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from platformdirs import PlatformDirs
 
+from photosearch.core.atomic import write_text_atomically
+
 APP_NAME = "PhotoSearch"
 HOME_ENV = "PHOTOSEARCH_HOME"
 DEFAULT_MODEL = "ViT-B-32/laion2b_s34b_b79k"
@@ -104,7 +106,4 @@ class Settings:
     def save(self, path: Path) -> None:
         data = {k: v for k, v in dataclasses.asdict(self).items() if k != "extra"}
         data.update(self.extra)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, path)
+        write_text_atomically(path, json.dumps(data, indent=2, sort_keys=True))

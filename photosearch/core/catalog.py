@@ -38,6 +38,8 @@ class Folder:
     force_polling: bool
     photo_count: int = 0
     error_count: int = 0
+    unreadable: tuple[tuple[str, str], ...] = ()
+    """Folders inside this one (or itself) that the last scan could not read, and why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,8 +269,23 @@ class Catalog:
                FROM folders f LEFT JOIN photos p ON p.folder_id = f.id
                GROUP BY f.id ORDER BY f.path"""
         )
+        unreadable: dict[int, list[tuple[str, str]]] = {}
+        for folder_id, path, reason in self.read().execute(
+            "SELECT folder_id, path, reason FROM unreadable ORDER BY path"
+        ):
+            unreadable.setdefault(folder_id, []).append((dec(path), reason))
         return [
-            Folder(r[0], dec(r[1]), bool(r[2]), bool(r[3]), bool(r[4]), r[5], r[6]) for r in rows
+            Folder(
+                r[0],
+                dec(r[1]),
+                bool(r[2]),
+                bool(r[3]),
+                bool(r[4]),
+                r[5],
+                r[6],
+                tuple(unreadable.get(r[0], ())),
+            )
+            for r in rows
         ]
 
     def folder_by_path(self, path: str) -> Folder | None:
@@ -296,15 +313,32 @@ class Catalog:
         changed: Iterable[tuple[int, int, int, str | None]],
         moved: Iterable[tuple[int, int, str, int, int]],
         removed: Iterable[int],
+        looked: Iterable[tuple[str, bool]] = (),
+        unreadable: Iterable[tuple[int, str, str]] = (),
     ) -> None:
         """Record one scan's findings in a single transaction.
 
         added: (folder_id, path, size, mtime_ns, content_key);
         changed: (photo_id, size, mtime_ns, content_key) — the old vector is dropped;
         moved: (photo_id, folder_id, new_path, size, mtime_ns) — the vector is kept;
-        removed: photo ids.
+        removed: photo ids;
+        looked: the (directory, recursive) areas scanned, whose unreadable folders are
+        replaced by ``unreadable``: (folder_id, directory, reason).
         """
         with self.write() as db:
+            for directory, recursive in looked:
+                raw = enc(directory)
+                db.execute("DELETE FROM unreadable WHERE path = ?", (raw,))
+                if recursive:
+                    prefix = enc(directory.rstrip(os.sep) + os.sep)
+                    db.execute(
+                        "DELETE FROM unreadable WHERE path >= ? AND path < ?",
+                        (prefix, prefix[:-1] + bytes([prefix[-1] + 1])),
+                    )
+            db.executemany(
+                "INSERT OR REPLACE INTO unreadable(path, folder_id, reason) VALUES (?, ?, ?)",
+                [(enc(path), fid, reason) for fid, path, reason in unreadable],
+            )
             db.executemany("DELETE FROM photos WHERE id = ?", [(pid,) for pid in removed])
             moved = [(pid, fid, p, enc(p), s, m) for pid, fid, p, s, m in moved]
             added = [(fid, p, enc(p), s, m, k) for fid, p, s, m, k in added]
@@ -388,10 +422,17 @@ class Catalog:
             ).rowcount
 
     def errors(self, limit: int = 1000) -> list[tuple[str, str]]:
-        rows = self.read().execute(
-            "SELECT path, error FROM photos WHERE status = 'error' ORDER BY path LIMIT ?",
+        """What could not be read and why: unreadable folders first, then photos."""
+        db = self.read()
+        rows = db.execute(
+            "SELECT path, 'folder cannot be read: ' || reason FROM unreadable ORDER BY path"
+            " LIMIT ?",
             (limit,),
-        )
+        ).fetchall()
+        rows += db.execute(
+            "SELECT path, error FROM photos WHERE status = 'error' ORDER BY path LIMIT ?",
+            (max(0, limit - len(rows)),),
+        ).fetchall()
         return [(dec(r[0]), r[1] or "") for r in rows]
 
     # -- models and embeddings ---------------------------------------------------------

@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -195,14 +196,23 @@ class Engine:
             return self._vectors
 
     def set_gentle(self, gentle: bool) -> None:
-        """Gentle mode: one torch thread and one decoder, leaving the computer responsive."""
-        import torch
+        """Gentle mode: one torch thread and one decoder, leaving the computer responsive.
 
-        from photosearch.core.encoder import default_threads
-
+        torch is not imported for this: a model loaded later reads the setting itself.
+        """
         self.settings.gentle = gentle
         self.settings.save(self.paths.settings_path)
-        torch.set_num_threads(1 if gentle else (self.settings.torch_threads or default_threads()))
+        torch = sys.modules.get("torch")
+        if torch is not None:
+            from photosearch.core.encoder import default_threads
+
+            threads = self.settings.torch_threads or default_threads()
+            torch.set_num_threads(1 if gentle else threads)
+
+    def set_min_score(self, value: float | None) -> None:
+        """The score cut-off for searches (None: the model's own)."""
+        self.settings.min_score = value
+        self.settings.save(self.paths.settings_path)
 
     @property
     def active_precision(self) -> str | None:
@@ -284,31 +294,43 @@ class Engine:
         return report
 
     def index(
-        self, progress: ProgressCallback = no_progress, control: JobControl | None = None
+        self,
+        progress: ProgressCallback = no_progress,
+        control: JobControl | None = None,
+        between_batches: Callable[[], bool] | None = None,
     ) -> IndexReport:
+        """Encode every pending photo; the model is loaded only when there is one.
+
+        ``between_batches`` runs after each committed batch; when it returns True (it added
+        photos) those are encoded next, before the rest.
+        """
+        store = self.vectors()
+        if not self.catalog.pending(store.model_id, limit=1):
+            return IndexReport()
         from photosearch.core.indexer import Indexer
 
         indexer = Indexer(
             self.catalog,
-            self.vectors(),
+            store,
             self.encoder(),
             batch_size=self.settings.batch_size,
             decode_threads=1 if self.settings.gentle else self.settings.decode_threads,
         )
-        return indexer.run(progress, control)
+        return indexer.run(progress, control, between_batches)
 
     def update(
         self,
         progress: ProgressCallback = no_progress,
         control: JobControl | None = None,
         scope: Scope | None = None,
+        between_batches: Callable[[], bool] | None = None,
     ) -> tuple[ScanReport, IndexReport | None]:
         """Scan (everything, or ``scope``), then encode what is new; stops early when asked."""
         control = control or JobControl()
         report = self.scan(progress, control, scope)
         if not report.complete:
             return report, None
-        return report, self.index(progress, control)
+        return report, self.index(progress, control, between_batches)
 
     # -- search ------------------------------------------------------------------------
 
@@ -339,12 +361,16 @@ class Engine:
         if model_id is None and installed:
             model_id = self.vectors().model_id
         counts = self.catalog.counts(model_id)
+        folders = self.catalog.folders()
         return {
             **counts,
             "model": self.model_key,
             "model_installed": installed,
             "catalog": str(self.paths.catalog_path),
-            "offline_folders": [f.path for f in self.catalog.folders() if not f.online],
+            "offline_folders": [f.path for f in folders if not f.online],
+            "unreadable_folders": [
+                {"path": path, "reason": reason} for f in folders for path, reason in f.unreadable
+            ],
         }
 
     def doctor(self) -> list[Check]:
@@ -378,13 +404,18 @@ class Engine:
         except PhotoSearchError as exc:
             checks.append(Check("model", False, str(exc)))
         for folder in self.catalog.folders():
-            ok = folder.online and os.path.isdir(folder.path)
+            online = folder.online and os.path.isdir(folder.path)
             detail = f"{folder.photo_count} photos, {folder.error_count} skipped"
             network = filesystem_type(folder.path) in NETWORK_FILESYSTEMS
             if folder.force_polling or network:
                 detail += f"; watched by polling ({'network drive' if network else 'setting'})"
+            if not online:
+                detail = "offline: " + detail
+            for path, reason in folder.unreadable:
+                where = "the folder itself" if path == folder.path else path
+                detail += f"; cannot read {where}: {reason}"
             checks.append(
-                Check(f"folder {folder.path}", ok, detail if ok else "offline: " + detail)
+                Check(f"folder {folder.path}", online and not folder.unreadable, detail)
             )
         checks.extend(self._watch_limit())
         return checks

@@ -10,6 +10,8 @@ import hashlib
 import logging
 import math
 import os
+import re
+import stat
 import time
 import warnings
 from pathlib import Path
@@ -37,6 +39,21 @@ _ORIENTATION = 0x0112
 _EXIF_IFD = 0x8769
 _DATETIME_ORIGINAL = 0x9003
 _DATETIME = 0x0132
+
+
+def os_reason(exc: OSError) -> str:
+    """An OS error in words ("permission denied"), without errno numbers."""
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    text = exc.strerror or str(exc)
+    return text[:1].lower() + text[1:]
+
+
+def _too_large(pixels: int | None) -> str:
+    limit = f"limit {MAX_PIXELS / 1e6:.0f}"
+    if pixels is None:
+        return f"image too large ({limit} megapixels)"
+    return f"image too large ({pixels / 1e6:.0f} megapixels, {limit})"
 
 
 def is_supported(name: str) -> bool:
@@ -93,11 +110,14 @@ def open_image(
     Returns the image, the photo's full upright width and height, and when it was taken.
     """
     try:
-        size = os.stat(path).st_size
+        st = os.stat(path)
     except FileNotFoundError as exc:
-        raise FileGoneError("file no longer exists") from exc
+        raise FileGoneError("file not found") from exc
     except OSError as exc:
-        raise ImageError(f"cannot read file: {exc.strerror or exc}") from exc
+        raise ImageError(f"cannot read the file: {os_reason(exc)}") from exc
+    if stat.S_ISDIR(st.st_mode):
+        raise ImageError("this is a folder, not an image")
+    size = st.st_size
     if size == 0:
         raise ImageError("empty file (0 bytes)")
     if size > MAX_FILE_BYTES:
@@ -106,7 +126,7 @@ def open_image(
         with Image.open(path) as img:
             width, height = img.size
             if width * height > MAX_PIXELS:
-                raise ImageError(f"image too large ({width}×{height} pixels), skipped for safety")
+                raise ImageError(_too_large(width * height))
             exif = img.getexif()
             orientation = exif.get(_ORIENTATION, 1)
             if min_side and img.format == "JPEG":
@@ -119,14 +139,20 @@ def open_image(
     except ImageError:
         raise
     except Image.DecompressionBombError as exc:
-        raise ImageError(f"image too large, skipped for safety ({exc})") from exc
+        # Pillow refuses before reading the size out to us; its message holds the count
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        raise ImageError(_too_large(int(found.group(1)) if found else None)) from exc
     except UnidentifiedImageError as exc:
         raise ImageError("not an image, or an unsupported format") from exc
     except FileNotFoundError as exc:
-        raise FileGoneError("file no longer exists") from exc
+        raise FileGoneError("file not found") from exc
     except PermissionError as exc:
         raise ImageError("permission denied") from exc
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+    except OSError as exc:
+        if exc.errno is not None:
+            raise ImageError(f"cannot read the file: {os_reason(exc)}") from exc
+        raise ImageError(f"damaged or truncated image ({exc})") from exc
+    except (SyntaxError, ValueError, EOFError) as exc:
         raise ImageError(f"damaged or truncated image ({exc})") from exc
     if orientation in (5, 6, 7, 8):
         width, height = height, width

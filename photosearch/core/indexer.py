@@ -17,6 +17,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
@@ -105,8 +106,12 @@ class Indexer:
             self.costs.add_decode(time.thread_time() - started)
 
     def run(
-        self, progress: ProgressCallback = no_progress, control: JobControl | None = None
+        self,
+        progress: ProgressCallback = no_progress,
+        control: JobControl | None = None,
+        between_batches: Callable[[], bool] | None = None,
     ) -> IndexReport:
+        """Encode the pending photos; ``between_batches`` may add some (encoded next)."""
         control = control or JobControl()
         report = IndexReport()
         self.costs = PipelineCosts()
@@ -116,8 +121,9 @@ class Indexer:
         meter.report()
         self.vectors.ready.wait()
         last_save = time.monotonic()
+        known = {photo_id for photo_id, _ in pending}
         with ThreadPoolExecutor(self.decode_threads, thread_name_prefix="decode") as pool:
-            items = iter(pending)
+            items: Iterator[tuple[int, str]] = iter(pending)
             batch = self._decode_batch(pool, list(islice(items, self.batch_size)))
             while batch:
                 if not control.checkpoint():
@@ -143,12 +149,27 @@ class Indexer:
                         gen,
                     )
                 meter.advance(done, errors=len(failed))
+                if between_batches is not None and between_batches():
+                    items = self._newest_first(known, {pid for pid, _, _ in batch}, meter)
                 if time.monotonic() - last_save > SAVE_INTERVAL_S:
                     self.vectors.save()
                     last_save = time.monotonic()
         self.vectors.save()
         report.seconds = time.monotonic() - start
         return report
+
+    def _newest_first(
+        self, known: set[int], in_flight: set[int], meter: ProgressMeter
+    ) -> Iterator[tuple[int, str]]:
+        """What is left to encode (re-read: a rescan may have added, changed or removed
+        photos), the photos that appeared since the run started first."""
+        fresh = [p for p in self.catalog.pending(self.vectors.model_id) if p[0] not in in_flight]
+        new = [p for p in fresh if p[0] not in known]
+        new_ids = {photo_id for photo_id, _ in new}
+        known.update(new_ids)
+        if meter.total is not None:
+            meter.total += len(new)
+        return iter(new + [p for p in fresh if p[0] not in new_ids])
 
     def _decode_batch(
         self, pool: ThreadPoolExecutor, items: list[tuple[int, str]]

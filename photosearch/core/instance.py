@@ -1,10 +1,17 @@
-"""One writer per library: an OS file lock in the data dir, released even on kill -9."""
+"""One writer per library: an OS file lock in the data dir, released even on kill -9.
+
+``filelock`` locks the same way on every platform (``fcntl`` on POSIX, ``msvcrt`` on
+Windows, where a hand-written lock at the end of an append handle locked a different
+byte per process). The owner's pid goes in a file beside it, for the message.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
-import sys
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from photosearch.core.errors import CatalogLockedError
 
@@ -14,33 +21,25 @@ class InstanceLock:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the lock's life
+        self._owner = path.with_name(path.name + ".pid")
+        self._lock = FileLock(path, timeout=0)
         try:
-            _lock(self._fh.fileno())
-        except OSError:
-            self._fh.seek(0)
-            owner = self._fh.read().strip() or "another process"
-            self._fh.close()
+            self._lock.acquire()
+        except Timeout:
             raise CatalogLockedError(
-                f"PhotoSearch is already running on this library (pid {owner}). Close it "
-                "first; searching from the command line works while it runs."
+                f"PhotoSearch is already running on this library ({self._owner_text()}). "
+                "Close it first; searching works while it runs."
             ) from None
-        self._fh.seek(0)
-        self._fh.truncate()
-        self._fh.write(str(os.getpid()))
-        self._fh.flush()
+        with contextlib.suppress(OSError):
+            self._owner.write_text(str(os.getpid()), encoding="utf-8")
+
+    def _owner_text(self) -> str:
+        try:
+            pid = self._owner.read_text(encoding="utf-8").strip()
+        except OSError:
+            pid = ""
+        return f"process {pid}" if pid.isdigit() else "another process"
 
     def release(self) -> None:
-        if not self._fh.closed:
-            self._fh.close()
-
-
-def _lock(fd: int) -> None:
-    if sys.platform == "win32":
-        import msvcrt
-
-        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-    else:
-        import fcntl
-
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if self._lock.is_locked:
+            self._lock.release()

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from photosearch.core.catalog import Catalog, Folder, PhotoState
-from photosearch.core.images import is_supported
+from photosearch.core.images import is_supported, os_reason
 from photosearch.core.types import JobControl, ProgressCallback, ProgressMeter, no_progress
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,8 @@ class ScanReport:
     changed_ids: list[int] = field(default_factory=list)
     offline: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+    """Folders that could not be listed (path, reason); their known photos are kept."""
     complete: bool = True
 
     @property
@@ -59,12 +61,17 @@ Skip = Callable[[str, str], None]
 
 
 def walk(
-    root: str, skip_dirs: frozenset[str], on_skip: Skip, recursive: bool = True
+    root: str,
+    skip_dirs: frozenset[str],
+    on_skip: Skip,
+    recursive: bool = True,
+    on_unreadable: Skip | None = None,
 ) -> Iterator[tuple[str, int, int]]:
     """Yield (path, size, mtime_ns) of supported photo files under ``root``.
 
     Hidden entries are ignored, directory symlinks are not followed (no loops), and
     ``skip_dirs`` (other catalogued roots nested inside this one) are left to their own scan.
+    A folder that cannot be listed goes to ``on_unreadable`` (else ``on_skip``).
     """
     stack = [root]
     while stack:
@@ -74,7 +81,7 @@ def walk(
         except FileNotFoundError:
             continue
         except OSError as exc:
-            on_skip(directory, f"folder cannot be read: {exc.strerror or exc}")
+            (on_unreadable or on_skip)(directory, os_reason(exc))
             continue
         for entry in entries:
             if entry.name.startswith("."):
@@ -91,7 +98,7 @@ def walk(
             try:
                 st = entry.stat()
             except OSError as exc:
-                on_skip(entry.path, f"broken link or unreadable entry: {exc.strerror or exc}")
+                on_skip(entry.path, f"broken link or unreadable entry: {os_reason(exc)}")
                 continue
             if stat.S_ISREG(st.st_mode):
                 yield entry.path, st.st_size, st.st_mtime_ns
@@ -144,6 +151,13 @@ def scan(
         log.warning("skipped %s: %s", path, reason)
         report.skipped.append((path, reason))
 
+    def on_unreadable(path: str, reason: str) -> None:
+        log.warning("cannot read the folder %s: %s", path, reason)
+        report.unreadable.append((path, reason))
+        unreadable.append((folder.id, path, reason))
+
+    looked: list[tuple[str, bool]] = []
+    unreadable: list[tuple[int, str, str]] = []
     appeared: list[tuple[Folder, str, int, int]] = []
     changed: list[tuple[int, int, int, str | None]] = []
     vanished: list[PhotoState] = []
@@ -165,7 +179,11 @@ def scan(
             )
             if not recursive:
                 known = {p: s for p, s in known.items() if os.path.dirname(p) == directory}
-            for path, size, mtime_ns in walk(directory, roots - {folder.path}, on_skip, recursive):
+            looked.append((directory, recursive))
+            first_unreadable = len(unreadable)
+            for path, size, mtime_ns in walk(
+                directory, roots - {folder.path}, on_skip, recursive, on_unreadable
+            ):
                 if meter.done % 512 == 0:
                     if not control.checkpoint():
                         report.complete = False
@@ -182,7 +200,13 @@ def scan(
                     changed.append((state.id, size, mtime_ns, content_key(path, size)))
                 else:
                     report.unchanged += 1
-            vanished.extend(s for p, s in known.items() if p not in exclude)
+            # photos in a folder that could not be read are still there as far as we know
+            hidden = tuple(
+                d.rstrip(os.sep) + os.sep for _, d, _ in unreadable[first_unreadable:]
+            )
+            vanished.extend(
+                s for p, s in known.items() if p not in exclude and not p.startswith(hidden)
+            )
 
     by_key: dict[str, list[PhotoState]] = defaultdict(list)
     for state in vanished:
@@ -202,6 +226,6 @@ def scan(
     report.removed_ids = [s.id for s in vanished if s.id not in moved_ids]
     report.changed_ids = [c[0] for c in changed]
     report.added, report.changed, report.moved = len(added), len(changed), len(moved)
-    catalog.apply_scan(added, changed, moved, report.removed_ids)
+    catalog.apply_scan(added, changed, moved, report.removed_ids, looked, unreadable)
     meter.report()
     return report

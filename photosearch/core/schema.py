@@ -103,4 +103,18 @@ def dir_ids(db: sqlite3.Connection, paths: Iterable[bytes]) -> dict[bytes, int]:
     return found
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2)
+def _v3(db: sqlite3.Connection) -> None:
+    """Folders a scan could not read (permission denied…), so every view can say so."""
+    db.executescript(
+        """
+        CREATE TABLE unreadable(
+            path BLOB PRIMARY KEY,
+            folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+            reason TEXT NOT NULL
+        );
+        CREATE INDEX unreadable_folder ON unreadable(folder_id);
+        """
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3)

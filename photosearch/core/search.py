@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from photosearch.core.catalog import Catalog, fold
-from photosearch.core.errors import QueryError
+from photosearch.core.errors import FileGoneError, ImageError, QueryError
+from photosearch.core.jsontext import readable
 from photosearch.core.query import Filters, Query
 from photosearch.core.schema import PHOTO_DATE_SQL
 from photosearch.core.types import Hit
@@ -34,6 +35,8 @@ class SearchResult:
     weak: list[Hit]
     cutoff: float | None
     offset: int = 0
+    browse: bool = False
+    """Filters alone: photos listed newest first, without scores."""
 
     @property
     def no_good_match(self) -> bool:
@@ -100,7 +103,12 @@ class Searcher:
         from photosearch.core.model_input import decode_for_model  # torch: only when needed
 
         encoder = self._encoder()
-        decoded = decode_for_model(path, encoder.input_size, encoder.preprocess)
+        try:
+            decoded = decode_for_model(path, encoder.input_size, encoder.preprocess)
+        except FileGoneError:
+            raise QueryError(f"{readable(path)} does not exist.") from None
+        except ImageError as exc:
+            raise QueryError(f"Cannot search with {readable(path)}: {exc}.") from None
         return encoder.encode_images(decoded.pixels[None])[0]
 
     def query_vector(self, query: Query) -> np.ndarray | None:
@@ -128,13 +136,14 @@ class Searcher:
         want = offset + limit + WEAK_SHOWN
         ids, scores = self._candidates(vector, query.filters, want)
         photos = self.catalog.photos(ids.tolist())
+        # cosines of unit vectors, but float rounding (and bf16/int8 vectors) can stray past ±1
         ranked = [
-            Hit(photos[i], float(s))
+            Hit(photos[i], min(1.0, max(-1.0, float(s))))
             for i, s in zip(ids.tolist(), scores, strict=True)
             if i in photos
         ]
-        good = [h for h in ranked if cutoff is None or h.score >= cutoff]
-        weak = [] if good else ranked[:WEAK_SHOWN]
+        good = [h for h in ranked if cutoff is None or (h.score or 0.0) >= cutoff]
+        weak = [] if good else ranked[: min(WEAK_SHOWN, limit)]
         return SearchResult(good[offset : offset + limit], weak, cutoff, offset)
 
     def _candidates(
@@ -170,4 +179,5 @@ class Searcher:
         )
         ids = ids.tolist()
         photos = self.catalog.photos(ids)
-        return SearchResult([Hit(photos[i], 1.0) for i in ids if i in photos], [], None, offset)
+        hits = [Hit(photos[i], None) for i in ids if i in photos]
+        return SearchResult(hits, [], None, offset, browse=True)

@@ -135,9 +135,17 @@ class IndexingService:
         if job is None:
             return None
         assert isinstance(job, Scope)
-        directories = dict(job.directories)
-        exclude = set(job.exclude)
-        full = False
+        return self._take_queued(job, absorb_full=True)
+
+    def _take_queued(self, first: Scope | None, absorb_full: bool) -> Scope | None:
+        """Queued change scopes folded into ``first``; other jobs stay queued.
+
+        Returns None when there was nothing to fold, or when ``absorb_full`` and a full
+        scan was queued (it covers everything).
+        """
+        directories = dict(first.directories) if first else {}
+        exclude = set(first.exclude) if first else set()
+        found, full = first is not None, False
         held: list[tuple[int, int, object]] = []
         while True:
             try:
@@ -146,28 +154,51 @@ class IndexingService:
                 break
             other = item[2]
             if isinstance(other, Scope):
+                found = True
                 for d, r in other.directories.items():
                     directories[d] = directories.get(d, False) or r
                 # each scope lists every file still being written when it was made, and
                 # the queue yields them oldest first: the newest list is the one to keep
                 # (a union kept a file that had finished since out of the scan)
                 exclude = set(other.exclude)
-            elif other is None:
+            elif other is None and absorb_full:
                 full = True
             else:
                 held.append(item)
         for item in held:
             self._queue.put(item)
-        return None if full else Scope(directories, frozenset(exclude))
+        if full or not found:
+            return None
+        return Scope(directories, frozenset(exclude))
 
     def _do(self, priority: Priority, scope: Scope | None) -> None:
         if self.control.stop.is_set():
             return
-        scan_report, index_report = self.engine.update(self.progress, self.control, scope)
         if scope is None:
+            # Watch first: a file copied while the scan (or a first index of hours) runs
+            # is an event queued for afterwards, or taken in between batches.
             self._sync_watches()
+        scan_report, index_report = self.engine.update(
+            self.progress, self.control, scope, self._take_changes_between_batches
+        )
+        self._report(priority, scan_report, index_report)
+
+    def _take_changes_between_batches(self) -> bool:
+        """Scan what the watcher saw while a long index runs; True when photos were added.
+
+        The indexer then encodes the new photos before the rest of its backlog, so a photo
+        copied during a first index of hours is searchable within seconds.
+        """
+        scope = self._take_queued(None, absorb_full=False)
+        if scope is None:
+            return False
+        report = self.engine.scan(no_progress, self.control, scope)
+        self._report(Priority.CHANGES, report, None)
+        return bool(report.added or report.changed)
+
+    def _report(self, priority: Priority, scan: ScanReport, index: IndexReport | None) -> None:
         if self.on_done is not None:
-            self.on_done(JobDone(priority, scan_report, index_report))
+            self.on_done(JobDone(priority, scan, index))
 
     def _sync_watches(self) -> None:
         if self.watcher is None:

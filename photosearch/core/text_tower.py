@@ -10,6 +10,7 @@ own weights, that both give the same vectors (``Encoder.text_tower_cosine``).
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import logging
 import struct
@@ -19,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from photosearch.core import models
+from photosearch.core.atomic import write_text_atomically
 from photosearch.core.clip_tokenizer import ClipTokenizer
 
 log = logging.getLogger(__name__)
@@ -75,10 +77,26 @@ def supports(directory: Path) -> bool:
     )
 
 
+TOWER_VERSION = 1
+"""Bump when this module's arithmetic changes: every recorded check is then redone."""
+
+
+def _check_key(fingerprint: str) -> str:
+    """What a check vouches for: these weights, this tower code and this open_clip.
+
+    An upgrade of either side of the comparison makes the model check the tower again.
+    """
+    try:
+        open_clip_version = importlib.metadata.version("open_clip_torch")
+    except importlib.metadata.PackageNotFoundError:
+        open_clip_version = "unknown"
+    return f"{fingerprint}:tower{TOWER_VERSION}:open_clip{open_clip_version}"
+
+
 def is_verified(record: Path, fingerprint: str) -> bool:
     """Whether the torch encoder has vouched for the tower on the weights ``fingerprint``."""
     try:
-        return fingerprint in json.loads(record.read_text(encoding="utf-8"))
+        return _check_key(fingerprint) in json.loads(record.read_text(encoding="utf-8"))
     except (OSError, ValueError, TypeError):
         return False
 
@@ -92,11 +110,9 @@ def record_check(record: Path, fingerprint: str, cosine: float) -> bool:
         checks = json.loads(record.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         checks = {}
-    checks[fingerprint] = cosine
-    tmp = record.with_name(record.name + ".tmp")
+    checks[_check_key(fingerprint)] = cosine
     try:
-        tmp.write_text(json.dumps(checks), encoding="utf-8")
-        tmp.replace(record)
+        write_text_atomically(record, json.dumps(checks))
     except OSError as exc:
         log.info("could not record the text tower check in %s: %s", record, exc)
     return True

@@ -101,10 +101,10 @@ class Photo:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One search result."""
+    """One search result; ``score`` is None when filters alone listed it (no query to score)."""
 
     photo: Photo
-    score: float
+    score: float | None
 
     @property
     def path(self) -> str:

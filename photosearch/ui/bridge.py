@@ -46,15 +46,16 @@ class _Worker(QObject):
 
     @Slot()
     def load(self) -> None:
-        """Load the model and index, then start background indexing."""
+        """Open the index and start watching and indexing, then load the model.
+
+        The service starts first: it watches the folders before it scans them, and it
+        needs the model only when there is something to encode.
+        """
         self.model_state.emit("loading", f"Loading model {self.engine.model_key}…")
         try:
             self.engine.vectors()
             if self.engine.text_tower() is not None:
                 self.model_state.emit("text", self.engine.model_key)
-            # The app indexes right away: convert the image tower now, while the window
-            # says "loading", not in the middle of the first batch (a 50 ms GUI stall).
-            self.engine.encoder().prepare_images()
         except ModelNotAvailableError as exc:
             self.model_state.emit("missing", str(exc))
             self.refresh()
@@ -62,7 +63,6 @@ class _Worker(QObject):
         except PhotoSearchError as exc:
             self.model_state.emit("error", str(exc))
             return
-        self.model_state.emit("ready", self.engine.model_key)
         self.refresh()
         if self.service is None:
             self.service = IndexingService(
@@ -72,9 +72,15 @@ class _Worker(QObject):
                 watch=self.watch,
                 quiet_s=self.quiet_s,
             )
-            if self.engine.settings.gentle:
-                self.engine.set_gentle(True)
             self.service.start()
+        try:
+            # Searching by image needs the whole model; the image tower is converted now,
+            # while the window says "loading", not in the middle of a batch (a GUI stall).
+            self.engine.encoder().prepare_images()
+        except PhotoSearchError as exc:
+            self.model_state.emit("error", str(exc))
+            return
+        self.model_state.emit("ready", self.engine.model_key)
 
     def _job_done(self, job: JobDone) -> None:
         self.job_done.emit(job)
@@ -144,6 +150,23 @@ class _Worker(QObject):
         if self._attempt(lambda: self.engine.set_precision(value)):
             self.load()
 
+    @Slot(dict)
+    def apply_settings(self, changes: dict[str, object]) -> None:
+        """Save and apply what the settings dialog changed; a new model or precision reloads."""
+        engine = self.engine
+        if "min_score" in changes:
+            value = changes["min_score"]
+            engine.set_min_score(float(value) if isinstance(value, (int, float)) else None)
+        if "gentle" in changes:
+            engine.set_gentle(bool(changes["gentle"]))
+        reload = False
+        if "model" in changes:
+            reload |= self._attempt(lambda: engine.use_model(str(changes["model"])))
+        if "precision" in changes:
+            reload |= self._attempt(lambda: engine.set_precision(str(changes["precision"])))
+        if reload:
+            self.load()
+
     @Slot(str)
     def download_model(self, key: str) -> None:
         control = self.download_control = JobControl()
@@ -201,6 +224,7 @@ class EngineBridge(QObject):
     request_use_model = Signal(str)
     request_download = Signal(str)
     request_precision = Signal(str)
+    request_settings = Signal(dict)
 
     def __init__(self, engine: Engine, watch: bool = True, quiet_s: float = 1.0) -> None:
         super().__init__()
@@ -226,6 +250,7 @@ class EngineBridge(QObject):
             (self.request_use_model, self.worker.use_model),
             (self.request_download, self.worker.download_model),
             (self.request_precision, self.worker.set_precision),
+            (self.request_settings, self.worker.apply_settings),
         ):
             signal.connect(slot)
         self._request = 0
@@ -266,8 +291,9 @@ class EngineBridge(QObject):
             return {}
         return dict(service.watcher.modes)
 
-    def set_gentle(self, gentle: bool) -> None:
-        self.engine.set_gentle(gentle)
+    def apply_settings(self, changes: dict[str, object]) -> None:
+        """Settings are saved and applied on the worker thread (it writes the file)."""
+        self.request_settings.emit(changes)
 
     def cancel_download(self) -> None:
         if self.worker.download_control is not None:

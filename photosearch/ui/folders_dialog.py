@@ -71,6 +71,11 @@ class FoldersDialog(QDialog):
             state = "online" if f.online else "offline (drive not connected?)"
             if f.online and f.path in modes:
                 state += f", watched ({modes[f.path]})"
+            root_reason = next((r for path, r in f.unreadable if path == f.path), None)
+            if root_reason is not None:
+                state = f"cannot be read ({root_reason})"
+            elif f.unreadable:
+                state += f"; {len(f.unreadable)} subfolder(s) cannot be read"
             for col, text in enumerate((f.path, str(f.photo_count), str(f.error_count), state)):
                 self.table.setItem(row, col, QTableWidgetItem(text))
             for col, value in ((4, f.enabled), (5, f.force_polling)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import time
 from pathlib import Path
@@ -273,8 +274,16 @@ class MainWindow(QMainWindow):
         if hits:
             self.results.set_hits(hits)
             self.stack.setCurrentWidget(self.view)
-            best = "best " if len(hits) >= SEARCH_LIMIT else ""
-            self._result_status(f"{len(hits)} {best}matches")
+            if result.browse:
+                first = "newest " if len(hits) >= SEARCH_LIMIT else ""
+                self._result_status(f"{_count(len(hits), first + 'photo')}, newest first")
+            else:
+                best = "best " if len(hits) >= SEARCH_LIMIT else ""
+                self._result_status(_count(len(hits), best + "match", "matches"))
+        elif result.browse:
+            self.results.set_hits([])
+            self._message("<h3>No photos match these filters</h3><p>Try a wider range.</p>")
+            self._result_status("No photos match these filters")
         else:
             self.results.set_hits(result.weak)
             if result.weak:
@@ -282,6 +291,7 @@ class MainWindow(QMainWindow):
                 self._result_status("No good match — these are the closest weak matches.")
             else:
                 self._message("<h3>No good match</h3><p>Try other words, or fewer filters.</p>")
+                self._result_status("No good match")
 
     def _result_status(self, text: str) -> None:
         """Results shown while the model loads must not hide that it is still loading."""
@@ -291,7 +301,7 @@ class MainWindow(QMainWindow):
 
     def _search_failed(self, request: int, message: str) -> None:
         if request == self.bridge.latest_request:
-            self._message(f"<h3>Cannot search</h3><p>{message}</p>")
+            self._message(f"<h3>Cannot search</h3><p>{html.escape(message)}</p>")
 
     # -- image queries -----------------------------------------------------------------
 
@@ -437,7 +447,7 @@ class MainWindow(QMainWindow):
     def _errors(self, errors: list[tuple[str, str]]) -> None:
         self.errors = errors
         self.errors_button.setVisible(bool(errors))
-        self.errors_button.setText(f"{len(errors)} skipped")
+        self.errors_button.setText(f"{len(errors)} skipped…")
         self.errors_button.setToolTip("Photos that could not be read — click for the list")
 
     def show_errors(self) -> None:
@@ -445,7 +455,7 @@ class MainWindow(QMainWindow):
         box = QMessageBox(
             QMessageBox.Icon.Information,
             "Skipped photos",
-            f"{len(self.errors)} photos could not be read.",
+            f"{_count(len(self.errors), 'photo')} could not be read.",
             parent=self,
         )
         box.setDetailedText(lines)
@@ -472,8 +482,8 @@ class MainWindow(QMainWindow):
     def _link(self, link: str) -> None:
         {"folders": self.open_folders, "welcome": self.show_welcome}.get(link, lambda: None)()
 
-    def _message(self, html: str) -> None:
-        self.message.setText(html)
+    def _message(self, rich_text: str) -> None:
+        self.message.setText(rich_text)
         self.stack.setCurrentWidget(self.message)
 
     def _show_empty_state(self) -> None:
@@ -487,7 +497,10 @@ class MainWindow(QMainWindow):
                 "<p><a href='welcome'>Get the model…</a></p>"
             )
         elif self.model_state == "error":
-            self._message(f"<h3>The model could not be loaded</h3><p>{self.model_message}</p>")
+            self._message(
+                "<h3>The model could not be loaded</h3>"
+                f"<p>{html.escape(self.model_message)}</p>"
+            )
         elif self.folder_count == 0:
             self._message(
                 "<h3>No folders yet</h3>"
@@ -512,6 +525,11 @@ class MainWindow(QMainWindow):
         self._settings.setValue("thumb", self.zoom.value())
         self.bridge.shutdown()
         super().closeEvent(event)
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """``1 photo`` / ``5 photos``."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _duration(seconds: float) -> str:

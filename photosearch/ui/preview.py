@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import html
 from datetime import datetime
 from pathlib import Path
 
@@ -10,8 +10,9 @@ from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
+from photosearch.core.jsontext import readable
 from photosearch.core.types import Hit
-from photosearch.ui.results import ThumbnailJob, ThumbnailSignals
+from photosearch.ui.results import ThumbnailJob, ThumbnailSignals, display_name
 
 PREVIEW_PIXELS = 1024
 
@@ -19,16 +20,17 @@ PREVIEW_PIXELS = 1024
 class PreviewDialog(QDialog):
     def __init__(self, hit: Hit, cache: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(os.path.basename(hit.path))
+        self.setWindowTitle(display_name(hit.path))
         self.image = QLabel("Loading…")
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.image.setMinimumSize(480, 360)
         p = hit.photo
         size = f"{p.width}×{p.height} px, " if p.width else ""
         when = datetime.fromtimestamp(p.date).strftime("%Y-%m-%d %H:%M")
+        score = f" · score {hit.score:.3f}" if hit.score is not None else ""
         info = QLabel(
-            f"<b>{os.path.basename(p.path)}</b><br>{p.path}<br>{size}{p.size / 1e6:.1f} MB · "
-            f"{'taken' if p.taken_at else 'modified'} {when} · score {hit.score:.3f}"
+            f"<b>{html.escape(display_name(p.path))}</b><br>{html.escape(readable(p.path))}<br>"
+            f"{size}{p.size / 1e6:.1f} MB · {'taken' if p.taken_at else 'modified'} {when}{score}"
             + ("" if p.folder_online else "<br><i>Offline: its drive is not connected.</i>")
         )
         info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -26,9 +27,30 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from photosearch.core.errors import ImageError
 from photosearch.core.images import thumbnail
+from photosearch.core.jsontext import readable
 from photosearch.core.types import Hit
 
 log = logging.getLogger(__name__)
+
+
+def display_name(path: str) -> str:
+    """A file's name as text a label can show (undecodable bytes as ``\\xNN``)."""
+    return readable(os.path.basename(path))
+
+
+def badge_text(hit: Hit) -> str:
+    """The score of a search hit; the date for a photo listed by filters alone."""
+    if hit.score is None:
+        return f"{datetime.fromtimestamp(hit.photo.date):%Y-%m-%d}"
+    return f"{hit.score:.2f}"
+
+
+def describe(hit: Hit) -> str:
+    """One line about a hit: its score, or when it was taken (or modified)."""
+    if hit.score is not None:
+        return f"score {hit.score:.3f}"
+    taken = "taken" if hit.photo.taken_at else "modified"
+    return f"{taken} {datetime.fromtimestamp(hit.photo.date):%Y-%m-%d %H:%M}"
 
 HitRole = Qt.ItemDataRole.UserRole + 1
 ScoreRole = Qt.ItemDataRole.UserRole + 2
@@ -137,10 +159,10 @@ class ResultsModel(QAbstractListModel):
             return None
         hit = self._hits[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return os.path.basename(hit.path)
+            return display_name(hit.path)
         if role == Qt.ItemDataRole.ToolTipRole:
             offline = "" if hit.photo.folder_online else "\n(offline: its drive is not connected)"
-            return f"{hit.path}\nscore {hit.score:.3f}{offline}"
+            return f"{readable(hit.path)}\n{describe(hit)}{offline}"
         if role == Qt.ItemDataRole.DecorationRole:
             return self.thumbs.get(hit.path)
         if role == HitRole:
@@ -148,7 +170,7 @@ class ResultsModel(QAbstractListModel):
         if role == ScoreRole:
             return hit.score
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{os.path.basename(hit.path)}, score {hit.score:.2f}"
+            return f"{display_name(hit.path)}, {describe(hit)}"
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -221,7 +243,7 @@ class ResultDelegate(QStyledItemDelegate):
             painter.drawText(thumb_rect, Qt.AlignmentFlag.AlignCenter, label)
         hit = index.data(HitRole)
         if isinstance(hit, Hit):
-            badge = f"{hit.score:.2f}"
+            badge = badge_text(hit)
             metrics = painter.fontMetrics()
             bw = metrics.horizontalAdvance(badge) + 10
             badge_rect = QRect(

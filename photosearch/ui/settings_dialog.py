@@ -80,15 +80,18 @@ class SettingsDialog(QDialog):
         form.addRow(buttons)
 
     def accept(self) -> None:
-        engine = self.bridge.engine
-        engine.settings.min_score = self.min_score.value() or None
-        if self.gentle.isChecked() != engine.settings.gentle:
-            self.bridge.set_gentle(self.gentle.isChecked())
-        engine.settings.save(engine.paths.settings_path)
-        key = self.model.currentData()
-        if key != engine.model_key:
-            self.bridge.request_use_model.emit(key)
-        precision = self.precision.currentData()
-        if precision != engine.settings.precision:
-            self.bridge.request_precision.emit(precision)
+        """Hand the changes to the engine's thread, which saves and applies them."""
+        settings = self.bridge.engine.settings
+        changes: dict[str, object] = {}
+        min_score = self.min_score.value() or None
+        if min_score != settings.min_score:
+            changes["min_score"] = min_score
+        if self.gentle.isChecked() != settings.gentle:
+            changes["gentle"] = self.gentle.isChecked()
+        if self.model.currentData() != settings.model:
+            changes["model"] = self.model.currentData()
+        if self.precision.currentData() != settings.precision:
+            changes["precision"] = self.precision.currentData()
+        if changes:
+            self.bridge.apply_settings(changes)
         super().accept()

@@ -96,11 +96,13 @@ def test_migration_backs_up_first_and_is_atomic(tmp_path: Path) -> None:
 def test_v1_catalog_gains_directories_and_a_date_index(tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite3"
     old = Catalog(path, MIGRATIONS[:1])
-    folder = old.add_folder("/photos")
+    folder_id = old._db.execute(
+        "INSERT INTO folders(path, added_at) VALUES (?, 0)", (b"/photos",)
+    ).lastrowid
     old._db.executemany(
         "INSERT INTO photos(folder_id, path, ext, size, mtime_ns) VALUES (?, ?, 'jpg', 1, ?)",
         [
-            (folder.id, os.fsencode(p), i)
+            (folder_id, os.fsencode(p), i)
             for i, p in enumerate(
                 ["/photos/Holidays 2019/a.jpg", "/photos/b.jpg", "/photos/x/c.jpg"]
             )
