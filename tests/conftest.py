@@ -30,9 +30,15 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def write_random_model(
-    directory: Path, image_size: int = 64, embed_dim: int = 32, quick_gelu: bool = False
+    directory: Path,
+    image_size: int = 64,
+    embed_dim: int = 32,
+    quick_gelu: bool = False,
+    width: int = 64,
+    layers: int = 2,
+    patch_size: int | None = None,
 ) -> Path:
-    """A tiny random-initialised OpenCLIP model directory (for plumbing, not meaning)."""
+    """A small random-initialised OpenCLIP model directory (for plumbing, not meaning)."""
     import open_clip
     import torch
     from safetensors.torch import save_file
@@ -43,10 +49,10 @@ def write_random_model(
             "embed_dim": embed_dim,
             "vision_cfg": {
                 "image_size": image_size,
-                "layers": 2,
-                "width": 64,
+                "layers": layers,
+                "width": width,
                 "head_width": 32,
-                "patch_size": image_size // 8,
+                "patch_size": patch_size or image_size // 8,
             },
             "text_cfg": {
                 "context_length": 16,

@@ -297,12 +297,12 @@ class Engine:
         self,
         progress: ProgressCallback = no_progress,
         control: JobControl | None = None,
-        between_batches: Callable[[], bool] | None = None,
+        between_batches: Callable[[], Scope | None] | None = None,
     ) -> IndexReport:
         """Encode every pending photo; the model is loaded only when there is one.
 
-        ``between_batches`` runs after each committed batch; when it returns True (it added
-        photos) those are encoded next, before the rest.
+        ``between_batches`` runs after each committed batch; when it returns a scope (it
+        rescanned part of the library), the pending photos there are encoded next.
         """
         store = self.vectors()
         if not self.catalog.pending(store.model_id, limit=1):
@@ -323,7 +323,7 @@ class Engine:
         progress: ProgressCallback = no_progress,
         control: JobControl | None = None,
         scope: Scope | None = None,
-        between_batches: Callable[[], bool] | None = None,
+        between_batches: Callable[[], Scope | None] | None = None,
     ) -> tuple[ScanReport, IndexReport | None]:
         """Scan (everything, or ``scope``), then encode what is new; stops early when asked."""
         control = control or JobControl()
@@ -414,9 +414,7 @@ class Engine:
             for path, reason in folder.unreadable:
                 where = "the folder itself" if path == folder.path else path
                 detail += f"; cannot read {where}: {reason}"
-            checks.append(
-                Check(f"folder {folder.path}", online and not folder.unreadable, detail)
-            )
+            checks.append(Check(f"folder {folder.path}", online and not folder.unreadable, detail))
         checks.extend(self._watch_limit())
         return checks
 

@@ -30,6 +30,7 @@ from photosearch.core.encoder import Encoder
 from photosearch.core.errors import FileGoneError, ImageError
 from photosearch.core.images import read_ahead
 from photosearch.core.model_input import Decoded, decode_for_model
+from photosearch.core.scanner import Scope
 from photosearch.core.types import (
     IndexReport,
     JobControl,
@@ -109,9 +110,9 @@ class Indexer:
         self,
         progress: ProgressCallback = no_progress,
         control: JobControl | None = None,
-        between_batches: Callable[[], bool] | None = None,
+        between_batches: Callable[[], Scope | None] | None = None,
     ) -> IndexReport:
-        """Encode the pending photos; ``between_batches`` may add some (encoded next)."""
+        """Encode the pending photos; ``between_batches`` may name a part to do next."""
         control = control or JobControl()
         report = IndexReport()
         self.costs = PipelineCosts()
@@ -149,8 +150,9 @@ class Indexer:
                         gen,
                     )
                 meter.advance(done, errors=len(failed))
-                if between_batches is not None and between_batches():
-                    items = self._newest_first(known, {pid for pid, _, _ in batch}, meter)
+                scope = between_batches() if between_batches is not None else None
+                if scope is not None:
+                    items = self._scope_first(scope, known, {pid for pid, _, _ in batch}, meter)
                 if time.monotonic() - last_save > SAVE_INTERVAL_S:
                     self.vectors.save()
                     last_save = time.monotonic()
@@ -158,18 +160,19 @@ class Indexer:
         report.seconds = time.monotonic() - start
         return report
 
-    def _newest_first(
-        self, known: set[int], in_flight: set[int], meter: ProgressMeter
+    def _scope_first(
+        self, scope: Scope, known: set[int], in_flight: set[int], meter: ProgressMeter
     ) -> Iterator[tuple[int, str]]:
-        """What is left to encode (re-read: a rescan may have added, changed or removed
-        photos), the photos that appeared since the run started first."""
+        """What is left to encode (re-read: the rescan may have added, changed or removed
+        photos), the photos in ``scope`` — where the user just put them — first."""
         fresh = [p for p in self.catalog.pending(self.vectors.model_id) if p[0] not in in_flight]
-        new = [p for p in fresh if p[0] not in known]
-        new_ids = {photo_id for photo_id, _ in new}
-        known.update(new_ids)
+        added = [photo_id for photo_id, _ in fresh if photo_id not in known]
+        known.update(added)
         if meter.total is not None:
-            meter.total += len(new)
-        return iter(new + [p for p in fresh if p[0] not in new_ids])
+            meter.total += len(added)
+        first = [p for p in fresh if scope.covers(p[1])]
+        chosen = {photo_id for photo_id, _ in first}
+        return iter(first + [p for p in fresh if p[0] not in chosen])
 
     def _decode_batch(
         self, pool: ThreadPoolExecutor, items: list[tuple[int, str]]

@@ -116,6 +116,14 @@ class Scope:
     directories: dict[str, bool]
     exclude: frozenset[str] = frozenset()
 
+    def covers(self, path: str) -> bool:
+        """Whether ``path`` lies in one of the scope's directories."""
+        parent = os.path.dirname(path)
+        return any(
+            parent == d or (recursive and parent.startswith(d.rstrip(os.sep) + os.sep))
+            for d, recursive in self.directories.items()
+        )
+
 
 def _areas(folder: Folder, scope: Scope | None) -> list[tuple[str, bool]]:
     """The (directory, recursive) pairs of ``folder`` that this scan covers."""
@@ -201,9 +209,7 @@ def scan(
                 else:
                     report.unchanged += 1
             # photos in a folder that could not be read are still there as far as we know
-            hidden = tuple(
-                d.rstrip(os.sep) + os.sep for _, d, _ in unreadable[first_unreadable:]
-            )
+            hidden = tuple(d.rstrip(os.sep) + os.sep for _, d, _ in unreadable[first_unreadable:])
             vanished.extend(
                 s for p, s in known.items() if p not in exclude and not p.startswith(hidden)
             )

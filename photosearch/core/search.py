@@ -170,12 +170,16 @@ class Searcher:
             fetch *= 4
 
     def _browse(self, filters: Filters, limit: int, offset: int) -> SearchResult:
-        """Filters alone: the matching photos, newest first."""
+        """Filters alone: the matching photos, newest first (not files that are no image)."""
         if not filters.narrows:
             raise QueryError("Type something to search for, or a filter such as in:Holidays.")
         where, params = filter_sql(filters)
         ids = self.catalog.filtered_ids(
-            where, params, newest_first=True, limit=limit, offset=offset
+            f"p.status != 'error' AND {where}",
+            params,
+            newest_first=True,
+            limit=limit,
+            offset=offset,
         )
         ids = ids.tolist()
         photos = self.catalog.photos(ids)

@@ -84,6 +84,11 @@ class IndexingService:
     # -- control (any thread) ----------------------------------------------------------
 
     def start(self) -> None:
+        """Watch the folders (before this returns), then scan and index in the background.
+
+        A file copied in from now on is seen, however long the first scan and index take.
+        """
+        self._sync_watches()
         self.request_scan(Priority.BACKGROUND)
         self._thread.start()
 
@@ -183,18 +188,17 @@ class IndexingService:
         )
         self._report(priority, scan_report, index_report)
 
-    def _take_changes_between_batches(self) -> bool:
-        """Scan what the watcher saw while a long index runs; True when photos were added.
+    def _take_changes_between_batches(self) -> Scope | None:
+        """Scan what the watcher saw while a long index runs, and return where it was.
 
-        The indexer then encodes the new photos before the rest of its backlog, so a photo
-        copied during a first index of hours is searchable within seconds.
+        The indexer then encodes the photos there before the rest of its backlog, so a
+        photo copied during a first index of hours is searchable within seconds.
         """
         scope = self._take_queued(None, absorb_full=False)
-        if scope is None:
-            return False
-        report = self.engine.scan(no_progress, self.control, scope)
-        self._report(Priority.CHANGES, report, None)
-        return bool(report.added or report.changed)
+        if scope is not None:
+            report = self.engine.scan(no_progress, self.control, scope)
+            self._report(Priority.CHANGES, report, None)
+        return scope
 
     def _report(self, priority: Priority, scan: ScanReport, index: IndexReport | None) -> None:
         if self.on_done is not None:

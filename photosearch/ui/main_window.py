@@ -498,8 +498,7 @@ class MainWindow(QMainWindow):
             )
         elif self.model_state == "error":
             self._message(
-                "<h3>The model could not be loaded</h3>"
-                f"<p>{html.escape(self.model_message)}</p>"
+                f"<h3>The model could not be loaded</h3><p>{html.escape(self.model_message)}</p>"
             )
         elif self.folder_count == 0:
             self._message(

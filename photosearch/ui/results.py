@@ -52,6 +52,7 @@ def describe(hit: Hit) -> str:
     taken = "taken" if hit.photo.taken_at else "modified"
     return f"{taken} {datetime.fromtimestamp(hit.photo.date):%Y-%m-%d %H:%M}"
 
+
 HitRole = Qt.ItemDataRole.UserRole + 1
 ScoreRole = Qt.ItemDataRole.UserRole + 2
 PAGE = 60

@@ -207,3 +207,63 @@ def test_second_writer_is_refused_but_search_works(plumbing_engine: Engine) -> N
     reader = Engine.open(plumbing_engine.paths, exclusive=False)
     assert reader.status()["photos"] == 0
     reader.close()
+
+
+@pytest.fixture(scope="session")
+def slow_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random model heavy enough (~25 ms a photo here) that a first index takes a while."""
+    from tests.conftest import write_random_model
+
+    return write_random_model(
+        tmp_path_factory.mktemp("models") / "random-slow",
+        image_size=224,
+        width=384,
+        layers=6,
+        patch_size=14,
+    )
+
+
+def test_photos_copied_while_starting_and_during_a_long_first_index_come_first(
+    _isolated_home: Path, slow_model: Path, tmp_path: Path
+) -> None:
+    """The watchers run before the first scan, and the indexer takes in what they see
+    between batches: every copy is searchable within 10 s, long before the backlog ends."""
+    from photosearch.core import models
+
+    engine = Engine.open()
+    engine.use_model(models.import_model(slow_model, engine.paths.models_dir))
+    root = tmp_path / "library"
+    write_photos(root / "backlog", 700)
+    for name in ("first", "second", "third"):
+        (root / name).mkdir()
+    staging = write_photos(tmp_path / "camera", 15)
+    engine.add_folder(root)
+    indexing = threading.Event()
+    service = IndexingService(
+        engine,
+        lambda p: indexing.set() if p.phase == "index" and p.done >= 8 else None,
+        quiet_s=0.4,
+    )
+
+    def copy(batch: list[Path], name: str) -> tuple[float, set[str]]:
+        for path in batch:
+            shutil.copy2(path, root / name / path.name)
+        return time.monotonic(), {str(root / name / p.name) for p in batch}
+
+    service.start()
+    copies = [copy(staging[:5], "first")]  # while the service starts
+    assert indexing.wait(120)
+    copies.append(copy(staging[5:10], "second"))  # early in the first index
+    time.sleep(3)  # part of the scenario: a third copy further into the index
+    copies.append(copy(staging[10:], "third"))
+    try:
+        for copied_at, paths in copies:
+            assert wait_for(lambda paths=paths: paths <= paths_in_catalog(engine), 10), paths
+            assert time.monotonic() - copied_at < 10
+        backlog_done = indexed(engine)
+        assert backlog_done < 700, "the copies waited for the whole backlog"
+        assert service.wait_idle(300)
+        assert indexed(engine) == 715 and engine.encoder().images_encoded == 715
+    finally:
+        service.stop()
+        engine.close()

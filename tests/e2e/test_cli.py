@@ -15,7 +15,17 @@ from tests.conftest import write_photos
 from tests.photos import write_bad_inputs
 
 
-def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, check: bool = True, min_score: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``photosearch ARGS``; ``min_score`` sets the cut-off in its settings first."""
+    if min_score is not None:
+        from photosearch.config import AppPaths, Settings
+
+        paths = AppPaths.resolve()
+        settings = Settings.load(paths.settings_path)
+        settings.min_score = float(min_score)
+        settings.save(paths.settings_path)
     proc = subprocess.run(
         [sys.executable, "-m", "photosearch", *args],
         capture_output=True,
