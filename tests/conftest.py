@@ -131,7 +131,15 @@ def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[Hub]]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.server_port}")
-    Hub.files, Hub.ranges = {}, []
+    allow_downloads(monkeypatch)
+    Hub.files, Hub.ranges, Hub.damaged = {}, [], set()
     yield Hub
     server.shutdown()
-    Hub.files, Hub.ranges = {}, []  # a served model is hundreds of MB
+    Hub.files, Hub.ranges, Hub._sums = {}, [], {}  # a served model is hundreds of MB
+
+
+def allow_downloads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run with HF_HUB_OFFLINE=1; a test of a download turns it off for itself."""
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)

@@ -1,29 +1,65 @@
-"""A stand-in for the Hugging Face file server, so downloads run for real on localhost."""
+"""A stand-in for the Hugging Face file server, so downloads run for real on localhost.
+
+It answers what ``huggingface_hub`` asks of a file: a HEAD with the commit, the ETag
+(the file's sha256, as the hub gives for LFS files) and the size, then a GET, resumable
+with ``Range``.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
 
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
 
 class Hub(BaseHTTPRequestHandler):
-    """Serves ``files`` by URL path, with Range support for resumed downloads."""
+    """Serves ``files`` by URL path; ``damaged`` paths get their sha256 announced wrong."""
 
     files: ClassVar[dict[str, bytes]] = {}
     ranges: ClassVar[list[str]] = []
+    damaged: ClassVar[set[str]] = set()
+    _sums: ClassVar[dict[int, str]] = {}
+
+    def _headers(self, body: bytes, length: int) -> None:
+        digest = self._sums.get(id(body))
+        if digest is None:
+            digest = self._sums[id(body)] = hashlib.sha256(body).hexdigest()
+        if self.path in self.damaged:
+            digest = "0" * 64
+        self.send_header("Content-Length", str(length))
+        self.send_header("ETag", f'"{digest}"')
+        self.send_header("X-Linked-Etag", f'"{digest}"')
+        self.send_header("X-Linked-Size", str(len(body)))
+        self.send_header("X-Repo-Commit", COMMIT)
+        self.end_headers()
+
+    def _missing(self) -> None:
+        self.send_response(404)
+        self.send_header("X-Error-Code", "EntryNotFound")  # as the hub says it
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_HEAD(self) -> None:
+        body = self.files.get(self.path)
+        if body is None:
+            self._missing()
+            return
+        self.send_response(200)
+        self._headers(body, len(body))
 
     def do_GET(self) -> None:
         body = self.files.get(self.path)
         if body is None:
-            self.send_error(404)
+            self._missing()
             return
         start = 0
         if rng := self.headers.get("Range"):
             self.ranges.append(rng)
             start = int(rng.split("=")[1].split("-")[0])
         self.send_response(206 if start else 200)
-        self.send_header("Content-Length", str(len(body) - start))
-        self.end_headers()
+        self._headers(body, len(body) - start)
         self.wfile.write(body[start:])
 
     def log_message(self, *_: object) -> None:

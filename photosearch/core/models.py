@@ -7,15 +7,14 @@ imported and bundled models alike, and nothing is fetched at load time.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import shutil
 import tempfile
-import urllib.error
-import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -46,6 +45,8 @@ class ModelSpec:
     note: str
     min_score: float = 0.2
     multilingual: bool = False
+    hf_tokenizer: str = ""
+    """The Hugging Face repository of its text tower's tokenizer, when it has one."""
 
 
 REGISTRY: tuple[ModelSpec, ...] = (
@@ -89,6 +90,7 @@ REGISTRY: tuple[ModelSpec, ...] = (
         62.3,
         "Multilingual: search in 100+ languages. Needs the 'transformers' package.",
         multilingual=True,
+        hf_tokenizer="FacebookAI/xlm-roberta-base",
     ),
 )
 """ImageNet zero-shot top-1 figures are OpenCLIP's published results; speeds measured here."""
@@ -149,13 +151,21 @@ def _local_key(dirname: str) -> str:
     return LOCAL_PREFIX + dirname.removeprefix("local__")
 
 
-def weights_url(spec: ModelSpec, filename: str) -> str:
+def hub_repo(spec: ModelSpec) -> str:
+    """The Hugging Face repository that holds a registry model's open_clip weights."""
     import open_clip
 
     cfg = open_clip.get_pretrained_cfg(spec.arch, spec.pretrained)
-    repo = str(cfg.get("hf_hub", "")).strip("/")
-    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
-    return f"{endpoint}/{repo}/resolve/main/{filename}"
+    return str(cfg.get("hf_hub", "")).strip("/")
+
+
+def hub_endpoint() -> str:
+    """``HF_ENDPOINT`` (a mirror, or a test's stand-in) or the Hugging Face hub itself."""
+    return os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
+
+
+def weights_url(spec: ModelSpec, filename: str) -> str:
+    return f"{hub_endpoint()}/{hub_repo(spec)}/resolve/main/{filename}"
 
 
 def require(key: str, models_dir: Path) -> Path:
@@ -178,7 +188,14 @@ def require(key: str, models_dir: Path) -> Path:
     )
 
 
-def write_config(spec: ModelSpec, directory: Path) -> None:
+def require_hint(spec: ModelSpec) -> str:
+    return (
+        f"Get {weights_url(spec, WEIGHT_NAMES[0])} on another computer and run "
+        f"`photosearch models import FILE --arch {spec.key}`."
+    )
+
+
+def write_config(spec: ModelSpec, directory: Path, installed_at: Path | None = None) -> None:
     """Write ``open_clip_config.json`` for a registry model from open_clip's own configs."""
     import open_clip
 
@@ -188,6 +205,11 @@ def write_config(spec: ModelSpec, directory: Path) -> None:
     pre = open_clip.get_pretrained_cfg(spec.arch, spec.pretrained) or {}
     if pre.get("quick_gelu"):
         model_cfg["quick_gelu"] = True
+    if (directory / TOKENIZER_DIR).is_dir():
+        # the Hugging Face text tower reads its config and tokenizer from here, not the hub
+        local = str((installed_at or directory) / TOKENIZER_DIR)
+        text_cfg = model_cfg.setdefault("text_cfg", {})
+        text_cfg["hf_tokenizer_name"] = text_cfg["hf_model_name"] = local
     preprocess = {k: pre[k] for k in ("mean", "std", "interpolation", "resize_mode") if k in pre}
     preprocess["size"] = spec.input_size
     config = {"model_cfg": model_cfg, "preprocess_cfg": preprocess}
@@ -201,63 +223,136 @@ def download(
     progress: ProgressCallback = no_progress,
     control: JobControl | None = None,
 ) -> Path:
-    """Download a registry model's weights (resumable) and install it as a model directory."""
+    """Download a registry model (resumable, checksummed) and install it as a model directory.
+
+    ``huggingface_hub`` does the transfer: retries, resuming a partial file, ``HF_ENDPOINT``
+    and offline mode. A model whose text side is a Hugging Face tokenizer gets its files
+    too, so that it loads with no network afterwards.
+    """
     spec = spec_for(key)
     if spec is None or key == DEMO_KEY:
-        raise ModelError(f"'{key}' is not a downloadable model; see `photosearch models list`.")
+        raise ModelError(f"'{key}' is not a model that can be downloaded.")
     control = control or JobControl()
     target = model_dir(key, models_dir)
     staging = models_dir / f".{target.name}.partial"
     staging.mkdir(parents=True, exist_ok=True)
-    last_error: Exception | None = None
-    for name in WEIGHT_NAMES:
-        try:
-            _fetch(weights_url(spec, name), staging / name, progress, control)
-            break
-        except urllib.error.HTTPError as exc:
-            if exc.code != 404:
-                raise ModelNotAvailableError(f"Download of {key} failed: HTTP {exc.code}") from exc
-            last_error = exc
-        except urllib.error.URLError as exc:
-            raise ModelNotAvailableError(
-                f"Could not download {key}: no connection ({exc.reason}). " + require_hint(spec)
-            ) from exc
-    else:
-        raise ModelNotAvailableError(f"No weights found for {key} ({last_error}).")
-    write_config(spec, staging)
+    with _hub_errors(spec):
+        for name in WEIGHT_NAMES:
+            try:
+                hub_file(hub_repo(spec), name, staging, progress, control)
+                break
+            except MissingOnHub:
+                log.info("%s has no %s on the hub", key, name)
+        else:
+            raise ModelNotAvailableError(f"The model hub has no weights for {key}.")
+        if spec.hf_tokenizer:
+            for name in TOKENIZER_FILES:
+                with contextlib.suppress(MissingOnHub):
+                    hub_file(spec.hf_tokenizer, name, staging / TOKENIZER_DIR, progress, control)
+    write_config(spec, staging, installed_at=target)
+    shutil.rmtree(staging / ".cache", ignore_errors=True)  # huggingface_hub's bookkeeping
+    shutil.rmtree(staging / TOKENIZER_DIR / ".cache", ignore_errors=True)
     if target.exists():
         shutil.rmtree(target)
     os.replace(staging, target)
     return target
 
 
-def require_hint(spec: ModelSpec) -> str:
-    return (
-        f"Get {weights_url(spec, WEIGHT_NAMES[0])} on another computer and run "
-        f"`photosearch models import FILE --arch {spec.key}`."
-    )
+TOKENIZER_DIR = "hf_text"
+TOKENIZER_FILES = (
+    "config.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "sentencepiece.bpe.model",
+    "special_tokens_map.json",
+)
+"""What a Hugging Face text tower (config and tokenizer) needs to load offline."""
 
 
-def _fetch(url: str, dest: Path, progress: ProgressCallback, control: JobControl) -> None:
-    part = dest.with_name(dest.name + ".part")
-    have = part.stat().st_size if part.exists() else 0
-    request = urllib.request.Request(url, headers={"User-Agent": "PhotoSearch"})
-    if have:
-        request.add_header("Range", f"bytes={have}-")
-    with urllib.request.urlopen(request, timeout=60) as response:
-        if have and response.status != 206:
-            have = 0
-        length = response.headers.get("Content-Length")
-        total = have + int(length) if length else None
-        meter = ProgressMeter("download", total, progress)
-        meter.done = have
-        with open(part, "ab" if have else "wb") as out:
-            while chunk := response.read(1 << 20):
-                if not control.checkpoint():
-                    raise DownloadCancelled("Download cancelled; it resumes where it stopped.")
-                out.write(chunk)
-                meter.advance(len(chunk))
-    os.replace(part, dest)
+class MissingOnHub(ModelError):
+    """The hub has no such file (a repository offers one weights format, not both)."""
+
+
+def hub_file(
+    repo: str, filename: str, folder: Path, progress: ProgressCallback, control: JobControl
+) -> Path:
+    """One file of a hub repository into ``folder``, its sha256 checked against the hub's."""
+    from huggingface_hub import get_hf_file_metadata, hf_hub_download, hf_hub_url
+    from huggingface_hub.errors import HfHubHTTPError
+
+    endpoint = hub_endpoint()
+    try:
+        path = Path(
+            hf_hub_download(
+                repo,
+                filename,
+                local_dir=folder,
+                endpoint=endpoint,
+                etag_timeout=30,
+                tqdm_class=_progress_bar(progress, control),
+            )
+        )
+    except HfHubHTTPError as exc:
+        if exc.response is not None and exc.response.status_code == 404:
+            raise MissingOnHub(f"{repo} has no {filename}") from exc
+        raise
+    meta = get_hf_file_metadata(hf_hub_url(repo, filename, endpoint=endpoint), timeout=30)
+    expected = (meta.etag or "").strip('"').lower()
+    is_sha256 = len(expected) == 64 and all(c in "0123456789abcdef" for c in expected)
+    if is_sha256 and fingerprint(path) != expected:  # (the sha256 is kept for the catalog)
+        path.unlink()
+        raise ModelError(f"The download of {filename} was damaged on the way; try again.")
+    return path
+
+
+def _progress_bar(progress: ProgressCallback, control: JobControl) -> type:
+    """A tqdm class for huggingface_hub that reports to ``progress`` and can be cancelled."""
+    from tqdm.auto import tqdm
+
+    class Bar(tqdm):  # type: ignore[misc,valid-type]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            kwargs["disable"] = True
+            super().__init__(*args, **kwargs)
+            total = kwargs.get("total")
+            self.meter = ProgressMeter(
+                "download", total if isinstance(total, int) else None, progress
+            )
+            initial = kwargs.get("initial")
+            self.meter.done = initial if isinstance(initial, int) else 0
+
+        def update(self, n: float | None = 1) -> bool | None:
+            if not control.checkpoint():
+                raise DownloadCancelled("Download cancelled; it resumes where it stopped.")
+            self.meter.advance(int(n or 0))
+            return None
+
+    return Bar
+
+
+@contextlib.contextmanager
+def _hub_errors(spec: ModelSpec) -> Iterator[None]:
+    """huggingface_hub's errors as messages for people."""
+    from huggingface_hub import constants
+    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
+
+    if constants.is_offline_mode():
+        raise ModelNotAvailableError(
+            f"Downloads are turned off on this computer (HF_HUB_OFFLINE is set). "
+            f"{require_hint(spec)}"
+        )
+    try:
+        yield
+    except LocalEntryNotFoundError as exc:  # what it raises when the hub cannot be reached
+        raise ModelNotAvailableError(
+            f"No internet connection: the model hub cannot be reached. {require_hint(spec)}"
+        ) from exc
+    except HfHubHTTPError as exc:
+        status = exc.response.status_code if exc.response is not None else "no answer"
+        raise ModelNotAvailableError(
+            f"The download of {spec.key} failed (the model hub answered {status}); try again later."
+        ) from exc
+    except OSError as exc:
+        raise ModelNotAvailableError(f"The download of {spec.key} failed: {exc}") from exc
 
 
 def import_model(source: Path, models_dir: Path, arch: str | None = None) -> str:

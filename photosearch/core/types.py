@@ -58,6 +58,8 @@ class JobControl:
 
     stop: threading.Event = field(default_factory=threading.Event)
     running: threading.Event = field(default_factory=threading.Event)
+    held: threading.Event = field(default_factory=threading.Event)
+    """Set while the job waits at a checkpoint for ``resume``: nothing runs until then."""
 
     def __post_init__(self) -> None:
         self.running.set()
@@ -74,9 +76,14 @@ class JobControl:
 
     def checkpoint(self) -> bool:
         """Block while paused; return False when the job should stop."""
-        while not self.running.wait(0.1):
-            if self.stop.is_set():
-                return False
+        if not self.running.is_set():
+            self.held.set()
+            try:
+                while not self.running.wait(0.1):
+                    if self.stop.is_set():
+                        return False
+            finally:
+                self.held.clear()
         return not self.stop.is_set()
 
 

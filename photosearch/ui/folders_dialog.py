@@ -29,6 +29,7 @@ COLUMNS = ("Folder", "Photos", "Skipped", "State", "Enabled", "Use polling")
 class FoldersDialog(QDialog):
     def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # and its connections with it
         self.bridge = bridge
         self.setWindowTitle("Folders — PhotoSearch")
         self.table = QTableWidget(0, len(COLUMNS))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QCloseEvent, QImage, QPixmap
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from photosearch.core.jsontext import readable
@@ -20,6 +21,7 @@ PREVIEW_PIXELS = 1024
 class PreviewDialog(QDialog):
     def __init__(self, hit: Hit, cache: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # and its connections with it
         self.setWindowTitle(display_name(hit.path))
         self.image = QLabel("Loading…")
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -43,10 +45,27 @@ class PreviewDialog(QDialog):
         layout.addWidget(buttons)
         self._signals = ThumbnailSignals()
         self._signals.ready.connect(self._show)
+        self._listening = True
         QThreadPool.globalInstance().start(
             ThumbnailJob(hit.path, PREVIEW_PIXELS, cache, self._signals)
         )
         self.resize(900, 760)
+
+    def _let_go(self) -> None:
+        """The thumbnail job may still finish after this dialog is deleted: it must then
+        reach no slot of it."""
+        if self._listening:
+            self._listening = False
+            with contextlib.suppress(RuntimeError, TypeError):
+                self._signals.ready.disconnect(self._show)
+
+    def done(self, result: int) -> None:
+        self._let_go()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._let_go()
+        super().closeEvent(event)
 
     def _show(self, _path: str, image: QImage) -> None:
         if image.isNull():

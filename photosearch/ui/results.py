@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import OrderedDict
 from datetime import datetime
 from pathlib import Path
 
@@ -59,6 +60,8 @@ PAGE = 60
 THUMB_PIXELS = 256
 THUMB_THREADS = 1
 """One background thumbnailer: more only competes with the window for the CPU and the GIL."""
+THUMB_MEMORY_BYTES = 192 * 2**20
+"""Pixmaps kept in memory (~750 thumbnails of 256 px); older ones come back from disk."""
 
 
 class ThumbnailSignals(QObject):
@@ -82,34 +85,61 @@ class ThumbnailJob(QRunnable):
 
 
 class ThumbnailCache(QObject):
-    """Thumbnails in memory (as pixmaps, GUI thread) backed by the on-disk cache."""
+    """Thumbnails in memory (as pixmaps, GUI thread) backed by the on-disk cache.
+
+    The least recently shown go first once they hold more than ``budget`` bytes, so
+    scrolling through 100,000 photos does not keep 100,000 pixmaps.
+    """
 
     changed = Signal(str)
 
-    def __init__(self, cache_dir: Path, parent: QObject | None = None) -> None:
+    def __init__(
+        self, cache_dir: Path, parent: QObject | None = None, budget: int = THUMB_MEMORY_BYTES
+    ) -> None:
         super().__init__(parent)
         self.cache_dir = cache_dir
+        self.budget = budget
+        self.bytes = 0
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(THUMB_THREADS)
         self.pool.setThreadPriority(QThread.Priority.LowPriority)
-        self._pixmaps: dict[str, QPixmap | None] = {}
+        self._pixmaps: OrderedDict[str, QPixmap | None] = OrderedDict()
         self._signals = ThumbnailSignals()
         self._signals.ready.connect(self._arrived)
 
     def get(self, path: str) -> QPixmap | None:
         """The thumbnail if ready; otherwise start making it and return None."""
         if path in self._pixmaps:
+            self._pixmaps.move_to_end(path)
             return self._pixmaps[path]
         self._pixmaps[path] = None
         self.pool.start(ThumbnailJob(path, THUMB_PIXELS, self.cache_dir, self._signals))
         return None
 
     def _arrived(self, path: str, image: QImage) -> None:
-        self._pixmaps[path] = QPixmap.fromImage(image) if not image.isNull() else QPixmap()
+        if path not in self._pixmaps:
+            return  # evicted while it was being made
+        pixmap = QPixmap.fromImage(image) if not image.isNull() else QPixmap()
+        self._pixmaps[path] = pixmap
+        self.bytes += _size(pixmap)
+        self._evict()
         self.changed.emit(path)
+
+    def _evict(self) -> None:
+        for path in list(self._pixmaps):
+            if self.bytes <= self.budget:
+                return
+            pixmap = self._pixmaps[path]
+            if pixmap is not None:  # one still being made stays
+                del self._pixmaps[path]
+                self.bytes -= _size(pixmap)
 
     def pending(self) -> int:
         return sum(1 for v in self._pixmaps.values() if v is None)
+
+
+def _size(pixmap: QPixmap) -> int:
+    return pixmap.width() * pixmap.height() * max(1, pixmap.depth() // 8)
 
 
 class ResultsModel(QAbstractListModel):

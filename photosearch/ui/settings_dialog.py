@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +29,7 @@ PRECISION_LABELS = {
 class SettingsDialog(QDialog):
     def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # and its connections with it
         self.bridge = bridge
         engine = bridge.engine
         self.setWindowTitle("Settings — PhotoSearch")

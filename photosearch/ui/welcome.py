@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -29,6 +30,7 @@ class WelcomeDialog(QDialog):
         self, bridge: EngineBridge, model_message: str | None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # and its connections with it
         self.bridge = bridge
         self.setWindowTitle("Welcome to PhotoSearch")
         spec = models.spec_for(DEFAULT_MODEL)

@@ -86,9 +86,11 @@ def test_pause_blocks_encoding_until_resume(plumbing_engine: Engine, tmp_path: P
     worker = threading.Thread(target=plumbing_engine.index, args=(pause_on_first_batch, control))
     worker.start()
     assert first_batch.wait(60)
+    assert control.held.wait(60)  # the batch in flight is done; the next waits for resume
     paused_at = encoder.images_encoded
-    worker.join(1.0)
-    assert worker.is_alive() and encoder.images_encoded == paused_at
+    assert 8 <= paused_at < 32
+    assert control.held.is_set() and worker.is_alive()
+    assert encoder.images_encoded == paused_at
     control.resume()
     worker.join(60)
     assert not worker.is_alive() and encoder.images_encoded == 32

@@ -11,6 +11,7 @@ from photosearch.core import models
 from photosearch.core.encoder import Encoder
 from photosearch.core.errors import DownloadCancelled, ModelError, ModelNotAvailableError
 from photosearch.core.types import JobControl, Progress
+from tests.conftest import allow_downloads
 from tests.hub import Hub
 
 KEY = "ViT-B-32/laion2b_s34b_b79k"
@@ -31,20 +32,22 @@ def test_download_installs_a_model_directory_with_progress(hub: type[Hub], tmp_p
     assert models.is_installed(KEY, tmp_path) and KEY in models.installed_keys(tmp_path)
 
 
-def test_cancelled_download_resumes_where_it_stopped(hub: type[Hub], tmp_path: Path) -> None:
-    payload = os.urandom(5 << 20)
+def test_cancelled_download_stops_and_can_be_retried(hub: type[Hub], tmp_path: Path) -> None:
+    """huggingface_hub resumes a transfer whose connection dropped; after a cancel it starts
+    over (it writes to a temp file of the process's own since version 1)."""
+    payload = os.urandom(32 << 20)  # huggingface_hub reports every 10 MB
     hub.files[f"/{REPO}/resolve/main/open_clip_model.safetensors"] = payload
     control = JobControl()
 
     def stop_midway(p: Progress) -> None:
-        if p.done >= 2 << 20:
+        if p.done >= 8 << 20:
             control.stop.set()
 
     with pytest.raises(DownloadCancelled):
         models.download(KEY, tmp_path, stop_midway, control)
     assert not models.is_installed(KEY, tmp_path)
+    assert not list(tmp_path.rglob("*.incomplete"))  # nothing half-written left behind
     target = models.download(KEY, tmp_path)
-    assert hub.ranges and hub.ranges[0].startswith("bytes=") and hub.ranges[0] != "bytes=0-"
     assert (target / "open_clip_model.safetensors").read_bytes() == payload
 
 
@@ -55,8 +58,47 @@ def test_no_network_gives_instructions_not_a_traceback(
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
-    with pytest.raises(ModelNotAvailableError, match="models import"):
+    allow_downloads(monkeypatch)
+    with pytest.raises(ModelNotAvailableError, match="No internet connection") as info:
         models.download(KEY, tmp_path)
+    assert "models import" in str(info.value) and "Errno" not in str(info.value)
+
+
+def test_offline_mode_is_honoured(hub: type[Hub], tmp_path: Path) -> None:
+    from huggingface_hub import constants
+
+    hub.files[f"/{REPO}/resolve/main/open_clip_model.safetensors"] = b"x" * 1000
+    constants.HF_HUB_OFFLINE = True  # the hub fixture puts it back
+    with pytest.raises(ModelNotAvailableError, match="HF_HUB_OFFLINE"):
+        models.download(KEY, tmp_path)
+    assert not hub.ranges and not models.is_installed(KEY, tmp_path)
+
+
+def test_a_damaged_download_is_refused(hub: type[Hub], tmp_path: Path) -> None:
+    path = f"/{REPO}/resolve/main/open_clip_model.safetensors"
+    hub.files[path] = os.urandom(1 << 20)
+    hub.damaged.add(path)
+    with pytest.raises(ModelError, match="damaged"):
+        models.download(KEY, tmp_path)
+    assert not models.is_installed(KEY, tmp_path)
+    hub.damaged.clear()
+    assert models.download(KEY, tmp_path).is_dir()
+
+
+def test_the_multilingual_model_brings_its_tokenizer(hub: type[Hub], tmp_path: Path) -> None:
+    spec = models.spec_for("xlm-roberta-base-ViT-B-32/laion5b_s13b_b90k")
+    assert spec is not None
+    hub.files[f"/{models.hub_repo(spec)}/resolve/main/open_clip_model.safetensors"] = b"w" * 4096
+    served = {name: os.urandom(512) for name in models.TOKENIZER_FILES[:3]}
+    for name, body in served.items():
+        hub.files[f"/{spec.hf_tokenizer}/resolve/main/{name}"] = body
+    target = models.download(spec.key, tmp_path)
+    local = target / models.TOKENIZER_DIR
+    assert {p.name for p in local.iterdir() if p.suffix != ".sha256"} == set(served)
+    assert all((local / name).read_bytes() == body for name, body in served.items())
+    text_cfg = json.loads((target / models.CONFIG_NAME).read_text())["model_cfg"]["text_cfg"]
+    assert text_cfg["hf_tokenizer_name"] == text_cfg["hf_model_name"] == str(local)
+    assert not (target / ".cache").exists()
 
 
 def test_missing_model_message_names_the_file_and_commands(tmp_path: Path) -> None:

@@ -52,14 +52,30 @@ def test_auto_takes_bf16_only_where_the_cpu_is_faster_with_it(
     assert precision.choose("no such thing") == precision.choose("auto")
 
 
-def test_native_bf16_agrees_with_a_measurement() -> None:
-    """Where bf16 is chosen, a bf16 product must really be faster than fp32 here."""
-    if precision.native_bf16():
-        assert precision._matmul_ms(torch.bfloat16) < precision._matmul_ms(torch.float32)
-    else:
-        assert not torch.ops.mkldnn._is_mkldnn_bf16_supported() or (
-            precision._matmul_ms(torch.bfloat16) * 1.1 > precision._matmul_ms(torch.float32)
-        )
+@pytest.mark.parametrize(
+    ("supported", "bf16_ms", "fp32_ms", "expected"),
+    [
+        (True, 1.0, 2.0, True),  # AMX-class: bf16 clearly faster
+        (True, 1.9, 2.0, False),  # supported but barely faster: not worth it
+        (True, 4.0, 2.0, False),  # emulated bf16 (AMD EPYC here): slower
+        (False, 1.0, 2.0, False),  # no native bf16 at all
+    ],
+)
+def test_native_bf16_needs_support_and_a_clear_win(
+    monkeypatch: pytest.MonkeyPatch, supported: bool, bf16_ms: float, fp32_ms: float, expected: bool
+) -> None:
+    """The rule behind "auto", fed the two measurements it takes, on any CPU."""
+    monkeypatch.setattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", lambda: supported)
+    times = {torch.bfloat16: bf16_ms, torch.float32: fp32_ms}
+    monkeypatch.setattr(precision, "_matmul_ms", lambda dtype: times[dtype])
+    assert precision.native_bf16() is expected
+
+
+def test_matmul_measurement_is_real() -> None:
+    """The timings the rule reads come from real products of the right dtype."""
+    for dtype in (torch.float32, torch.bfloat16):
+        ms = precision._matmul_ms(dtype)
+        assert 0.0 < ms < 10_000.0
 
 
 def test_engine_switches_precision_and_remembers_it(engine: Engine) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import shutil
@@ -150,3 +151,22 @@ def test_a_command_line_search_does_not_import_torch(engine: Engine, tmp_path: P
     assert out.returncode == 0, out.stderr
     assert str(tmp_path / "photos") in out.stdout
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout
+
+
+def test_an_upgrade_of_the_tower_or_open_clip_checks_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record = tmp_path / "checks.json"
+    assert text_tower.record_check(record, "aaa", 1.0)
+    assert text_tower.is_verified(record, "aaa")
+    monkeypatch.setattr(text_tower, "TOWER_VERSION", text_tower.TOWER_VERSION + 1)
+    assert not text_tower.is_verified(record, "aaa")
+    monkeypatch.undo()
+    assert text_tower.is_verified(record, "aaa")
+    real = importlib.metadata.version
+    monkeypatch.setattr(
+        importlib.metadata,
+        "version",
+        lambda name: "999.0" if name == "open_clip_torch" else real(name),
+    )
+    assert not text_tower.is_verified(record, "aaa")

@@ -159,7 +159,6 @@ def test_add_and_remove_a_folder(qtbot: QtBot, window: MainWindow, tmp_path: Pat
     extra = tmp_path / "extra"
     write_library(extra, 10, seed=99)
     dialog = FoldersDialog(window.bridge, window)
-    qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=5_000)
     window.bridge.request_add_folder.emit(str(extra))
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10_000)
@@ -183,10 +182,12 @@ def test_pause_and_resume_indexing(qtbot: QtBot, tmp_path: Path) -> None:
     qtbot.mouseClick(win.pause_button, Qt.MouseButton.LeftButton)
     assert win.bridge.paused and win.pause_button.text() == "Resume"
     encoder = engine.encoder()
-    qtbot.wait(300)  # let the batch in flight finish
+    control = win.bridge.worker.service.control
+    qtbot.waitUntil(control.held.is_set, timeout=30_000)  # the batch in flight has finished
     held = encoder.images_encoded
-    qtbot.wait(1000)
-    assert encoder.images_encoded == held < 300
+    assert held < 300 and control.held.is_set()
+    qtbot.waitUntil(lambda: "paused" in win.status_label.text(), timeout=10_000)
+    assert encoder.images_encoded == held
     qtbot.mouseClick(win.pause_button, Qt.MouseButton.LeftButton)
     assert not win.bridge.paused
     wait_indexed(qtbot, win, 300)
@@ -206,7 +207,7 @@ def test_first_run_without_a_model(
     assert "photosearch models import" in dialog.status.text()
     win.bridge.request_import_model.emit(str(random_model))
     qtbot.waitUntil(lambda: win.model_state == "ready", timeout=30_000)
-    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: welcome_dialog() is None, timeout=5_000)
     win.close()
     win.bridge.shutdown()
 
@@ -233,10 +234,12 @@ def test_first_run_downloads_the_default_model(
     assert dialog is not None
     seen: list[int] = []
     dialog.progress.valueChanged.connect(seen.append)
+    total: list[int] = []
+    dialog.progress.valueChanged.connect(lambda _: total.append(dialog.progress.maximum()))
     qtbot.mouseClick(dialog.download, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: win.model_state == "ready", timeout=120_000)
-    assert not dialog.isVisible()
-    assert seen and seen[-1] == len(body) and dialog.progress.maximum() == len(body)
+    qtbot.waitUntil(lambda: welcome_dialog() is None, timeout=5_000)
+    assert seen and seen[-1] == len(body) and total[-1] == len(body)
     installed = models.model_dir(DEFAULT_MODEL, win.bridge.engine.paths.models_dir)
     assert (installed / models.WEIGHT_NAMES[0]).stat().st_size == len(body)
     wait_indexed(qtbot, win, 9)
@@ -254,6 +257,7 @@ def welcome_dialog() -> WelcomeDialog | None:
     return next((w for w in shown if w.isVisible()), None)
 
 
+@pytest.mark.perf
 def test_gui_thread_never_blocks(
     qtbot: QtBot, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -310,7 +314,6 @@ def test_preview_shows_the_photo_and_its_details(qtbot: QtBot, window: MainWindo
     qtbot.waitUntil(lambda: window.results.rowCount() > 0, timeout=10_000)
     hit = window.results.hits()[0]
     dialog = PreviewDialog(hit, window.bridge.paths.thumbnails_dir, window)
-    qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: not dialog.image.pixmap().isNull(), timeout=10_000)
     details = " ".join(label.text() for label in dialog.findChildren(type(dialog.image)))
@@ -322,7 +325,6 @@ def test_settings_switch_the_model_precision(qtbot: QtBot, window: MainWindow) -
 
     engine = window.bridge.engine
     dialog = SettingsDialog(window.bridge, window)
-    qtbot.addWidget(dialog)
     assert engine.active_precision in dialog.precision.toolTip()
     dialog.precision.setCurrentIndex(dialog.precision.findData("fp32"))
     with qtbot.waitSignal(window.bridge.worker.model_state, timeout=60_000, check_params_cb=ready):

@@ -1,0 +1,70 @@
+"""Small promises of the window: escaped names, dialogs that go away, bounded memory."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QLabel
+from pytestqt.qtbot import QtBot
+
+from photosearch.core.types import Hit, Photo
+from photosearch.ui.preview import PreviewDialog
+from photosearch.ui.results import ThumbnailCache, badge_text, display_name
+from tests.conftest import write_photos
+
+
+def _hit(path: str, score: float | None = 0.5) -> Hit:
+    return Hit(Photo(1, path, 1234, 1_600_000_000 * 10**9, 96, 72, None), score)
+
+
+def test_names_are_shown_as_text_not_markup(qtbot: QtBot, tmp_path: Path) -> None:
+    path = str(tmp_path / "<b>bold</b> & co.jpg")
+    dialog = PreviewDialog(_hit(path), tmp_path / "cache")
+    shown = [label.text() for label in dialog.findChildren(QLabel)]
+    assert any("&lt;b&gt;bold&lt;/b&gt; &amp; co.jpg" in text for text in shown), shown
+    with qtbot.waitSignal(dialog.destroyed, timeout=5000):
+        dialog.close()
+
+
+def test_names_that_are_not_utf8_are_readable() -> None:
+    path = "/photos/caf\udce9.jpg"  # the byte 0xE9 as Python carries it
+    assert display_name(path) == "caf\\xe9.jpg"
+
+
+def test_filter_only_hits_show_their_date() -> None:
+    assert badge_text(_hit("/a.jpg", None)) == "2020-09-13"
+    assert badge_text(_hit("/a.jpg", 0.4567)) == "0.46"
+
+
+def test_dialogs_are_deleted_when_closed(qtbot: QtBot, tmp_path: Path) -> None:
+    dialog = PreviewDialog(_hit(str(tmp_path / "a.jpg")), tmp_path / "cache")
+    dialog.show()
+    with qtbot.waitSignal(dialog.destroyed, timeout=5000):
+        dialog.close()
+
+
+def test_thumbnails_in_memory_stay_within_their_budget(qtbot: QtBot, tmp_path: Path) -> None:
+    photos = [str(p) for p in write_photos(tmp_path / "pics", 12, size=(300, 200))]
+    cache = ThumbnailCache(tmp_path / "cache", budget=4 * 300 * 200 * 4)
+    for path in photos:
+        cache.get(path)
+    qtbot.waitUntil(lambda: cache.pending() == 0, timeout=30_000)
+    assert 0 < cache.bytes <= cache.budget
+    kept = [p for p in photos if p in cache._pixmaps]
+    assert kept == photos[-len(kept) :] and len(kept) < len(photos)  # the newest stayed
+    assert cache.get(photos[0]) is None  # evicted: made again (from the disk cache)
+    qtbot.waitUntil(lambda: cache.pending() == 0, timeout=30_000)
+    assert photos[0] in cache._pixmaps
+
+
+def test_gentle_mode_from_the_window_does_not_import_torch(tmp_path: Path) -> None:
+    import subprocess
+
+    code = (
+        "import sys; from photosearch.core.engine import Engine; e = Engine.open(); "
+        "e.set_gentle(True); print('torch' in sys.modules, e.settings.gentle)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stdout.split() == ["False", "True"], proc.stderr
+    assert QApplication.instance() is not None
