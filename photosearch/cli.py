@@ -14,7 +14,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from photosearch import __version__
-from photosearch.config import HOME_ENV, AppPaths
+from photosearch.config import DEVICES, HOME_ENV, AppPaths
 from photosearch.core import jsontext, models
 from photosearch.core.engine import Engine
 from photosearch.core.errors import PhotoSearchError
@@ -234,6 +234,7 @@ def _status(engine: Engine, args: argparse.Namespace) -> int:
         f"Model:    {status['model']}" + ("" if status["model_installed"] else "  (not installed)")
     )
     print(f"Catalog:  {status['catalog']}")
+    print(f"Device:   {status['device']}")
     print(f"Folders:  {status['folders']}")
     print(
         f"Photos:   {status['photos']} ({status['indexed']} indexed, {status['pending']} pending, "
@@ -340,6 +341,11 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument(
         "--home", type=Path, help=f"keep all data under this folder (or set ${HOME_ENV})"
     )
+    ap.add_argument(
+        "--device",
+        choices=DEVICES,
+        help="run the model on this device for this command (default: the settings', auto)",
+    )
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(
@@ -420,6 +426,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         exclusive = args.command not in READ_ONLY_COMMANDS
         with Engine.open(paths, exclusive=exclusive) as engine:
+            if args.device:
+                engine.set_device(args.device, save=False)
             return int(args.func(engine, args))
     except PhotoSearchError as exc:
         print(f"photosearch: {exc}", file=sys.stderr)

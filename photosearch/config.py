@@ -21,7 +21,9 @@ APP_NAME = "PhotoSearch"
 HOME_ENV = "PHOTOSEARCH_HOME"
 DEFAULT_MODEL = "ViT-B-32/laion2b_s34b_b79k"
 PRECISIONS = ("auto", "fp32", "bf16", "int8")
-"""How the model computes: see ``core/precision.py``."""
+"""How the model computes on the CPU: see ``core/precision.py``."""
+DEVICES = ("auto", "cpu", "cuda", "mps")
+"""Where the model runs: see ``core/devices.py``."""
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +84,7 @@ class Settings:
     torch_threads: int = 0  # 0: chosen from the CPU count
     gentle: bool = False
     precision: str = "auto"  # see core/precision.py: auto, fp32, bf16 or int8
+    device: str = "auto"  # see core/devices.py: auto, cpu, cuda or mps
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod

@@ -6,6 +6,7 @@ network at load time. Vectors come out L2-normalised float32, so a dot product i
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -17,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from photosearch.core import memory, models, precision, text_tower
+from photosearch.core import devices, memory, models, precision, text_tower
 from photosearch.core.errors import ModelError
 from photosearch.core.model_input import ArrayPreprocess, Preprocess
 
@@ -40,9 +41,8 @@ class Encoder:
         threads: int = 0,
         precision_setting: str = "fp32",
         check_text_tower: bool = False,
+        device_setting: str = "auto",
     ) -> None:
-        import open_clip
-
         weights = models.weights_file(directory)
         if weights is None or not (directory / models.CONFIG_NAME).is_file():
             raise ModelError(f"{directory} holds no complete model (config and weights).")
@@ -51,33 +51,27 @@ class Encoder:
         self.fingerprint = models.fingerprint(weights)
         torch.set_num_threads(threads or default_threads())
         memory.tune_allocator()
-        try:
-            with _no_random_init():
-                model, _, preprocess = open_clip.create_model_and_transforms(
-                    f"local-dir:{directory}"
-                )
-            tokenizer = open_clip.get_tokenizer(f"local-dir:{directory}")
-        except (RuntimeError, ValueError, OSError, KeyError, ImportError) as exc:
-            raise ModelError(f"The model in {directory} could not be loaded: {exc}") from exc
-        model.eval()
+        model, preprocess, tokenizer = self._build()
         self.dim = int(model.text_projection.shape[1] if _has_proj(model) else _probe_dim(model))
         self._truncate_text = _truncatable(model)
         self.model = model
         self.tokenizer = tokenizer
+        self.device = torch.device("cpu")  # float32 on the CPU until the checks are done
         self.text_tower_cosine: float | None = None
         """How close the numpy text tower comes to this model's, when asked to check."""
         if check_text_tower and text_tower.supports(directory):
             self.text_tower_cosine = self._check_text_tower()
-        chosen = precision.choose(precision_setting)
-        if chosen == "bf16":
-            model.to(torch.bfloat16)
-        elif chosen == "int8" and self._truncate_text and not precision.quantize(model.transformer):
-            chosen = "fp32"
-        self.precision = chosen
-        self._dtype = torch.bfloat16 if chosen == "bf16" else torch.float32
-        # The image tower is quantised when the first photo is encoded: a text search
-        # (the CLI's, or the app's first) never waits for it.
-        self._quantize_images = chosen == "int8"
+        self._precision_setting = precision_setting
+        self.device_choice = devices.choose(device_setting)
+        self.fallback: str | None = None
+        """Why a model that was on the GPU now runs on the CPU (None while all is well)."""
+        self.precision = "fp32"
+        self._dtype = torch.float32
+        self._quantize_images = False
+        if self.device_choice.gpu:
+            self._use_half(torch.device(self.device_choice.name))
+        else:
+            self._use_cpu()
         log.info("model %s runs in %s", key, self.precision)
         self.preprocess: Preprocess = ArrayPreprocess.wrap(preprocess)  # type: ignore[arg-type]
         size = model.visual.image_size
@@ -86,20 +80,108 @@ class Encoder:
         # Forward passes run concurrently (a query never waits for an indexing batch); the
         # lock only guards the counter, the text cache and the one-time image quantisation.
         self._lock = threading.Lock()
+        self._fallback_lock = threading.Lock()
+        self._gpu_batch = devices.GPU_BATCH
         self._text_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def _build(self) -> tuple[torch.nn.Module, object, object]:
+        """Model, preprocess and tokenizer from the directory, on the CPU in float32."""
+        import open_clip
+
+        try:
+            with _no_random_init():
+                model, _, preprocess = open_clip.create_model_and_transforms(
+                    f"local-dir:{self.directory}"
+                )
+            tokenizer = open_clip.get_tokenizer(f"local-dir:{self.directory}")
+        except (RuntimeError, ValueError, OSError, KeyError, ImportError) as exc:
+            raise ModelError(f"The model in {self.directory} could not be loaded: {exc}") from exc
+        model.eval()
+        return model, preprocess, tokenizer
+
+    def _use_cpu(self) -> None:
+        """The CPU's number format: bf16 where native, else int8 where torch has it."""
+        chosen = precision.choose(self._precision_setting)
+        if chosen == "bf16":
+            self.model.to(torch.bfloat16)
+        elif (
+            chosen == "int8"
+            and self._truncate_text
+            and not precision.quantize(self.model.transformer)
+        ):
+            chosen = "fp32"
+        self.precision = chosen
+        self._dtype = torch.bfloat16 if chosen == "bf16" else torch.float32
+        # The image tower is quantised when the first photo is encoded: a text search
+        # (the CLI's, or the app's first) never waits for it.
+        self._quantize_images = chosen == "int8"
+
+    def _use_half(self, device: torch.device) -> None:
+        """float16 on ``device`` (a GPU; the CPU too, in tests of the GPU's numbers)."""
+        self.device = device
+        self.model.to(device=device, dtype=torch.float16)
+        self.precision = "fp16"
+        self._dtype = torch.float16
+
+    def _fall_back_to_cpu(self, exc: BaseException) -> None:
+        """After a GPU failure: the model again, from its file, on the CPU (never a crash)."""
+        with self._fallback_lock:
+            if self.device.type == "cpu":
+                return  # another thread got here first
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc)
+            log.warning("the %s failed (%s); going on with the CPU", self.device.type, first_line)
+            self.fallback = f"the GPU failed ({first_line}); running on the CPU instead"
+            model, _, _ = self._build()
+            self.model = model
+            self.device = torch.device("cpu")
+            self._use_cpu()
+            if self.device_choice.name == "cuda":
+                with contextlib.suppress(RuntimeError):
+                    torch.cuda.empty_cache()
+
+    @property
+    def batch_size(self) -> int | None:
+        """Photos per batch this device wants (None: the settings' choice, on the CPU)."""
+        return self._gpu_batch if self.device.type != "cpu" else None
 
     @property
     def name(self) -> str:
         return self.key
 
     def encode_images(self, pixels: torch.Tensor) -> np.ndarray:
-        """Vectors for a batch of preprocessed images (N×3×S×S)."""
+        """Vectors for a batch of preprocessed images (N×3×S×S).
+
+        On a GPU, running out of memory halves the batch (and later batches), and any
+        other failure there moves the model to the CPU (where a real bug fails again, and
+        is raised); the batch is encoded either way, so no half-written batch is left.
+        """
+        try:
+            return self._encode_images(pixels)
+        except RuntimeError as exc:
+            if self.device.type == "cpu":
+                raise
+            if isinstance(exc, torch.cuda.OutOfMemoryError) and len(pixels) > 1:
+                half = len(pixels) // 2
+                self._gpu_batch = max(1, min(self._gpu_batch, half))
+                log.info("GPU out of memory; batches of %d from now on", self._gpu_batch)
+                with contextlib.suppress(RuntimeError):
+                    torch.cuda.empty_cache()
+                return np.concatenate(
+                    [self.encode_images(pixels[:half]), self.encode_images(pixels[half:])]
+                )
+            self._fall_back_to_cpu(exc)
+            return self._encode_images(pixels)
+
+    def _encode_images(self, pixels: torch.Tensor) -> np.ndarray:
         self.prepare_images()
+        if self.device.type == "cuda":
+            pixels = pixels.pin_memory()  # lets the copy to the GPU run asynchronously
+        pixels = pixels.to(self.device, self._dtype, non_blocking=True)
         with torch.inference_mode():
-            features = self.model.encode_image(pixels.to(self._dtype), normalize=True)
+            features = self.model.encode_image(pixels, normalize=True)
         with self._lock:
             self.images_encoded += int(pixels.shape[0])
-        return features.float().numpy().astype(np.float32, copy=False)
+        return features.float().cpu().numpy().astype(np.float32, copy=False)
 
     def prepare_images(self) -> None:
         """Quantise the image tower now if it still waits for its first photo."""
@@ -149,8 +231,18 @@ class Encoder:
             return None
 
     def _torch_text(self, text: str) -> np.ndarray:
+        try:
+            return self._text_on_device(text)
+        except RuntimeError as exc:
+            if self.device.type == "cpu":
+                raise
+            self._fall_back_to_cpu(exc)
+            return self._text_on_device(text)
+
+    def _text_on_device(self, text: str) -> np.ndarray:
         with torch.inference_mode():
-            return self._encode_tokens(self.tokenizer([text]))[0].float().numpy()
+            tokens = self.tokenizer([text]).to(self.device)
+            return self._encode_tokens(tokens)[0].float().cpu().numpy()
 
     def encode_text(self, text: str) -> np.ndarray:
         """The vector for one phrase, from a small LRU cache when typed before."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from photosearch.config import PRECISIONS, AppPaths, Settings
+from photosearch.config import DEVICES, PRECISIONS, AppPaths, Settings
 from photosearch.core import models
 from photosearch.core.catalog import Catalog, Folder
 from photosearch.core.errors import PhotoSearchError
@@ -127,10 +127,10 @@ class Engine:
                     generation = self._model_generation
                     key, directory = self.model_key, self.model_directory()
                     threads = 1 if self.settings.gentle else self.settings.torch_threads
-                    precision_setting = self.settings.precision
+                    precision_setting, device = self.settings.precision, self.settings.device
                     check = not self._text_tower_vouched(directory)
                 log.info("loading model %s", key)
-                encoder = Encoder(key, directory, threads, precision_setting, check)
+                encoder = Encoder(key, directory, threads, precision_setting, check, device)
                 if encoder.text_tower_cosine is not None:
                     text_tower.record_check(
                         self._text_tower_record, encoder.fingerprint, encoder.text_tower_cosine
@@ -232,6 +232,27 @@ class Engine:
             self.settings.precision = value
             self.settings.save(self.paths.settings_path)
 
+    def set_device(self, value: str, save: bool = True) -> None:
+        """Run the model on another device (reloaded on its next use); ``save`` remembers it."""
+        if value not in DEVICES:
+            raise PhotoSearchError(f"Unknown device {value!r}; choose one of {', '.join(DEVICES)}.")
+        with self._lock:
+            self._encoder = None
+            self._model_generation += 1
+            self.settings.device = value
+            if save:
+                self.settings.save(self.paths.settings_path)
+
+    @property
+    def active_device(self) -> str | None:
+        """Where the loaded model runs and why, in words (None until it is loaded)."""
+        encoder = self._encoder
+        if encoder is None:
+            return None
+        if encoder.fallback:
+            return f"cpu ({encoder.fallback})"
+        return f"{encoder.device.type} ({encoder.device_choice.reason})"
+
     def use_model(self, key: str) -> None:
         """Make ``key`` the active model (it must be installed)."""
         models.require(key, self.paths.models_dir)
@@ -309,12 +330,15 @@ class Engine:
             return IndexReport()
         from photosearch.core.indexer import Indexer
 
+        encoder = self.encoder()
+        on_gpu = encoder.device.type != "cpu"
+        decoders = self.settings.decode_threads or ((os.cpu_count() or 1) if on_gpu else 0)
         indexer = Indexer(
             self.catalog,
             store,
-            self.encoder(),
+            encoder,
             batch_size=self.settings.batch_size,
-            decode_threads=1 if self.settings.gentle else self.settings.decode_threads,
+            decode_threads=1 if self.settings.gentle else decoders,
         )
         return indexer.run(progress, control, between_batches)
 
@@ -368,6 +392,7 @@ class Engine:
             "model_installed": installed,
             "catalog": str(self.paths.catalog_path),
             "offline_folders": [f.path for f in folders if not f.online],
+            "device": self.active_device or f"not loaded yet (setting: {self.settings.device})",
             "unreadable_folders": [
                 {"path": path, "reason": reason} for f in folders for path, reason in f.unreadable
             ],
@@ -393,6 +418,8 @@ class Engine:
             checks.append(
                 Check("model precision", True, f"{precision} (setting: {self.settings.precision})")
             )
+            device = self.active_device or ""
+            checks.append(Check("device", "GPU failed" not in device, device))
             store = self.vectors()
             counts = self.catalog.counts(store.model_id)
             in_sync = len(store) == counts["indexed"]

@@ -125,15 +125,16 @@ class Indexer:
         known = {photo_id for photo_id, _ in pending}
         with ThreadPoolExecutor(self.decode_threads, thread_name_prefix="decode") as pool:
             items: Iterator[tuple[int, str]] = iter(pending)
-            batch = self._decode_batch(pool, list(islice(items, self.batch_size)))
+            batch = self._decode_batch(pool, list(islice(items, self._batch_size())))
             while batch:
                 if not control.checkpoint():
                     report.stopped = True
                     for _, _, future in batch:
                         future.cancel()
                     break
-                upcoming = list(islice(items, self.batch_size))
-                turns = self.costs.take_turns()
+                upcoming = list(islice(items, self._batch_size()))
+                # on a GPU the CPU is the decoders' alone: they never wait for the encoder
+                turns = self.encoder.device.type == "cpu" and self.costs.take_turns()
                 if turns:
                     pool.submit(read_ahead, [path for _, path in upcoming])
                 else:
@@ -173,6 +174,10 @@ class Indexer:
         first = [p for p in fresh if scope.covers(p[1])]
         chosen = {photo_id for photo_id, _ in first}
         return iter(first + [p for p in fresh if p[0] not in chosen])
+
+    def _batch_size(self) -> int:
+        """The settings' batch on the CPU; the GPU's own (halved after running out of memory)."""
+        return self.encoder.batch_size or self.batch_size
 
     def _decode_batch(
         self, pool: ThreadPoolExecutor, items: list[tuple[int, str]]
