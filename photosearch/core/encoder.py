@@ -41,7 +41,7 @@ class Encoder:
         threads: int = 0,
         precision_setting: str = "fp32",
         check_text_tower: bool = False,
-        device_setting: str = "auto",
+        device_setting: str = "cpu",
     ) -> None:
         weights = models.weights_file(directory)
         if weights is None or not (directory / models.CONFIG_NAME).is_file():
@@ -178,7 +178,10 @@ class Encoder:
             pixels = pixels.pin_memory()  # lets the copy to the GPU run asynchronously
         pixels = pixels.to(self.device, self._dtype, non_blocking=True)
         with torch.inference_mode():
-            features = self.model.encode_image(pixels, normalize=True)
+            # normalised in float32: a float16 norm is off by ~1e-3
+            features = torch.nn.functional.normalize(
+                self.model.encode_image(pixels).float(), dim=-1
+            )
         with self._lock:
             self.images_encoded += int(pixels.shape[0])
         return features.float().cpu().numpy().astype(np.float32, copy=False)
@@ -199,7 +202,7 @@ class Encoder:
         vector several times faster.
         """
         if not self._truncate_text:
-            return self.model.encode_text(tokens, normalize=True)
+            return torch.nn.functional.normalize(self.model.encode_text(tokens).float(), dim=-1)
         from open_clip.transformer import text_global_pool
 
         model = self.model
@@ -213,7 +216,7 @@ class Encoder:
             x = model.text_projection(x)
         elif model.text_projection is not None:
             x = x @ model.text_projection
-        return torch.nn.functional.normalize(x, dim=-1)
+        return torch.nn.functional.normalize(x.float(), dim=-1)
 
     def _check_text_tower(self) -> float | None:
         """The numpy text tower's worst cosine to this model on a few phrases.

@@ -17,6 +17,7 @@ import logging
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ from photosearch.core.vectors import VectorStore
 log = logging.getLogger(__name__)
 
 SAVE_INTERVAL_S = 60.0
+GPU_READ_AHEAD = 4
+"""Batches decoded ahead of a GPU (a CPU encoder has one beside it)."""
 TURN_TAKING_RATIO = 0.5
 """Decoding that costs more CPU per photo than this share of encoding's time per photo
 waits for its turn instead of running beside the encoder."""
@@ -123,26 +126,37 @@ class Indexer:
         self.vectors.ready.wait()
         last_save = time.monotonic()
         known = {photo_id for photo_id, _ in pending}
+        on_gpu = self.encoder.device.type != "cpu"
+        # batches decoded ahead: one beside the CPU's encoder; on a GPU, enough to keep
+        # every decoder busy while the GPU and the commits take their turn
+        depth = GPU_READ_AHEAD if on_gpu else 1
         with ThreadPoolExecutor(self.decode_threads, thread_name_prefix="decode") as pool:
             items: Iterator[tuple[int, str]] = iter(pending)
+            ahead: deque[list[tuple[int, str, Future[Decoded | ImageError]]]] = deque()
             batch = self._decode_batch(pool, list(islice(items, self._batch_size())))
             while batch:
                 if not control.checkpoint():
                     report.stopped = True
-                    for _, _, future in batch:
-                        future.cancel()
+                    for waiting in (batch, *ahead):
+                        for _, _, future in waiting:
+                            future.cancel()
                     break
-                upcoming = list(islice(items, self._batch_size()))
-                # on a GPU the CPU is the decoders' alone: they never wait for the encoder
-                turns = self.encoder.device.type == "cpu" and self.costs.take_turns()
+                turns = not on_gpu and self.costs.take_turns()
+                upcoming: list[tuple[int, str]] = []
                 if turns:
-                    pool.submit(read_ahead, [path for _, path in upcoming])
+                    if not ahead:
+                        upcoming = list(islice(items, self._batch_size()))
+                        pool.submit(read_ahead, [path for _, path in upcoming])
                 else:
-                    following = self._decode_batch(pool, upcoming)
+                    while len(ahead) < depth:
+                        more = list(islice(items, self._batch_size()))
+                        if not more:
+                            break
+                        ahead.append(self._decode_batch(pool, more))
                 encoded, failed = self._encode(batch, report)
-                if turns:
-                    following = self._decode_batch(pool, upcoming)
-                done, batch = len(batch), following
+                if upcoming:
+                    ahead.append(self._decode_batch(pool, upcoming))
+                done = len(batch)
                 gen = self.catalog.commit_batch(self.vectors.model_id, encoded, failed)
                 if encoded:
                     self.vectors.add(
@@ -151,9 +165,13 @@ class Indexer:
                         gen,
                     )
                 meter.advance(done, errors=len(failed))
+                batch = ahead.popleft() if ahead else []
                 scope = between_batches() if between_batches is not None else None
                 if scope is not None:
-                    items = self._scope_first(scope, known, {pid for pid, _, _ in batch}, meter)
+                    in_flight = {pid for waiting in (batch, *ahead) for pid, _, _ in waiting}
+                    items = self._scope_first(scope, known, in_flight, meter)
+                if not batch:
+                    batch = self._decode_batch(pool, list(islice(items, self._batch_size())))
                 if time.monotonic() - last_save > SAVE_INTERVAL_S:
                     self.vectors.save()
                     last_save = time.monotonic()
