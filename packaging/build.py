@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import subprocess
 import sys
 import tempfile
@@ -65,9 +66,21 @@ def main() -> int:
     exe = build(args.dist, args.work)
     result = self_test(exe)
     print(result.stdout + result.stderr, end="")
-    size = sum(f.stat().st_size for f in exe.parent.rglob("*") if f.is_file())
-    print(f"bundle: {exe.parent} ({size / 2**30:.2f} GiB)")
+    print(f"bundle: {exe.parent} ({bundle_size(exe.parent) / 2**30:.2f} GiB on disk)")
     return result.returncode
+
+
+def bundle_size(folder: Path) -> int:
+    """Bytes the bundle takes: symlinks not followed, hard-linked files counted once."""
+    seen: set[tuple[int, int]] = set()
+    total = 0
+    for base, _, files in os.walk(folder):
+        for name in files:
+            st = os.lstat(os.path.join(base, name))
+            if stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino) not in seen:
+                seen.add((st.st_dev, st.st_ino))
+                total += st.st_size
+    return total
 
 
 if __name__ == "__main__":

@@ -88,6 +88,7 @@ def engine(_isolated_home: Path) -> Iterator[object]:
 
     eng = Engine.open()
     eng.use_model(models.DEMO_KEY)
+    eng.set_device("cpu", save=False)  # the same numbers on a machine with a GPU
     yield eng
     eng.close()
 
@@ -100,6 +101,7 @@ def plumbing_engine(_isolated_home: Path, random_model: Path) -> Iterator[object
 
     eng = Engine.open()
     eng.use_model(models.import_model(random_model, eng.paths.models_dir))
+    eng.set_device("cpu", save=False)  # batch sizes as set (a GPU picks its own)
     yield eng
     eng.close()
 

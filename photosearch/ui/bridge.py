@@ -164,6 +164,8 @@ class _Worker(QObject):
             reload |= self._attempt(lambda: engine.use_model(str(changes["model"])))
         if "precision" in changes:
             reload |= self._attempt(lambda: engine.set_precision(str(changes["precision"])))
+        if "device" in changes:
+            reload |= self._attempt(lambda: engine.set_device(str(changes["device"])))
         if reload:
             self.load()
 

@@ -18,6 +18,13 @@ from photosearch.config import PRECISIONS
 from photosearch.core import models
 from photosearch.ui.bridge import EngineBridge
 
+DEVICE_LABELS = {
+    "auto": "Automatic — the graphics card when there is one",
+    "cpu": "Processor (CPU) only",
+    "cuda": "NVIDIA graphics card (CUDA)",
+    "mps": "Apple graphics (Metal)",
+}
+
 PRECISION_LABELS = {
     "auto": "Automatic — the fastest this computer does well",
     "fp32": "Exact (fp32) — slowest",
@@ -56,6 +63,13 @@ class SettingsDialog(QDialog):
         self.precision.setToolTip(
             f"The model now runs in {active}." if active else "The model is not loaded yet."
         )
+        self.device = QComboBox()
+        self.device.setAccessibleName("Device")
+        for value, label in DEVICE_LABELS.items():
+            self.device.addItem(label, value)
+        self.device.setCurrentIndex(max(0, self.device.findData(engine.settings.device)))
+        where = engine.active_device
+        self.device.setToolTip(f"The model now runs on {where}." if where else "")
         self.min_score = QDoubleSpinBox()
         self.min_score.setRange(0.0, 1.0)
         self.min_score.setSingleStep(0.01)
@@ -69,6 +83,7 @@ class SettingsDialog(QDialog):
         form.addRow("Model", self.model)
         form.addRow("Performance", self.gentle)
         form.addRow("Model precision", self.precision)
+        form.addRow("Device", self.device)
         form.addRow("Minimum score", self.min_score)
         form.addRow("Data folder", data)
         form.addRow(
@@ -94,6 +109,8 @@ class SettingsDialog(QDialog):
             changes["model"] = self.model.currentData()
         if self.precision.currentData() != settings.precision:
             changes["precision"] = self.precision.currentData()
+        if self.device.currentData() != settings.device:
+            changes["device"] = self.device.currentData()
         if changes:
             self.bridge.apply_settings(changes)
         super().accept()

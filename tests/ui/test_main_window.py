@@ -336,6 +336,19 @@ def test_settings_switch_the_model_precision(qtbot: QtBot, window: MainWindow) -
     qtbot.waitUntil(lambda: bool(window.results.hits()), timeout=30_000)
 
 
+def test_settings_choose_the_device(qtbot: QtBot, window: MainWindow) -> None:
+    from photosearch.ui.settings_dialog import SettingsDialog
+
+    engine = window.bridge.engine
+    dialog = SettingsDialog(window.bridge, window)
+    dialog.device.setCurrentIndex(dialog.device.findData("cpu"))
+    with qtbot.waitSignal(window.bridge.worker.model_state, timeout=60_000, check_params_cb=ready):
+        dialog.accept()
+    assert engine.settings.device == "cpu"
+    assert type(engine.settings).load(engine.paths.settings_path).device == "cpu"
+    assert engine.active_device == "cpu (chosen in the settings)"
+
+
 def ready(state: str, _: str) -> bool:
     return state == "ready"
 
