@@ -331,6 +331,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def _has_display() -> bool:
+    """Whether a window can open (Linux and the BSDs need X11 or Wayland; Qt aborts else)."""
+    if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="photosearch", description="Search your photos by meaning, offline."
@@ -412,6 +419,13 @@ def main(argv: list[str] | None = None) -> int:
 
         return self_test()
     if args.command is None:
+        if not _has_display():
+            print(
+                "No display found: PhotoSearch needs a graphical session (an X11 or Wayland "
+                "desktop); the command line works without one: photosearch --help",
+                file=sys.stderr,
+            )
+            return 2
         from photosearch.ui.app import run_app
 
         return run_app()

@@ -106,6 +106,17 @@ def plumbing_engine(_isolated_home: Path, random_model: Path) -> Iterator[object
     eng.close()
 
 
+def torch_free(statements: str) -> tuple[bool, str]:
+    """Run ``statements`` in a fresh Python: whether torch stayed unimported, and stderr."""
+    import subprocess
+    import sys
+
+    code = f"import sys\n{statements}\nprint('torch' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.split()[-1:] in (["False"], ["True"]), proc.stderr
+    return proc.stdout.split()[-1] == "False", proc.stderr
+
+
 def write_photos(
     folder: Path, count: int, start: int = 0, size: tuple[int, int] = (96, 72)
 ) -> list[Path]:

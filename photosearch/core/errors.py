@@ -24,7 +24,16 @@ class ModelError(PhotoSearchError):
 
 
 class ModelNotAvailableError(ModelError):
-    """The model's weights are not on disk and cannot be fetched now."""
+    """The model's weights are not on disk and cannot be fetched now.
+
+    ``reason`` is what happened, for the window; ``hint`` the commands that help, which
+    the command line prints after it (no window tells anyone to run a command).
+    """
+
+    def __init__(self, reason: str, hint: str = "") -> None:
+        super().__init__(f"{reason}\n{hint}" if hint else reason)
+        self.reason = reason
+        self.hint = hint
 
 
 class DownloadCancelled(ModelError):

@@ -176,15 +176,15 @@ def require(key: str, models_dir: Path) -> Path:
     spec = spec_for(key)
     if spec is None or key == DEMO_KEY:
         raise ModelNotAvailableError(
-            f"The model '{key}' is not installed (looked in {directory}). "
+            f"The model '{key}' is not installed (looked in {directory}).",
             "See `photosearch models list` for the models you have, or import one with "
-            "`photosearch models import PATH`."
+            "`photosearch models import PATH`.",
         )
     raise ModelNotAvailableError(
-        f"The model {spec.key} is not on this computer yet ({spec.download_mb} MB).\n"
+        f"The model {spec.key} is not on this computer yet ({spec.download_mb} MB).",
         f"  With internet: photosearch models download {spec.key}\n"
         f"  Without: {require_hint(spec)}\n"
-        "  Or try the app right away with the built-in demo: photosearch demo"
+        "  Or try the app right away with the built-in demo: photosearch demo",
     )
 
 
@@ -337,14 +337,14 @@ def _hub_errors(spec: ModelSpec) -> Iterator[None]:
 
     if constants.is_offline_mode():
         raise ModelNotAvailableError(
-            f"Downloads are turned off on this computer (HF_HUB_OFFLINE is set). "
-            f"{require_hint(spec)}"
+            "Downloads are turned off on this computer (HF_HUB_OFFLINE is set).",
+            require_hint(spec),
         )
     try:
         yield
     except LocalEntryNotFoundError as exc:  # what it raises when the hub cannot be reached
         raise ModelNotAvailableError(
-            f"No internet connection: the model hub cannot be reached. {require_hint(spec)}"
+            "No internet connection: the model hub cannot be reached.", require_hint(spec)
         ) from exc
     except HfHubHTTPError as exc:
         status = exc.response.status_code if exc.response is not None else "no answer"

@@ -57,7 +57,7 @@ class _Worker(QObject):
             if self.engine.text_tower() is not None:
                 self.model_state.emit("text", self.engine.model_key)
         except ModelNotAvailableError as exc:
-            self.model_state.emit("missing", str(exc))
+            self.model_state.emit("missing", exc.reason)
             self.refresh()
             return
         except PhotoSearchError as exc:
@@ -96,6 +96,9 @@ class _Worker(QObject):
         """Run one engine action; a PhotoSearchError becomes a message for the user."""
         try:
             action()
+        except ModelNotAvailableError as exc:
+            self.failed.emit(exc.reason)  # without the command-line hint
+            return False
         except PhotoSearchError as exc:
             self.failed.emit(str(exc))
             return False

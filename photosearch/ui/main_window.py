@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
         folders.clicked.connect(self.open_folders)
         settings = QToolButton()
         settings.setText("Settings…")
-        settings.clicked.connect(lambda: SettingsDialog(self.bridge, self).exec())
+        settings.clicked.connect(self.open_settings)
         self.zoom = QSlider(Qt.Orientation.Horizontal)
         self.zoom.setRange(96, 320)
         self.zoom.setValue(int(self._settings.value("thumb", 160)))
@@ -470,6 +470,11 @@ class MainWindow(QMainWindow):
             self.bridge.pause()
             self.pause_button.setText("Resume")
             self.pause_button.setAccessibleName("Resume indexing")
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.bridge, self)
+        dialog.get_model.connect(self.show_welcome)
+        dialog.exec()
 
     def open_folders(self) -> None:
         FoldersDialog(self.bridge, self).exec()

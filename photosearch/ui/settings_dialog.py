@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
+    QPushButton,
     QWidget,
 )
 
@@ -34,6 +35,9 @@ PRECISION_LABELS = {
 
 
 class SettingsDialog(QDialog):
+    get_model = Signal()
+    """The user asked for the page that downloads or imports a model."""
+
     def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # and its connections with it
@@ -86,9 +90,11 @@ class SettingsDialog(QDialog):
         form.addRow("Device", self.device)
         form.addRow("Minimum score", self.min_score)
         form.addRow("Data folder", data)
-        form.addRow(
-            QLabel("More models: <code>photosearch models list</code> / <code>download</code>.")
-        )
+        get_model = QPushButton("Download or import a model…")
+        get_model.setAccessibleName("Download or import a model")
+        get_model.clicked.connect(self.get_model.emit)
+        get_model.clicked.connect(self.reject)
+        form.addRow("More models", get_model)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

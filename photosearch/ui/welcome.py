@@ -43,8 +43,6 @@ class WelcomeDialog(QDialog):
             "leaves it.</p>"
             f"<p>It needs a CLIP model, downloaded once (about {size} MB). After that it works "
             "without internet. No internet here? Import the model file from another computer.</p>"
-            "<p><i>Just curious?</i> Run <code>photosearch demo</code> to try a tiny built-in "
-            "model on generated pictures of shapes.</p>"
         )
         intro.setWordWrap(True)
         self.status = QLabel(model_message or "")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import write_photos
+from tests.conftest import torch_free, write_photos
 from tests.e2e.test_cli import imported, run
 
 __all__ = ["imported"]  # the fixture, used by name
@@ -58,13 +58,9 @@ def test_json_is_valid_utf8_for_names_that_are_not(imported: None, tmp_path: Pat
 
 
 def test_an_unchanged_rescan_does_not_load_the_model(library: Path) -> None:
-    code = (
-        "import sys; from photosearch.cli import main; rc = main(['index', '-q']); "
-        "print('torch' in sys.modules, rc)"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.stdout.split() == ["False", "0"], proc.stderr
-    assert "0 new" in proc.stderr and "7 unchanged" in proc.stderr
+    clean, errors = torch_free("from photosearch.cli import main\nassert not main(['index', '-q'])")
+    assert clean, errors
+    assert "0 new" in errors and "7 unchanged" in errors
 
 
 def test_filter_only_results_show_dates_not_scores(library: Path) -> None:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from photosearch.config import DEFAULT_MODEL, AppPaths
@@ -204,7 +204,9 @@ def test_first_run_without_a_model(
     qtbot.waitUntil(lambda: welcome_dialog() is not None, timeout=5_000)
     dialog = welcome_dialog()
     assert dialog is not None
-    assert "photosearch models import" in dialog.status.text()
+    shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "not on this computer yet" in dialog.status.text()
+    assert "photosearch " not in shown  # no window tells anyone to run a command
     win.bridge.request_import_model.emit(str(random_model))
     qtbot.waitUntil(lambda: win.model_state == "ready", timeout=30_000)
     qtbot.waitUntil(lambda: welcome_dialog() is None, timeout=5_000)

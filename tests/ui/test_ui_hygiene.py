@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from photosearch.core.types import Hit, Photo
 from photosearch.ui.preview import PreviewDialog
 from photosearch.ui.results import ThumbnailCache, badge_text, display_name
-from tests.conftest import write_photos
+from tests.conftest import torch_free, write_photos
 
 
 def _hit(path: str, score: float | None = 0.5) -> Hit:
@@ -58,13 +58,47 @@ def test_thumbnails_in_memory_stay_within_their_budget(qtbot: QtBot, tmp_path: P
     assert photos[0] in cache._pixmaps
 
 
-def test_gentle_mode_from_the_window_does_not_import_torch(tmp_path: Path) -> None:
+def test_gentle_mode_from_the_window_does_not_import_torch() -> None:
+    from photosearch.config import AppPaths, Settings
+
+    clean, errors = torch_free(
+        "from photosearch.core.engine import Engine\nEngine.open().set_gentle(True)"
+    )
+    assert clean, errors
+    assert Settings.load(AppPaths.resolve().settings_path).gentle
+
+
+def test_settings_offer_a_button_not_a_command(qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from photosearch.config import AppPaths
+    from photosearch.ui.app import create_window
+    from photosearch.ui.settings_dialog import SettingsDialog
+
+    window = create_window(AppPaths.resolve(tmp_path / "home"), watch=False)
+    try:
+        dialog = SettingsDialog(window.bridge, window)
+        texts = [label.text() for label in dialog.findChildren(QLabel)]
+        assert not any("photosearch " in text for text in texts), texts
+        button = next(
+            b for b in dialog.findChildren(QPushButton) if b.text() == "Download or import a model…"
+        )
+        with qtbot.waitSignal(dialog.get_model, timeout=2000):
+            button.click()
+    finally:
+        window.close()
+        window.bridge.shutdown()
+
+
+def test_no_display_is_said_in_words(tmp_path: Path) -> None:
+    import os
     import subprocess
 
-    code = (
-        "import sys; from photosearch.core.engine import Engine; e = Engine.open(); "
-        "e.set_gentle(True); print('torch' in sys.modules, e.settings.gentle)"
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "photosearch"], env=env, capture_output=True, text=True, timeout=60
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.stdout.split() == ["False", "True"], proc.stderr
-    assert QApplication.instance() is not None
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("No display found: PhotoSearch needs a graphical session")
+    assert "photosearch --help" in proc.stderr and "Aborted" not in proc.stderr
