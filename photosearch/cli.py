@@ -349,6 +349,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--home", type=Path, help=f"keep all data under this folder (or set ${HOME_ENV})"
     )
     ap.add_argument(
+        "--similar",
+        nargs="*",
+        metavar="FILE",
+        help="open the app searching for photos like these (in the window already open, if any)",
+    )
+    ap.add_argument(
         "--device",
         choices=DEVICES,
         help="run the model on this device for this command (default: the settings', auto)",
@@ -428,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         from photosearch.ui.app import run_app
 
-        return run_app()
+        return run_app(similar=args.similar)
     if args.command == "models" and args.action in ("download", "use", "import") and not args.name:
         parser.error(
             f"models {args.action} needs a model {'path' if args.action == 'import' else 'key'}"

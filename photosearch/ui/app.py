@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from photosearch.logs import setup_logging
 from photosearch.ui.actions import release_clipboard
 from photosearch.ui.bridge import EngineBridge
 from photosearch.ui.main_window import MainWindow
+from photosearch.ui.single_instance import InstanceServer, hand_over, server_name
 
 ICON = Path(__file__).resolve().parent.parent / "assets" / "photosearch.svg"
 
@@ -36,7 +38,9 @@ def create_window(paths: AppPaths, watch: bool = True, quiet_s: float = 1.0) -> 
     return window
 
 
-def run_app(paths: AppPaths | None = None) -> int:
+def run_app(paths: AppPaths | None = None, similar: list[str] | None = None) -> int:
+    """The app; ``similar``: photos to search by. A window already open on this library
+    gets them instead, and comes to the front."""
     paths = paths or AppPaths.resolve()
     setup_logging(paths.log_dir)
     app = QApplication.instance() or QApplication(sys.argv)
@@ -44,12 +48,18 @@ def run_app(paths: AppPaths | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("photosearch")
     app.setWindowIcon(app_icon())
+    images = [os.path.abspath(p) for p in similar or []]
+    name = server_name(paths.data_dir)
+    if hand_over(name, images):
+        return 0
     try:
         window = create_window(paths)
     except PhotoSearchError as exc:
         QMessageBox.critical(None, "PhotoSearch", str(exc))
         return 1
-    window.show()
+    server = InstanceServer(name, window)
+    server.request.connect(window.bring_forward)
+    window.bring_forward(images)
     code = app.exec()
     window.bridge.shutdown()
     release_clipboard()

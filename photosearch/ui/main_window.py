@@ -305,6 +305,14 @@ class MainWindow(QMainWindow):
 
     # -- image queries -----------------------------------------------------------------
 
+    def bring_forward(self, images: list[str]) -> None:
+        """Show this window in front (another launch asked), searching by ``images``."""
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        for path in images:
+            self.add_query_image(path)
+
     def add_query_image(self, path: str) -> None:
         if path in self.query_images:
             return
