@@ -381,6 +381,12 @@ def test_words_are_searched_while_the_model_still_loads(
     win = open_window(qtbot, tmp_path / "app", [])
     try:
         qtbot.waitUntil(lambda: win.model_state == "text", timeout=30_000)
+        # the rescan runs meanwhile and finishes without the model (nothing to encode)
+        worker = win.bridge.worker
+        qtbot.waitUntil(
+            lambda: worker.service is not None and worker.service.idle.is_set(), timeout=30_000
+        )
+        qtbot.waitUntil(lambda: not win.progress.isVisible(), timeout=10_000)
         win.search.setText("a red circle")
         win.run_search()
         # the window's own slot, not just the signal (emitted on the search thread)

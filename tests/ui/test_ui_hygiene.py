@@ -102,3 +102,16 @@ def test_no_display_is_said_in_words(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stderr.startswith("No display found: PhotoSearch needs a graphical session")
     assert "photosearch --help" in proc.stderr and "Aborted" not in proc.stderr
+
+
+def test_progress_reads_as_a_sentence() -> None:
+    from photosearch.core.types import Progress
+    from photosearch.ui.main_window import progress_text
+
+    indexing = Progress("index", 240, 323, rate=62.4, eta=1.2)
+    expected = "Indexing 240 of 323 photos · 62 photos/s · about 1 s left"
+    assert progress_text(indexing, False) == expected
+    assert progress_text(indexing, True).endswith(" · paused")
+    assert progress_text(Progress("scan", 1500), False) == (
+        "Looking for new photos · 1,500 files checked"
+    )
