@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import Meter, current_rss_mb, photo_folder, scratch_dir, vit_b32_dir
 from photosearch.config import AppPaths
-from photosearch.core import indexer, models
+from photosearch.core import models
 from photosearch.core.encoder import Encoder
 from photosearch.core.engine import Engine
 from photosearch.core.indexer import default_decode_threads
@@ -69,9 +69,6 @@ def ours(
     engine.settings.batch_size = batch
     engine.settings.precision = precision
     engine.settings.device = device
-    decode = os.environ.get("BENCH_DECODE", "auto")
-    if decode != "auto":  # force the decoders: threads or worker processes
-        indexer.PROCESS_DECODING_MIN = 0 if decode == "processes" else 1 << 62
     engine.add_folder(folder)
     warm_up(engine.encoder(), engine.encoder().batch_size or batch)
     samples: dict[str, float] = {}
@@ -211,14 +208,7 @@ def main() -> None:
     ap.add_argument("--sizes", nargs="+", default=["1MP", "12MP"], choices=["1MP", "12MP"])
     ap.add_argument("--rounds", type=int, default=1, help="repeat; medians are printed too")
     ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"])
-    ap.add_argument(
-        "--decode",
-        default="auto",
-        choices=["auto", "threads", "processes"],
-        help="on a GPU: decode in threads or worker processes (auto: processes from 512)",
-    )
     args = ap.parse_args()
-    os.environ["BENCH_DECODE"] = args.decode  # read by the child that indexes
     model_dir = vit_b32_dir(args.arch)
     print(
         f"{args.arch}, batch {args.batch}, torch threads {torch.get_num_threads()}, "

@@ -14,13 +14,12 @@ batch in flight, and the next run resumes.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -31,12 +30,7 @@ from photosearch.core.catalog import Catalog, Encoded
 from photosearch.core.encoder import Encoder
 from photosearch.core.errors import FileGoneError, ImageError
 from photosearch.core.images import read_ahead
-from photosearch.core.model_input import (
-    Decoded,
-    decode_for_model,
-    decode_in_worker,
-    start_decode_worker,
-)
+from photosearch.core.model_input import Decoded, decode_for_model
 from photosearch.core.scanner import Scope
 from photosearch.core.types import (
     IndexReport,
@@ -50,9 +44,6 @@ from photosearch.core.vectors import VectorStore
 log = logging.getLogger(__name__)
 
 SAVE_INTERVAL_S = 60.0
-PROCESS_DECODING_MIN = 512
-"""Photos to encode on a GPU before decoding moves to worker processes (starting them
-costs a second or two; a handful of new photos are decoded by threads)."""
 GPU_READ_AHEAD = 4
 """Batches decoded ahead of a GPU (a CPU encoder has one beside it)."""
 TURN_TAKING_RATIO = 0.5
@@ -101,17 +92,12 @@ class Indexer:
         encoder: Encoder,
         batch_size: int = 16,
         decode_threads: int = 0,
-        decode_processes: bool | None = None,
     ) -> None:
-        """``decode_processes``: decode in worker processes (None: on a GPU, for a long
-        run), where the threads' share of the GIL would hold a GPU back."""
         self.catalog = catalog
         self.vectors = vectors
         self.encoder = encoder
         self.batch_size = max(1, batch_size)
         self.decode_threads = decode_threads or default_decode_threads()
-        self.decode_processes = decode_processes
-        self._in_processes = False
         self.costs = PipelineCosts()
 
     def _decode(self, path: str) -> Decoded | ImageError:
@@ -144,7 +130,7 @@ class Indexer:
         # batches decoded ahead: one beside the CPU's encoder; on a GPU, enough to keep
         # every decoder busy while the GPU and the commits take their turn
         depth = GPU_READ_AHEAD if on_gpu else 1
-        with self._pool(len(pending), on_gpu) as pool:
+        with ThreadPoolExecutor(self.decode_threads, thread_name_prefix="decode") as pool:
             items: Iterator[tuple[int, str]] = iter(pending)
             ahead: deque[list[tuple[int, str, Future[Decoded | ImageError]]]] = deque()
             batch = self._decode_batch(pool, list(islice(items, self._batch_size())))
@@ -207,35 +193,14 @@ class Indexer:
         chosen = {photo_id for photo_id, _ in first}
         return iter(first + [p for p in fresh if p[0] not in chosen])
 
-    def _pool(self, pending: int, on_gpu: bool) -> Executor:
-        """Decoder threads, or worker processes (see ``decode_processes``)."""
-        processes = self.decode_processes
-        if processes is None:
-            processes = on_gpu and pending >= PROCESS_DECODING_MIN
-        geometry = getattr(self.encoder.preprocess, "geometry", None)
-        self._in_processes = bool(processes) and geometry is not None
-        if not self._in_processes:
-            return ThreadPoolExecutor(self.decode_threads, thread_name_prefix="decode")
-        # forkserver: children of a clean process, not of this one and its threads
-        context = multiprocessing.get_context(
-            "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        )
-        return ProcessPoolExecutor(
-            self.decode_threads,
-            mp_context=context,
-            initializer=start_decode_worker,
-            initargs=(geometry, self.encoder.input_size),
-        )
-
     def _batch_size(self) -> int:
         """The settings' batch on the CPU; the GPU's own (halved after running out of memory)."""
         return self.encoder.batch_size or self.batch_size
 
     def _decode_batch(
-        self, pool: Executor, items: list[tuple[int, str]]
+        self, pool: ThreadPoolExecutor, items: list[tuple[int, str]]
     ) -> list[tuple[int, str, Future[Decoded | ImageError]]]:
-        decode = decode_in_worker if self._in_processes else self._decode
-        return [(photo_id, path, pool.submit(decode, path)) for photo_id, path in items]
+        return [(photo_id, path, pool.submit(self._decode, path)) for photo_id, path in items]
 
     def _encode(
         self,
@@ -246,10 +211,6 @@ class Indexer:
         failed: list[tuple[int, str]] = []
         for photo_id, path, future in batch:
             result = future.result()
-            if isinstance(result, tuple):  # uint8 pixels from a decoding process
-                pixels, width, height, taken_at = result
-                normalize = self.encoder.preprocess.normalize  # type: ignore[attr-defined]
-                result = Decoded(normalize(pixels), width, height, taken_at)
             if isinstance(result, FileGoneError):
                 log.info("%s disappeared before it was read; forgetting it", path)
                 self.catalog.remove_photo(photo_id)

@@ -64,40 +64,13 @@ class ArrayPreprocess:
         )
 
     def __call__(self, img: Image.Image) -> torch.Tensor:
-        return self.normalize(np.asarray(self.geometry(img)))
-
-    def normalize(self, pixels: np.ndarray) -> torch.Tensor:
-        """The model's tensor from the geometry step's uint8 pixels (height × width × 3)."""
+        pixels = np.asarray(self.geometry(img))
         if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] != self.channels:
             raise ImageError(f"unexpected pixel layout {pixels.dtype} {pixels.shape}")
         x = pixels.transpose(2, 0, 1).astype(np.float32, order="C")
         x *= self.scale
         x += self.offset
         return torch.from_numpy(x)
-
-
-_worker_geometry: Preprocess | None = None
-_worker_size = 0
-
-
-def start_decode_worker(geometry: Preprocess, input_size: int) -> None:
-    """Initialiser of a decoding process: the model's resize and crop, kept for its life."""
-    global _worker_geometry, _worker_size
-    _worker_geometry, _worker_size = geometry, input_size
-
-
-def decode_in_worker(path: str) -> tuple[np.ndarray, int, int, float | None] | ImageError:
-    """In a decoding process: the photo decoded, resized and cropped, as uint8 pixels.
-
-    Only the last step (a multiply-add, ``ArrayPreprocess.normalize``) is left to the
-    indexing process, so nothing but small uint8 arrays crosses between processes.
-    """
-    assert _worker_geometry is not None
-    try:
-        img, width, height, taken_at = open_image(path, min_side=_worker_size)
-        return np.asarray(_worker_geometry(img)), width, height, taken_at
-    except ImageError as exc:
-        return exc
 
 
 def decode_for_model(path: str | Path, input_size: int, preprocess: Preprocess) -> Decoded:

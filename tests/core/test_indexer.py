@@ -6,7 +6,6 @@ from pathlib import Path
 
 from photosearch.core.engine import Engine
 from photosearch.core.indexer import Indexer, PipelineCosts
-from photosearch.core.model_input import decode_for_model
 from photosearch.core.types import JobControl, Progress
 from tests.conftest import add_library
 from tests.photos import write_bad_inputs
@@ -121,30 +120,3 @@ def test_a_run_measures_what_decoding_and_encoding_cost(
     assert indexer.run().encoded == 20
     assert indexer.costs.decoded == 20 and indexer.costs.encoded == 20
     assert indexer.costs.decode_cpu > 0 and indexer.costs.encode_wall > 0
-
-
-def test_decoding_in_worker_processes_gives_the_same_vectors(
-    plumbing_engine: Engine, tmp_path: Path
-) -> None:
-    """The GPU's decoding path (processes, uint8 pixels across) on the CPU: same vectors."""
-    paths = add_library(plumbing_engine, tmp_path / "pics", 24)
-    plumbing_engine.scan()
-    encoder = plumbing_engine.encoder()
-    store = plumbing_engine.vectors()
-    indexer = Indexer(
-        plumbing_engine.catalog,
-        store,
-        encoder,
-        batch_size=8,
-        decode_threads=2,
-        decode_processes=True,
-    )
-    report = indexer.run()
-    assert report.encoded == 24 and not report.errors
-    ids, stored = plumbing_engine.catalog.vectors_for(store.model_id, store.dim, range(1, 25))
-    photos = plumbing_engine.catalog.photos(ids.tolist())
-    by_path = {photos[i].path: v for i, v in zip(ids.tolist(), stored, strict=True)}
-    for path in paths[:6]:
-        decoded = decode_for_model(str(path), encoder.input_size, encoder.preprocess)
-        reference = encoder.encode_images(decoded.pixels[None])[0]
-        assert float(reference @ by_path[str(path)]) > 0.99999
