@@ -331,6 +331,43 @@ def _positive(text: str) -> int:
     return value
 
 
+PARTS = (
+    ("torch", "torch"),
+    ("torchvision", "torchvision"),
+    ("open_clip_torch", "open_clip"),
+    ("PySide6", "PySide6"),
+    ("usearch", "usearch"),
+    ("numpy", "numpy"),
+    ("pillow", "PIL"),
+    ("pillow-heif", "pillow_heif"),
+    ("watchdog", "watchdog"),
+    ("huggingface_hub", "huggingface_hub"),
+    ("platformdirs", "platformdirs"),
+)
+"""(distribution, module) of what PhotoSearch is built from, for ``--version -v``."""
+
+
+def versions() -> list[tuple[str, str]]:
+    """Python and each part's version: from its metadata, else (in a bundle that dropped
+    the metadata) from the module itself."""
+    import importlib
+    import importlib.metadata
+    import platform
+
+    found = [("python", f"{platform.python_version()} ({platform.platform()})")]
+    found.append(("frozen", "yes" if getattr(sys, "frozen", False) else "no"))
+    for dist, module in PARTS:
+        try:
+            version = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            try:
+                version = str(getattr(importlib.import_module(module), "__version__", "?"))
+            except ImportError:
+                version = "missing"
+        found.append((dist, version))
+    return found
+
+
 def _has_display() -> bool:
     """Whether a window can open (Linux and the BSDs need X11 or Wayland; Qt aborts else)."""
     if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
@@ -342,7 +379,9 @@ def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="photosearch", description="Search your photos by meaning, offline."
     )
-    ap.add_argument("--version", action="version", version=f"PhotoSearch {__version__}")
+    ap.add_argument(
+        "--version", action="store_true", help="print the version (with -v: of every part)"
+    )
     ap.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     ap.add_argument("--self-test", action="store_true", help="check this installation and exit")
     ap.add_argument(
@@ -418,6 +457,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.version:
+        print(f"PhotoSearch {__version__}")
+        if args.verbose:
+            for name, version in versions():
+                print(f"{name} {version}")
+        return 0
     if args.home:
         os.environ[HOME_ENV] = str(args.home)
     if args.self_test:

@@ -534,7 +534,7 @@ class MainWindow(QMainWindow):
 
 
 def progress_text(p: Progress, paused: bool) -> str:
-    """"Indexing 240 of 323 photos · 62 photos/s · about 1 s left", or the scan's count."""
+    """ "Indexing 240 of 323 photos · 62 photos/s · about 1 s left", or the scan's count."""
     if p.phase != "index":
         text = f"Looking for new photos · {p.done:,} files checked"
     else:

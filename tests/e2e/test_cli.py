@@ -161,3 +161,14 @@ def test_watch_indexes_new_photos_and_stops_on_ctrl_c(imported: None, tmp_path: 
     proc.send_signal(signal.SIGINT)
     assert proc.wait(60) == 0
     assert "Stopping" in proc.stderr.read()
+
+
+def test_version_verbose_names_what_it_is_built_from() -> None:
+    from importlib.metadata import version
+
+    assert run("--version").stdout == f"PhotoSearch {version('photosearch')}\n"
+    lines = dict(line.split(" ", 1) for line in run("--version", "-v").stdout.splitlines()[1:])
+    assert lines["torch"] == version("torch")
+    assert lines["open_clip_torch"] == version("open_clip_torch")
+    assert lines["usearch"] == version("usearch") and lines["frozen"] == "no"
+    assert all(v != "missing" for v in lines.values()), lines
