@@ -21,6 +21,8 @@ def _model_present() -> bool:
 
 # A hint only: when the check itself fails, the app starts and reports real problems.
 with contextlib.suppress(Exception):
-    if _model_present():
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if _model_present() and "HF_HUB_OFFLINE" not in os.environ:
+        os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        # set by the app, not the user: a download the user asks for may still go out
+        os.environ["PHOTOSEARCH_OFFLINE_BY_APP"] = "1"

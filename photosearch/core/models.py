@@ -29,6 +29,8 @@ WEIGHT_NAMES = ("open_clip_model.safetensors", "open_clip_pytorch_model.bin")
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth")
 DEMO_KEY = "demo:tiny-shapes"
 LOCAL_PREFIX = "local:"
+APP_OFFLINE_ENV = "PHOTOSEARCH_OFFLINE_BY_APP"
+"""Set by the bundle's runtime hook when it, not the user, turned HF_HUB_OFFLINE on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +337,10 @@ def _hub_errors(spec: ModelSpec) -> Iterator[None]:
     from huggingface_hub import constants
     from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
 
+    if constants.is_offline_mode() and os.environ.get(APP_OFFLINE_ENV) == "1":
+        # the frozen app's own guard against libraries going online, not the user's
+        # choice: this download is what the user asked for
+        constants.HF_HUB_OFFLINE = False
     if constants.is_offline_mode():
         raise ModelNotAvailableError(
             "Downloads are turned off on this computer (HF_HUB_OFFLINE is set).",

@@ -74,6 +74,19 @@ def test_offline_mode_is_honoured(hub: type[Hub], tmp_path: Path) -> None:
     assert not hub.ranges and not models.is_installed(KEY, tmp_path)
 
 
+def test_the_apps_own_offline_guard_does_not_stop_a_download(
+    hub: type[Hub], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bundle turns HF_HUB_OFFLINE on while a model is present; asking for another
+    model must still download it."""
+    from huggingface_hub import constants
+
+    hub.files[f"/{REPO}/resolve/main/open_clip_model.safetensors"] = b"x" * 1000
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+    monkeypatch.setenv(models.APP_OFFLINE_ENV, "1")
+    assert models.download(KEY, tmp_path).is_dir()
+
+
 def test_a_damaged_download_is_refused(hub: type[Hub], tmp_path: Path) -> None:
     path = f"/{REPO}/resolve/main/open_clip_model.safetensors"
     hub.files[path] = os.urandom(1 << 20)
