@@ -184,7 +184,7 @@ class Encoder:
             )
         with self._lock:
             self.images_encoded += int(pixels.shape[0])
-        return features.float().cpu().numpy().astype(np.float32, copy=False)
+        return features.cpu().numpy()  # float32 already: normalised in float32 above
 
     def prepare_images(self) -> None:
         """Quantise the image tower now if it still waits for its first photo."""
