@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -93,6 +94,14 @@ def _photo(row: Sequence[object]) -> Photo:
     )
 
 
+_ORDERS = {
+    "date": f"{PHOTO_DATE_SQL} DESC, p.id",
+    "oldest": f"{PHOTO_DATE_SQL}, p.id",
+    "name": "name_key(p.path), p.id",
+}
+"""SQL orders of ``filtered_ids``: newest first, oldest first, by file name."""
+
+
 def fold(text: str) -> str:
     """Text for matching names as people type them: composed (macOS stores "é" as "e"
     plus an accent) and case-folded in every script (É ~ é, STRASSE ~ Straße)."""
@@ -106,11 +115,18 @@ def _folded(path: bytes | str) -> str:
     return fold(os.fsencode(path).decode("utf-8", "replace"))
 
 
+def name_key(path: bytes | str) -> str:
+    """What file names sort by: folded, with numbers in order (IMG_9 before IMG_10)."""
+    name = _folded(os.path.basename(os.fsencode(path)))
+    return re.sub(r"\d+", lambda m: m.group().rjust(12, "0"), name)
+
+
 def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
     uri = f"{path.as_uri()}?mode={'ro' if readonly else 'rwc'}"
     db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30.0)
     db.execute("PRAGMA busy_timeout = 30000")
     db.create_function("folded", 1, _folded, deterministic=True)
+    db.create_function("name_key", 1, name_key, deterministic=True)
     return db
 
 
@@ -521,26 +537,34 @@ class Catalog:
         self,
         where: str,
         params: Sequence[object],
-        newest_first: bool = False,
+        order: str | None = None,
         limit: int = -1,
         offset: int = 0,
         among: Sequence[int] | None = None,
     ) -> np.ndarray:
         """Ids of photos matching a filter clause over ``p`` (photos) and ``f`` (folders),
         optionally only among the given ids (a few hundred search candidates)."""
-        order = f" ORDER BY {PHOTO_DATE_SQL} DESC, p.id" if newest_first else ""
+        order_by = f" ORDER BY {_ORDERS[order]}" if order else ""
         if among is not None:
             where = f"p.id IN ({','.join(str(int(i)) for i in among) or 'NULL'}) AND ({where})"
         rows = (
             self.read()
             .execute(
                 f"SELECT p.id FROM photos p JOIN folders f ON f.id = p.folder_id WHERE {where}"
-                f"{order} LIMIT ? OFFSET ?",
+                f"{order_by} LIMIT ? OFFSET ?",
                 [*params, limit, offset],
             )
             .fetchall()
         )
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def dir_counts(self) -> dict[str, int]:
+        """How many photos (not unreadable files) each directory holds directly."""
+        rows = self.read().execute(
+            """SELECT d.path, count(*) FROM photos p JOIN dirs d ON d.id = p.dir_id
+               WHERE p.status != 'error' GROUP BY p.dir_id"""
+        )
+        return {dec(path): count for path, count in rows}
 
     def counts(self, model_id: int | None) -> dict[str, int]:
         db = self.read()

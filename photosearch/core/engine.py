@@ -19,10 +19,13 @@ from typing import TYPE_CHECKING
 
 from photosearch.config import DEVICES, PRECISIONS, AppPaths, Settings
 from photosearch.core import models
+from photosearch.core import saved_searches as saved
 from photosearch.core.catalog import Catalog, Folder
 from photosearch.core.errors import PhotoSearchError
 from photosearch.core.instance import InstanceLock
+from photosearch.core.photo_details import PhotoDetails, read_details
 from photosearch.core.query import Query, parse
+from photosearch.core.saved_searches import SavedSearch
 from photosearch.core.scanner import ScanReport, Scope, scan
 from photosearch.core.search import Searcher, SearchResult
 from photosearch.core.types import IndexReport, JobControl, ProgressCallback, no_progress
@@ -299,6 +302,29 @@ class Engine:
     def folders(self) -> list[Folder]:
         return self.catalog.folders()
 
+    def folder_counts(self) -> dict[str, int]:
+        """Photos held directly by each directory (for a folder tree with counts)."""
+        return self.catalog.dir_counts()
+
+    # -- saved searches and details ------------------------------------------------------
+
+    def saved_searches(self) -> list[SavedSearch]:
+        return saved.saved_searches(self.catalog)
+
+    def save_search(self, name: str, text: str, images: tuple[str, ...] = ()) -> SavedSearch:
+        return saved.save_search(self.catalog, name, text, images)
+
+    def rename_saved_search(self, search_id: int, name: str) -> None:
+        saved.rename_search(self.catalog, search_id, name)
+
+    def delete_saved_search(self, search_id: int) -> None:
+        saved.delete_search(self.catalog, search_id)
+
+    @staticmethod
+    def details(path: str) -> PhotoDetails:
+        """Camera, lens and exposure of one photo, read from its file."""
+        return read_details(path)
+
     # -- indexing ----------------------------------------------------------------------
 
     def scan(
@@ -362,13 +388,19 @@ class Engine:
         return Searcher(self.catalog, self.vectors(), self.encoder, self.cutoff, self.text_encoder)
 
     def search(
-        self, text: str, images: tuple[str, ...] = (), limit: int = 50, offset: int = 0
+        self,
+        text: str,
+        images: tuple[str, ...] = (),
+        limit: int = 50,
+        offset: int = 0,
+        everything: bool = False,
     ) -> SearchResult:
-        """Search with typed text (terms and filters) plus any number of query images."""
+        """Search with typed text (terms and filters) plus any number of query images;
+        ``everything``: empty text lists the whole library instead of asking for words."""
         query: Query = parse(text)
         for image in images:
             query = query.with_image(os.path.abspath(image))
-        return self.searcher().search(query, limit, offset)
+        return self.searcher().search(query, limit, offset, everything)
 
     def similar(self, image: str, text: str = "", limit: int = 50) -> SearchResult:
         """Photos like ``image`` (optionally steered by text), without the image itself."""

@@ -36,7 +36,7 @@ MAX_PIXELS = 2 * Image.MAX_IMAGE_PIXELS
 READ_AHEAD_CHUNK = 1 << 20
 
 _ORIENTATION = 0x0112
-_EXIF_IFD = 0x8769
+EXIF_IFD = 0x8769
 _DATETIME_ORIGINAL = 0x9003
 _DATETIME = 0x0132
 
@@ -61,7 +61,7 @@ def is_supported(name: str) -> bool:
 
 
 def _taken_at(exif: Image.Exif) -> float | None:
-    raw = exif.get_ifd(_EXIF_IFD).get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)
+    raw = exif.get_ifd(EXIF_IFD).get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)
     if not isinstance(raw, str):
         return None
     try:

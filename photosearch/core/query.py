@@ -3,6 +3,8 @@
 Terms are joined by ``+`` and ``-`` (a ``-`` only counts as an operator at the start or
 after a space, so ``t-shirt`` stays one word), carry an optional weight (``2*beach``), and
 may be quoted. Filters are ``key:value`` words; values may be quoted (``in:"My Trips"``).
+``in:`` with a full path means that folder and the folders below it (the sidebar writes
+that); ``sort:date|oldest|name|relevance`` orders the results.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from photosearch.core.errors import QueryError
 
-_FILTER = re.compile(r'(?<!\S)(in|after|before|type|min):(?:"([^"]*)"|(\S*))', re.IGNORECASE)
+_FILTER = re.compile(r'(?<!\S)(in|after|before|type|min|sort):(?:"([^"]*)"|(\S*))', re.IGNORECASE)
 _WEIGHT = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*\*\s*(.*)$", re.DOTALL)
 _TYPE_ALIASES = {
     "jpg": ("jpg", "jpeg", "jpe"),
@@ -41,6 +43,8 @@ class Filters:
     before: float | None = None
     types: tuple[str, ...] = ()
     min_score: float | None = None
+    sort: str | None = None
+    """``date`` (newest first), ``oldest``, ``name``; None: best match first."""
 
     @property
     def narrows(self) -> bool:
@@ -75,6 +79,7 @@ def _filters(found: list[tuple[str, str]]) -> Filters:
     folders: list[str] = []
     types: list[str] = []
     after = before = min_score = None
+    sort: str | None = None
     for key, value in found:
         if not value:
             raise QueryError(f"The filter {key}: needs a value, e.g. {key}:{_EXAMPLES[key]}.")
@@ -89,15 +94,35 @@ def _filters(found: list[tuple[str, str]]) -> Filters:
                 ext = ext.strip().lstrip(".")
                 if ext:
                     types.extend(_TYPE_ALIASES.get(ext, (ext,)))
+        elif key == "sort":
+            sort = _sort(value)
         else:
             try:
                 min_score = float(value)
             except ValueError:
                 raise QueryError(f"min:{value} is not a number (try min:0.25).") from None
-    return Filters(tuple(folders), after, before, tuple(dict.fromkeys(types)), min_score)
+    return Filters(tuple(folders), after, before, tuple(dict.fromkeys(types)), min_score, sort)
 
 
-_EXAMPLES = {"in": "Holidays", "after": "2021-06", "before": "2022", "type": "jpg", "min": "0.25"}
+SORTS = ("relevance", "date", "oldest", "name")
+"""How results can be ordered; ``date`` is newest first."""
+
+
+def _sort(value: str) -> str | None:
+    order = {"newest": "date", "best": "relevance"}.get(value.lower(), value.lower())
+    if order not in SORTS:
+        raise QueryError(f"sort:{value} is not an order — use sort:{', sort:'.join(SORTS)}.")
+    return None if order == "relevance" else order
+
+
+_EXAMPLES = {
+    "in": "Holidays",
+    "after": "2021-06",
+    "before": "2022",
+    "type": "jpg",
+    "min": "0.25",
+    "sort": "date",
+}
 
 
 def _split_terms(text: str) -> list[tuple[int, str]]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from photosearch.core.catalog import Catalog, fold
+from photosearch.core.catalog import Catalog, enc, fold, name_key
 from photosearch.core.errors import FileGoneError, ImageError, QueryError
 from photosearch.core.jsontext import readable
 from photosearch.core.query import Filters, Query
@@ -36,7 +37,9 @@ class SearchResult:
     cutoff: float | None
     offset: int = 0
     browse: bool = False
-    """Filters alone: photos listed newest first, without scores."""
+    """Filters alone: photos listed (newest first unless sorted), without scores."""
+    sort: str | None = None
+    """The order of ``hits``: None (best first), ``date``, ``oldest`` or ``name``."""
 
     @property
     def no_good_match(self) -> bool:
@@ -50,10 +53,16 @@ def filter_sql(filters: Filters) -> tuple[str, list[object]]:
     if filters.folders:
         # A folder name matches any directory whose path contains it, whatever the case
         # or Unicode form; only the directories are scanned, photos come from an index.
+        # A full path (the sidebar's) means that directory and the ones below it.
         parts = []
         for folder in filters.folders:
-            parts.append("instr(folded(d.path), ?) > 0")
-            params.append(fold(folder))
+            if os.path.isabs(folder):
+                below = folder if folder.endswith(os.sep) else folder + os.sep
+                parts.append("(d.path = ? OR substr(d.path, 1, ?) = ?)")
+                params.extend((enc(folder.rstrip(os.sep) or os.sep), len(enc(below)), enc(below)))
+            else:
+                parts.append("instr(folded(d.path), ?) > 0")
+                params.append(fold(folder))
         clauses.append(f"p.dir_id IN (SELECT d.id FROM dirs d WHERE {' OR '.join(parts)})")
     date = PHOTO_DATE_SQL
     if filters.after is not None:
@@ -126,10 +135,14 @@ class Searcher:
             raise QueryError("The terms cancel each other out; nothing is left to search for.")
         return total / norm
 
-    def search(self, query: Query, limit: int = 50, offset: int = 0) -> SearchResult:
+    def search(
+        self, query: Query, limit: int = 50, offset: int = 0, everything: bool = False
+    ) -> SearchResult:
+        """The best matches (sorted as the query asks); with no terms, the photos its
+        filters allow — or, when ``everything`` is asked for, the whole library."""
         vector = self.query_vector(query)
         if vector is None:
-            return self._browse(query.filters, limit, offset)
+            return self._browse(query.filters, limit, offset, everything)
         cutoff = query.filters.min_score
         if cutoff is None and not query.has_negative:
             cutoff = self.default_cutoff
@@ -144,7 +157,11 @@ class Searcher:
         ]
         good = [h for h in ranked if cutoff is None or (h.score or 0.0) >= cutoff]
         weak = [] if good else ranked[: min(WEAK_SHOWN, limit)]
-        return SearchResult(good[offset : offset + limit], weak, cutoff, offset)
+        # Sorted by date or name, only the good matches count: weak ones are not shown.
+        good = ordered(good, query.filters.sort)
+        return SearchResult(
+            good[offset : offset + limit], weak, cutoff, offset, sort=query.filters.sort
+        )
 
     def _candidates(
         self, vector: np.ndarray, filters: Filters, k: int
@@ -169,19 +186,27 @@ class Searcher:
                 return ids[keep][:k], scores[keep][:k]
             fetch *= 4
 
-    def _browse(self, filters: Filters, limit: int, offset: int) -> SearchResult:
-        """Filters alone: the matching photos, newest first (not files that are no image)."""
-        if not filters.narrows:
+    def _browse(self, filters: Filters, limit: int, offset: int, everything: bool) -> SearchResult:
+        """Filters alone: the matching photos (not files that are no image), newest first
+        unless another order is asked for."""
+        if not filters.narrows and not everything:
             raise QueryError("Type something to search for, or a filter such as in:Holidays.")
         where, params = filter_sql(filters)
+        order = filters.sort or "date"
         ids = self.catalog.filtered_ids(
-            f"p.status != 'error' AND {where}",
-            params,
-            newest_first=True,
-            limit=limit,
-            offset=offset,
-        )
-        ids = ids.tolist()
+            f"p.status != 'error' AND {where}", params, order=order, limit=limit, offset=offset
+        ).tolist()
         photos = self.catalog.photos(ids)
         hits = [Hit(photos[i], None) for i in ids if i in photos]
-        return SearchResult(hits, [], None, offset, browse=True)
+        return SearchResult(hits, [], None, offset, browse=True, sort=order)
+
+
+def ordered(hits: list[Hit], sort: str | None) -> list[Hit]:
+    """``hits`` in the order ``sort`` names (None keeps them best first)."""
+    if sort == "date":
+        return sorted(hits, key=lambda h: -h.photo.date)
+    if sort == "oldest":
+        return sorted(hits, key=lambda h: h.photo.date)
+    if sort == "name":
+        return sorted(hits, key=lambda h: name_key(h.path))
+    return hits

@@ -1,0 +1,149 @@
+"""What the sidebar and results header need from the engine: every photo listed, folders
+with counts, sorting, full-path folder filters, saved searches and photo details."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from photosearch.core.catalog import Catalog
+from photosearch.core.engine import Engine
+from photosearch.core.errors import PhotoSearchError, QueryError
+from photosearch.core.photo_details import read_details
+from photosearch.core.query import parse
+from photosearch.synthetic import write_library
+from tests.conftest import write_photos
+
+
+@pytest.fixture
+def library(engine: Engine, tmp_path: Path) -> tuple[Engine, Path]:
+    root = tmp_path / "Pictures"
+    write_library(root / "2023" / "summer", 12, seed=1)
+    write_library(root / "2024", 10, seed=2)
+    write_photos(root / "2024 copy", 3)
+    engine.add_folder(root)
+    engine.update()
+    day = 86_400
+    for i, path in enumerate(sorted(root.rglob("*.*"))):
+        os.utime(path, (1.6e9 + i * day, 1.6e9 + i * day))  # dates in name order
+    engine.update()
+    return engine, root
+
+
+def test_everything_lists_the_whole_library_newest_first(library: tuple[Engine, Path]) -> None:
+    engine, root = library
+    with pytest.raises(QueryError):
+        engine.search("", limit=100)  # the command line still asks for words
+    result = engine.search("", limit=100, everything=True)
+    assert result.browse and len(result.hits) == 25
+    dates = [h.photo.date for h in result.hits]
+    assert dates == sorted(dates, reverse=True)
+    oldest = engine.search("sort:oldest", limit=100, everything=True).hits
+    assert [h.path for h in oldest] == [h.path for h in reversed(result.hits)]
+
+
+def test_sort_by_name_puts_numbers_in_order(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "names"
+    folder.mkdir()
+    for name in ("IMG_10.png", "img_9.png", "IMG_100.png", "beach.png"):
+        Image.new("RGB", (40, 30), "red").save(folder / name)
+    engine.add_folder(folder)
+    engine.update()
+    hits = engine.search("sort:name", limit=10, everything=True).hits
+    assert [Path(h.path).name for h in hits] == [
+        "beach.png",
+        "img_9.png",
+        "IMG_10.png",
+        "IMG_100.png",
+    ]
+
+
+def test_a_search_sorted_by_date_keeps_only_the_good_matches(library: tuple[Engine, Path]) -> None:
+    engine, _ = library
+    best = engine.search("a red circle", limit=200)
+    by_date = engine.search("a red circle sort:date", limit=200)
+    assert best.hits and by_date.sort == "date"
+    assert {h.path for h in by_date.hits} == {h.path for h in best.hits}
+    assert all(h.score is not None and h.score >= best.cutoff for h in by_date.hits)
+    dates = [h.photo.date for h in by_date.hits]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_a_full_path_means_that_folder_and_the_ones_below(library: tuple[Engine, Path]) -> None:
+    engine, root = library
+    listed = engine.search(f'in:"{root / "2024"}"', limit=100).hits
+    assert len(listed) == 10  # not "2024 copy", whose name only starts the same
+    assert all(Path(h.path).parent == root / "2024" for h in listed)
+    assert len(engine.search(f'in:"{root / "2023"}"', limit=100).hits) == 12
+    assert len(engine.search(f'in:"{root}"', limit=100).hits) == 25
+    assert len(engine.search("in:2024", limit=100).hits) == 13  # a name still matches both
+
+
+def test_folder_counts_per_directory(library: tuple[Engine, Path]) -> None:
+    engine, root = library
+    counts = engine.folder_counts()
+    assert counts == {
+        str(root / "2023" / "summer"): 12,
+        str(root / "2024"): 10,
+        str(root / "2024 copy"): 3,
+    }
+
+
+def test_saved_searches_round_trip_and_survive_a_reopen(engine: Engine, tmp_path: Path) -> None:
+    query = tmp_path / "query.jpg"
+    Image.new("RGB", (30, 30), "blue").save(query)
+    saved = engine.save_search("  Blue  things ", "blue + square after:2021", (str(query),))
+    assert saved.name == "Blue things"
+    engine.save_search("Reds", "red")
+    engine.save_search("Reds", "red - circle")  # the same name replaces the search
+    assert [(s.name, s.text) for s in engine.saved_searches()] == [
+        ("Blue things", "blue + square after:2021"),
+        ("Reds", "red - circle"),
+    ]
+    with pytest.raises(PhotoSearchError, match="already called"):
+        engine.rename_saved_search(saved.id, "reds")  # names are unique whatever the case
+    engine.rename_saved_search(saved.id, "Blues")
+    path = engine.catalog.path
+    engine.catalog.close()
+    again = Catalog(path)
+    try:
+        from photosearch.core.saved_searches import delete_search, saved_searches
+
+        found = {s.name: s for s in saved_searches(again)}
+        assert found["Blues"].images == (str(query),)
+        delete_search(again, found["Reds"].id)
+        assert [s.name for s in saved_searches(again)] == ["Blues"]
+    finally:
+        again.close()
+
+
+def test_details_read_camera_lens_and_exposure(tmp_path: Path) -> None:
+    exif = Image.Exif()
+    exif[0x010F] = "FUJIFILM"
+    exif[0x0110] = "X-T30"
+    sub = exif.get_ifd(0x8769)
+    sub.update({0xA434: "XF35mmF2 R WR", 0x829A: 1 / 250, 0x829D: 2.8, 0x8827: 400, 0x920A: 35.0})
+    path = tmp_path / "shot.jpg"
+    Image.new("RGB", (64, 48), "green").save(path, exif=exif)
+    details = read_details(str(path))
+    assert details.format == "JPEG"
+    assert details.camera == "FUJIFILM X-T30"
+    assert details.lens == "XF35mmF2 R WR"
+    assert details.exposure == "1/250 s · f/2.8 · ISO 400 · 35 mm"
+    exif[0x0110] = "Canon EOS 5D"
+    exif[0x010F] = "Canon"
+    Image.new("RGB", (64, 48)).save(path, exif=exif)
+    assert read_details(str(path)).camera == "Canon EOS 5D"
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8 not really")
+    assert read_details(str(broken)).camera is None
+
+
+def test_sort_values_are_checked() -> None:
+    assert parse("beach sort:newest").filters.sort == "date"
+    assert parse("beach sort:relevance").filters.sort is None
+    with pytest.raises(QueryError, match="sort:"):
+        parse("beach sort:size")
