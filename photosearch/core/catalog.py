@@ -25,22 +25,9 @@ import numpy as np
 
 from photosearch.core.errors import CatalogError, CatalogTooNewError
 from photosearch.core.schema import MIGRATIONS, PAGE_SIZE, PHOTO_DATE_SQL, Migration, dir_ids
-from photosearch.core.types import Photo
+from photosearch.core.types import Folder, Photo
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Folder:
-    id: int
-    path: str
-    enabled: bool
-    online: bool
-    force_polling: bool
-    photo_count: int = 0
-    error_count: int = 0
-    unreadable: tuple[tuple[str, str], ...] = ()
-    """Folders inside this one (or itself) that the last scan could not read, and why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -557,6 +544,15 @@ class Catalog:
             .fetchall()
         )
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def month_counts(self, where: str, params: Sequence[object]) -> dict[str, int]:
+        """Photos per month (``YYYY-MM``, local time) among those matching ``where``."""
+        rows = self.read().execute(
+            f"""SELECT strftime('%Y-%m', {PHOTO_DATE_SQL}, 'unixepoch', 'localtime'), count(*)
+                FROM photos p JOIN folders f ON f.id = p.folder_id WHERE {where} GROUP BY 1""",
+            list(params),
+        )
+        return dict(rows.fetchall())
 
     def dir_counts(self) -> dict[str, int]:
         """How many photos (not unreadable files) each directory holds directly."""

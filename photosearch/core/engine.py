@@ -20,15 +20,21 @@ from typing import TYPE_CHECKING
 from photosearch.config import DEVICES, PRECISIONS, AppPaths, Settings
 from photosearch.core import models
 from photosearch.core import saved_searches as saved
-from photosearch.core.catalog import Catalog, Folder
+from photosearch.core.catalog import Catalog
 from photosearch.core.errors import PhotoSearchError
 from photosearch.core.instance import InstanceLock
 from photosearch.core.photo_details import PhotoDetails, read_details
 from photosearch.core.query import Query, parse
-from photosearch.core.saved_searches import SavedSearch
 from photosearch.core.scanner import ScanReport, Scope, scan
 from photosearch.core.search import Searcher, SearchResult
-from photosearch.core.types import IndexReport, JobControl, ProgressCallback, no_progress
+from photosearch.core.types import (
+    Folder,
+    IndexReport,
+    JobControl,
+    ProgressCallback,
+    SavedSearch,
+    no_progress,
+)
 from photosearch.core.vectors import VectorStore
 from photosearch.core.watcher import NETWORK_FILESYSTEMS, filesystem_type
 

@@ -6,18 +6,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from dataclasses import dataclass
 
 from photosearch.core.catalog import Catalog
 from photosearch.core.errors import PhotoSearchError
-
-
-@dataclass(frozen=True, slots=True)
-class SavedSearch:
-    id: int
-    name: str
-    text: str
-    images: tuple[str, ...] = ()
+from photosearch.core.types import SavedSearch
 
 
 def saved_searches(catalog: Catalog) -> list[SavedSearch]:

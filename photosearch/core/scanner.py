@@ -14,9 +14,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from photosearch.core.catalog import Catalog, Folder, PhotoState
+from photosearch.core.catalog import Catalog, PhotoState
 from photosearch.core.images import is_supported, os_reason
-from photosearch.core.types import JobControl, ProgressCallback, ProgressMeter, no_progress
+from photosearch.core.types import Folder, JobControl, ProgressCallback, ProgressMeter, no_progress
 
 log = logging.getLogger(__name__)
 

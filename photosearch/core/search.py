@@ -40,6 +40,9 @@ class SearchResult:
     """Filters alone: photos listed (newest first unless sorted), without scores."""
     sort: str | None = None
     """The order of ``hits``: None (best first), ``date``, ``oldest`` or ``name``."""
+    months: dict[str, int] | None = None
+    """Listed by date: how many photos each month (``YYYY-MM``) holds in all, not only
+    in this page, so that month headers can say so from the first page."""
 
     @property
     def no_good_match(self) -> bool:
@@ -198,7 +201,10 @@ class Searcher:
         ).tolist()
         photos = self.catalog.photos(ids)
         hits = [Hit(photos[i], None) for i in ids if i in photos]
-        return SearchResult(hits, [], None, offset, browse=True, sort=order)
+        months = None
+        if order in ("date", "oldest") and offset == 0:
+            months = self.catalog.month_counts(f"p.status != 'error' AND {where}", params)
+        return SearchResult(hits, [], None, offset, browse=True, sort=order, months=months)
 
 
 def ordered(hits: list[Hit], sort: str | None) -> list[Hit]:

@@ -88,6 +88,21 @@ class JobControl:
 
 
 @dataclass(frozen=True, slots=True)
+class Folder:
+    """One of the user's photo folders, with what the last scan found in it."""
+
+    id: int
+    path: str
+    enabled: bool
+    online: bool
+    force_polling: bool
+    photo_count: int = 0
+    error_count: int = 0
+    unreadable: tuple[tuple[str, str], ...] = ()
+    """Folders inside this one (or itself) that the last scan could not read, and why."""
+
+
+@dataclass(frozen=True, slots=True)
 class Photo:
     """A catalogued photo as search results and the UI see it."""
 
@@ -116,6 +131,16 @@ class Hit:
     @property
     def path(self) -> str:
         return self.photo.path
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSearch:
+    """A search kept by name: what was typed (words and filters) and the query images."""
+
+    id: int
+    name: str
+    text: str
+    images: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

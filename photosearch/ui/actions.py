@@ -11,6 +11,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage
 
 
 def open_file(path: str) -> bool:
+    """Open a photo in its default app (a folder in the file manager)."""
     return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
-from photosearch.config import DEFAULT_MODEL, AppPaths
+from photosearch.config import DEFAULT_MODEL, AppPaths, Settings
 from photosearch.core import models
 from photosearch.core.engine import Engine
 from photosearch.core.errors import ModelNotAvailableError, PhotoSearchError
@@ -23,6 +24,10 @@ from photosearch.core.service import IndexingService, JobDone
 from photosearch.core.types import JobControl, Progress
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+TASK_THREADS = 2
+"""Short engine calls (details, folder counts, saved searches) run beside search and indexing."""
 
 
 class _Worker(QObject):
@@ -34,7 +39,7 @@ class _Worker(QObject):
     status = Signal(dict)
     failed = Signal(str)
     progress = Signal(object)
-    job_done = Signal(object)
+    indexed = Signal(int)  # photos newly encoded by a finished indexing job
 
     def __init__(self, engine: Engine, watch: bool, quiet_s: float) -> None:
         super().__init__()
@@ -83,7 +88,7 @@ class _Worker(QObject):
         self.model_state.emit("ready", self.engine.model_key)
 
     def _job_done(self, job: JobDone) -> None:
-        self.job_done.emit(job)
+        self.indexed.emit(job.index.encoded if job.index is not None else 0)
         self.refresh()
 
     @Slot()
@@ -201,10 +206,12 @@ class _SearchWorker(QObject):
         super().__init__()
         self.engine = engine
 
-    @Slot(int, str, list, int)
-    def search(self, request: int, text: str, images: list[str], limit: int) -> None:
+    @Slot(int, str, list, int, int, bool)
+    def search(
+        self, request: int, text: str, images: list[str], limit: int, offset: int, everything: bool
+    ) -> None:
         try:
-            result = self.engine.search(text, tuple(images), limit=limit)
+            result = self.engine.search(text, tuple(images), limit, offset, everything)
         except PhotoSearchError as exc:
             self.search_failed.emit(request, str(exc))
             return
@@ -215,11 +222,52 @@ class _SearchWorker(QObject):
         self.search_done.emit(request, result)
 
 
+class _TaskSignals(QObject):
+    done = Signal(int, object)
+    failed = Signal(int, str)
+
+
+class _Task(QRunnable):
+    """One engine call on the bridge's task pool; its answer goes back as a signal."""
+
+    def __init__(
+        self, token: int, job: Callable[[Engine], object], engine: Engine, signals: _TaskSignals
+    ) -> None:
+        super().__init__()
+        self.token, self.job, self.engine, self.signals = token, job, engine, signals
+
+    def run(self) -> None:
+        try:
+            result = self.job(self.engine)
+        except PhotoSearchError as exc:
+            self.signals.failed.emit(self.token, str(exc))
+            return
+        except Exception as exc:
+            log.exception("engine call failed")
+            self.signals.failed.emit(self.token, f"Something went wrong: {exc}")
+            return
+        self.signals.done.emit(self.token, result)
+
+
 class EngineBridge(QObject):
-    """Owned by the GUI; forwards requests to the worker thread and relays its answers."""
+    """Owned by the GUI; forwards requests to the worker threads and relays their answers.
+
+    Widgets connect to the bridge's own signals and call its methods; nothing outside
+    this module touches the engine, the worker or the searcher.
+    """
+
+    model_state = Signal(str, str)
+    folders = Signal(list)
+    errors = Signal(list)
+    status = Signal(dict)
+    failed = Signal(str)
+    progress = Signal(object)
+    indexed = Signal(int)
+    search_done = Signal(int, object)
+    search_failed = Signal(int, str)
 
     request_load = Signal()
-    request_search = Signal(int, str, list, int)
+    request_search = Signal(int, str, list, int, int, bool)
     request_refresh = Signal()
     request_add_folder = Signal(str)
     request_remove_folder = Signal(str)
@@ -256,9 +304,25 @@ class EngineBridge(QObject):
             (self.request_download, self.worker.download_model),
             (self.request_precision, self.worker.set_precision),
             (self.request_settings, self.worker.apply_settings),
+            (self.worker.model_state, self.model_state),
+            (self.worker.folders, self.folders),
+            (self.worker.errors, self.errors),
+            (self.worker.status, self.status),
+            (self.worker.failed, self.failed),
+            (self.worker.progress, self.progress),
+            (self.worker.indexed, self.indexed),
+            (self.searcher.search_done, self.search_done),
+            (self.searcher.search_failed, self.search_failed),
         ):
             signal.connect(slot)
+        self._tasks = QThreadPool(self)
+        self._tasks.setMaxThreadCount(TASK_THREADS)
+        self._task_signals = _TaskSignals()
+        self._task_signals.done.connect(self._task_done)
+        self._task_signals.failed.connect(self._task_failed)
+        self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[str], None]]] = {}
         self._request = 0
+        self._task = 0
         self._thread.start()
         self._search_thread.start()
 
@@ -267,11 +331,58 @@ class EngineBridge(QObject):
     def start(self) -> None:
         self.request_load.emit()
 
-    def search(self, text: str, images: list[str], limit: int = 200) -> int:
-        """Queue a search; the answer arrives on ``worker.search_done`` with this id."""
+    def search(
+        self,
+        text: str,
+        images: list[str],
+        limit: int = 200,
+        offset: int = 0,
+        everything: bool = False,
+    ) -> int:
+        """Queue a search; the answer arrives on ``search_done`` with this id."""
         self._request += 1
-        self.request_search.emit(self._request, text, images, limit)
+        self.request_search.emit(self._request, text, images, limit, offset, everything)
         return self._request
+
+    def run(
+        self,
+        job: Callable[[Engine], T],
+        done: Callable[[T], None],
+        failed: Callable[[str], None] | None = None,
+    ) -> None:
+        """Run a short engine call off the GUI thread; ``done`` gets its result on the GUI
+        thread (``failed`` the message of a PhotoSearchError, by default the ``failed``
+        signal's receivers)."""
+        self._task += 1
+        self._callbacks[self._task] = (done, failed or self.failed.emit)
+        self._tasks.start(_Task(self._task, job, self.engine, self._task_signals))
+
+    def _task_done(self, token: int, result: object) -> None:
+        callbacks = self._callbacks.pop(token, None)
+        if callbacks is not None:
+            callbacks[0](result)
+
+    def _task_failed(self, token: int, message: str) -> None:
+        callbacks = self._callbacks.pop(token, None)
+        if callbacks is not None:
+            callbacks[1](message)
+
+    @property
+    def settings(self) -> Settings:
+        """The settings in force (a value: change them with ``apply_settings``)."""
+        return self.engine.settings
+
+    @property
+    def model_key(self) -> str:
+        return self.engine.model_key
+
+    @property
+    def active_precision(self) -> str | None:
+        return self.engine.active_precision
+
+    @property
+    def active_device(self) -> str | None:
+        return self.engine.active_device
 
     @property
     def latest_request(self) -> int:
@@ -309,6 +420,8 @@ class EngineBridge(QObject):
         if not self._thread.isRunning():
             return
         self.worker.stop()
+        self._callbacks.clear()
+        self._tasks.waitForDone(30_000)
         self._search_thread.quit()
         self._thread.quit()
         self._search_thread.wait(30_000)

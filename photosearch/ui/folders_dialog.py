@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photosearch.core.catalog import Folder
+from photosearch.core.types import Folder
 from photosearch.ui.bridge import EngineBridge
 
 COLUMNS = ("Folder", "Photos", "Skipped", "State", "Enabled", "Use polling")
@@ -60,7 +60,7 @@ class FoldersDialog(QDialog):
         layout.addLayout(buttons)
         layout.addWidget(close)
         self._updating = False
-        bridge.worker.folders.connect(self.show_folders)
+        bridge.folders.connect(self.show_folders)
         bridge.request_refresh.emit()
         self.resize(760, 360)
 

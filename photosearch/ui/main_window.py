@@ -1,4 +1,5 @@
-"""The main window: search field and image chips, results grid, indexing status."""
+"""The main window: sidebar, search field with image chips, results header and grid (or
+the viewer), details pane, indexing status."""
 
 from __future__ import annotations
 
@@ -24,14 +25,17 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
+    QComboBox,
     QCompleter,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
     QProgressBar,
     QSlider,
+    QSplitter,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -40,27 +44,26 @@ from PySide6.QtWidgets import (
 
 from photosearch.core import models
 from photosearch.core.images import is_supported
+from photosearch.core.jsontext import readable
 from photosearch.core.search import SearchResult
-from photosearch.core.service import JobDone
-from photosearch.core.types import Progress
+from photosearch.core.types import Hit, Progress, SavedSearch
+from photosearch.ui import actions
 from photosearch.ui.bridge import EngineBridge
+from photosearch.ui.details import DetailsPane
 from photosearch.ui.folders_dialog import FoldersDialog
+from photosearch.ui.help import HelpDialog
 from photosearch.ui.results import ResultsModel, ThumbnailCache
 from photosearch.ui.results_view import ResultsView
 from photosearch.ui.settings_dialog import SettingsDialog
+from photosearch.ui.sidebar import Sidebar
+from photosearch.ui.viewer import Viewer
 from photosearch.ui.welcome import WelcomeDialog
 
 SEARCH_DELAY_MS = 350
 SEARCH_LIMIT = 500
+"""Best matches per search, and photos per page of a listing (more come on scrolling)."""
 HISTORY_SIZE = 30
-SYNTAX_HELP = """<b>Search syntax</b><br>
-<code>dog on the beach</code> — describe what you want<br>
-<code>beach + sunset</code> — both ideas · <code>beach - people</code> — less of an idea<br>
-<code>2*sunset + beach</code> — weights ·
-<code>"rock + roll"</code> — quotes keep words together<br>
-<code>in:Holidays</code> — folder · <code>after:2021-06</code> <code>before:2022</code> — dates<br>
-<code>type:jpg,png</code> — file types · <code>min:0.3</code> — stricter matches<br>
-Drop a photo on the window, paste one (Ctrl+V), or pick <i>Find similar</i> to search by image."""
+SORTS = (("Relevance", None), ("Date taken", "date"), ("Oldest first", "oldest"), ("Name", "name"))
 
 
 class ImageChip(QToolButton):
@@ -86,12 +89,19 @@ class MainWindow(QMainWindow):
         self.model_state = "loading"
         self.model_message = ""
         self.query_images: list[str] = []
+        self.folder_list: list = []
         self.folder_count = 0
         self.photo_count = 0
         self.last_result: SearchResult | None = None
+        self.scope: str | None = None
+        """The folder chosen in the sidebar: searches and listings stay inside it."""
+        self.browsing = False
+        """The grid lists photos (All photos, a folder) rather than answering a search."""
         self._pending_search = False
         self._welcomed = False
-        self.model_note = ""
+        self._asked_at: dict[int, float] = {}
+        self._ask: tuple[str, list[str], bool] = ("", [], False)
+        self._more_request = 0
         self._settings = QSettings(
             str(bridge.paths.data_dir / "window.ini"), QSettings.Format.IniFormat
         )
@@ -110,39 +120,39 @@ class MainWindow(QMainWindow):
         self.search.returnPressed.connect(self.run_search)
         self.chips = QHBoxLayout()
         self.chips.setSpacing(2)
-        help_button = QToolButton()
-        help_button.setText("?")
-        help_button.setToolTip("Search syntax")
-        help_button.setAccessibleName("Search syntax help")
-        help_button.clicked.connect(
-            lambda: QMessageBox.information(self, "Search syntax", SYNTAX_HELP)
-        )
-        folders = QToolButton()
-        folders.setText("Folders…")
-        folders.setAccessibleName("Manage folders")
-        folders.clicked.connect(self.open_folders)
-        settings = QToolButton()
-        settings.setText("Settings…")
-        settings.clicked.connect(self.open_settings)
+        self.help = HelpDialog(self)
         self.zoom = QSlider(Qt.Orientation.Horizontal)
         self.zoom.setRange(96, 320)
         self.zoom.setValue(int(self._settings.value("thumb", 160)))
         self.zoom.setFixedWidth(110)
         self.zoom.setToolTip("Thumbnail size")
         self.zoom.setAccessibleName("Thumbnail size")
+        self.sidebar_button = _tool("☰", "Show or hide the sidebar", self._toggle_sidebar)
+        self.sidebar_button.setCheckable(True)
+        self.details_button = _tool("ⓘ", "Show or hide photo details (I)", self._toggle_details)
+        self.details_button.setCheckable(True)
         top = QHBoxLayout()
+        top.addWidget(self.sidebar_button)
         top.addWidget(self.search, 1)
         top.addLayout(self.chips)
-        top.addWidget(help_button)
+        top.addWidget(_tool("?", "Search help (F1)", self.show_help))
         top.addWidget(self.zoom)
-        top.addWidget(folders)
-        top.addWidget(settings)
+        top.addWidget(self.details_button)
+        top.addWidget(_tool("Folders…", "Manage folders", self.open_folders))
+        top.addWidget(_tool("Settings…", "Settings", self.open_settings))
 
         self.thumbs = ThumbnailCache(bridge.paths.thumbnails_dir, self)
         self.results = ResultsModel(self.thumbs, self)
-        self.view = ResultsView(self.results, bridge.paths.thumbnails_dir)
+        self.results.need_more.connect(self._more)
+        self.view = ResultsView(self.results)
         self.view.find_similar.connect(self.find_similar)
+        self.view.view_photo.connect(self.show_viewer)
+        self.view.current_hit.connect(self._current_hit)
         self.zoom.valueChanged.connect(self.view.zoom)
+        self.viewer = Viewer()
+        self.viewer.back.connect(self.close_viewer)
+        self.viewer.moved.connect(self._viewer_moved)
+        self.viewer.open_file.connect(actions.open_file)
         self.message = QLabel()
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
@@ -152,11 +162,62 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.message)
         self.stack.addWidget(self.view)
+        self.stack.addWidget(self.viewer)
 
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.summary = QLabel()
+        self.summary.setAccessibleName("Result count")
+        self.sort = QComboBox()
+        self.sort.setAccessibleName("Sort by")
+        for label, value in SORTS:
+            self.sort.addItem(label, value)
+        self.sort.setToolTip("Sort the results")
+        self.sort.currentIndexChanged.connect(self._sort_changed)
+        self.save_button = _tool("☆ Save search", "Save this search (Ctrl+S)", self.save_search)
+        self.header = QWidget()
+        header = QHBoxLayout(self.header)
+        header.setContentsMargins(4, 0, 4, 0)
+        header.addWidget(self.title)
+        header.addWidget(self.summary, 1)
+        header.addWidget(self.save_button)
+        sort_label = QLabel("Sort:")
+        sort_label.setBuddy(self.sort)
+        header.addWidget(sort_label)
+        header.addWidget(self.sort)
+
+        self.sidebar = Sidebar()
+        self.sidebar.browse_all.connect(self.show_all_photos)
+        self.sidebar.browse_folder.connect(self.show_folder)
+        self.sidebar.run_saved.connect(self.run_saved_search)
+        self.sidebar.rescan.connect(bridge.request_rescan.emit)
+        self.sidebar.remove_folder.connect(self._remove_folder)
+        self.sidebar.rename_saved.connect(self._rename_saved)
+        self.sidebar.delete_saved.connect(self._delete_saved)
+        self.sidebar.show_in_file_manager.connect(actions.open_file)
+        self.details = DetailsPane(bridge, self.thumbs)
+        self.details.find_similar.connect(self.find_similar)
+        self.details.view.connect(self.show_viewer)
+
+        center = QWidget()
+        middle = QVBoxLayout(center)
+        middle.setContentsMargins(0, 0, 0, 0)
+        middle.addWidget(self.header)
+        middle.addWidget(self.stack, 1)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(center)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([220, 800, 300])
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(top)
-        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
         self.status_label = QLabel("Starting…")
@@ -171,6 +232,7 @@ class MainWindow(QMainWindow):
         self.pause_button.hide()
         self.errors_button = QToolButton()
         self.errors_button.setAutoRaise(True)
+        self.errors_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.errors_button.clicked.connect(self.show_errors)
         self.errors_button.hide()
         self.errors: list[tuple[str, str]] = []
@@ -187,50 +249,194 @@ class MainWindow(QMainWindow):
         self._shortcuts()
         self.view.zoom(self.zoom.value())
 
-        w = bridge.worker
-        w.model_state.connect(self._model_state)
-        bridge.searcher.search_done.connect(self._search_done)
-        bridge.searcher.search_failed.connect(self._search_failed)
-        w.progress.connect(self._progress)
-        w.job_done.connect(self._job_done)
-        w.errors.connect(self._errors)
-        w.status.connect(self._counts)
-        w.folders.connect(self._folders)
-        w.failed.connect(self._failed)
+        bridge.model_state.connect(self._model_state)
+        bridge.search_done.connect(self._search_done)
+        bridge.search_failed.connect(self._search_failed)
+        bridge.progress.connect(self._progress)
+        bridge.indexed.connect(self._indexed)
+        bridge.errors.connect(self._errors)
+        bridge.status.connect(self._counts)
+        bridge.folders.connect(self._folders)
+        bridge.failed.connect(self._failed)
 
         geometry = self._settings.value("geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1100, 760)
+            self.resize(1280, 800)
+        remembered = self._settings.value
+        self._set_panes(_flag(remembered("sidebar", True)), _flag(remembered("details", False)))
+        self._update_header()
         self._show_empty_state()
+        self._load_saved()
 
     # -- keyboard ----------------------------------------------------------------------
 
     def _shortcuts(self) -> None:
         for keys, slot in (
             (QKeySequence.StandardKey.Find, self.focus_search),
-            (QKeySequence("Ctrl+O"), self.view.open_selected),
-            (QKeySequence(Qt.Key.Key_Escape), self.clear),
+            (QKeySequence("Ctrl+O"), self.open_selected),
+            (QKeySequence(Qt.Key.Key_Escape), self.escape),
             (QKeySequence.StandardKey.Paste, self.paste),
+            (QKeySequence("Ctrl+S"), self.save_search),
+            (QKeySequence(Qt.Key.Key_F1), self.show_help),
         ):
             shortcut = QShortcut(keys, self)
             shortcut.activated.connect(slot)
         down = QShortcut(QKeySequence(Qt.Key.Key_Down), self.search)
         down.setContext(Qt.ShortcutContext.WidgetShortcut)
         down.activated.connect(self.view.enter)
+        for widget in (self.view, self.sidebar, self.details):  # not while typing a search
+            info = QShortcut(QKeySequence(Qt.Key.Key_I), widget)
+            info.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            info.activated.connect(self._toggle_details)
 
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    def escape(self) -> None:
+        """Esc: out of the viewer first, then clear the search."""
+        if self.stack.currentWidget() is self.viewer:
+            self.close_viewer()
+        else:
+            self.clear()
 
     def clear(self) -> None:
         self.search.clear()
         self._clear_chips()
         self.results.set_hits([])
         self.last_result = None
+        self.scope = None
+        self.browsing = False
+        self.sidebar.clear_choice()
+        self.details.show_hit(None)
+        self._update_header()
         self._show_empty_state()
         self.search.setFocus()
+
+    def open_selected(self) -> None:
+        hit = self.viewer.current() if self.stack.currentWidget() is self.viewer else None
+        if hit is not None:
+            actions.open_file(hit.path)
+        else:
+            self.view.open_selected()
+
+    # -- panes -------------------------------------------------------------------------
+
+    def _set_panes(self, sidebar: bool, details: bool) -> None:
+        self.sidebar.setVisible(sidebar)
+        self.details.setVisible(details)
+        self.sidebar_button.setChecked(sidebar)
+        self.details_button.setChecked(details)
+
+    def _toggle_sidebar(self) -> None:
+        self._set_panes(not self.sidebar.isVisible(), self.details.isVisible())
+
+    def _toggle_details(self) -> None:
+        self._set_panes(self.sidebar.isVisible(), not self.details.isVisible())
+        if self.details.isVisible():
+            self.details.show_hit(self.view.current_hit_value())
+
+    def show_help(self) -> None:
+        self.help.show()
+        self.help.raise_()
+
+    def _current_hit(self, hit: Hit | None) -> None:
+        if self.details.isVisible():
+            self.details.show_hit(hit)
+
+    # -- viewer ------------------------------------------------------------------------
+
+    def show_viewer(self) -> None:
+        hits = self.results.all_hits()
+        hit = self.view.current_hit_value()
+        if hit is None or hit not in hits:
+            return
+        self.viewer.show_hits(hits, hits.index(hit))
+        self.stack.setCurrentWidget(self.viewer)
+        self.header.hide()
+        self.viewer.setFocus()
+
+    def close_viewer(self) -> None:
+        self.header.show()
+        self.stack.setCurrentWidget(self.view)
+        self.view.setFocus()
+
+    def _viewer_moved(self, row: int) -> None:
+        """The grid follows the viewer, so Esc comes back to the photo last seen."""
+        hit = self.viewer.hits[row]
+        self.view.select_path(hit.path)
+        if self.details.isVisible():
+            self.details.show_hit(hit)
+
+    # -- browsing and saved searches ---------------------------------------------------
+
+    def show_all_photos(self) -> None:
+        self._browse(None)
+
+    def show_folder(self, path: str) -> None:
+        self._browse(path)
+
+    def _browse(self, folder: str | None) -> None:
+        self.scope = folder
+        self.browsing = True
+        self.search.clear()
+        self._clear_chips()
+        self.run_search()
+
+    def run_saved_search(self, saved: SavedSearch) -> None:
+        self.scope = None
+        self.browsing = False
+        self.search.setText(saved.text)
+        self._clear_chips()
+        for image in saved.images:
+            self._add_chip(image)
+        self.run_search()
+
+    def save_search(self) -> None:
+        text, images = self.query_text(), list(self.query_images)
+        if self.scope:
+            text = f"{text} {_scope_filter(self.scope)}".strip()
+        if not text and not images:
+            self.status_label.setText("Type a search (or add a photo) first, then save it.")
+            return
+        name, ok = QInputDialog.getText(
+            self, "Save search", "Name of this search:", text=self.query_text()[:60]
+        )
+        if ok and name.strip():
+            self.bridge.run(
+                lambda engine: engine.save_search(name, text, tuple(images)),
+                lambda _: self._load_saved(),
+            )
+
+    def _load_saved(self) -> None:
+        self.bridge.run(lambda engine: engine.saved_searches(), self.sidebar.set_saved)
+
+    def _rename_saved(self, saved: SavedSearch) -> None:
+        name, ok = QInputDialog.getText(self, "Rename saved search", "New name:", text=saved.name)
+        if ok and name.strip() and name != saved.name:
+            self.bridge.run(
+                lambda engine: engine.rename_saved_search(saved.id, name),
+                lambda _: self._load_saved(),
+            )
+
+    def _delete_saved(self, saved: SavedSearch) -> None:
+        self.bridge.run(
+            lambda engine: engine.delete_saved_search(saved.id), lambda _: self._load_saved()
+        )
+
+    def _remove_folder(self, path: str) -> None:
+        answer = QMessageBox.question(
+            self,
+            "Remove folder",
+            f"Stop searching the photos in {readable(path)}?\n\n"
+            "The photos themselves stay where they are; only PhotoSearch forgets them.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.bridge.request_remove_folder.emit(path)
+            if self.scope and (self.scope == path or self.scope.startswith(path + os.sep)):
+                self.clear()
 
     # -- searching ---------------------------------------------------------------------
 
@@ -243,18 +449,44 @@ class MainWindow(QMainWindow):
     def run_search(self) -> None:
         self._debounce.stop()
         text = self.query_text()
-        if not text and not self.query_images:
+        if not text and not self.query_images and not self.browsing:
             self.results.set_hits([])
+            self.last_result = None
+            self.details.show_hit(None)
+            self._update_header()
             self._show_empty_state()
             return
         if not self._can_search():
             self._pending_search = True
-            self.status_label.setText(
-                "The model is still loading; your search will run when it is ready."
-            )
+            self.summary.setText("Your search will run as soon as the model is ready.")
             return
-        self.bridge.search(text, list(self.query_images), SEARCH_LIMIT)
+        listing = self.browsing and not text and not self.query_images
+        if listing and self.sort.currentData() is None:
+            self._set_sort("date")  # a listing has no relevance to sort by
+        parts = [text]
+        if self.scope:
+            parts.append(_scope_filter(self.scope))
+        if self.sort.currentData() and "sort:" not in text.lower():
+            parts.append(f"sort:{self.sort.currentData()}")
+        ask = (" ".join(p for p in parts if p), list(self.query_images), self.browsing)
+        self._ask = ask
+        request = self.bridge.search(ask[0], ask[1], SEARCH_LIMIT, 0, ask[2])
+        self._asked_at = {request: time.monotonic()}
         self._remember(text)
+
+    def _more(self, offset: int) -> None:
+        """The user scrolled to the end of a long listing: fetch its next page."""
+        full, images, everything = self._ask
+        self._more_request = self.bridge.search(full, images, SEARCH_LIMIT, offset, everything)
+
+    def _set_sort(self, value: str | None) -> None:
+        self.sort.blockSignals(True)
+        self.sort.setCurrentIndex(max(0, self.sort.findData(value)))
+        self.sort.blockSignals(False)
+
+    def _sort_changed(self) -> None:
+        if self.last_result is not None or self.browsing:
+            self.run_search()
 
     def _can_search(self) -> bool:
         """Words can be searched once the text tower is up; images need the whole model."""
@@ -269,39 +501,80 @@ class MainWindow(QMainWindow):
     def _search_done(self, request: int, result: SearchResult) -> None:
         if request != self.bridge.latest_request:
             return  # an older search finished after a newer one was asked for
+        if result.offset:
+            if request == self._more_request:
+                self.results.append_hits(result.hits, len(result.hits) < SEARCH_LIMIT)
+            return
+        seconds = time.monotonic() - self._asked_at.get(request, time.monotonic())
         self.last_result = result
         hits = result.hits
+        by_month = result.sort in ("date", "oldest")
+        complete = not result.browse or len(hits) < SEARCH_LIMIT
         if hits:
-            self.results.set_hits(hits)
-            self.stack.setCurrentWidget(self.view)
+            self.results.set_hits(hits, by_month, result.months, complete)
+            self._show_grid()
             if result.browse:
-                first = "newest " if len(hits) >= SEARCH_LIMIT else ""
-                self._result_status(f"{_count(len(hits), first + 'photo')}, newest first")
+                total = sum(result.months.values()) if result.months else len(hits)
+                more = "" if result.months or complete else "+"
+                self._result_status(f"{_count(total, 'photo')}{more} · {seconds:.2f} s")
             else:
                 best = "best " if len(hits) >= SEARCH_LIMIT else ""
-                self._result_status(_count(len(hits), best + "match", "matches"))
+                self._result_status(
+                    f"{_count(len(hits), best + 'match', best + 'matches')} · {seconds:.2f} s"
+                )
         elif result.browse:
             self.results.set_hits([])
-            self._message("<h3>No photos match these filters</h3><p>Try a wider range.</p>")
-            self._result_status("No photos match these filters")
+            if self.query_text():
+                self._message("<h3>No photos match these filters</h3><p>Try a wider range.</p>")
+            else:
+                self._message("<h3>No photos here yet</h3><p>They appear as they are indexed.</p>")
+            self._result_status("No photos")
         else:
             self.results.set_hits(result.weak)
             if result.weak:
-                self.stack.setCurrentWidget(self.view)
-                self._result_status("No good match — these are the closest weak matches.")
+                self._show_grid()
+                self._result_status("No good match — these are the closest weak matches")
             else:
                 self._message("<h3>No good match</h3><p>Try other words, or fewer filters.</p>")
                 self._result_status("No good match")
+        self.view.select_first()
+
+    def _show_grid(self) -> None:
+        if self.stack.currentWidget() is not self.viewer:
+            self.stack.setCurrentWidget(self.view)
 
     def _result_status(self, text: str) -> None:
-        """Results shown while the model loads must not hide that it is still loading."""
-        if self.model_state == "text":
-            text += f" · model {self.model_message} still loading (image search waits for it)"
-        self.status_label.setText(text)
+        self._update_header()
+        self.summary.setText(text)
+
+    def _update_header(self) -> None:
+        """Say what the grid shows: the folder, the saved search, or the search."""
+        entry = self.sidebar.current_entry()
+        if entry is not None and entry.saved is not None:
+            title = entry.saved.name
+        elif self.scope:
+            title = readable(os.path.basename(self.scope.rstrip(os.sep)) or self.scope)
+        elif self.browsing:
+            title = "All photos"
+        elif self.query_text() or self.query_images:
+            title = "Search results"
+        else:
+            title = ""
+        if self.scope and (self.query_text() or self.query_images):
+            title = f"Search in {title}"
+        self.title.setText(title)
+        self.summary.setText("")
+        self.save_button.setVisible(bool(self.query_text() or self.query_images))
+        self.search.setPlaceholderText(
+            f"Search in {title} — describe a photo, or drop one here"
+            if self.scope
+            else "Search your photos — e.g. dog on the beach at sunset, or drop a photo here"
+        )
 
     def _search_failed(self, request: int, message: str) -> None:
         if request == self.bridge.latest_request:
             self._message(f"<h3>Cannot search</h3><p>{html.escape(message)}</p>")
+            self.summary.setText("")
 
     # -- image queries -----------------------------------------------------------------
 
@@ -314,13 +587,15 @@ class MainWindow(QMainWindow):
             self.add_query_image(path)
 
     def add_query_image(self, path: str) -> None:
-        if path in self.query_images:
-            return
+        if path not in self.query_images:
+            self._add_chip(path)
+            self.run_search()
+
+    def _add_chip(self, path: str) -> None:
         self.query_images.append(path)
         chip = ImageChip(path, self)
         chip.clicked.connect(lambda: self.remove_query_image(chip))
         self.chips.addWidget(chip)
-        self.run_search()
 
     def remove_query_image(self, chip: ImageChip) -> None:
         self.query_images.remove(chip.path)
@@ -336,8 +611,14 @@ class MainWindow(QMainWindow):
                 item.widget().deleteLater()
 
     def find_similar(self, path: str) -> None:
+        """Search the whole library for photos like ``path``."""
         self.search.clear()
         self._clear_chips()
+        self.scope = None
+        self.browsing = False
+        self.sidebar.clear_choice()
+        if self.stack.currentWidget() is self.viewer:
+            self.close_viewer()
         self.add_query_image(path)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -386,19 +667,8 @@ class MainWindow(QMainWindow):
         if first_missing:
             self._welcomed = True
             self.show_welcome()
-        if state == "ready":
-            demo = (
-                " (demo model: it only knows coloured shapes)" if message == models.DEMO_KEY else ""
-            )
-            self.status_label.setText(f"Ready — model {message}{demo}")
-        elif state == "text":
-            self.status_label.setText(
-                f"Loading model {message}… — searching by words works already"
-            )
-        elif state == "loading":
-            self.status_label.setText(message)
-        else:
-            self.status_label.setText("No model — see the message above.")
+        if not self.progress.isVisible():
+            self.status_label.setText(self._state_text())
         if self._pending_search and self._can_search():
             self._pending_search = False
             self.run_search()
@@ -409,10 +679,7 @@ class MainWindow(QMainWindow):
             self.progress.hide()
             self.pause_button.hide()
             self._show_empty_state()
-            if self.model_state == "ready":
-                self.status_label.setText(
-                    f"Up to date — {self.photo_count} photos{self.model_note}"
-                )
+            self.status_label.setText(self._state_text())
             return
         if p.phase == "download":
             return
@@ -428,12 +695,41 @@ class MainWindow(QMainWindow):
             self.progress.setRange(0, 0)
         self.status_label.setText(progress_text(p, self.bridge.paused))
 
-    def _job_done(self, job: JobDone) -> None:
-        if job.index is not None and job.index.encoded and self.query_text():
+    def _state_text(self) -> str:
+        """The status bar between jobs: the library and the model, as they are now."""
+        state, name = self.model_state, self.model_message
+        if state == "ready":
+            demo = (
+                " (the demo model: it only knows coloured shapes)"
+                if name == models.DEMO_KEY
+                else ""
+            )
+            return f"Up to date — {_count(self.photo_count, 'photo')} · model {name}{demo}"
+        if state == "text":
+            return f"Model {name} still loading — searching by words works already"
+        if state == "loading":
+            return name
+        if state == "missing":
+            return "No model yet — PhotoSearch needs one to search"
+        return "The model could not be loaded"
+
+    def _indexed(self, encoded: int) -> None:
+        """New photos are searchable: refresh a search, or a listing still short of a page
+        (a long listing is left alone: it would jump back to the top)."""
+        if not encoded:
+            return
+        short = self.browsing and self.results.rowCount() < SEARCH_LIMIT // 4
+        if self.query_text() or self.query_images or short:
             self.run_search()
 
     def _folders(self, folders: list) -> None:
         self.folder_count = len(folders)
+        self.folder_list = folders
+        modes = self.bridge.watch_modes()
+        self.bridge.run(
+            lambda engine: engine.folder_counts(),
+            lambda counts: self.sidebar.set_folders(folders, counts, modes),
+        )
         self._show_empty_state()
 
     def _failed(self, message: str) -> None:
@@ -443,14 +739,16 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "PhotoSearch", message)
 
     def _counts(self, counts: dict) -> None:
-        self.photo_count = int(counts.get("photos", 0))
+        self.photo_count = int(counts.get("photos", 0)) - int(counts.get("errors", 0))
+        self.sidebar.set_total(self.photo_count)
         self._show_empty_state()
 
     def _errors(self, errors: list[tuple[str, str]]) -> None:
         self.errors = errors
         self.errors_button.setVisible(bool(errors))
-        self.errors_button.setText(f"{len(errors)} skipped…")
-        self.errors_button.setToolTip("Photos that could not be read — click for the list")
+        self.errors_button.setText(f"⚠ {_count(len(errors), 'photo')} skipped")
+        self.errors_button.setToolTip("Photos that could not be read — click to see which and why")
+        self.errors_button.setAccessibleName(f"{_count(len(errors), 'photo')} skipped: show them")
 
     def show_errors(self) -> None:
         lines = "\n".join(f"{p}\n    {r}" for p, r in self.errors[:200])
@@ -487,7 +785,11 @@ class MainWindow(QMainWindow):
         ).open()
 
     def _link(self, link: str) -> None:
-        {"folders": self.open_folders, "welcome": self.show_welcome}.get(link, lambda: None)()
+        {
+            "folders": self.open_folders,
+            "welcome": self.show_welcome,
+            "all": self.sidebar.choose_all,
+        }.get(link, lambda: None)()
 
     def _message(self, rich_text: str) -> None:
         self.message.setText(rich_text)
@@ -521,14 +823,18 @@ class MainWindow(QMainWindow):
             self._message("<h3>No photos found yet</h3><p>Add a folder that holds photos.</p>")
         elif not self.query_text() and not self.query_images:
             self._message(
-                f"<h3>Search {self.photo_count} photos</h3><p>Describe what you are looking for, "
-                "drop a photo on this window, or paste one.</p>"
+                f"<h3>Search {self.photo_count:,} photos</h3><p>Describe what you are looking "
+                "for, drop a photo on this window, or paste one.</p>"
+                "<p><a href='all'>Browse all photos</a></p>"
             )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.setValue("geometry", self.saveGeometry())
         self._settings.setValue("history", self.history.stringList())
         self._settings.setValue("thumb", self.zoom.value())
+        self._settings.setValue("sidebar", self.sidebar.isVisible())
+        self._settings.setValue("details", self.details.isVisible())
+        self.help.close()
         self.bridge.shutdown()
         super().closeEvent(event)
 
@@ -545,6 +851,25 @@ def progress_text(p: Progress, paused: bool) -> str:
         if p.eta:
             text += f" · about {_duration(p.eta)} left"
     return text + (" · paused" if paused else "")
+
+
+def _scope_filter(folder: str) -> str:
+    """The ``in:`` filter for one folder (and those below it), quoted as the parser reads."""
+    return f'in:"{folder}"'
+
+
+def _flag(value: object) -> bool:
+    """A QSettings boolean (INI files give back the strings "true"/"false")."""
+    return value is True or str(value).lower() == "true"
+
+
+def _tool(text: str, tip: str, slot: object) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setToolTip(tip)
+    button.setAccessibleName(tip.split(" (")[0])
+    button.clicked.connect(slot)
+    return button
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -46,6 +47,29 @@ def badge_text(hit: Hit) -> str:
     return f"{hit.score:.2f}"
 
 
+def file_size(size: int) -> str:
+    """``820 KB``, ``3.4 MB``: sizes as file managers show them."""
+    if size < 1000 * 1000:
+        return f"{max(1, round(size / 1000))} KB"
+    if size < 1000**3:
+        return f"{size / 1000**2:.1f} MB"
+    return f"{size / 1000**3:.2f} GB"
+
+
+def tooltip(hit: Hit) -> str:
+    """Full path, date, size (and pixels) of a photo, and whether its drive is away."""
+    lines = [readable(hit.path), describe(hit)]
+    photo = hit.photo
+    pixels = f" · {photo.width} × {photo.height}" if photo.width and photo.height else ""
+    lines.append(f"{file_size(photo.size)}{pixels}")
+    if hit.score is not None:
+        taken = "taken" if photo.taken_at else "modified"
+        lines.insert(2, f"{taken} {datetime.fromtimestamp(photo.date):%Y-%m-%d %H:%M}")
+    if not photo.folder_online:
+        lines.append("(offline: its drive is not connected)")
+    return "\n".join(lines)
+
+
 def describe(hit: Hit) -> str:
     """One line about a hit: its score, or when it was taken (or modified)."""
     if hit.score is not None:
@@ -56,6 +80,7 @@ def describe(hit: Hit) -> str:
 
 HitRole = Qt.ItemDataRole.UserRole + 1
 ScoreRole = Qt.ItemDataRole.UserRole + 2
+SectionRole = Qt.ItemDataRole.UserRole + 3
 PAGE = 60
 THUMB_PIXELS = 256
 THUMB_THREADS = 1
@@ -142,43 +167,134 @@ def _size(pixmap: QPixmap) -> int:
     return pixmap.width() * pixmap.height() * max(1, pixmap.depth() // 8)
 
 
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A month header in a date-ordered grid: "August 2019 · 214 photos"."""
+
+    key: str  # YYYY-MM
+    count: int
+
+    @property
+    def text(self) -> str:
+        return f"{month_title(self.key)} · {self.count:,} photo{'s' if self.count != 1 else ''}"
+
+
+def month_key(hit: Hit) -> str:
+    return datetime.fromtimestamp(hit.photo.date).strftime("%Y-%m")
+
+
+def month_title(key: str) -> str:
+    return datetime.strptime(key, "%Y-%m").strftime("%B %Y")
+
+
 class ResultsModel(QAbstractListModel):
-    """Hits, best first, handed to the view a page at a time (lazy paging)."""
+    """Hits (with month headers when ordered by date), shown a page at a time; when the
+    engine has more (a long browse), ``need_more`` asks for the next page."""
+
+    need_more = Signal(int)  # how many hits are loaded: the offset of the next page
 
     def __init__(self, thumbs: ThumbnailCache, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.thumbs = thumbs
         self._hits: list[Hit] = []
+        self._items: list[Hit | Section] = []
         self._shown = 0
         self._rows: dict[str, int] = {}
+        self._months: dict[str, int] | None = None
+        self.complete = True
+        self._asked = False
         thumbs.changed.connect(self._thumb_changed)
 
-    def set_hits(self, hits: list[Hit]) -> None:
+    def set_hits(
+        self,
+        hits: list[Hit],
+        by_month: bool = False,
+        months: dict[str, int] | None = None,
+        complete: bool = True,
+    ) -> None:
+        """Show ``hits``; ``by_month`` adds headers (counting ``months`` when given, else
+        the hits); ``complete`` False: more can be asked for at the end."""
         self.beginResetModel()
-        self._hits = list(hits)
-        self._shown = min(PAGE, len(self._hits))
-        self._rows = {h.path: i for i, h in enumerate(self._hits)}
+        self._hits = []
+        self._items = []
+        self._months = (months or {}) if by_month else None
+        self._counted = months is None
+        self._extend(hits)
+        self._shown = min(PAGE, len(self._items))
+        self.complete, self._asked = complete, False
         self.endResetModel()
 
+    def append_hits(self, hits: list[Hit], complete: bool) -> None:
+        """The next page of a long listing."""
+        first = len(self._items)
+        self._extend(hits)
+        self.complete, self._asked = complete, False
+        if len(self._items) > first:
+            self.beginInsertRows(QModelIndex(), self._shown, len(self._items) - 1)
+            self._shown = len(self._items)
+            self.endInsertRows()
+
+    def _extend(self, hits: list[Hit]) -> None:
+        if self._months is not None and self._counted:
+            for hit in hits:
+                key = month_key(hit)
+                self._months[key] = self._months.get(key, 0) + 1
+        for hit in hits:
+            if self._months is not None:
+                key = month_key(hit)
+                if not self._hits or month_key(self._hits[-1]) != key:
+                    self._items.append(Section(key, self._months.get(key, 0)))
+            self._rows[hit.path] = len(self._items)
+            self._items.append(hit)
+            self._hits.append(hit)
+        if self._months is not None and self._counted:  # counts grew: headers say so
+            months = self._months
+            self._items = [
+                Section(i.key, months.get(i.key, 0)) if isinstance(i, Section) else i
+                for i in self._items
+            ]
+
     def hits(self) -> list[Hit]:
-        return self._hits[: self._shown]
+        """The hits the view has been given so far, in order."""
+        return [i for i in self._items[: self._shown] if isinstance(i, Hit)]
+
+    def all_hits(self) -> list[Hit]:
+        return list(self._hits)
+
+    def hit_at(self, row: int) -> Hit | None:
+        item = self._items[row] if 0 <= row < self._shown else None
+        return item if isinstance(item, Hit) else None
+
+    def row_of(self, path: str) -> int | None:
+        return self._rows.get(path)
 
     def remove_rows(self, rows: list[int]) -> None:
         for row in sorted(rows, reverse=True):
+            item = self._items[row]
+            if not isinstance(item, Hit):
+                continue
             self.beginRemoveRows(QModelIndex(), row, row)
-            del self._hits[row]
+            del self._items[row]
+            self._hits.remove(item)
             self._shown -= 1
             self.endRemoveRows()
-        self._rows = {h.path: i for i, h in enumerate(self._hits)}
+        self._rows = {h.path: i for i, h in enumerate(self._items) if isinstance(h, Hit)}
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._shown
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:
-        return not parent.isValid() and self._shown < len(self._hits)
+        if parent.isValid():
+            return False
+        return self._shown < len(self._items) or not (self.complete or self._asked)
 
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:
-        more = min(PAGE, len(self._hits) - self._shown)
+        more = min(PAGE, len(self._items) - self._shown)
+        if more <= 0:
+            if not (self.complete or self._asked):
+                self._asked = True
+                self.need_more.emit(len(self._hits))
+            return
         self.beginInsertRows(QModelIndex(), self._shown, self._shown + more - 1)
         self._shown += more
         self.endInsertRows()
@@ -188,12 +304,16 @@ class ResultsModel(QAbstractListModel):
     ) -> object:
         if not index.isValid():
             return None
-        hit = self._hits[index.row()]
+        item = self._items[index.row()]
+        if isinstance(item, Section):
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return item.text
+            return item if role == SectionRole else None
+        hit = item
         if role == Qt.ItemDataRole.DisplayRole:
             return display_name(hit.path)
         if role == Qt.ItemDataRole.ToolTipRole:
-            offline = "" if hit.photo.folder_online else "\n(offline: its drive is not connected)"
-            return f"{readable(hit.path)}\n{describe(hit)}{offline}"
+            return tooltip(hit)
         if role == Qt.ItemDataRole.DecorationRole:
             return self.thumbs.get(hit.path)
         if role == HitRole:
@@ -205,6 +325,8 @@ class ResultsModel(QAbstractListModel):
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if index.isValid() and isinstance(self._items[index.row()], Section):
+            return Qt.ItemFlag.ItemIsEnabled
         base = super().flags(index)
         return base | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else base
 
@@ -213,7 +335,8 @@ class ResultsModel(QAbstractListModel):
 
     def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
         mime = QMimeData()
-        mime.setUrls([QUrl.fromLocalFile(self._hits[i.row()].path) for i in indexes if i.isValid()])
+        hits = [self.hit_at(i.row()) for i in indexes if i.isValid()]
+        mime.setUrls([QUrl.fromLocalFile(h.path) for h in hits if h is not None])
         return mime
 
     def _thumb_changed(self, path: str) -> None:
@@ -223,13 +346,32 @@ class ResultsModel(QAbstractListModel):
             self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
 
 
+NAMES_FROM = 120
+"""Below this thumbnail size the names are hidden (the tooltip and details pane show them)."""
+HEADER_HEIGHT = 40
+
+
 class ResultDelegate(QStyledItemDelegate):
-    """Draws a thumbnail (or a placeholder), the file name and a score badge."""
+    """Draws a thumbnail (or a placeholder), the file name and a score badge on the photo;
+    month headers span the row. The view sets ``cell`` so the columns fill its width."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.size = 160
+        self.cell = QSize(176, 198)
+        self.row_width = 800
         self._scaled: dict[tuple[int, int, int], QPixmap] = {}
+
+    @property
+    def names(self) -> bool:
+        return self.size >= NAMES_FROM
+
+    def layout(self, width: int, size: int) -> None:
+        """Cells for thumbnails of ``size`` spread over ``width`` pixels, no band left over."""
+        self.size = size
+        columns = max(1, width // (size + 16))
+        self.cell = QSize(width // columns, size + (38 if self.names else 14))
+        self.row_width = max(1, width)
 
     def _fit(self, pixmap: QPixmap, size: QSize) -> QPixmap:
         """The pixmap scaled to ``size``, remembered so repaints never rescale."""
@@ -247,7 +389,9 @@ class ResultDelegate(QStyledItemDelegate):
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
-        return QSize(self.size + 12, self.size + 34)
+        if index.data(SectionRole) is not None:
+            return QSize(self.row_width, HEADER_HEIGHT)
+        return self.cell
 
     def paint(
         self,
@@ -256,17 +400,61 @@ class ResultDelegate(QStyledItemDelegate):
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
         painter.save()
+        section = index.data(SectionRole)
+        if isinstance(section, Section):
+            self._paint_section(painter, option, section)
+        else:
+            self._paint_photo(painter, option, index)
+        painter.restore()
+
+    def _paint_section(
+        self, painter: QPainter, option: QStyleOptionViewItem, section: Section
+    ) -> None:
+        rect = option.rect.adjusted(8, 10, -8, -4)
+        font = painter.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        painter.setFont(font)
+        painter.setPen(option.palette.color(QPalette.ColorRole.Text))
+        title = month_title(section.key)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+        shift = painter.fontMetrics().horizontalAdvance(title + "  ")
+        font.setBold(False)
+        font.setPointSizeF(font.pointSizeF() / 1.15)
+        painter.setFont(font)
+        painter.setPen(option.palette.color(QPalette.ColorRole.PlaceholderText))
+        count = section.text.split(" · ", 1)[1]
+        painter.drawText(
+            rect.adjusted(shift, 0, 0, 0),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            count,
+        )
+
+    def _paint_photo(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         rect: QRect = option.rect.adjusted(4, 4, -4, -4)
         palette = option.palette
-        if option.state & QStyle.StateFlag.State_Selected:
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
             painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight))
-        thumb_rect = QRect(rect.x() + 2, rect.y() + 2, rect.width() - 4, self.size)
+        thumb_rect = QRect(rect.x() + 3, rect.y() + 3, rect.width() - 6, self.size)
         pixmap = index.data(Qt.ItemDataRole.DecorationRole)
+        photo_rect = thumb_rect
         if isinstance(pixmap, QPixmap) and not pixmap.isNull():
             scaled = self._fit(pixmap, thumb_rect.size())
-            x = thumb_rect.x() + (thumb_rect.width() - scaled.width()) // 2
-            y = thumb_rect.y() + (thumb_rect.height() - scaled.height()) // 2
-            painter.drawPixmap(x, y, scaled)
+            ratio = scaled.devicePixelRatio()
+            w, h = round(scaled.width() / ratio), round(scaled.height() / ratio)
+            photo_rect = QRect(
+                thumb_rect.x() + (thumb_rect.width() - w) // 2,
+                thumb_rect.y() + (thumb_rect.height() - h) // 2,
+                w,
+                h,
+            )
+            painter.drawPixmap(photo_rect, scaled)
         else:
             painter.fillRect(thumb_rect, palette.color(QPalette.ColorRole.AlternateBase))
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
@@ -274,24 +462,11 @@ class ResultDelegate(QStyledItemDelegate):
             painter.drawText(thumb_rect, Qt.AlignmentFlag.AlignCenter, label)
         hit = index.data(HitRole)
         if isinstance(hit, Hit):
-            badge = badge_text(hit)
-            metrics = painter.fontMetrics()
-            bw = metrics.horizontalAdvance(badge) + 10
-            badge_rect = QRect(
-                thumb_rect.right() - bw - 4, thumb_rect.y() + 4, bw, metrics.height() + 2
-            )
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setBrush(QColor(0, 0, 0, 150))
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.drawRoundedRect(badge_rect, 4, 4)
-            painter.setPen(QColor("white"))
-            painter.drawText(badge_rect, Qt.AlignmentFlag.AlignCenter, badge)
+            self._paint_badge(painter, photo_rect, badge_text(hit))
+        if not self.names:
+            return
         text_rect = QRect(rect.x() + 2, thumb_rect.bottom() + 4, rect.width() - 4, 22)
-        role = (
-            QPalette.ColorRole.HighlightedText
-            if option.state & QStyle.StateFlag.State_Selected
-            else QPalette.ColorRole.Text
-        )
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         painter.setPen(palette.color(role))
         name = painter.fontMetrics().elidedText(
             str(index.data()), Qt.TextElideMode.ElideMiddle, text_rect.width()
@@ -299,4 +474,18 @@ class ResultDelegate(QStyledItemDelegate):
         painter.drawText(
             text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, name
         )
-        painter.restore()
+
+    @staticmethod
+    def _paint_badge(painter: QPainter, photo: QRect, badge: str) -> None:
+        """The score (or date) in the photo's own top-right corner, not the cell's."""
+        metrics = painter.fontMetrics()
+        width = metrics.horizontalAdvance(badge) + 10
+        if width > photo.width() - 4:
+            return
+        rect = QRect(photo.right() - width - 3, photo.y() + 4, width, metrics.height() + 2)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(QColor(0, 0, 0, 150))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawRoundedRect(rect, 4, 4)
+        painter.setPen(QColor("white"))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, badge)

@@ -1,16 +1,13 @@
-"""The results grid: thumbnails, selection, open / preview / context menu, zoom."""
+"""The results grid: justified thumbnails, month headers, selection, context menu, zoom."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QWidget
 
 from photosearch.core.types import Hit
 from photosearch.ui import actions
-from photosearch.ui.preview import PreviewDialog
 from photosearch.ui.results import HitRole, ResultDelegate, ResultsModel
 
 OPEN_AT_ONCE = 20
@@ -18,18 +15,21 @@ OPEN_AT_ONCE = 20
 
 
 class ResultsView(QListView):
-    """The hits of the last search as a grid; asks the window to search by a photo."""
+    """The hits of the last search as a grid; asks the window to view or search by a photo."""
 
     find_similar = Signal(str)
+    view_photo = Signal()
+    current_hit = Signal(object)  # Hit | None
 
-    def __init__(self, model: ResultsModel, thumbnails_dir: Path, parent: QWidget | None = None):
+    def __init__(self, model: ResultsModel, parent: QWidget | None = None):
         super().__init__(parent)
-        self.thumbnails_dir = thumbnails_dir
         self.delegate = ResultDelegate(self)
         self.setViewMode(QListView.ViewMode.IconMode)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setMovement(QListView.Movement.Static)
-        self.setUniformItemSizes(True)
+        self.setUniformItemSizes(False)  # month headers span the row
+        self.setSpacing(0)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
@@ -37,41 +37,83 @@ class ResultsView(QListView):
         self.setItemDelegate(self.delegate)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
-        self.doubleClicked.connect(lambda i: actions.open_file(_hit(i).path))
+        self.doubleClicked.connect(self._activated)
         self.setAccessibleName("Results")
-        preview = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
-        preview.setContext(Qt.ShortcutContext.WidgetShortcut)
-        preview.activated.connect(self.preview_current)
+        for key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(self.view_photo.emit)
+        self.selectionModel().currentChanged.connect(
+            lambda current, _: self.current_hit.emit(_hit(current))
+        )
 
     def results(self) -> ResultsModel:
         return self.model()  # type: ignore[return-value]
 
     def selected_hits(self) -> list[Hit]:
-        return [_hit(i) for i in self.selectionModel().selectedIndexes()]
+        hits = [_hit(i) for i in sorted(self.selectionModel().selectedIndexes(), key=_row)]
+        return [h for h in hits if h is not None]
+
+    def current_hit_value(self) -> Hit | None:
+        return _hit(self.currentIndex())
 
     def open_selected(self) -> None:
         for hit in self.selected_hits()[:OPEN_AT_ONCE]:
             actions.open_file(hit.path)
 
-    def preview_current(self) -> None:
-        index = self.currentIndex()
-        if index.isValid():
-            PreviewDialog(_hit(index), self.thumbnails_dir, self).exec()
+    def _activated(self, index: QModelIndex) -> None:
+        if _hit(index) is not None:
+            self.view_photo.emit()
 
     def enter(self) -> None:
         """Move the keyboard into the grid, on its first photo."""
-        if self.results().rowCount():
+        if self.select_first():
             self.setFocus()
-            self.setCurrentIndex(self.results().index(0))
+
+    def select_first(self) -> bool:
+        model = self.results()
+        for row in range(min(model.rowCount(), 2)):  # a month header may come first
+            if model.hit_at(row) is not None:
+                self.setCurrentIndex(model.index(row))
+                return True
+        self.current_hit.emit(None)
+        return False
+
+    def select_path(self, path: str) -> None:
+        """Select (and scroll to) the photo at ``path``, loading pages up to it if needed."""
+        model = self.results()
+        row = model.row_of(path)
+        while row is not None and row >= model.rowCount() and model.canFetchMore(QModelIndex()):
+            model.fetchMore(QModelIndex())
+        if row is not None and row < model.rowCount():
+            index = model.index(row)
+            self.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+            self.scrollTo(index)
 
     def zoom(self, value: int) -> None:
-        self.delegate.size = value
-        self.setGridSize(QSize(value + 16, value + 38))
+        self.delegate.layout(self.viewport().width(), value)
         self.doItemsLayout()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.zoom(self.delegate.size)
+
+    def moveCursor(
+        self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+    ) -> QModelIndex:
+        """Arrow keys step over month headers."""
+        index = super().moveCursor(action, modifiers)
+        if index.isValid() and _hit(index) is None:
+            step = 1 if index.row() >= self.currentIndex().row() else -1
+            neighbour = self.results().index(index.row() + step)
+            return neighbour if neighbour.isValid() else self.currentIndex()
+        return index
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.indexAt(pos)
-        if not index.isValid():
+        if _hit(index) is None:
             return
         if not self.selectionModel().isSelected(index):
             self.setCurrentIndex(index)
@@ -81,23 +123,40 @@ class ResultsView(QListView):
         menu = QMenu(self)
         paths = [h.path for h in hits]
         first = paths[0]
-        for text, slot in (
-            ("Open", lambda: [actions.open_file(p) for p in paths[:OPEN_AT_ONCE]]),
-            ("Show in folder", lambda: actions.show_in_folder(first)),
-            ("Copy path", lambda: actions.copy_paths(paths)),
-            ("Copy image", lambda: actions.copy_image(first)),
-            ("Find similar", lambda: self.find_similar.emit(first)),
-            ("Preview", self.preview_current),
-            ("Remove from results", self.remove_selected),
-        ):
-            action = QAction(text, menu)
-            action.triggered.connect(slot)
-            menu.addAction(action)
+        many = len(paths) > 1
+        groups = (
+            (
+                ("View", self.view_photo.emit, "Return"),
+                (f"Open {len(paths)} photos" if many else "Open", self.open_selected, "Ctrl+O"),
+                ("Show in folder", lambda: actions.show_in_folder(first), None),
+            ),
+            (
+                ("Find similar", lambda: self.find_similar.emit(first), None),
+                ("Copy path" + ("s" if many else ""), lambda: actions.copy_paths(paths), None),
+                ("Copy image", lambda: actions.copy_image(first), None),
+            ),
+            (("Remove from these results", self.remove_selected, None),),
+        )
+        for n, group in enumerate(groups):
+            if n:
+                menu.addSeparator()
+            for text, slot, keys in group:
+                action = QAction(text, menu)
+                if keys:
+                    action.setShortcut(QKeySequence(keys))
+                    action.setShortcutVisibleInContextMenu(True)
+                action.triggered.connect(slot)
+                menu.addAction(action)
         return menu
 
     def remove_selected(self) -> None:
         self.results().remove_rows([i.row() for i in self.selectionModel().selectedIndexes()])
 
 
-def _hit(index: QModelIndex) -> Hit:
-    return index.data(HitRole)
+def _hit(index: QModelIndex) -> Hit | None:
+    hit = index.data(HitRole) if index.isValid() else None
+    return hit if isinstance(hit, Hit) else None
+
+
+def _row(index: QModelIndex) -> int:
+    return index.row()

@@ -42,28 +42,27 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # and its connections with it
         self.bridge = bridge
-        engine = bridge.engine
         self.setWindowTitle("Settings — PhotoSearch")
         self.model = QComboBox()
         self.model.setAccessibleName("Model")
-        installed = set(models.installed_keys(engine.paths.models_dir)) | {models.DEMO_KEY}
+        installed = set(models.installed_keys(bridge.paths.models_dir)) | {models.DEMO_KEY}
         for key in sorted(installed):
             spec = models.spec_for(key)
             self.model.addItem(f"{key} — {spec.note}" if spec else key, key)
-        self.model.setCurrentIndex(max(0, self.model.findData(engine.model_key)))
+        self.model.setCurrentIndex(max(0, self.model.findData(bridge.model_key)))
         self.gentle = QCheckBox(
             "Be gentle while I work (index more slowly, keep the computer responsive)"
         )
-        self.gentle.setChecked(engine.settings.gentle)
+        self.gentle.setChecked(bridge.settings.gentle)
         self.precision = QComboBox()
         self.precision.setAccessibleName("Model precision")
-        active = engine.active_precision
+        active = bridge.active_precision
         for value in PRECISIONS:
             label = PRECISION_LABELS[value]
-            if value == "auto" and active and engine.settings.precision == "auto":
+            if value == "auto" and active and bridge.settings.precision == "auto":
                 label += f" (here: {active})"
             self.precision.addItem(label, value)
-        self.precision.setCurrentIndex(max(0, self.precision.findData(engine.settings.precision)))
+        self.precision.setCurrentIndex(max(0, self.precision.findData(bridge.settings.precision)))
         self.precision.setToolTip(
             f"The model now runs in {active}." if active else "The model is not loaded yet."
         )
@@ -71,17 +70,17 @@ class SettingsDialog(QDialog):
         self.device.setAccessibleName("Device")
         for value, label in DEVICE_LABELS.items():
             self.device.addItem(label, value)
-        self.device.setCurrentIndex(max(0, self.device.findData(engine.settings.device)))
-        where = engine.active_device
+        self.device.setCurrentIndex(max(0, self.device.findData(bridge.settings.device)))
+        where = bridge.active_device
         self.device.setToolTip(f"The model now runs on {where}." if where else "")
         self.min_score = QDoubleSpinBox()
         self.min_score.setRange(0.0, 1.0)
         self.min_score.setSingleStep(0.01)
         self.min_score.setDecimals(2)
         self.min_score.setSpecialValueText("model default")
-        self.min_score.setValue(engine.settings.min_score or 0.0)
+        self.min_score.setValue(bridge.settings.min_score or 0.0)
         self.min_score.setAccessibleName("Minimum score")
-        data = QLabel(f"{engine.paths.data_dir}<br>thumbnails: {engine.paths.thumbnails_dir}")
+        data = QLabel(f"{bridge.paths.data_dir}<br>thumbnails: {bridge.paths.thumbnails_dir}")
         data.setWordWrap(True)
         form = QFormLayout(self)
         form.addRow("Model", self.model)
@@ -104,7 +103,7 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         """Hand the changes to the engine's thread, which saves and applies them."""
-        settings = self.bridge.engine.settings
+        settings = self.bridge.settings
         changes: dict[str, object] = {}
         min_score = self.min_score.value() or None
         if min_score != settings.min_score:

@@ -74,9 +74,9 @@ class WelcomeDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.progress)
         layout.addLayout(row)
-        bridge.worker.progress.connect(self._progress)
-        bridge.worker.model_state.connect(self._model_state)
-        bridge.worker.failed.connect(self._failed)
+        bridge.progress.connect(self._progress)
+        bridge.model_state.connect(self._model_state)
+        bridge.failed.connect(self._failed)
         self.resize(640, 380)
 
     def _add_pictures(self) -> None:

@@ -4,6 +4,7 @@ with counts, sorting, full-path folder filters, saved searches and photo details
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -34,13 +35,20 @@ def library(engine: Engine, tmp_path: Path) -> tuple[Engine, Path]:
 
 
 def test_everything_lists_the_whole_library_newest_first(library: tuple[Engine, Path]) -> None:
-    engine, root = library
+    engine, _ = library
     with pytest.raises(QueryError):
         engine.search("", limit=100)  # the command line still asks for words
     result = engine.search("", limit=100, everything=True)
     assert result.browse and len(result.hits) == 25
     dates = [h.photo.date for h in result.hits]
     assert dates == sorted(dates, reverse=True)
+    months: dict[str, int] = {}
+    for date in dates:
+        month = time.strftime("%Y-%m", time.localtime(date))
+        months[month] = months.get(month, 0) + 1
+    assert result.months == months and sum(months.values()) == 25
+    page = engine.search("", limit=5, offset=5, everything=True)
+    assert [h.path for h in page.hits] == [h.path for h in result.hits[5:10]]
     oldest = engine.search("sort:oldest", limit=100, everything=True).hits
     assert [h.path for h in oldest] == [h.path for h in reversed(result.hits)]
 

@@ -9,22 +9,12 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from photosearch.core.types import Hit, Photo
-from photosearch.ui.preview import PreviewDialog
 from photosearch.ui.results import ThumbnailCache, badge_text, display_name
 from tests.conftest import torch_free, write_photos
 
 
 def _hit(path: str, score: float | None = 0.5) -> Hit:
     return Hit(Photo(1, path, 1234, 1_600_000_000 * 10**9, 96, 72, None), score)
-
-
-def test_names_are_shown_as_text_not_markup(qtbot: QtBot, tmp_path: Path) -> None:
-    path = str(tmp_path / "<b>bold</b> & co.jpg")
-    dialog = PreviewDialog(_hit(path), tmp_path / "cache")
-    shown = [label.text() for label in dialog.findChildren(QLabel)]
-    assert any("&lt;b&gt;bold&lt;/b&gt; &amp; co.jpg" in text for text in shown), shown
-    with qtbot.waitSignal(dialog.destroyed, timeout=5000):
-        dialog.close()
 
 
 def test_names_that_are_not_utf8_are_readable() -> None:
@@ -35,13 +25,6 @@ def test_names_that_are_not_utf8_are_readable() -> None:
 def test_filter_only_hits_show_their_date() -> None:
     assert badge_text(_hit("/a.jpg", None)) == "2020-09-13"
     assert badge_text(_hit("/a.jpg", 0.4567)) == "0.46"
-
-
-def test_dialogs_are_deleted_when_closed(qtbot: QtBot, tmp_path: Path) -> None:
-    dialog = PreviewDialog(_hit(str(tmp_path / "a.jpg")), tmp_path / "cache")
-    dialog.show()
-    with qtbot.waitSignal(dialog.destroyed, timeout=5000):
-        dialog.close()
 
 
 def test_thumbnails_in_memory_stay_within_their_budget(qtbot: QtBot, tmp_path: Path) -> None:

@@ -1,0 +1,289 @@
+"""The sidebar: All photos, the folder tree (counts and states), saved searches.
+
+Choosing an entry asks the window to list or search; right-click offers what fits the
+entry (rescan, show in the file manager, remove; rename, delete). Later rooms (duplicates,
+albums) are more top-level groups here.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, QWidget
+
+from photosearch.core.jsontext import readable
+from photosearch.core.types import Folder, SavedSearch
+
+EntryRole = Qt.ItemDataRole.UserRole + 10
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What a sidebar row stands for: ``all``, a ``folder`` (a path) or a ``saved`` search."""
+
+    kind: str
+    path: str = ""
+    root: bool = False
+    saved: SavedSearch | None = None
+
+
+@dataclass
+class _Node:
+    path: str
+    own: int = 0
+    children: dict[str, _Node] | None = None
+
+    def total(self) -> int:
+        return self.own + sum(c.total() for c in (self.children or {}).values())
+
+
+def folder_tree(root: str, counts: dict[str, int]) -> _Node:
+    """The directories below ``root`` that hold photos (and those on the way to them)."""
+    top = _Node(root, counts.get(root, 0), {})
+    prefix = root.rstrip(os.sep) + os.sep
+    for path, count in counts.items():
+        if not path.startswith(prefix):
+            continue
+        node = top
+        for part in path[len(prefix) :].split(os.sep):
+            assert node.children is not None
+            child = node.children.get(part)
+            if child is None:
+                child = node.children[part] = _Node(os.path.join(node.path, part), 0, {})
+            node = child
+        node.own += count
+    return top
+
+
+def folder_state(folder: Folder, mode: str | None) -> str:
+    """A few words on a root folder's state, or "" when all is well."""
+    if not folder.online:
+        return "offline: its drive is not connected"
+    if any(path == folder.path for path, _ in folder.unreadable):
+        return "cannot be read (permission denied?)"
+    if not folder.enabled:
+        return "paused: not indexed"
+    if folder.unreadable:
+        return f"{len(folder.unreadable)} folder(s) inside cannot be read"
+    if mode == "polling":
+        return "checked for changes every few minutes"
+    return ""
+
+
+class Sidebar(QTreeView):
+    browse_all = Signal()
+    browse_folder = Signal(str)
+    run_saved = Signal(object)  # SavedSearch
+    rescan = Signal()
+    remove_folder = Signal(str)
+    rename_saved = Signal(object)
+    delete_saved = Signal(object)
+    show_in_file_manager = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = QStandardItemModel(self)
+        self.setModel(self.store)
+        self.setHeaderHidden(True)
+        self.setAccessibleName("Library")
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+        self.setUniformRowHeights(True)
+        self.setMinimumWidth(180)
+        self.store.setColumnCount(2)
+        self.library = self._group("Library")
+        self.folders = self._group("Folders")
+        self.searches = self._group("Saved searches")
+        self.all_photos = _item("All photos", Entry("all"))
+        self.library.appendRow([self.all_photos, _count_item(None)])
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.expandAll()
+        self.set_saved([])
+        self.selectionModel().currentChanged.connect(self._chosen)
+        self.activated.connect(self._chosen)
+
+    def _group(self, title: str) -> QStandardItem:
+        item = QStandardItem(title)
+        font = QFont(item.font())
+        font.setBold(True)
+        item.setFont(font)
+        item.setSelectable(False)
+        item.setAccessibleText(title)
+        self.store.appendRow([item, _count_item(None)])
+        return item
+
+    # -- contents ----------------------------------------------------------------------
+
+    def set_total(self, photos: int) -> None:
+        self.store.itemFromIndex(self.all_photos.index().siblingAtColumn(1)).setText(
+            f"{photos:,}" if photos else ""
+        )
+
+    def set_folders(
+        self, folders: list[Folder], counts: dict[str, int], modes: dict[str, str]
+    ) -> None:
+        """Rebuild the folder tree, keeping what was open and what was chosen."""
+        chosen = self.current_entry()
+        expanded = self._expanded_paths()
+        self.folders.removeRows(0, self.folders.rowCount())
+        for folder in folders:
+            tree = folder_tree(folder.path, counts)
+            state = folder_state(folder, modes.get(folder.path))
+            name = readable(folder.path)
+            item = self._add_node(self.folders, tree, name, root=True)
+            if state:
+                item.setText(f"{readable(os.path.basename(folder.path)) or name} — {state}")
+                item.setForeground(self.palette().placeholderText())
+            item.setToolTip(f"{name}\n{state}" if state else name)
+        self.expand(self.folders.index())
+        for path in expanded:
+            index = self._find(lambda e, p=path: e.kind == "folder" and e.path == p)
+            if index is not None:
+                self.expand(index)
+        if chosen is not None and chosen.kind == "folder":
+            self._select(lambda e: e.kind == "folder" and e.path == chosen.path)
+
+    def _add_node(
+        self, parent: QStandardItem, node: _Node, label: str, root: bool
+    ) -> QStandardItem:
+        item = _item(
+            readable(os.path.basename(node.path.rstrip(os.sep))) or label,
+            Entry("folder", node.path, root=root),
+        )
+        item.setToolTip(label)
+        parent.appendRow([item, _count_item(node.total())])
+        for name in sorted(node.children or {}, key=str.casefold):
+            child = (node.children or {})[name]
+            self._add_node(item, child, readable(child.path), root=False)
+        return item
+
+    def set_saved(self, searches: list[SavedSearch]) -> None:
+        chosen = self.current_entry()
+        self.searches.removeRows(0, self.searches.rowCount())
+        for search in searches:
+            item = _item(search.name, Entry("saved", saved=search))
+            item.setToolTip(search.text + ("  + photo" * len(search.images)))
+            self.searches.appendRow([item, _count_item(None)])
+        if not searches:
+            hint = QStandardItem("Save a search to keep it here")
+            hint.setEnabled(False)
+            hint.setSelectable(False)
+            self.searches.appendRow([hint, _count_item(None)])
+        self.expand(self.searches.index())
+        if chosen is not None and chosen.kind == "saved" and chosen.saved is not None:
+            saved_id = chosen.saved.id
+            self._select(lambda e: e.saved is not None and e.saved.id == saved_id, emit=False)
+
+    # -- choosing ----------------------------------------------------------------------
+
+    def current_entry(self) -> Entry | None:
+        entry = self.currentIndex().siblingAtColumn(0).data(EntryRole)
+        return entry if isinstance(entry, Entry) else None
+
+    def choose_all(self) -> None:
+        self._select(lambda e: e.kind == "all")
+
+    def clear_choice(self) -> None:
+        """Nothing chosen: a typed search covers the whole library."""
+        self.selectionModel().blockSignals(True)
+        self.setCurrentIndex(QModelIndex())
+        self.selectionModel().blockSignals(False)
+
+    def _chosen(self, index: QModelIndex) -> None:
+        entry = index.siblingAtColumn(0).data(EntryRole)
+        if not isinstance(entry, Entry):
+            return
+        if entry.kind == "all":
+            self.browse_all.emit()
+        elif entry.kind == "folder":
+            self.browse_folder.emit(entry.path)
+        elif entry.saved is not None:
+            self.run_saved.emit(entry.saved)
+
+    def _select(self, match: object, emit: bool = True) -> None:
+        index = self._find(match)
+        if index is None:
+            return
+        if not emit:
+            self.selectionModel().blockSignals(True)
+        self.setCurrentIndex(index)
+        if not emit:
+            self.selectionModel().blockSignals(False)
+            self.viewport().update()
+
+    def _find(self, match: object) -> QModelIndex | None:
+        pending = [self.store.index(r, 0) for r in range(self.store.rowCount())]
+        while pending:
+            index = pending.pop()
+            entry = index.data(EntryRole)
+            if isinstance(entry, Entry) and match(entry):  # type: ignore[operator]
+                return index
+            pending.extend(self.store.index(r, 0, index) for r in range(self.store.rowCount(index)))
+        return None
+
+    def _expanded_paths(self) -> list[str]:
+        found = []
+        pending = [self.folders.index()]
+        while pending:
+            index = pending.pop()
+            for row in range(self.store.rowCount(index)):
+                child = self.store.index(row, 0, index)
+                if self.isExpanded(child):
+                    entry = child.data(EntryRole)
+                    if isinstance(entry, Entry):
+                        found.append(entry.path)
+                    pending.append(child)
+        return found
+
+    # -- context menu ------------------------------------------------------------------
+
+    def _context_menu(self, pos: QPoint) -> None:
+        entry = self.indexAt(pos).siblingAtColumn(0).data(EntryRole)
+        if isinstance(entry, Entry):
+            menu = self.menu_for(entry)
+            if not menu.isEmpty():
+                menu.exec(self.viewport().mapToGlobal(pos))
+
+    def menu_for(self, entry: Entry) -> QMenu:
+        menu = QMenu(self)
+        if entry.kind == "folder":
+            _add(menu, "Show in file manager", lambda: self.show_in_file_manager.emit(entry.path))
+            _add(menu, "Look for new photos now", self.rescan.emit)
+            if entry.root:
+                menu.addSeparator()
+                _add(menu, "Remove from PhotoSearch…", lambda: self.remove_folder.emit(entry.path))
+        elif entry.saved is not None:
+            saved = entry.saved
+            _add(menu, "Rename…", lambda: self.rename_saved.emit(saved))
+            menu.addSeparator()
+            _add(menu, "Delete", lambda: self.delete_saved.emit(saved))
+        return menu
+
+
+def _add(menu: QMenu, text: str, slot: object) -> None:
+    action = QAction(text, menu)
+    action.triggered.connect(slot)
+    menu.addAction(action)
+
+
+def _item(text: str, entry: Entry) -> QStandardItem:
+    item = QStandardItem(text)
+    item.setData(entry, EntryRole)
+    item.setAccessibleText(text)
+    return item
+
+
+def _count_item(count: int | None) -> QStandardItem:
+    item = QStandardItem(f"{count:,}" if count else "")
+    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    item.setSelectable(False)
+    item.setForeground(QBrush(QColor(128, 128, 128)))
+    return item

@@ -1,0 +1,261 @@
+"""The in-app viewer: one photo fitted to the window (never enlarged past 100 % unless the
+user zooms), previous/next through the results, zoom and pan, Esc back to the grid."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QPointF, QRectF, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+from photosearch.core.errors import ImageError
+from photosearch.core.images import open_image
+from photosearch.core.types import Hit
+from photosearch.ui.results import display_name
+
+log = logging.getLogger(__name__)
+
+VIEW_SIDE = 3000
+"""Photos are decoded with the short side at least this big: sharp on a 4K screen at
+100 %, without holding 50-megapixel frames in memory."""
+ZOOM_STEP = 1.25
+MAX_ZOOM = 8.0
+
+
+class _Loaded(QObject):
+    ready = Signal(str, QImage, int, int)  # path, image, full width, full height
+
+
+class _LoadJob(QRunnable):
+    """Decode one photo upright (EXIF turned, HEIC too) off the GUI thread."""
+
+    def __init__(self, path: str, signals: _Loaded) -> None:
+        super().__init__()
+        self.path, self.signals = path, signals
+
+    def run(self) -> None:
+        try:
+            rgb, width, height, _ = open_image(self.path, VIEW_SIDE)
+            data = rgb.tobytes()
+            image = QImage(data, rgb.width, rgb.height, 3 * rgb.width, QImage.Format.Format_RGB888)
+            image = image.copy()  # own the pixels: ``data`` goes away with this frame
+        except (ImageError, OSError) as exc:
+            log.info("cannot show %s: %s", self.path, exc)
+            image, width, height = QImage(), 0, 0
+        self.signals.ready.emit(self.path, image, width, height)
+
+
+class _Canvas(QWidget):
+    """Paints the photo at the current scale, centred, dragged around when zoomed in."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.pixmap: QPixmap | None = None
+        self.full = (0, 0)
+        self.zoom: float | None = None  # None: fit (at most 100 %)
+        self.offset = QPointF()
+        self.message = ""
+        self._drag: QPointF | None = None
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Photo")
+
+    def fit_scale(self) -> float:
+        width, height = self.full
+        if not width or not height:
+            return 1.0
+        return min(1.0, self.width() / width, self.height() / height)
+
+    def scale(self) -> float:
+        """Display pixels per pixel of the original photo."""
+        return self.fit_scale() if self.zoom is None else self.zoom
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(24, 24, 24))
+        if self.pixmap is None or self.pixmap.isNull():
+            painter.setPen(QColor(200, 200, 200))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.message)
+            return
+        scale = self.scale()
+        width, height = self.full[0] * scale, self.full[1] * scale
+        target = QRectF(
+            (self.width() - width) / 2 + self.offset.x(),
+            (self.height() - height) / 2 + self.offset.y(),
+            width,
+            height,
+        )
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawPixmap(target, self.pixmap, QRectF(self.pixmap.rect()))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._drag = event.position()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._drag is not None and self.zoom is not None:
+            self.offset += event.position() - self._drag
+            self._drag = event.position()
+            self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._drag = None
+
+
+class Viewer(QWidget):
+    """Shows ``hits[row]``; asks the window to go back, open the file or move the grid."""
+
+    back = Signal()
+    moved = Signal(int)  # the row now shown, so the grid's selection follows
+    open_file = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.hits: list[Hit] = []
+        self.row = -1
+        self.canvas = _Canvas(self)
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.zoom_label = QLabel()
+        bar = QHBoxLayout()
+        for text, name, tip, slot in (
+            ("‹ Results", "Back to the results", "Back to the results (Esc)", self.back.emit),
+            ("◀", "Previous photo", "Previous photo (Left arrow)", self.previous),
+            ("▶", "Next photo", "Next photo (Right arrow)", self.next),
+        ):
+            bar.addWidget(_button(text, name, tip, slot))
+        bar.addWidget(self.title, 1)
+        bar.addWidget(self.zoom_label)
+        for text, name, tip, slot in (
+            ("−", "Zoom out", "Zoom out (−)", self.zoom_out),
+            ("Fit", "Fit to window", "Fit to the window, at most 100 % (0)", self.fit),
+            ("100 %", "Actual size", "Actual size (1)", self.actual_size),
+            ("+", "Zoom in", "Zoom in (+)", self.zoom_in),
+            ("Open", "Open in the default app", "Open in the default app (Ctrl+O)", self._open),
+        ):
+            bar.addWidget(_button(text, name, tip, slot))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.canvas, 1)
+        self._loaded = _Loaded()
+        self._loaded.ready.connect(self._arrived)
+        self.setFocusProxy(self.canvas)
+        self.canvas.installEventFilter(self)
+
+    def show_hits(self, hits: list[Hit], row: int) -> None:
+        self.hits = hits
+        self.show_row(row)
+
+    def show_row(self, row: int) -> None:
+        if not 0 <= row < len(self.hits):
+            return
+        self.row = row
+        hit = self.hits[row]
+        self.canvas.pixmap = None
+        self.canvas.full = (hit.photo.width or 0, hit.photo.height or 0)
+        self.canvas.zoom = None
+        self.canvas.offset = QPointF()
+        self.canvas.message = "Loading…"
+        self.title.setText(f"{display_name(hit.path)}   ·   {row + 1} of {len(self.hits)}")
+        self._zoom_changed()
+        QThreadPool.globalInstance().start(_LoadJob(hit.path, self._loaded))
+        self.moved.emit(row)
+
+    def current(self) -> Hit | None:
+        return self.hits[self.row] if 0 <= self.row < len(self.hits) else None
+
+    def _arrived(self, path: str, image: QImage, width: int, height: int) -> None:
+        hit = self.current()
+        if hit is None or hit.path != path:
+            return  # the user moved on meanwhile
+        if image.isNull():
+            self.canvas.message = "This photo cannot be shown: it is missing or unreadable."
+        else:
+            self.canvas.pixmap = QPixmap.fromImage(image)
+            self.canvas.full = (width, height)
+        self._zoom_changed()
+
+    def previous(self) -> None:
+        self.show_row(self.row - 1)
+
+    def next(self) -> None:
+        self.show_row(self.row + 1)
+
+    def zoom_in(self) -> None:
+        self._set_zoom(self.canvas.scale() * ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self._set_zoom(self.canvas.scale() / ZOOM_STEP)
+
+    def fit(self) -> None:
+        self.canvas.zoom = None
+        self.canvas.offset = QPointF()
+        self._zoom_changed()
+
+    def actual_size(self) -> None:
+        self._set_zoom(1.0)
+
+    def _set_zoom(self, value: float) -> None:
+        self.canvas.zoom = min(MAX_ZOOM, max(0.02, value))
+        self._zoom_changed()
+
+    def _zoom_changed(self) -> None:
+        self.zoom_label.setText(f"{self.canvas.scale() * 100:.0f} %")
+        self.canvas.update()
+
+    def _open(self) -> None:
+        hit = self.current()
+        if hit is not None:
+            self.open_file.emit(hit.path)
+
+    def eventFilter(self, watched: QObject, event: object) -> bool:
+        if watched is not self.canvas:
+            return super().eventFilter(watched, event)
+        if isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress:
+            return self._key(event) or super().eventFilter(watched, event)
+        if isinstance(event, QWheelEvent):
+            step = event.angleDelta().y()
+            if step:
+                (self.zoom_in if step > 0 else self.zoom_out)()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _key(self, event: QKeyEvent) -> bool:
+        key = event.key()
+        actions = {
+            Qt.Key.Key_Escape: self.back.emit,
+            Qt.Key.Key_Left: self.previous,
+            Qt.Key.Key_Right: self.next,
+            Qt.Key.Key_Plus: self.zoom_in,
+            Qt.Key.Key_Equal: self.zoom_in,
+            Qt.Key.Key_Minus: self.zoom_out,
+            Qt.Key.Key_0: self.fit,
+            Qt.Key.Key_1: self.actual_size,
+            Qt.Key.Key_Space: self.back.emit,
+            Qt.Key.Key_Return: self.back.emit,
+            Qt.Key.Key_Enter: self.back.emit,
+        }
+        action = actions.get(Qt.Key(key))
+        if action is None:
+            return False
+        action()
+        return True
+
+
+def _button(text: str, name: str, tip: str, slot: object) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setAccessibleName(name)
+    button.setToolTip(tip)
+    button.setAutoRaise(True)
+    button.clicked.connect(slot)
+    return button
