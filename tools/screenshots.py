@@ -85,6 +85,9 @@ def take_all(app: QApplication, home: Path, out: Path) -> None:
     photos = home / "Pictures"
     write_library(photos / "Holidays", 400, seed=3, size_range=(700, 1200))
     write_library(photos / "Garden", 200, seed=4, size_range=(700, 1200))
+    for n, path in enumerate(sorted(photos.rglob("*.*"))):  # a few years of dates
+        when = 1_560_000_000 + (n * 7_919 % 600) * 160_000
+        os.utime(path, (when, when))
     paths = AppPaths.resolve(home / "demo")
     engine = Engine.open(paths)
     engine.use_model(models.DEMO_KEY)
@@ -100,8 +103,39 @@ def take_all(app: QApplication, home: Path, out: Path) -> None:
     window.search.setText("a red circle")
     window.run_search()
     pump(app, lambda: window.results.rowCount() > 0)
+    window.view.setFocus()
+    window._toggle_details()  # what I does (key events need an active window under Xvfb)
+    pump(app, lambda: window.details.isVisible() and window.details.hit is not None)
     settle(app, window)
     shot(window, out, "3-text-query")
+
+    window.sort.setCurrentIndex(window.sort.findData("date"))
+    pump(app, lambda: window.last_result is not None and window.last_result.sort == "date")
+    settle(app, window)
+    shot(window, out, "3b-sorted-by-date")
+    window.bridge.run(lambda e: e.save_search("Red circles", "a red circle"), lambda _: None)
+    window.bridge.run(lambda e: e.save_search("Blue squares", "a blue square"), lambda _: None)
+    window._load_saved()
+
+    window.show_viewer()  # what Enter does
+    pump(app, lambda: window.viewer.canvas.pixmap is not None)
+    shot(window, out, "3c-viewer")
+    window.close_viewer()
+
+    window.sidebar.choose_all()
+    pump(app, lambda: window.last_result is not None and window.last_result.browse)
+    settle(app, window)
+    shot(window, out, "6-all-photos")
+    holidays = str(photos / "Holidays")
+    window.sidebar._select(lambda e: e.kind == "folder" and e.path == holidays)
+    pump(app, lambda: window.scope == holidays and window.last_result is not None)
+    settle(app, window)
+    shot(window, out, "7-folder")
+    window.show_help()
+    pump(app, lambda: window.help.isVisible())
+    shot(window.help, out, "8-help")
+    window.help.hide()
+    window.clear()
 
     query = next(p for p in sorted((photos / "Garden").iterdir()) if "yellow-star" in p.name)
     mime = QMimeData()

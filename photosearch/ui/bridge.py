@@ -9,6 +9,7 @@ waits on disk, model or index.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -240,13 +241,17 @@ class _Task(QRunnable):
         try:
             result = self.job(self.engine)
         except PhotoSearchError as exc:
-            self.signals.failed.emit(self.token, str(exc))
+            self._emit(self.signals.failed, str(exc))
             return
         except Exception as exc:
             log.exception("engine call failed")
-            self.signals.failed.emit(self.token, f"Something went wrong: {exc}")
+            self._emit(self.signals.failed, f"Something went wrong: {exc}")
             return
-        self.signals.done.emit(self.token, result)
+        self._emit(self.signals.done, result)
+
+    def _emit(self, signal: Any, value: object) -> None:
+        with contextlib.suppress(RuntimeError):  # the window went away meanwhile
+            signal.emit(self.token, value)
 
 
 class EngineBridge(QObject):
@@ -353,6 +358,8 @@ class EngineBridge(QObject):
         """Run a short engine call off the GUI thread; ``done`` gets its result on the GUI
         thread (``failed`` the message of a PhotoSearchError, by default the ``failed``
         signal's receivers)."""
+        if not self._thread.isRunning():
+            return  # shut down: nobody is left to answer
         self._task += 1
         self._callbacks[self._task] = (done, failed or self.failed.emit)
         self._tasks.start(_Task(self._task, job, self.engine, self._task_signals))

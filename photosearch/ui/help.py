@@ -65,4 +65,4 @@ class HelpDialog(QDialog):
         layout.addWidget(text)
         layout.addWidget(buttons)
         self.setWindowFlag(Qt.WindowType.Tool, True)
-        self.resize(560, 520)
+        self.resize(580, 640)

@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         self._asked_at: dict[int, float] = {}
         self._ask: tuple[str, list[str], bool] = ("", [], False)
         self._more_request = 0
+        self._sorted_for_listing = False
         self._settings = QSettings(
             str(bridge.paths.data_dir / "window.ini"), QSettings.Format.IniFormat
         )
@@ -129,7 +130,9 @@ class MainWindow(QMainWindow):
         self.zoom.setAccessibleName("Thumbnail size")
         self.sidebar_button = _tool("☰", "Show or hide the sidebar", self._toggle_sidebar)
         self.sidebar_button.setCheckable(True)
-        self.details_button = _tool("ⓘ", "Show or hide photo details (I)", self._toggle_details)
+        self.details_button = _tool(
+            "Details", "Show or hide photo details (I)", self._toggle_details
+        )
         self.details_button.setCheckable(True)
         top = QHBoxLayout()
         top.addWidget(self.sidebar_button)
@@ -463,6 +466,10 @@ class MainWindow(QMainWindow):
         listing = self.browsing and not text and not self.query_images
         if listing and self.sort.currentData() is None:
             self._set_sort("date")  # a listing has no relevance to sort by
+            self._sorted_for_listing = True
+        elif not listing and self._sorted_for_listing:
+            self._set_sort(None)  # words again: best match first, unless the user chose
+            self._sorted_for_listing = False
         parts = [text]
         if self.scope:
             parts.append(_scope_filter(self.scope))
@@ -485,6 +492,7 @@ class MainWindow(QMainWindow):
         self.sort.blockSignals(False)
 
     def _sort_changed(self) -> None:
+        self._sorted_for_listing = False  # the user's own choice stays
         if self.last_result is not None or self.browsing:
             self.run_search()
 

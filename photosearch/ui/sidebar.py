@@ -149,7 +149,7 @@ class Sidebar(QTreeView):
             if index is not None:
                 self.expand(index)
         if chosen is not None and chosen.kind == "folder":
-            self._select(lambda e: e.kind == "folder" and e.path == chosen.path)
+            self._select(lambda e: e.kind == "folder" and e.path == chosen.path, emit=False)
 
     def _add_node(
         self, parent: QStandardItem, node: _Node, label: str, root: bool
@@ -173,9 +173,10 @@ class Sidebar(QTreeView):
             item.setToolTip(search.text + ("  + photo" * len(search.images)))
             self.searches.appendRow([item, _count_item(None)])
         if not searches:
-            hint = QStandardItem("Save a search to keep it here")
+            hint = QStandardItem("None yet")
             hint.setEnabled(False)
             hint.setSelectable(False)
+            hint.setToolTip("Search, then choose “Save search” to keep it here")
             self.searches.appendRow([hint, _count_item(None)])
         self.expand(self.searches.index())
         if chosen is not None and chosen.kind == "saved" and chosen.saved is not None:

@@ -3,6 +3,7 @@ user zooms), previous/next through the results, zoom and pan, Esc back to the gr
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from PySide6.QtCore import QObject, QPointF, QRectF, QRunnable, Qt, QThreadPool, Signal
@@ -52,7 +53,8 @@ class _LoadJob(QRunnable):
         except (ImageError, OSError) as exc:
             log.info("cannot show %s: %s", self.path, exc)
             image, width, height = QImage(), 0, 0
-        self.signals.ready.emit(self.path, image, width, height)
+        with contextlib.suppress(RuntimeError):  # the viewer closed meanwhile
+            self.signals.ready.emit(self.path, image, width, height)
 
 
 class _Canvas(QWidget):

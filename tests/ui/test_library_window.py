@@ -1,0 +1,234 @@
+"""The window as a photo library: sidebar browsing, saved searches, sorting with month
+headers, the details pane, the viewer, and counts that are never stale."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from photosearch.core.types import SavedSearch
+from photosearch.synthetic import write_library
+from photosearch.ui.main_window import MainWindow
+from photosearch.ui.results import Section
+from photosearch.ui.sidebar import Entry
+from tests.ui.test_main_window import open_window, wait_indexed
+
+DAY = 86_400
+START = time.mktime((2021, 1, 15, 12, 0, 0, 0, 0, -1))
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """40 photos in two folders, one every 9 days from mid-January 2021 (five months),
+    and one big photo with camera EXIF."""
+    root = tmp_path_factory.mktemp("Pictures")
+    write_library(root / "Trips", 24, seed=5)
+    write_library(root / "Garden", 16, seed=6)
+    for n, path in enumerate(sorted(root.rglob("*.*"))):
+        os.utime(path, (START + n * 9 * DAY, START + n * 9 * DAY))
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = "FUJIFILM", "X-T30"
+    exif.get_ifd(0x8769).update({0xA434: "XF35mmF2 R WR", 0x829D: 2.0})
+    Image.new("RGB", (2400, 1600), "red").save(root / "Trips" / "big.jpg", exif=exif)
+    os.utime(root / "Trips" / "big.jpg", (START, START))
+    return root
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path, library: Path) -> Iterator[MainWindow]:
+    win = open_window(qtbot, tmp_path / "app", [library])
+    wait_indexed(qtbot, win, 41)
+    yield win
+    win.close()
+    win.bridge.shutdown()
+
+
+def sections(window: MainWindow) -> list[Section]:
+    model = window.results
+    rows = [model.index(r).data(Qt.ItemDataRole.UserRole + 3) for r in range(model.rowCount())]
+    return [s for s in rows if isinstance(s, Section)]
+
+
+def test_all_photos_are_listed_by_month_with_counts(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.waitUntil(
+        lambda: window.sidebar.all_photos.index().siblingAtColumn(1).data() == "41", timeout=15_000
+    )
+    window.sidebar.choose_all()
+    qtbot.waitUntil(
+        lambda: window.last_result is not None and window.last_result.browse, timeout=15_000
+    )
+    assert window.title.text() == "All photos" and window.summary.text().startswith("41 photos")
+    assert window.sort.currentData() == "date"
+    headers = sections(window)
+    assert sum(s.count for s in headers) == 41
+    assert [s.key for s in headers][-1] == "2021-01" and headers[0].key > "2021-05"
+    dates = [h.photo.date for h in window.results.hits()]
+    assert dates == sorted(dates, reverse=True)
+    window.sort.setCurrentIndex(window.sort.findData("name"))
+    qtbot.waitUntil(
+        lambda: window.last_result is not None and window.last_result.sort == "name", timeout=15_000
+    )
+    assert sections(window) == []  # no month headers when sorted by name
+
+
+def test_a_folder_is_browsed_from_the_sidebar(
+    qtbot: QtBot, window: MainWindow, library: Path
+) -> None:
+    garden = str(library / "Garden")
+    qtbot.waitUntil(
+        lambda: window.sidebar._find(lambda e: e.path == garden) is not None, timeout=15_000
+    )
+    index = window.sidebar._find(lambda e: e.path == garden)
+    assert index.siblingAtColumn(1).data() == "16"
+    root = window.sidebar._find(lambda e: e.path == str(library))
+    assert root.siblingAtColumn(1).data() == "41"  # the root counts what is below it
+    window.sidebar.setCurrentIndex(index)
+    qtbot.waitUntil(
+        lambda: window.last_result is not None and len(window.results.all_hits()) == 16,
+        timeout=15_000,
+    )
+    assert all(Path(h.path).parent.name == "Garden" for h in window.results.all_hits())
+    assert window.title.text() == "Garden"
+    window.search.setText("a red circle")
+    window.run_search()  # a search inside the folder stays inside it
+    window.bridge.request_refresh.emit()  # a refresh of the sidebar keeps what is typed
+    qtbot.waitUntil(
+        lambda: window.last_result is not None and not window.last_result.browse, timeout=15_000
+    )
+    assert window.title.text() == "Search in Garden"
+    assert all(Path(h.path).parent.name == "Garden" for h in window.results.all_hits())
+    assert window.sort.currentData() is None  # words again: best match first
+
+
+def test_saved_search_round_trip(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    window.search.setText("a blue square")
+    window.run_search()
+    qtbot.waitUntil(lambda: window.last_result is not None, timeout=15_000)
+    expected = [h.path for h in window.results.all_hits()]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Blue squares", True))
+    window.save_search()
+
+    def saved() -> list[SavedSearch]:
+        found = window.sidebar._find(lambda e: e.saved is not None)
+        return [found.data(Qt.ItemDataRole.UserRole + 10).saved] if found is not None else []
+
+    qtbot.waitUntil(lambda: bool(saved()), timeout=15_000)
+    assert saved()[0].name == "Blue squares" and saved()[0].text == "a blue square"
+    window.clear()
+    assert window.results.rowCount() == 0 and window.summary.text() == ""
+    window.sidebar.setCurrentIndex(window.sidebar._find(lambda e: e.saved is not None))
+    qtbot.waitUntil(lambda: [h.path for h in window.results.all_hits()] == expected, timeout=15_000)
+    assert window.search.text() == "a blue square" and window.title.text() == "Blue squares"
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Squares in blue", True))
+    window._rename_saved(saved()[0])
+    qtbot.waitUntil(lambda: bool(saved()) and saved()[0].name == "Squares in blue", timeout=15_000)
+    window._delete_saved(saved()[0])
+    qtbot.waitUntil(lambda: not saved(), timeout=15_000)
+    assert window.bridge.engine.saved_searches() == []
+
+
+def test_details_pane_shows_what_the_file_says(
+    qtbot: QtBot, window: MainWindow, library: Path
+) -> None:
+    window.sidebar.choose_all()
+    qtbot.waitUntil(
+        lambda: window.last_result is not None and window.last_result.browse, timeout=15_000
+    )
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_I)
+    assert window.details.isVisible() and window.details_button.isChecked()
+    window.view.select_path(str(library / "Trips" / "big.jpg"))
+    pane = window.details
+    qtbot.waitUntil(lambda: pane.fields["Camera"].text() == "FUJIFILM X-T30", timeout=10_000)
+    assert pane.name.text() == "big.jpg" and "Trips" in pane.folder.text()
+    assert pane.fields["Dimensions"].text() == "2400 × 1600 pixels"
+    assert pane.fields["Lens"].text() == "XF35mmF2 R WR"
+    assert pane.fields["File size"].text().endswith("KB")
+    assert "2021" in pane.fields["Taken"].text()
+    assert not pane.form.isRowVisible(pane.fields["Score"])  # a listing has no score
+    qtbot.keyClick(window.view, Qt.Key.Key_I)
+    assert not window.details.isVisible()
+
+
+def test_viewer_fits_without_upscaling_and_steps_through(
+    qtbot: QtBot, window: MainWindow, library: Path
+) -> None:
+    window.sidebar.choose_all()
+    qtbot.waitUntil(
+        lambda: window.last_result is not None and window.last_result.browse, timeout=15_000
+    )
+    window.resize(900, 700)
+    window.view.select_path(str(library / "Trips" / "big.jpg"))
+    start = window.view.currentIndex().row()
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)
+    viewer = window.viewer
+    assert window.stack.currentWidget() is viewer
+    qtbot.waitUntil(lambda: viewer.canvas.pixmap is not None, timeout=10_000)
+    assert viewer.canvas.full == (2400, 1600)
+    assert viewer.canvas.scale() < 1.0  # a big photo is fitted to the window
+    qtbot.keyClick(viewer.canvas, Qt.Key.Key_1)
+    assert viewer.canvas.scale() == 1.0
+    qtbot.keyClick(viewer.canvas, Qt.Key.Key_Plus)
+    assert viewer.canvas.scale() == pytest.approx(1.25)
+    qtbot.keyClick(viewer.canvas, Qt.Key.Key_0)
+    assert viewer.canvas.scale() < 1.0
+    first = viewer.current()
+    qtbot.keyClick(viewer.canvas, Qt.Key.Key_Right)
+    assert viewer.current() == first  # the oldest photo is the last one
+    qtbot.keyClick(viewer.canvas, Qt.Key.Key_Left)
+    small = viewer.current()
+    assert small is not None and small != first and small.photo.width < 300
+    qtbot.waitUntil(lambda: viewer.canvas.pixmap is not None, timeout=10_000)
+    assert viewer.canvas.scale() == 1.0  # a small photo is never enlarged past 100 %
+    assert window.view.currentIndex().row() < start  # the grid follows the viewer
+    window.escape()
+    assert window.stack.currentWidget() is window.view
+    assert window.view.current_hit_value() == small  # back on the photo last seen
+
+
+def test_counts_are_never_stale(qtbot: QtBot, window: MainWindow) -> None:
+    window.search.setText("a red circle min:0")
+    window.run_search()
+    qtbot.waitUntil(lambda: window.last_result is not None, timeout=15_000)
+    assert "match" in window.summary.text() and " s" in window.summary.text()
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    assert window.results.rowCount() == 0
+    assert window.summary.text() == "" and window.title.text() == ""
+    assert "match" not in window.status_label.text()
+    qtbot.waitUntil(
+        lambda: window.status_label.text().startswith("Up to date — 41 photos"), timeout=15_000
+    )
+
+
+def test_help_is_a_page_not_a_message_box(qtbot: QtBot, window: MainWindow) -> None:
+    window.show_help()
+    assert window.help.isVisible() and not window.help.isModal()
+    from PySide6.QtWidgets import QTextBrowser
+
+    text = window.help.findChild(QTextBrowser).toPlainText()
+    for syntax in ("in:Holidays", "after:2021-06", "sort:date", "Ctrl+O"):
+        assert syntax in text
+    window.help.hide()
+
+
+def test_sidebar_menus_offer_what_fits(window: MainWindow, library: Path) -> None:
+    root_menu = window.sidebar.menu_for(Entry("folder", str(library), root=True))
+    assert [a.text() for a in root_menu.actions() if a.text()] == [
+        "Show in file manager", "Look for new photos now", "Remove from PhotoSearch…",
+    ]  # fmt: skip
+    inner = window.sidebar.menu_for(Entry("folder", str(library / "Garden")))
+    assert "Remove from PhotoSearch…" not in [a.text() for a in inner.actions()]
+    saved = window.sidebar.menu_for(Entry("saved", saved=SavedSearch(1, "x", "y")))
+    assert [a.text() for a in saved.actions() if a.text()] == ["Rename…", "Delete"]
