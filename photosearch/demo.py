@@ -43,10 +43,10 @@ def run_demo(engine: Engine, count: int, gui: bool) -> int:
         file=sys.stderr,
     )
     with prepare_demo(engine.paths, count) as demo:
-        bar = ProgressBar()
-        demo.update(bar)
-        bar.close()
         if not gui:
+            bar = ProgressBar()
+            demo.update(bar)
+            bar.close()
             for text in EXAMPLES:
                 result = demo.search(text, limit=5)
                 print(f"\n{text}")
@@ -55,7 +55,7 @@ def run_demo(engine: Engine, count: int, gui: bool) -> int:
             return 0
     from photosearch.ui.app import run_app
 
-    return run_app(demo_paths(engine.paths))
+    return run_app(demo_paths(engine.paths), demo=True)  # the window indexes as it shows
 
 
 def self_test() -> int:

@@ -308,6 +308,10 @@ class Engine:
     def folders(self) -> list[Folder]:
         return self.catalog.folders()
 
+    def month_counts(self) -> dict[str, int]:
+        """Photos taken (or else modified) each month, ``YYYY-MM``: the library's dates."""
+        return self.catalog.month_counts("p.status != 'error'", [])
+
     def folder_counts(self) -> dict[str, int]:
         """Photos held directly by each directory (for a folder tree with counts)."""
         return self.catalog.dir_counts()

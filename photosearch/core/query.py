@@ -146,6 +146,39 @@ def _split_terms(text: str) -> list[tuple[int, str]]:
     return chunks
 
 
+def filter_values(text: str, key: str) -> list[str]:
+    """The values of every ``key:`` filter typed in ``text`` (quotes removed)."""
+    return [
+        m.group(2) if m.group(2) is not None else m.group(3)
+        for m in _FILTER.finditer(text)
+        if m.group(1).lower() == key
+    ]
+
+
+def filter_tokens(text: str) -> list[str]:
+    """Every filter typed in ``text`` as written (``after:2021``, ``in:"My Trips"``)."""
+    return [m.group(0) for m in _FILTER.finditer(text)]
+
+
+def without_token(text: str, token: str) -> str:
+    """``text`` with one filter, as :func:`filter_tokens` gave it, taken out."""
+    start = text.find(token)
+    if start < 0:
+        return text
+    return " ".join((text[:start] + text[start + len(token) :]).split())
+
+
+def with_filter(text: str, key: str, value: str | None) -> str:
+    """``text`` with its ``key:`` filters replaced by ``key:value`` (none when None)."""
+    rest = " ".join(
+        _FILTER.sub(lambda m: " " if m.group(1).lower() == key else m.group(0), text).split()
+    )
+    if not value:
+        return rest
+    quoted = f'"{value}"' if any(c.isspace() for c in value) else value
+    return f"{rest} {key}:{quoted}".strip()
+
+
 def parse(text: str) -> Query:
     """Parse what the user typed into terms and filters."""
     found = [

@@ -26,21 +26,25 @@ def app_icon() -> QIcon:
     return QIcon(str(ICON))
 
 
-def create_window(paths: AppPaths, watch: bool = True, quiet_s: float = 1.0) -> MainWindow:
+def create_window(
+    paths: AppPaths, watch: bool = True, quiet_s: float = 1.0, demo: bool = False
+) -> MainWindow:
     """The main window over an engine on ``paths``, loading the model in the background."""
     # The GUI thread shares the GIL with the indexing threads: a short switch interval
     # bounds how long it can wait for it, so the window stays smooth while indexing.
     sys.setswitchinterval(0.001)
     engine = Engine.open(paths)
     bridge = EngineBridge(engine, watch=watch, quiet_s=quiet_s)
-    window = MainWindow(bridge, app_icon())
+    window = MainWindow(bridge, app_icon(), demo=demo)
     bridge.start()
     return window
 
 
-def run_app(paths: AppPaths | None = None, similar: list[str] | None = None) -> int:
+def run_app(
+    paths: AppPaths | None = None, similar: list[str] | None = None, demo: bool = False
+) -> int:
     """The app; ``similar``: photos to search by. A window already open on this library
-    gets them instead, and comes to the front."""
+    gets them instead, and comes to the front. ``demo``: the demo library, said so."""
     paths = paths or AppPaths.resolve()
     setup_logging(paths.log_dir)
     app = QApplication.instance() or QApplication(sys.argv)
@@ -53,7 +57,7 @@ def run_app(paths: AppPaths | None = None, similar: list[str] | None = None) -> 
     if hand_over(name, images):
         return 0
     try:
-        window = create_window(paths)
+        window = create_window(paths, demo=demo)
     except PhotoSearchError as exc:
         QMessageBox.critical(None, "PhotoSearch", str(exc))
         return 1

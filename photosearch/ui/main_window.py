@@ -50,6 +50,7 @@ from photosearch.core.types import Hit, Progress, SavedSearch
 from photosearch.ui import actions
 from photosearch.ui.bridge import EngineBridge
 from photosearch.ui.details import DetailsPane
+from photosearch.ui.filter_bar import FilterBar
 from photosearch.ui.folders_dialog import FoldersDialog
 from photosearch.ui.help import HelpDialog
 from photosearch.ui.results import ResultsModel, ThumbnailCache
@@ -79,10 +80,10 @@ class ImageChip(QToolButton):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, bridge: EngineBridge, icon: QIcon | None = None) -> None:
+    def __init__(self, bridge: EngineBridge, icon: QIcon | None = None, demo: bool = False) -> None:
         super().__init__()
         self.bridge = bridge
-        self.setWindowTitle("PhotoSearch")
+        self.setWindowTitle("PhotoSearch — demo library" if demo else "PhotoSearch")
         if icon is not None:
             self.setWindowIcon(icon)
         self.setAcceptDrops(True)
@@ -103,6 +104,8 @@ class MainWindow(QMainWindow):
         self._ask: tuple[str, list[str], bool] = ("", [], False)
         self._more_request = 0
         self._sorted_for_listing = False
+        self._refreshing = False
+        """The same search again (new photos indexed): keep the selection and the scroll."""
         self._settings = QSettings(
             str(bridge.paths.data_dir / "window.ini"), QSettings.Format.IniFormat
         )
@@ -134,10 +137,16 @@ class MainWindow(QMainWindow):
             "Details", "Show or hide photo details (I)", self._toggle_details
         )
         self.details_button.setCheckable(True)
+        self.filters_button = _tool("Filters", "Show or hide the filters", self._toggle_filters)
+        self.filters_button.setCheckable(True)
+        self.filter_bar = FilterBar()
+        self.filter_bar.changed.connect(self._filters_changed)
+        self.search.textChanged.connect(self.filter_bar.sync)
         top = QHBoxLayout()
         top.addWidget(self.sidebar_button)
         top.addWidget(self.search, 1)
         top.addLayout(self.chips)
+        top.addWidget(self.filters_button)
         top.addWidget(_tool("?", "Search help (F1)", self.show_help))
         top.addWidget(self.zoom)
         top.addWidget(self.details_button)
@@ -219,7 +228,10 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([220, 800, 300])
         central = QWidget()
         layout = QVBoxLayout(central)
+        if demo:
+            layout.addWidget(self._demo_banner())
         layout.addLayout(top)
+        layout.addWidget(self.filter_bar)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
@@ -269,9 +281,33 @@ class MainWindow(QMainWindow):
             self.resize(1280, 800)
         remembered = self._settings.value
         self._set_panes(_flag(remembered("sidebar", True)), _flag(remembered("details", False)))
+        self.filter_bar.setVisible(_flag(remembered("filters", False)))
+        self.filters_button.setChecked(self.filter_bar.isVisible())
         self._update_header()
         self._show_empty_state()
         self._load_saved()
+
+    def _demo_banner(self) -> QWidget:
+        """Says that this window shows sample photos, not the user's, and how to leave."""
+        banner = QWidget()
+        banner.setAutoFillBackground(True)
+        palette = banner.palette()
+        palette.setColor(banner.backgroundRole(), palette.color(palette.ColorRole.ToolTipBase))
+        palette.setColor(banner.foregroundRole(), palette.color(palette.ColorRole.ToolTipText))
+        banner.setPalette(palette)
+        row = QHBoxLayout(banner)
+        row.setContentsMargins(8, 4, 8, 4)
+        row.addWidget(
+            QLabel(
+                "This is the demo: generated shapes and a tiny model that knows only colours "
+                "and shapes (try “a red circle”). Your own library is not touched."
+            ),
+            1,
+        )
+        leave = _tool("Leave the demo", "Close the demo window", self.close)
+        row.addWidget(leave)
+        banner.setAccessibleName("Demo library")
+        return banner
 
     # -- keyboard ----------------------------------------------------------------------
 
@@ -340,6 +376,15 @@ class MainWindow(QMainWindow):
         self._set_panes(self.sidebar.isVisible(), not self.details.isVisible())
         if self.details.isVisible():
             self.details.show_hit(self.view.current_hit_value())
+
+    def _toggle_filters(self) -> None:
+        self.filter_bar.setVisible(not self.filter_bar.isVisible())
+        self.filters_button.setChecked(self.filter_bar.isVisible())
+
+    def _filters_changed(self, text: str) -> None:
+        """The filter bar wrote new filters into the search text: search with them."""
+        self.search.setText(text)
+        self.run_search()
 
     def show_help(self) -> None:
         self.help.show()
@@ -476,6 +521,7 @@ class MainWindow(QMainWindow):
         if self.sort.currentData() and "sort:" not in text.lower():
             parts.append(f"sort:{self.sort.currentData()}")
         ask = (" ".join(p for p in parts if p), list(self.query_images), self.browsing)
+        self._refreshing = ask == self._ask and self.last_result is not None
         self._ask = ask
         request = self.bridge.search(ask[0], ask[1], SEARCH_LIMIT, 0, ask[2])
         self._asked_at = {request: time.monotonic()}
@@ -514,6 +560,8 @@ class MainWindow(QMainWindow):
                 self.results.append_hits(result.hits, len(result.hits) < SEARCH_LIMIT)
             return
         seconds = time.monotonic() - self._asked_at.get(request, time.monotonic())
+        kept = self.view.current_hit_value() if self._refreshing else None
+        scroll = self.view.verticalScrollBar().value()
         self.last_result = result
         hits = result.hits
         by_month = result.sort in ("date", "oldest")
@@ -545,7 +593,11 @@ class MainWindow(QMainWindow):
             else:
                 self._message("<h3>No good match</h3><p>Try other words, or fewer filters.</p>")
                 self._result_status("No good match")
-        self.view.select_first()
+        if kept is not None and self.results.row_of(kept.path) is not None:
+            self.view.select_path(kept.path)
+            self.view.verticalScrollBar().setValue(scroll)
+        else:
+            self.view.select_first()
 
     def _show_grid(self) -> None:
         if self.stack.currentWidget() is not self.viewer:
@@ -738,6 +790,8 @@ class MainWindow(QMainWindow):
             lambda engine: engine.folder_counts(),
             lambda counts: self.sidebar.set_folders(folders, counts, modes),
         )
+        self.filter_bar.set_folders(folders)
+        self.bridge.run(lambda engine: engine.month_counts(), self.filter_bar.set_months)
         self._show_empty_state()
 
     def _failed(self, message: str) -> None:
@@ -842,6 +896,7 @@ class MainWindow(QMainWindow):
         self._settings.setValue("thumb", self.zoom.value())
         self._settings.setValue("sidebar", self.sidebar.isVisible())
         self._settings.setValue("details", self.details.isVisible())
+        self._settings.setValue("filters", self.filter_bar.isVisible())
         self.help.close()
         self.bridge.shutdown()
         super().closeEvent(event)

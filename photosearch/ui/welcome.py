@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QProcess, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -52,7 +53,8 @@ class WelcomeDialog(QDialog):
         self.pictures = QCheckBox(f"Add my Pictures folder ({Path.home() / 'Pictures'})")
         self.pictures.setChecked((Path.home() / "Pictures").is_dir())
         self.pictures.setEnabled((Path.home() / "Pictures").is_dir())
-        self.download = QPushButton(f"Download model ({size} MB)")
+        self.download_text = f"Download model ({size} MB)"
+        self.download = QPushButton(self.download_text)
         self.download.clicked.connect(self.start_download)
         self.cancel = QPushButton("Cancel download")
         self.cancel.hide()
@@ -61,12 +63,19 @@ class WelcomeDialog(QDialog):
         self.import_file.clicked.connect(self.pick_file)
         self.import_dir = QPushButton("Import model folder…")
         self.import_dir.clicked.connect(self.pick_dir)
+        self.demo = QPushButton("Try the demo")
+        self.demo.setToolTip(
+            "Opens a sample library of generated shapes with a tiny built-in model, in a window "
+            "of its own: nothing is downloaded and your library is not touched."
+        )
+        self.demo.clicked.connect(self.start_demo)
         later = QPushButton("Later")
         later.clicked.connect(self.reject)
         row = QHBoxLayout()
         for b in (self.download, self.cancel, self.import_file, self.import_dir):
             row.addWidget(b)
         row.addStretch()
+        row.addWidget(self.demo)
         row.addWidget(later)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -84,8 +93,17 @@ class WelcomeDialog(QDialog):
             self.bridge.request_add_folder.emit(str(Path.home() / "Pictures"))
             self.pictures.setChecked(False)
 
+    def start_demo(self) -> None:
+        """The demo runs as a second app on its own data folder, beside this window."""
+        program, arguments = demo_command()
+        if QProcess.startDetached(program, arguments):
+            self.status.setText("The demo opens in a window of its own.")
+        else:
+            self.status.setText("The demo could not be started.")
+
     def start_download(self) -> None:
         self._add_pictures()
+        self.download.setText(self.download_text)
         self.download.setEnabled(False)
         self.cancel.show()
         self.progress.show()
@@ -130,6 +148,14 @@ class WelcomeDialog(QDialog):
 
     def _failed(self, message: str) -> None:
         self.status.setText(message)
+        self.download.setText("Retry download")
         self.download.setEnabled(True)
         self.cancel.hide()
         self.progress.hide()
+
+
+def demo_command() -> tuple[str, list[str]]:
+    """How to start ``photosearch demo``: the bundle's own program, or this Python."""
+    if getattr(sys, "frozen", False):
+        return sys.executable, ["demo"]
+    return sys.executable, ["-m", "photosearch", "demo"]

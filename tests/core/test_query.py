@@ -68,3 +68,17 @@ def test_bad_input_gives_clear_error(bad: str) -> None:
 def test_empty_and_operator_only_queries() -> None:
     assert parse("").terms == ()
     assert parse(" + - ").terms == ()
+
+
+def test_filters_can_be_read_replaced_and_removed_as_text() -> None:
+    from photosearch.core.query import filter_tokens, filter_values, with_filter, without_token
+
+    text = 'beach in:"My Trips" after:2021 type:jpg'
+    assert filter_values(text, "in") == ["My Trips"] and filter_values(text, "before") == []
+    assert filter_tokens(text) == ['in:"My Trips"', "after:2021", "type:jpg"]
+    assert with_filter(text, "after", "2019-06") == 'beach in:"My Trips" type:jpg after:2019-06'
+    assert with_filter(text, "in", None) == "beach after:2021 type:jpg"
+    assert with_filter("dog", "in", "Summer 2020") == 'dog in:"Summer 2020"'
+    assert without_token(text, "after:2021") == 'beach in:"My Trips" type:jpg'
+    assert parse(with_filter(text, "type", "png")).filters.types == ("png",)
+    assert with_filter("t-shirt - red", "type", "png") == "t-shirt - red type:png"

@@ -232,3 +232,33 @@ def test_sidebar_menus_offer_what_fits(window: MainWindow, library: Path) -> Non
     assert "Remove from PhotoSearch…" not in [a.text() for a in inner.actions()]
     saved = window.sidebar.menu_for(Entry("saved", saved=SavedSearch(1, "x", "y")))
     assert [a.text() for a in saved.actions() if a.text()] == ["Rename…", "Delete"]
+
+
+def test_filter_bar_writes_and_reads_the_search_syntax(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QToolButton
+
+    bar = window.filter_bar
+    window._toggle_filters()
+    assert bar.isVisible()
+    qtbot.waitUntil(lambda: len(bar.histogram.months) >= 5, timeout=15_000)
+    assert bar.histogram.months[0] == "2021-01"  # the library's first month, gaps filled
+    window.search.setText("a red circle")
+    bar._dates_chosen("2021-02", "2021-03")
+    assert window.search.text() == "a red circle after:2021-02 before:2021-04"
+    assert bar.dates.text() == "Feb 2021 – Mar 2021"
+    qtbot.waitUntil(lambda: window.last_result is not None, timeout=15_000)
+    window.last_result = None
+    bar.type.setCurrentIndex(bar.type.findData("png"))
+    assert window.search.text().endswith("type:png")
+    qtbot.waitUntil(lambda: window.last_result is not None, timeout=15_000)
+    for hit in window.results.all_hits():
+        month = time.strftime("%Y-%m", time.localtime(hit.photo.date))
+        assert "2021-02" <= month <= "2021-03" and hit.path.endswith(".png")
+    window.search.setText("beach after:2021-05 in:Garden")  # typed by hand
+    assert bar.histogram.chosen == (4, len(bar.histogram.months) - 1)
+    chips = [b for b in bar.findChildren(QToolButton) if b.text().startswith("in:Garden")]
+    assert len(chips) == 1
+    chips[0].click()
+    assert window.search.text() == "beach after:2021-05"
+    bar.histogram.mouseDoubleClickEvent(None)  # type: ignore[arg-type]
+    assert window.search.text() == "beach"
