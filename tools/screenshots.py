@@ -1,6 +1,9 @@
 """Screenshots of the real app's main states, for the README and for review.
 
-    xvfb-run -a -s "-screen 0 1400x900x24" python tools/screenshots.py OUT_DIR
+    xvfb-run -a -s "-screen 0 1400x900x24" python tools/screenshots.py OUT_DIR [--dark] [--scale 2]
+
+``--dark`` paints with a dark palette; ``--scale 2`` renders at devicePixelRatio 2 (a
+high-DPI screen); both add a suffix to the file names.
 
 Uses a throwaway PHOTOSEARCH_HOME, generated shape photos and the built-in demo model.
 """
@@ -18,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QUrl  # noqa: E402
-from PySide6.QtGui import QDragEnterEvent, QDropEvent  # noqa: E402
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from photosearch.config import AppPaths  # noqa: E402
@@ -48,17 +51,56 @@ def settle(app: QApplication, window: QWidget) -> None:
 
 
 def shot(widget: QWidget, out: Path, name: str) -> None:
-    widget.grab().save(str(out / f"{name}.png"))
-    print(out / f"{name}.png")
+    path = out / f"{name}{SUFFIX}.png"
+    widget.grab().save(str(path))
+    print(path)
+
+
+SUFFIX = ""
+
+
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    for role, colour in (
+        (QPalette.ColorRole.Window, "#2b2b2b"),
+        (QPalette.ColorRole.WindowText, "#e6e6e6"),
+        (QPalette.ColorRole.Base, "#1f1f1f"),
+        (QPalette.ColorRole.AlternateBase, "#333333"),
+        (QPalette.ColorRole.Text, "#e6e6e6"),
+        (QPalette.ColorRole.Button, "#3a3a3a"),
+        (QPalette.ColorRole.ButtonText, "#e6e6e6"),
+        (QPalette.ColorRole.Highlight, "#3d6fb4"),
+        (QPalette.ColorRole.HighlightedText, "#ffffff"),
+        (QPalette.ColorRole.PlaceholderText, "#9a9a9a"),
+        (QPalette.ColorRole.ToolTipBase, "#3a3a3a"),
+        (QPalette.ColorRole.ToolTipText, "#e6e6e6"),
+        (QPalette.ColorRole.Link, "#8ab4f8"),
+        (QPalette.ColorRole.Mid, "#555555"),
+    ):
+        palette.setColor(role, QColor(colour))
+    return palette
 
 
 def main() -> None:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots").resolve()
+    global SUFFIX
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    dark = "--dark" in sys.argv
+    scale = sys.argv[sys.argv.index("--scale") + 1] if "--scale" in sys.argv else None
+    if scale:
+        os.environ["QT_SCALE_FACTOR"] = scale
+        args.remove(scale)
+        SUFFIX += f"@{scale}x"
+    if dark:
+        SUFFIX += "-dark"
+    out = Path(args[0] if args else "screenshots").resolve()
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="photosearch-shots-") as home:
         os.environ["PHOTOSEARCH_HOME"] = home
         app = QApplication(sys.argv)
         app.setWindowIcon(app_icon())
+        if dark:
+            app.setStyle("Fusion")
+            app.setPalette(dark_palette())
         take_all(app, Path(home), out)
         # the windows write their geometry when deleted: before the folder goes
         for widget in app.topLevelWidgets():
@@ -113,9 +155,10 @@ def take_all(app: QApplication, home: Path, out: Path) -> None:
     pump(app, lambda: window.last_result is not None and window.last_result.sort == "date")
     settle(app, window)
     shot(window, out, "3b-sorted-by-date")
-    window.bridge.run(lambda e: e.save_search("Red circles", "a red circle"), lambda _: None)
-    window.bridge.run(lambda e: e.save_search("Blue squares", "a blue square"), lambda _: None)
-    window._load_saved()
+    window.bridge.run(
+        lambda e: (e.save_search("Red circles", "a red circle"), e.save_search("Blue", "blue")),
+        lambda _: window._load_saved(),
+    )
 
     window.show_viewer()  # what Enter does
     pump(app, lambda: window.viewer.canvas.pixmap is not None)
@@ -126,6 +169,7 @@ def take_all(app: QApplication, home: Path, out: Path) -> None:
     pump(app, lambda: window.last_result is not None and window.last_result.browse)
     settle(app, window)
     shot(window, out, "6-all-photos")
+    window._toggle_filters()
     holidays = str(photos / "Holidays")
     window.sidebar._select(lambda e: e.kind == "folder" and e.path == holidays)
     pump(app, lambda: window.scope == holidays and window.last_result is not None)

@@ -165,14 +165,15 @@ class DetailsPane(QWidget):
         if pixmap is None:
             return
         width = max(120, self.preview.width())
-        self.preview.setPixmap(
-            pixmap.scaled(
-                width,
-                max(120, int(width * 0.75)),
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
+        ratio = self.devicePixelRatioF()
+        scaled = pixmap.scaled(
+            int(width * ratio),
+            int(max(120, width * 0.75) * ratio),
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
         )
+        scaled.setDevicePixelRatio(ratio)
+        self.preview.setPixmap(scaled)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

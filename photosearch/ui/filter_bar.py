@@ -115,7 +115,7 @@ class DateHistogram(QWidget):
         width = self.width() / len(self.months)
         for i, key in enumerate(self.months):
             height = int((self.height() - 2) * (self.counts.get(key, 0) ** 0.5) / peak)
-            inside = self.chosen is None or self.chosen[0] <= i <= self.chosen[1]
+            inside = self.chosen is not None and self.chosen[0] <= i <= self.chosen[1]
             role = QPalette.ColorRole.Highlight if inside else QPalette.ColorRole.Mid
             left = int(i * width)
             rect = QRect(

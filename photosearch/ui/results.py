@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from photosearch.core.errors import ImageError
@@ -124,6 +125,10 @@ class ThumbnailCache(QObject):
         super().__init__(parent)
         self.cache_dir = cache_dir
         self.budget = budget
+        screen = QGuiApplication.primaryScreen()
+        ratio = screen.devicePixelRatio() if screen is not None else 1.0
+        self.pixels = THUMB_PIXELS * math.ceil(ratio)
+        """Sharp on a high-DPI screen: twice the pixels at a devicePixelRatio of 2."""
         self.bytes = 0
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(THUMB_THREADS)
@@ -138,7 +143,7 @@ class ThumbnailCache(QObject):
             self._pixmaps.move_to_end(path)
             return self._pixmaps[path]
         self._pixmaps[path] = None
-        self.pool.start(ThumbnailJob(path, THUMB_PIXELS, self.cache_dir, self._signals))
+        self.pool.start(ThumbnailJob(path, self.pixels, self.cache_dir, self._signals))
         return None
 
     def _arrived(self, path: str, image: QImage) -> None:
@@ -360,7 +365,7 @@ class ResultDelegate(QStyledItemDelegate):
         self.size = 160
         self.cell = QSize(176, 198)
         self.row_width = 800
-        self._scaled: dict[tuple[int, int, int], QPixmap] = {}
+        self._scaled: dict[tuple[int, int, int, float], QPixmap] = {}
 
     @property
     def names(self) -> bool:
@@ -373,16 +378,20 @@ class ResultDelegate(QStyledItemDelegate):
         self.cell = QSize(width // columns, size + (38 if self.names else 14))
         self.row_width = max(1, width)
 
-    def _fit(self, pixmap: QPixmap, size: QSize) -> QPixmap:
-        """The pixmap scaled to ``size``, remembered so repaints never rescale."""
-        key = (pixmap.cacheKey(), size.width(), size.height())
+    def _fit(self, pixmap: QPixmap, size: QSize, ratio: float) -> QPixmap:
+        """The pixmap scaled to ``size`` in device pixels (``ratio`` of them per logical
+        pixel: sharp on high-DPI screens), remembered so repaints never rescale."""
+        key = (pixmap.cacheKey(), size.width(), size.height(), ratio)
         scaled = self._scaled.get(key)
         if scaled is None:
             if len(self._scaled) > 4000:
                 self._scaled.clear()
             scaled = pixmap.scaled(
-                size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                size * ratio,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
             )
+            scaled.setDevicePixelRatio(ratio)
             self._scaled[key] = scaled
         return scaled
 
@@ -445,7 +454,7 @@ class ResultDelegate(QStyledItemDelegate):
         pixmap = index.data(Qt.ItemDataRole.DecorationRole)
         photo_rect = thumb_rect
         if isinstance(pixmap, QPixmap) and not pixmap.isNull():
-            scaled = self._fit(pixmap, thumb_rect.size())
+            scaled = self._fit(pixmap, thumb_rect.size(), painter.device().devicePixelRatioF())
             ratio = scaled.devicePixelRatio()
             w, h = round(scaled.width() / ratio), round(scaled.height() / ratio)
             photo_rect = QRect(
