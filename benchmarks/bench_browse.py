@@ -59,8 +59,10 @@ def main() -> None:
         t0 = time.perf_counter()
         first = engine.search("", limit=500, everything=True)
         times.append(time.perf_counter() - t0)
-    print(f"engine first page: {statistics.median(times) * 1000:.0f} ms median "
-          f"({len(first.hits)} photos, {len(first.months or {})} months)")
+    print(
+        f"engine first page: {statistics.median(times) * 1000:.0f} ms median "
+        f"({len(first.hits)} photos, {len(first.months or {})} months)"
+    )
 
     app = QApplication.instance() or QApplication([])
     bridge = EngineBridge(engine, watch=False)  # not started: no scan, no indexing
