@@ -13,6 +13,7 @@ paging and painting, not decoding, which runs off the GUI thread anyway.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import sqlite3
@@ -24,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from benchmarks.common import scratch_dir, synthetic_catalog  # noqa: E402
+from benchmarks.common import scratch_dir, synthetic_catalog
 
 
 def main() -> None:
@@ -106,7 +107,7 @@ def main() -> None:
         time.sleep(0.001)
     scroller.stop()
     heartbeat.stop()
-    gaps = [(b - a) * 1000 for a, b in zip(ticks, ticks[1:], strict=False)]
+    gaps = [(b - a) * 1000 for a, b in itertools.pairwise(ticks)]
     gaps.sort()
     p99 = gaps[int(len(gaps) * 0.99)] if gaps else float("nan")
     print(
