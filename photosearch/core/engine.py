@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
 import threading
 from collections.abc import Callable
@@ -274,6 +275,16 @@ class Engine:
             self._model_generation += 1
             self.settings.model = key
             self.settings.save(self.paths.settings_path)
+
+    def delete_model(self, key: str) -> None:
+        """Delete an installed model's files; its vectors stay in the catalog, so a new
+        download of the same weights needs no re-indexing."""
+        if key in (self.model_key, models.DEMO_KEY):
+            raise PhotoSearchError(f"{key} is in use (or built in) and cannot be deleted.")
+        directory = models.model_dir(key, self.paths.models_dir)
+        if not models.is_installed(key, self.paths.models_dir):
+            raise PhotoSearchError(f"{key} is not on this computer.")
+        shutil.rmtree(directory)
 
     @property
     def cutoff(self) -> float | None:

@@ -24,7 +24,8 @@ from photosearch.core.photo_details import PhotoDetails
 from photosearch.core.types import Hit
 from photosearch.ui import actions
 from photosearch.ui.bridge import EngineBridge
-from photosearch.ui.results import ThumbnailCache, display_name, file_size
+from photosearch.ui.results import ThumbnailCache, display_name
+from photosearch.ui.wording import file_size
 
 WIDTH = 300
 

@@ -59,6 +59,7 @@ from photosearch.ui.settings_dialog import SettingsDialog
 from photosearch.ui.sidebar import Sidebar
 from photosearch.ui.viewer import Viewer
 from photosearch.ui.welcome import WelcomeDialog
+from photosearch.ui.wording import count, progress_text
 
 SEARCH_DELAY_MS = 350
 SEARCH_LIMIT = 500
@@ -572,11 +573,11 @@ class MainWindow(QMainWindow):
             if result.browse:
                 total = sum(result.months.values()) if result.months else len(hits)
                 more = "" if result.months or complete else "+"
-                self._result_status(f"{_count(total, 'photo')}{more} · {seconds:.2f} s")
+                self._result_status(f"{count(total, 'photo')}{more} · {seconds:.2f} s")
             else:
                 best = "best " if len(hits) >= SEARCH_LIMIT else ""
                 self._result_status(
-                    f"{_count(len(hits), best + 'match', best + 'matches')} · {seconds:.2f} s"
+                    f"{count(len(hits), best + 'match', best + 'matches')} · {seconds:.2f} s"
                 )
         elif result.browse:
             self.results.set_hits([])
@@ -764,7 +765,7 @@ class MainWindow(QMainWindow):
                 if name == models.DEMO_KEY
                 else ""
             )
-            return f"Up to date — {_count(self.photo_count, 'photo')} · model {name}{demo}"
+            return f"Up to date — {count(self.photo_count, 'photo')} · model {name}{demo}"
         if state == "text":
             return f"Model {name} still loading — searching by words works already"
         if state == "loading":
@@ -808,16 +809,16 @@ class MainWindow(QMainWindow):
     def _errors(self, errors: list[tuple[str, str]]) -> None:
         self.errors = errors
         self.errors_button.setVisible(bool(errors))
-        self.errors_button.setText(f"⚠ {_count(len(errors), 'photo')} skipped")
+        self.errors_button.setText(f"⚠ {count(len(errors), 'photo')} skipped")
         self.errors_button.setToolTip("Photos that could not be read — click to see which and why")
-        self.errors_button.setAccessibleName(f"{_count(len(errors), 'photo')} skipped: show them")
+        self.errors_button.setAccessibleName(f"{count(len(errors), 'photo')} skipped: show them")
 
     def show_errors(self) -> None:
         lines = "\n".join(f"{p}\n    {r}" for p, r in self.errors[:200])
         box = QMessageBox(
             QMessageBox.Icon.Information,
             "Skipped photos",
-            f"{_count(len(self.errors), 'photo')} could not be read.",
+            f"{count(len(self.errors), 'photo')} could not be read.",
             parent=self,
         )
         box.setDetailedText(lines)
@@ -833,10 +834,8 @@ class MainWindow(QMainWindow):
             self.pause_button.setText("Resume")
             self.pause_button.setAccessibleName("Resume indexing")
 
-    def open_settings(self) -> None:
-        dialog = SettingsDialog(self.bridge, self)
-        dialog.get_model.connect(self.show_welcome)
-        dialog.exec()
+    def open_settings(self, tab: str = "general") -> None:
+        SettingsDialog(self.bridge, self, tab).exec()
 
     def open_folders(self) -> None:
         FoldersDialog(self.bridge, self).exec()
@@ -902,20 +901,6 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def progress_text(p: Progress, paused: bool) -> str:
-    """ "Indexing 240 of 323 photos · 62 photos/s · about 1 s left", or the scan's count."""
-    if p.phase != "index":
-        text = f"Looking for new photos · {p.done:,} files checked"
-    else:
-        total = f" of {p.total:,}" if p.total else ""
-        text = f"Indexing {p.done:,}{total} photos"
-        if p.rate:
-            text += f" · {p.rate:.0f} photos/s"
-        if p.eta:
-            text += f" · about {_duration(p.eta)} left"
-    return text + (" · paused" if paused else "")
-
-
 def _scope_filter(folder: str) -> str:
     """The ``in:`` filter for one folder (and those below it), quoted as the parser reads."""
     return f'in:"{folder}"'
@@ -933,16 +918,3 @@ def _tool(text: str, tip: str, slot: object) -> QToolButton:
     button.setAccessibleName(tip.split(" (")[0])
     button.clicked.connect(slot)
     return button
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    """``1 photo`` / ``5 photos``."""
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"

@@ -32,6 +32,7 @@ from photosearch.core.errors import ImageError
 from photosearch.core.images import thumbnail
 from photosearch.core.jsontext import readable
 from photosearch.core.types import Hit
+from photosearch.ui.wording import file_size
 
 log = logging.getLogger(__name__)
 
@@ -46,15 +47,6 @@ def badge_text(hit: Hit) -> str:
     if hit.score is None:
         return f"{datetime.fromtimestamp(hit.photo.date):%Y-%m-%d}"
     return f"{hit.score:.2f}"
-
-
-def file_size(size: int) -> str:
-    """``820 KB``, ``3.4 MB``: sizes as file managers show them."""
-    if size < 1000 * 1000:
-        return f"{max(1, round(size / 1000))} KB"
-    if size < 1000**3:
-        return f"{size / 1000**2:.1f} MB"
-    return f"{size / 1000**3:.2f} GB"
 
 
 def tooltip(hit: Hit) -> str:

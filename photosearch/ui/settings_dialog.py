@@ -1,8 +1,9 @@
-"""Settings: model, performance mode, score cut-off, and where the data lives."""
+"""Settings: performance, precision, device, score cut-off and where the data lives
+(General), and the models (Models)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -11,13 +12,14 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
-    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from photosearch.config import PRECISIONS
-from photosearch.core import models
 from photosearch.ui.bridge import EngineBridge
+from photosearch.ui.models_page import ModelsPage
 
 DEVICE_LABELS = {
     "auto": "Automatic — the graphics card when there is one",
@@ -35,21 +37,13 @@ PRECISION_LABELS = {
 
 
 class SettingsDialog(QDialog):
-    get_model = Signal()
-    """The user asked for the page that downloads or imports a model."""
-
-    def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, bridge: EngineBridge, parent: QWidget | None = None, tab: str = "general"
+    ) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # and its connections with it
         self.bridge = bridge
         self.setWindowTitle("Settings — PhotoSearch")
-        self.model = QComboBox()
-        self.model.setAccessibleName("Model")
-        installed = set(models.installed_keys(bridge.paths.models_dir)) | {models.DEMO_KEY}
-        for key in sorted(installed):
-            spec = models.spec_for(key)
-            self.model.addItem(f"{key} — {spec.note}" if spec else key, key)
-        self.model.setCurrentIndex(max(0, self.model.findData(bridge.model_key)))
         self.gentle = QCheckBox(
             "Be gentle while I work (index more slowly, keep the computer responsive)"
         )
@@ -82,24 +76,28 @@ class SettingsDialog(QDialog):
         self.min_score.setAccessibleName("Minimum score")
         data = QLabel(f"{bridge.paths.data_dir}<br>thumbnails: {bridge.paths.thumbnails_dir}")
         data.setWordWrap(True)
-        form = QFormLayout(self)
-        form.addRow("Model", self.model)
+        general = QWidget()
+        form = QFormLayout(general)
         form.addRow("Performance", self.gentle)
         form.addRow("Model precision", self.precision)
         form.addRow("Device", self.device)
         form.addRow("Minimum score", self.min_score)
         form.addRow("Data folder", data)
-        get_model = QPushButton("Download or import a model…")
-        get_model.setAccessibleName("Download or import a model")
-        get_model.clicked.connect(self.get_model.emit)
-        get_model.clicked.connect(self.reject)
-        form.addRow("More models", get_model)
+        self.models = ModelsPage(bridge)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(general, "General")
+        self.tabs.addTab(self.models, "Models")
+        if tab == "models":
+            self.tabs.setCurrentWidget(self.models)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(buttons)
+        self.resize(860, 520)
 
     def accept(self) -> None:
         """Hand the changes to the engine's thread, which saves and applies them."""
@@ -110,8 +108,6 @@ class SettingsDialog(QDialog):
             changes["min_score"] = min_score
         if self.gentle.isChecked() != settings.gentle:
             changes["gentle"] = self.gentle.isChecked()
-        if self.model.currentData() != settings.model:
-            changes["model"] = self.model.currentData()
         if self.precision.currentData() != settings.precision:
             changes["precision"] = self.precision.currentData()
         if self.device.currentData() != settings.device:

@@ -22,6 +22,7 @@ from photosearch.config import DEFAULT_MODEL
 from photosearch.core import models
 from photosearch.core.types import Progress
 from photosearch.ui.bridge import EngineBridge
+from photosearch.ui.wording import download_text
 
 
 class WelcomeDialog(QDialog):
@@ -137,8 +138,7 @@ class WelcomeDialog(QDialog):
         if p.total:
             self.progress.setMaximum(p.total)
             self.progress.setValue(p.done)
-            eta = f", about {p.eta:.0f} s left" if p.eta is not None else ""
-            self.status.setText(f"Downloading: {p.done / 1e6:.0f} of {p.total / 1e6:.0f} MB{eta}")
+        self.status.setText(download_text(p))
 
     def _model_state(self, state: str, message: str) -> None:
         if state == "ready":

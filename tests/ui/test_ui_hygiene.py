@@ -51,23 +51,58 @@ def test_gentle_mode_from_the_window_does_not_import_torch() -> None:
     assert Settings.load(AppPaths.resolve().settings_path).gentle
 
 
-def test_settings_offer_a_button_not_a_command(qtbot: QtBot, tmp_path: Path) -> None:
+def test_settings_manage_models_with_buttons_not_commands(
+    qtbot: QtBot, tmp_path: Path, random_model: Path
+) -> None:
     from PySide6.QtWidgets import QPushButton
 
-    from photosearch.config import AppPaths
+    from photosearch.config import DEFAULT_MODEL, AppPaths
+    from photosearch.core import models
     from photosearch.ui.app import create_window
     from photosearch.ui.settings_dialog import SettingsDialog
 
     window = create_window(AppPaths.resolve(tmp_path / "home"), watch=False)
     try:
-        dialog = SettingsDialog(window.bridge, window)
+        qtbot.waitUntil(lambda: window.model_state == "missing", timeout=30_000)
+        dialog = SettingsDialog(window.bridge, window, "models")
+        page = dialog.models
+        assert dialog.tabs.currentWidget() is page
         texts = [label.text() for label in dialog.findChildren(QLabel)]
+        texts += [
+            page.table.item(r, c).text() for r in range(page.table.rowCount()) for c in range(5)
+        ]
         assert not any("photosearch " in text for text in texts), texts
-        button = next(
-            b for b in dialog.findChildren(QPushButton) if b.text() == "Download or import a model…"
+        keys = page.model_keys()
+        assert keys[0] == DEFAULT_MODEL and keys[-1] == models.DEMO_KEY
+        row = keys.index(DEFAULT_MODEL)
+        assert (
+            page.table.item(row, 1).text() == "605 MB"
+            and page.table.item(row, 2).text() == "66.6 %"
         )
-        with qtbot.waitSignal(dialog.get_model, timeout=2000):
-            button.click()
+        assert page.table.item(row, 4).text() == "In use"  # chosen, though not downloaded yet
+        page.select(models.DEMO_KEY)
+        assert (
+            page.use.isEnabled() and not page.delete.isEnabled() and not page.download.isEnabled()
+        )
+        page.select("ViT-B-16/dfn2b")
+        assert page.download.isEnabled() and not page.use.isEnabled()
+        buttons = [b.text() for b in page.findChildren(QPushButton)]
+        assert "Import a model file or folder…" in buttons
+        window.bridge.request_import_model.emit(str(random_model))
+        qtbot.waitUntil(lambda: window.model_state == "ready", timeout=60_000)
+        imported = window.bridge.model_key
+        page.refresh()
+        assert page.table.item(page.model_keys().index(imported), 4).text() == "In use"
+        page.select(models.DEMO_KEY)
+        with qtbot.waitSignal(window.bridge.model_state, timeout=30_000):
+            page.use.click()
+        qtbot.waitUntil(lambda: window.bridge.model_key == models.DEMO_KEY, timeout=30_000)
+        page.refresh()
+        page.select(imported)
+        assert page.delete.isEnabled()
+        window.bridge.run(lambda engine: engine.delete_model(imported), lambda _: page.refresh())
+        qtbot.waitUntil(lambda: imported not in page.model_keys(), timeout=10_000)
+        dialog.reject()
     finally:
         window.close()
         window.bridge.shutdown()
@@ -89,7 +124,7 @@ def test_no_display_is_said_in_words(tmp_path: Path) -> None:
 
 def test_progress_reads_as_a_sentence() -> None:
     from photosearch.core.types import Progress
-    from photosearch.ui.main_window import progress_text
+    from photosearch.ui.wording import progress_text
 
     indexing = Progress("index", 240, 323, rate=62.4, eta=1.2)
     expected = "Indexing 240 of 323 photos · 62 photos/s · about 1 s left"

@@ -1,0 +1,56 @@
+"""Numbers in words people read: counts, durations, sizes, progress sentences."""
+
+from __future__ import annotations
+
+from photosearch.core.types import Progress
+
+
+def count(n: int, one: str, many: str | None = None) -> str:
+    """``1 photo`` / ``5 photos``."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def file_size(size: int) -> str:
+    """``820 KB``, ``3.4 MB``: sizes as file managers show them."""
+    if size < 1000 * 1000:
+        return f"{max(1, round(size / 1000))} KB"
+    if size < 1000**3:
+        return f"{size / 1000**2:.1f} MB"
+    return f"{size / 1000**3:.2f} GB"
+
+
+def progress_text(p: Progress, paused: bool) -> str:
+    """ "Indexing 240 of 323 photos · 62 photos/s · about 1 s left", or the scan's count."""
+    if p.phase != "index":
+        text = f"Looking for new photos · {p.done:,} files checked"
+    else:
+        total = f" of {p.total:,}" if p.total else ""
+        text = f"Indexing {p.done:,}{total} photos"
+        if p.rate:
+            text += f" · {p.rate:.0f} photos/s"
+        if p.eta:
+            text += f" · about {duration(p.eta)} left"
+    return text + (" · paused" if paused else "")
+
+
+def download_text(p: Progress) -> str:
+    """ "Downloading 120 of 605 MB · 8.1 MB/s · about 1 min left"."""
+    text = f"Downloading {p.done / 1e6:,.0f}"
+    if p.total:
+        text += f" of {p.total / 1e6:,.0f}"
+    text += " MB"
+    if p.rate:
+        text += f" · {p.rate / 1e6:.1f} MB/s"
+    if p.eta is not None:
+        text += (
+            f" · about {p.eta:.0f} s left" if p.eta < 90 else f" · about {p.eta / 60:.0f} min left"
+        )
+    return text
