@@ -393,6 +393,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="open the app searching for photos like these (in the window already open, if any)",
     )
+    for flag, what in (
+        ("--install-desktop-entry", "add PhotoSearch to the desktop's menu and Open with"),
+        ("--uninstall-desktop-entry", "remove what --install-desktop-entry added"),
+    ):
+        ap.add_argument(flag, action="store_true", help=what)
     ap.add_argument(
         "--device",
         choices=DEVICES,
@@ -469,6 +474,16 @@ def main(argv: list[str] | None = None) -> int:
         from photosearch.demo import self_test
 
         return self_test()
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        from photosearch import desktop_entry
+
+        if args.install_desktop_entry:
+            for path in desktop_entry.install():
+                print(f"installed {path}")
+        else:
+            for path in desktop_entry.uninstall():
+                print(f"removed {path}")
+        return 0
     if args.command is None:
         if not _has_display():
             print(

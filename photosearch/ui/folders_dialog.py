@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from photosearch.core.types import Folder
 from photosearch.ui.bridge import EngineBridge
+from photosearch.ui.sidebar import folder_state
 
 COLUMNS = ("Folder", "Photos", "Skipped", "State", "Enabled", "Use polling")
 
@@ -36,7 +37,10 @@ class FoldersDialog(QDialog):
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        for column in range(1, len(COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.table.setAccessibleName("Folders")
         self.table.itemChanged.connect(self._flag_changed)
@@ -69,14 +73,7 @@ class FoldersDialog(QDialog):
         self.table.setRowCount(len(folders))
         modes = self.bridge.watch_modes()
         for row, f in enumerate(folders):
-            state = "online" if f.online else "offline (drive not connected?)"
-            if f.online and f.path in modes:
-                state += f", watched ({modes[f.path]})"
-            root_reason = next((r for path, r in f.unreadable if path == f.path), None)
-            if root_reason is not None:
-                state = f"cannot be read ({root_reason})"
-            elif f.unreadable:
-                state += f"; {len(f.unreadable)} subfolder(s) cannot be read"
+            state = folder_state(f, modes.get(f.path)) or "watched for changes"
             for col, text in enumerate((f.path, str(f.photo_count), str(f.error_count), state)):
                 self.table.setItem(row, col, QTableWidgetItem(text))
             for col, value in ((4, f.enabled), (5, f.force_polling)):

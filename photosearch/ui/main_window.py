@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QPushButton,
     QSlider,
     QSplitter,
     QStackedWidget,
@@ -53,6 +55,7 @@ from photosearch.ui.details import DetailsPane
 from photosearch.ui.filter_bar import FilterBar
 from photosearch.ui.folders_dialog import FoldersDialog
 from photosearch.ui.help import HelpDialog
+from photosearch.ui.icons import icon as themed_icon
 from photosearch.ui.results import ResultsModel, ThumbnailCache
 from photosearch.ui.results_view import ResultsView
 from photosearch.ui.settings_dialog import SettingsDialog
@@ -132,13 +135,15 @@ class MainWindow(QMainWindow):
         self.zoom.setFixedWidth(110)
         self.zoom.setToolTip("Thumbnail size")
         self.zoom.setAccessibleName("Thumbnail size")
-        self.sidebar_button = _tool("☰", "Show or hide the sidebar", self._toggle_sidebar)
+        self.sidebar_button = _tool("", "Show or hide the sidebar", self._toggle_sidebar, "sidebar")
         self.sidebar_button.setCheckable(True)
         self.details_button = _tool(
-            "Details", "Show or hide photo details (I)", self._toggle_details
+            "Details", "Show or hide photo details (I)", self._toggle_details, "details"
         )
         self.details_button.setCheckable(True)
-        self.filters_button = _tool("Filters", "Show or hide the filters", self._toggle_filters)
+        self.filters_button = _tool(
+            "Filters", "Show or hide the filters", self._toggle_filters, "filters"
+        )
         self.filters_button.setCheckable(True)
         self.filter_bar = FilterBar()
         self.filter_bar.changed.connect(self._filters_changed)
@@ -148,11 +153,11 @@ class MainWindow(QMainWindow):
         top.addWidget(self.search, 1)
         top.addLayout(self.chips)
         top.addWidget(self.filters_button)
-        top.addWidget(_tool("?", "Search help (F1)", self.show_help))
+        top.addWidget(_tool("", "Search help (F1)", self.show_help, "help"))
         top.addWidget(self.zoom)
         top.addWidget(self.details_button)
-        top.addWidget(_tool("Folders…", "Manage folders", self.open_folders))
-        top.addWidget(_tool("Settings…", "Settings", self.open_settings))
+        top.addWidget(_tool("Folders…", "Manage folders", self.open_folders, "folders"))
+        top.addWidget(_tool("Settings…", "Settings", self.open_settings, "settings"))
 
         self.thumbs = ThumbnailCache(bridge.paths.thumbnails_dir, self)
         self.results = ResultsModel(self.thumbs, self)
@@ -170,10 +175,21 @@ class MainWindow(QMainWindow):
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.RichText)
-        self.message.setOpenExternalLinks(False)
-        self.message.linkActivated.connect(self._link)
+        self.message_icon = QLabel()
+        self.message_icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message_icon.setPixmap(self.windowIcon().pixmap(72, 72))
+        self.message_button = QPushButton()
+        self.message_button.clicked.connect(lambda: self._message_action())
+        self._message_action: Callable[[], object] = lambda: None
+        self.empty_page = QWidget()
+        empty = QVBoxLayout(self.empty_page)
+        empty.addStretch(2)
+        empty.addWidget(self.message_icon)
+        empty.addWidget(self.message)
+        empty.addWidget(self.message_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        empty.addStretch(3)
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.message)
+        self.stack.addWidget(self.empty_page)
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.viewer)
 
@@ -190,7 +206,9 @@ class MainWindow(QMainWindow):
             self.sort.addItem(label, value)
         self.sort.setToolTip("Sort the results")
         self.sort.currentIndexChanged.connect(self._sort_changed)
-        self.save_button = _tool("☆ Save search", "Save this search (Ctrl+S)", self.save_search)
+        self.save_button = _tool(
+            "Save search", "Save this search (Ctrl+S)", self.save_search, "save"
+        )
         self.header = QWidget()
         header = QHBoxLayout(self.header)
         header.setContentsMargins(4, 0, 4, 0)
@@ -244,7 +262,10 @@ class MainWindow(QMainWindow):
         self.pause_button = QToolButton()
         self.pause_button.setText("Pause")
         self.pause_button.setAccessibleName("Pause indexing")
+        self.pause_button.setIcon(themed_icon("pause"))
+        self.pause_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.pause_button.clicked.connect(self.toggle_pause)
+        self._last_progress: Progress | None = None
         self.pause_button.hide()
         self.errors_button = QToolButton()
         self.errors_button.setAutoRaise(True)
@@ -754,6 +775,7 @@ class MainWindow(QMainWindow):
             self.progress.setFormat(f"{p.done}/{p.total}")
         else:
             self.progress.setRange(0, 0)
+        self._last_progress = p
         self.status_label.setText(progress_text(p, self.bridge.paused))
 
     def _state_text(self) -> str:
@@ -833,6 +855,9 @@ class MainWindow(QMainWindow):
             self.bridge.pause()
             self.pause_button.setText("Resume")
             self.pause_button.setAccessibleName("Resume indexing")
+        if self._last_progress is not None and self.progress.isVisible():
+            self.status_label.setText(progress_text(self._last_progress, self.bridge.paused))
+        self.pause_button.setIcon(themed_icon("resume" if self.bridge.paused else "pause"))
 
     def open_settings(self, tab: str = "general") -> None:
         SettingsDialog(self.bridge, self, tab).exec()
@@ -845,16 +870,15 @@ class MainWindow(QMainWindow):
             self.bridge, self.model_message if self.model_state == "missing" else None, self
         ).open()
 
-    def _link(self, link: str) -> None:
-        {
-            "folders": self.open_folders,
-            "welcome": self.show_welcome,
-            "all": self.sidebar.choose_all,
-        }.get(link, lambda: None)()
-
-    def _message(self, rich_text: str) -> None:
+    def _message(
+        self, rich_text: str, button: str = "", action: Callable[[], object] | None = None
+    ) -> None:
+        """An empty state: the icon, what is going on, and the one button that helps."""
         self.message.setText(rich_text)
-        self.stack.setCurrentWidget(self.message)
+        self.message_button.setText(button)
+        self.message_button.setVisible(bool(button))
+        self._message_action = action or (lambda: None)
+        self.stack.setCurrentWidget(self.empty_page)
 
     def _show_empty_state(self) -> None:
         """Say what to do next when there is nothing to show."""
@@ -863,8 +887,9 @@ class MainWindow(QMainWindow):
         if self.model_state == "missing":
             self._message(
                 "<h3>PhotoSearch needs its model</h3>"
-                "<p>It is downloaded once and then works offline.</p>"
-                "<p><a href='welcome'>Get the model…</a></p>"
+                "<p>It is downloaded once and then works offline.</p>",
+                "Get the model…",
+                self.show_welcome,
             )
         elif self.model_state == "error":
             self._message(
@@ -872,8 +897,9 @@ class MainWindow(QMainWindow):
             )
         elif self.folder_count == 0:
             self._message(
-                "<h3>No folders yet</h3>"
-                "<p><a href='folders'>Add the folders that hold your photos…</a></p>"
+                "<h3>No folders yet</h3><p>Which folders hold your photos?</p>",
+                "Add folders…",
+                self.open_folders,
             )
         elif self.progress.isVisible() and not self.query_text() and not self.query_images:
             self._message(
@@ -881,12 +907,18 @@ class MainWindow(QMainWindow):
                 "photos are indexed. Progress is shown at the bottom right.</p>"
             )
         elif self.photo_count == 0:
-            self._message("<h3>No photos found yet</h3><p>Add a folder that holds photos.</p>")
+            self._message(
+                "<h3>No photos found yet</h3><p>Your folders hold no photos PhotoSearch can "
+                "read.</p>",
+                "Add folders…",
+                self.open_folders,
+            )
         elif not self.query_text() and not self.query_images:
             self._message(
                 f"<h3>Search {self.photo_count:,} photos</h3><p>Describe what you are looking "
-                "for, drop a photo on this window, or paste one.</p>"
-                "<p><a href='all'>Browse all photos</a></p>"
+                "for, drop a photo on this window, or paste one.</p>",
+                "Browse all photos",
+                self.sidebar.choose_all,
             )
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -911,9 +943,12 @@ def _flag(value: object) -> bool:
     return value is True or str(value).lower() == "true"
 
 
-def _tool(text: str, tip: str, slot: object) -> QToolButton:
+def _tool(text: str, tip: str, slot: object, symbol: str | None = None) -> QToolButton:
     button = QToolButton()
     button.setText(text)
+    if symbol is not None:
+        button.setIcon(themed_icon(symbol))
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     button.setToolTip(tip)
     button.setAccessibleName(tip.split(" (")[0])
     button.clicked.connect(slot)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWi
 from photosearch.core.errors import ImageError
 from photosearch.core.images import open_image
 from photosearch.core.types import Hit
+from photosearch.ui.icons import icon
 from photosearch.ui.results import display_name
 
 log = logging.getLogger(__name__)
@@ -128,18 +129,21 @@ class Viewer(QWidget):
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.zoom_label = QLabel()
         bar = QHBoxLayout()
-        for text, name, tip, slot in (
-            ("‹ Results", "Back to the results", "Back to the results (Esc)", self.back.emit),
-            ("◀", "Previous photo", "Previous photo (Left arrow)", self.previous),
-            ("▶", "Next photo", "Next photo (Right arrow)", self.next),
+        for text, name, tip, slot, symbol in (
+            ("Results", "Back to the results", "Back to the results (Esc)", self.back.emit, "back"),
+            ("", "Previous photo", "Previous photo (Left arrow)", self.previous, "previous"),
+            ("", "Next photo", "Next photo (Right arrow)", self.next, "next"),
         ):
-            bar.addWidget(_button(text, name, tip, slot))
+            button = _button(text, name, tip, slot)
+            button.setIcon(icon(symbol))
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            bar.addWidget(button)
         bar.addWidget(self.title, 1)
         bar.addWidget(self.zoom_label)
         for text, name, tip, slot in (
             ("−", "Zoom out", "Zoom out (−)", self.zoom_out),
             ("Fit", "Fit to window", "Fit to the window, at most 100 % (0)", self.fit),
-            ("100 %", "Actual size", "Actual size (1)", self.actual_size),
+            ("1:1", "Actual size", "Actual size, 100 % (1)", self.actual_size),
             ("+", "Zoom in", "Zoom in (+)", self.zoom_in),
             ("Open", "Open in the default app", "Open in the default app (Ctrl+O)", self._open),
         ):

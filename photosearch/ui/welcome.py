@@ -80,7 +80,15 @@ class WelcomeDialog(QDialog):
         row.addWidget(later)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(self.pictures)
+        folders = QHBoxLayout()
+        folders.addWidget(self.pictures)
+        pick = QPushButton("Choose another folder…")
+        pick.clicked.connect(self.pick_folder)
+        folders.addWidget(pick)
+        folders.addStretch(1)
+        self.added = QLabel()
+        layout.addLayout(folders)
+        layout.addWidget(self.added)
         layout.addWidget(self.status)
         layout.addWidget(self.progress)
         layout.addLayout(row)
@@ -93,6 +101,12 @@ class WelcomeDialog(QDialog):
         if self.pictures.isChecked():
             self.bridge.request_add_folder.emit(str(Path.home() / "Pictures"))
             self.pictures.setChecked(False)
+
+    def pick_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Add a photo folder", str(Path.home()))
+        if path:
+            self.bridge.request_add_folder.emit(path)
+            self.added.setText(f"Added {path}: its photos are indexed once the model is here.")
 
     def start_demo(self) -> None:
         """The demo runs as a second app on its own data folder, beside this window."""
