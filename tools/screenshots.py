@@ -30,6 +30,7 @@ from photosearch.core.engine import Engine  # noqa: E402
 from photosearch.synthetic import write_library  # noqa: E402
 from photosearch.ui.app import app_icon, create_window  # noqa: E402
 from photosearch.ui.folders_dialog import FoldersDialog  # noqa: E402
+from photosearch.ui.settings_dialog import SettingsDialog  # noqa: E402
 from photosearch.ui.welcome import WelcomeDialog  # noqa: E402
 
 
@@ -120,7 +121,13 @@ def take_all(app: QApplication, home: Path, out: Path) -> None:
     )
     dialog = next(w for w in app.topLevelWidgets() if isinstance(w, WelcomeDialog))
     shot(dialog, out, "1-first-run")
+    os.environ["HF_ENDPOINT"] = "http://127.0.0.1:9"  # nothing listens: "no internet"
+    dialog.download.click()
+    pump(app, lambda: dialog.download.text() == "Retry download", timeout=60)
+    shot(dialog, out, "1b-no-internet")
     dialog.reject()
+    pump(app, lambda: not dialog.isVisible())
+    shot(window, out, "1c-no-model")
     window.close()
     window.bridge.shutdown()
 
@@ -194,6 +201,12 @@ def take_all(app: QApplication, home: Path, out: Path) -> None:
     pump(app, lambda: window.results.rowCount() > 0 and window.results.hits()[0].path == str(query))
     settle(app, window)
     shot(window, out, "4-dropped-image")
+
+    settings = SettingsDialog(window.bridge, window, "models")
+    settings.show()
+    pump(app, lambda: settings.isVisible())
+    shot(settings, out, "9-settings-models")
+    settings.reject()
 
     folders = FoldersDialog(window.bridge, window)
     folders.show()

@@ -13,7 +13,10 @@ import json
 import logging
 import os
 import shutil
+import socket
 import tempfile
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -239,6 +242,7 @@ def download(
     staging = models_dir / f".{target.name}.partial"
     staging.mkdir(parents=True, exist_ok=True)
     with _hub_errors(spec):
+        _check_reachable(hub_endpoint(), spec)
         for name in WEIGHT_NAMES:
             try:
                 hub_file(hub_repo(spec), name, staging, progress, control)
@@ -258,6 +262,25 @@ def download(
         shutil.rmtree(target)
     os.replace(staging, target)
     return target
+
+
+REACH_TIMEOUT_S = 8.0
+
+
+def _check_reachable(endpoint: str, spec: ModelSpec) -> None:
+    """Say "no internet" at once: huggingface_hub retries a refused connection for ~25 s
+    before it gives up, while the user watches a progress bar that does not move."""
+    url = urllib.parse.urlsplit(endpoint)
+    proxy = urllib.request.getproxies().get(url.scheme)
+    if proxy and not urllib.request.proxy_bypass(url.hostname or ""):
+        url = urllib.parse.urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        socket.create_connection((url.hostname or "", port), timeout=REACH_TIMEOUT_S).close()
+    except OSError as exc:
+        raise ModelNotAvailableError(
+            "No internet connection: the model hub cannot be reached.", require_hint(spec)
+        ) from exc
 
 
 TOKENIZER_DIR = "hf_text"

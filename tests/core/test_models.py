@@ -163,3 +163,26 @@ def test_fingerprint_changes_with_the_weights(tmp_path: Path) -> None:
     w.write_bytes(b"b" * 1000)
     os.utime(w, ns=(1, 1))
     assert models.fingerprint(w) != first
+
+
+def test_no_internet_is_known_at_once_and_proxies_are_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    spec = models.spec_for(models.REGISTRY[0].key)
+    assert spec is not None
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    started = time.monotonic()
+    with pytest.raises(ModelNotAvailableError, match="No internet connection"):
+        models._check_reachable(f"http://127.0.0.1:{port}", spec)
+    assert time.monotonic() - started < 5
+    with socket.socket() as proxy:  # behind a proxy, the proxy is what must answer
+        proxy.bind(("127.0.0.1", 0))
+        proxy.listen()
+        monkeypatch.setenv("https_proxy", f"http://127.0.0.1:{proxy.getsockname()[1]}")
+        monkeypatch.delenv("no_proxy", raising=False)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        models._check_reachable("https://hub.invalid", spec)
