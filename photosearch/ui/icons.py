@@ -9,10 +9,8 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 SP = QStyle.StandardPixmap
 ICONS: dict[str, tuple[str, QStyle.StandardPixmap]] = {
-    "sidebar": ("view-list-tree", SP.SP_FileDialogListView),
     "details": ("dialog-information", SP.SP_FileDialogInfoView),
     "filters": ("view-filter", SP.SP_FileDialogContentsView),
-    "help": ("help-contents", SP.SP_DialogHelpButton),
     "folders": ("folder", SP.SP_DirIcon),
     "settings": ("preferences-system", SP.SP_ComputerIcon),
     "save": ("document-save", SP.SP_DialogSaveButton),

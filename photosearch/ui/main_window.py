@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
         self.zoom.setFixedWidth(110)
         self.zoom.setToolTip("Thumbnail size")
         self.zoom.setAccessibleName("Thumbnail size")
-        self.sidebar_button = _tool("", "Show or hide the sidebar", self._toggle_sidebar, "sidebar")
+        self.sidebar_button = _tool("☰", "Show or hide the sidebar", self._toggle_sidebar)
         self.sidebar_button.setCheckable(True)
         self.details_button = _tool(
             "Details", "Show or hide photo details (I)", self._toggle_details, "details"
@@ -153,7 +153,7 @@ class MainWindow(QMainWindow):
         top.addWidget(self.search, 1)
         top.addLayout(self.chips)
         top.addWidget(self.filters_button)
-        top.addWidget(_tool("", "Search help (F1)", self.show_help, "help"))
+        top.addWidget(_tool("?", "Search help (F1)", self.show_help))
         top.addWidget(self.zoom)
         top.addWidget(self.details_button)
         top.addWidget(_tool("Folders…", "Manage folders", self.open_folders, "folders"))
@@ -624,6 +624,7 @@ class MainWindow(QMainWindow):
     def _show_grid(self) -> None:
         if self.stack.currentWidget() is not self.viewer:
             self.stack.setCurrentWidget(self.view)
+            self.header.show()
 
     def _result_status(self, text: str) -> None:
         self._update_header()
@@ -879,6 +880,7 @@ class MainWindow(QMainWindow):
         self.message_button.setVisible(bool(button))
         self._message_action = action or (lambda: None)
         self.stack.setCurrentWidget(self.empty_page)
+        self.header.setVisible(self.last_result is not None)  # "No good match" keeps its title
 
     def _show_empty_state(self) -> None:
         """Say what to do next when there is nothing to show."""

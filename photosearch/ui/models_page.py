@@ -41,7 +41,7 @@ class ModelsPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.setWordWrap(True)
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         for column in range(len(COLUMNS)):
             mode = (
@@ -102,8 +102,9 @@ class ModelsPage(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, key)
                 if column == 2:
                     item.setToolTip("ImageNet zero-shot top-1, as published by OpenCLIP")
+                elif column == 3:
+                    item.setToolTip(about)
                 self.table.setItem(row, column, item)
-        self.table.resizeRowsToContents()
         if chosen in keys:
             self.table.selectRow(keys.index(chosen))
         self._update_buttons()
