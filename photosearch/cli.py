@@ -16,6 +16,7 @@ from tqdm import tqdm
 from photosearch import __version__
 from photosearch.config import DEVICES, HOME_ENV, AppPaths
 from photosearch.core import jsontext, models
+from photosearch.core.duplicates import DuplicateGroup
 from photosearch.core.engine import Engine
 from photosearch.core.errors import PhotoSearchError
 from photosearch.core.search import SearchResult
@@ -25,7 +26,13 @@ from photosearch.logs import setup_logging
 READ_ONLY_COMMANDS = frozenset({"search", "similar", "status", "doctor"})
 """Commands that work alongside a running app (they never write the index)."""
 
-UNITS = {"download": ("B", True), "scan": (" files", False), "index": (" photos", False)}
+UNITS = {
+    "download": ("B", True),
+    "scan": (" files", False),
+    "index": (" photos", False),
+    "neighbours": (" photos", False),
+    "duplicates": (" pairs", False),
+}
 
 
 class ProgressBar:
@@ -219,6 +226,54 @@ def _search(engine: Engine, args: argparse.Namespace) -> int:
 def _similar(engine: Engine, args: argparse.Namespace) -> int:
     _print_result(engine.similar(args.image, args.text, args.n), args.json)
     return 0
+
+
+def _duplicates(engine: Engine, args: argparse.Namespace) -> int:
+    """Groups of copies, the one to keep first; ``--trash`` moves the others to the trash."""
+    bar = ProgressBar(not args.json)
+    with interruptible() as control:
+        groups = engine.duplicates(" ".join(args.filters), args.threshold, bar, control)
+    bar.close()
+    if args.json:
+        _print_json({"groups": [_group_dict(g) for g in groups]})
+    else:
+        for group in groups:
+            print(f"{group.kind} · {len(group.photos)} photos")
+            for n, p in enumerate(group.photos):
+                size = f"{p.width}×{p.height}" if p.width else "?"
+                print(f"  {'keep ' if n == 0 else '     '} {size:>11}  {p.size:>10,} B  {p.path}")
+        extra = sum(len(g.photos) - 1 for g in groups)
+        print(f"{len(groups)} groups; {extra} photos besides the ones to keep.", file=sys.stderr)
+    if not args.trash or not groups:
+        return 0
+    victims = [p.path for g in groups for p in g.photos[1:]]
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("photosearch: --trash asks first; add --yes to confirm.", file=sys.stderr)
+            return 1
+        question = f"Move {len(victims)} photos to the trash (the first of each group stays)?"
+        if input(f"{question} [y/N] ").strip().lower() not in ("y", "yes"):
+            print("Nothing moved.", file=sys.stderr)
+            return 0
+    moved = engine.trash(victims)
+    print(f"Moved {len(moved)} photos to the trash.", file=sys.stderr)
+    return 0
+
+
+def _group_dict(group: DuplicateGroup) -> dict[str, object]:
+    return {
+        "kind": group.kind,
+        "photos": [
+            {
+                **jsontext.path_fields(p.path),
+                "width": p.width,
+                "height": p.height,
+                "bytes": p.size,
+                "date": datetime.fromtimestamp(p.date).isoformat(timespec="seconds"),
+            }
+            for p in group.photos
+        ],
+    }
 
 
 def _status(engine: Engine, args: argparse.Namespace) -> int:
@@ -435,6 +490,18 @@ def build_parser() -> argparse.ArgumentParser:
             )
         p.add_argument("-n", type=_positive, default=20, help="how many results (default 20)")
         p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = command("duplicates", _duplicates, "find exact copies and near-duplicates")
+    p.add_argument("filters", nargs="*", help="only among these, e.g. in:Holidays after:2020")
+    p.add_argument(
+        "--threshold",
+        type=float,
+        help="cosine from which two photos are compared pixel by pixel (default 0.9)",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--trash", action="store_true", help="move all but the first of each group to the trash"
+    )
+    p.add_argument("--yes", action="store_true", help="with --trash: do not ask first")
     p = command("status", _status, "what is catalogued and indexed")
     p.add_argument("--json", action="store_true")
     p.add_argument("--errors", action="store_true", help="list skipped files and why")

@@ -545,6 +545,16 @@ class Catalog:
         )
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
+    def same_content(self, among: set[int]) -> list[list[int]]:
+        """Ids of photos sharing a content key (exact copies), among ``among``."""
+        rows = self.read().execute(
+            """SELECT group_concat(id) FROM photos
+               WHERE content_key IS NOT NULL AND status != 'error'
+               GROUP BY content_key HAVING count(*) > 1"""
+        )
+        groups = ([int(i) for i in row[0].split(",")] for row in rows)
+        return [kept for ids in groups if len(kept := [i for i in ids if i in among]) > 1]
+
     def month_counts(self, where: str, params: Sequence[object]) -> dict[str, int]:
         """Photos per month (``YYYY-MM``, local time) among those matching ``where``."""
         rows = self.read().execute(

@@ -22,12 +22,13 @@ from photosearch.config import DEVICES, PRECISIONS, AppPaths, Settings
 from photosearch.core import models
 from photosearch.core import saved_searches as saved
 from photosearch.core.catalog import Catalog
-from photosearch.core.errors import PhotoSearchError
+from photosearch.core.duplicates import DEFAULT_THRESHOLD, DuplicateGroup, find_duplicates
+from photosearch.core.errors import PhotoSearchError, QueryError
 from photosearch.core.instance import InstanceLock
 from photosearch.core.photo_details import PhotoDetails, read_details
 from photosearch.core.query import Query, parse
 from photosearch.core.scanner import ScanReport, Scope, scan
-from photosearch.core.search import Searcher, SearchResult
+from photosearch.core.search import Searcher, SearchResult, filter_sql
 from photosearch.core.types import (
     Folder,
     IndexReport,
@@ -45,6 +46,9 @@ if TYPE_CHECKING:
     from photosearch.core.text_tower import TextTower
 
 log = logging.getLogger(__name__)
+
+SPEED_SAMPLE = 64
+"""Photos an indexing run must encode before its speed is remembered for the model."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,6 +331,48 @@ class Engine:
         """Photos held directly by each directory (for a folder tree with counts)."""
         return self.catalog.dir_counts()
 
+    # -- duplicates ----------------------------------------------------------------------
+
+    def duplicates(
+        self,
+        text: str = "",
+        threshold: float | None = None,
+        progress: ProgressCallback = no_progress,
+        control: JobControl | None = None,
+    ) -> list[DuplicateGroup]:
+        """Exact copies and near-duplicates among the photos the filters in ``text``
+        allow (``in:``, ``after:``, ``before:``, ``type:``); the one to keep first."""
+        query = parse(text)
+        if query.terms:
+            raise QueryError("Duplicates take filters only, e.g. in:Holidays after:2020.")
+        where, params = filter_sql(query.filters)
+        return find_duplicates(
+            self.catalog,
+            self.vectors(),
+            where,
+            params,
+            DEFAULT_THRESHOLD if threshold is None else threshold,
+            progress,
+            control,
+        )
+
+    def trash(self, paths: list[str]) -> list[str]:
+        """Move photos to the system's trash (never deleted for good) and forget them;
+        returns those moved (a file already gone is only forgotten)."""
+        from send2trash import send2trash
+
+        moved = []
+        for path in paths:
+            photo = self.catalog.photo_by_path(path)
+            if os.path.lexists(path):
+                send2trash(path)
+                moved.append(path)
+            if photo is not None:
+                self.catalog.remove_photo(photo.id)
+                if self._vectors is not None:
+                    self._vectors.remove([photo.id], self.catalog.generation())
+        return moved
+
     # -- saved searches and details ------------------------------------------------------
 
     def saved_searches(self) -> list[SavedSearch]:
@@ -387,7 +433,18 @@ class Engine:
             batch_size=self.settings.batch_size,
             decode_threads=1 if self.settings.gentle else decoders,
         )
-        return indexer.run(progress, control, between_batches)
+        report = indexer.run(progress, control, between_batches)
+        self._remember_speed(report)
+        return report
+
+    def _remember_speed(self, report: IndexReport) -> None:
+        """Keep how fast this model indexes here (Settings → Models shows it); a short or
+        gentle run says little about the speed, so only a full-speed run of some size counts."""
+        if report.encoded >= SPEED_SAMPLE and report.seconds > 0 and not self.settings.gentle:
+            speeds = dict(self.settings.model_speeds)
+            speeds[self.model_key] = round(report.encoded / report.seconds, 1)
+            self.settings.model_speeds = speeds
+            self.settings.save(self.paths.settings_path)
 
     def update(
         self,

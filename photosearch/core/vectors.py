@@ -213,6 +213,33 @@ class VectorStore:
                 )
         return self.exact(query, k, None)
 
+    def search_many(
+        self, queries: np.ndarray, k: int, beam: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (ids, cosines) for each row of ``queries`` at once, on every core; rows
+        shorter than k (a small index) are padded with id -1 and score -1. ``beam``: a
+        narrower search than the recall-0.99 one, for neighbours that are very close."""
+        with self._lock:
+            index = self._index
+            if index is not None and self.ready.is_set() and len(index):
+                index.expansion_search = beam or self.params.beam(len(index))
+                matches = index.search(queries.astype(np.float32), min(k, len(index)), threads=0)
+                index.expansion_search = self.params.beam(len(index))
+                keys = np.asarray(matches.keys, dtype=np.int64).reshape(len(queries), -1)
+                scores = 1.0 - np.asarray(matches.distances, dtype=np.float32)
+                scores = scores.reshape(len(queries), -1)
+                counts = np.asarray(matches.counts).reshape(-1, 1)
+                missing = np.arange(keys.shape[1])[None, :] >= counts
+                keys[missing], scores[missing] = -1, -1.0
+                return keys, scores
+        found = [self.exact(q, k, None) for q in queries]
+        width = max((len(ids) for ids, _ in found), default=0)
+        keys = np.full((len(queries), width), -1, np.int64)
+        scores = np.full((len(queries), width), -1.0, np.float32)
+        for row, (ids, values) in enumerate(found):
+            keys[row, : len(ids)], scores[row, : len(ids)] = ids, values
+        return keys, scores
+
     def exact(
         self, query: np.ndarray, k: int, ids: np.ndarray | None
     ) -> tuple[np.ndarray, np.ndarray]:

@@ -26,7 +26,7 @@ from photosearch.core.types import Progress
 from photosearch.ui.bridge import EngineBridge
 from photosearch.ui.wording import download_text
 
-COLUMNS = ("Model", "Download", "Accuracy", "About", "State")
+COLUMNS = ("Model", "Download", "Accuracy", "Speed here", "About", "State")
 
 
 class ModelsPage(QWidget):
@@ -84,6 +84,7 @@ class ModelsPage(QWidget):
     def refresh(self) -> None:
         chosen = self.selected()
         keys = self.model_keys()
+        speeds = self.bridge.settings.model_speeds
         self.table.setRowCount(len(keys))
         for row, key in enumerate(keys):
             spec = models.spec_for(key)
@@ -97,13 +98,20 @@ class ModelsPage(QWidget):
             size = f"{spec.download_mb:,} MB" if spec and spec.download_mb else "—"
             accuracy = f"{spec.imagenet_top1:.1f} %" if spec and spec.imagenet_top1 else "—"
             about = spec.note if spec else "Imported by you"
-            for column, text in enumerate((key, size, accuracy, about, state)):
+            measured = speeds.get(key)
+            speed = f"{measured:.0f} photos/s" if measured else "—"
+            for column, text in enumerate((key, size, accuracy, speed, about, state)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, key)
-                if column == 2:
-                    item.setToolTip("ImageNet zero-shot top-1, as published by OpenCLIP")
-                elif column == 3:
-                    item.setToolTip(about)
+                item.setToolTip(
+                    {
+                        2: "ImageNet zero-shot top-1, as published by OpenCLIP",
+                        3: "Measured while it indexed photos on this computer"
+                        if measured
+                        else "Not measured yet: it is, the first time it indexes photos here",
+                        4: about,
+                    }.get(column, "")
+                )
                 self.table.setItem(row, column, item)
         if chosen in keys:
             self.table.selectRow(keys.index(chosen))

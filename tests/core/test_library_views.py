@@ -155,3 +155,23 @@ def test_sort_values_are_checked() -> None:
     assert parse("beach sort:relevance").filters.sort is None
     with pytest.raises(QueryError, match="sort:"):
         parse("beach sort:size")
+
+
+def test_indexing_remembers_how_fast_the_model_runs_here(
+    plumbing_engine: Engine, tmp_path: Path
+) -> None:
+    from photosearch.config import Settings
+    from photosearch.core.engine import SPEED_SAMPLE
+
+    engine = plumbing_engine
+    write_photos(tmp_path / "few", 10)
+    engine.add_folder(tmp_path / "few")
+    engine.update()
+    assert engine.model_key not in engine.settings.model_speeds  # too few to say
+    write_photos(tmp_path / "many", SPEED_SAMPLE + 6)
+    engine.add_folder(tmp_path / "many")
+    _, report = engine.update()
+    assert report is not None and report.encoded == SPEED_SAMPLE + 6
+    speed = engine.settings.model_speeds[engine.model_key]
+    assert speed == pytest.approx(report.encoded / report.seconds, rel=0.01)
+    assert Settings.load(engine.paths.settings_path).model_speeds == {engine.model_key: speed}

@@ -79,7 +79,8 @@ def test_settings_manage_models_with_buttons_not_commands(
             page.table.item(row, 1).text() == "605 MB"
             and page.table.item(row, 2).text() == "66.6 %"
         )
-        assert page.table.item(row, 4).text() == "In use"  # chosen, though not downloaded yet
+        assert page.table.item(row, 5).text() == "In use"  # chosen, though not downloaded yet
+        assert page.table.item(row, 3).text() == "—"  # not measured yet
         page.select(models.DEMO_KEY)
         assert (
             page.use.isEnabled() and not page.delete.isEnabled() and not page.download.isEnabled()
@@ -92,7 +93,7 @@ def test_settings_manage_models_with_buttons_not_commands(
         qtbot.waitUntil(lambda: window.model_state == "ready", timeout=60_000)
         imported = window.bridge.model_key
         page.refresh()
-        assert page.table.item(page.model_keys().index(imported), 4).text() == "In use"
+        assert page.table.item(page.model_keys().index(imported), 5).text() == "In use"
         page.select(models.DEMO_KEY)
         with qtbot.waitSignal(window.bridge.model_state, timeout=30_000):
             page.use.click()
