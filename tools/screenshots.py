@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from PIL import Image  # noqa: E402
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
@@ -134,6 +135,12 @@ def take_all(app: QApplication, home: Path, out: Path) -> None:
     photos = home / "Pictures"
     write_library(photos / "Holidays", 400, seed=3, size_range=(700, 1200))
     write_library(photos / "Garden", 200, seed=4, size_range=(700, 1200))
+    exports = photos / "Exports"  # copies, for the duplicates view
+    exports.mkdir()
+    for n, original in enumerate(sorted((photos / "Holidays").glob("*.jpg"))[:3]):
+        with Image.open(original) as image:
+            image.resize((image.width // 2, image.height // 2)).save(exports / f"export-{n}.png")
+            image.save(exports / f"copy-{n}.jpg", quality=55)
     for n, path in enumerate(sorted(photos.rglob("*.*"))):  # a few years of dates
         when = 1_560_000_000 + (n * 7_919 % 600) * 160_000
         os.utime(path, (when, when))
@@ -182,6 +189,10 @@ def take_all(app: QApplication, home: Path, out: Path) -> None:
     pump(app, lambda: window.scope == holidays and window.last_result is not None)
     settle(app, window)
     shot(window, out, "7-folder")
+    window.sidebar._select(lambda e: e.kind == "duplicates")
+    pump(app, lambda: bool(window.duplicate_groups))
+    settle(app, window)
+    shot(window, out, "10-duplicates")
     window.show_help()
     pump(app, lambda: window.help.isVisible())
     shot(window.help, out, "8-help")

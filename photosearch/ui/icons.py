@@ -21,6 +21,7 @@ ICONS: dict[str, tuple[str, QStyle.StandardPixmap]] = {
     "pause": ("media-playback-pause", SP.SP_MediaPause),
     "resume": ("media-playback-start", SP.SP_MediaPlay),
     "warning": ("dialog-warning", SP.SP_MessageBoxWarning),
+    "trash": ("user-trash", SP.SP_TrashIcon),
 }
 
 

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from photosearch.core import models
+from photosearch.core.duplicates import DuplicateGroup
 from photosearch.core.images import is_supported
 from photosearch.core.jsontext import readable
 from photosearch.core.search import SearchResult
@@ -102,6 +103,8 @@ class MainWindow(QMainWindow):
         """The folder chosen in the sidebar: searches and listings stay inside it."""
         self.browsing = False
         """The grid lists photos (All photos, a folder) rather than answering a search."""
+        self.duplicate_groups: list[DuplicateGroup] | None = None
+        """Shown in the grid: groups of duplicates (the sidebar's Duplicates)."""
         self._pending_search = False
         self._welcomed = False
         self._asked_at: dict[int, float] = {}
@@ -215,13 +218,22 @@ class MainWindow(QMainWindow):
         header.addWidget(self.title)
         header.addWidget(self.summary, 1)
         header.addWidget(self.save_button)
-        sort_label = QLabel("Sort:")
-        sort_label.setBuddy(self.sort)
-        header.addWidget(sort_label)
+        self.trash_button = _tool(
+            "Move to trash…",
+            "Move the selected photos, or else every one not marked Keep, to the trash",
+            self.trash_duplicates,
+            "trash",
+        )
+        self.trash_button.hide()
+        header.addWidget(self.trash_button)
+        self.sort_label = QLabel("Sort:")
+        self.sort_label.setBuddy(self.sort)
+        header.addWidget(self.sort_label)
         header.addWidget(self.sort)
 
         self.sidebar = Sidebar()
         self.sidebar.browse_all.connect(self.show_all_photos)
+        self.sidebar.show_duplicates.connect(self.show_duplicates)
         self.sidebar.browse_folder.connect(self.show_folder)
         self.sidebar.run_saved.connect(self.run_saved_search)
         self.sidebar.rescan.connect(bridge.request_rescan.emit)
@@ -364,6 +376,7 @@ class MainWindow(QMainWindow):
             self.clear()
 
     def clear(self) -> None:
+        self.duplicate_groups = None
         self.search.clear()
         self._clear_chips()
         self.results.set_hits([])
@@ -455,6 +468,76 @@ class MainWindow(QMainWindow):
         self._clear_chips()
         self.run_search()
 
+    # -- duplicates --------------------------------------------------------------------
+
+    def show_duplicates(self) -> None:
+        """Groups of copies, the one to keep first; the others can go to the trash."""
+        self.search.clear()
+        self._clear_chips()
+        self.scope, self.browsing, self.last_result = None, False, None
+        self.duplicate_groups = []
+        self._update_header()
+        self._message(
+            "<h3>Looking for duplicates…</h3><p>PhotoSearch compares your photos; in a large "
+            "library this takes a few seconds.</p>"
+        )
+        asked = self._duplicates_asked = object()
+        self.bridge.run(
+            lambda engine: engine.duplicates(),
+            lambda groups: self._duplicates_found(groups, asked),
+        )
+
+    def _duplicates_found(self, groups: list[DuplicateGroup], asked: object) -> None:
+        if asked is not self._duplicates_asked or self.duplicate_groups is None:
+            return  # the user moved on meanwhile
+        self.duplicate_groups = groups
+        self._update_header()
+        if not groups:
+            self._message("<h3>No duplicates</h3><p>Every photo here is one of a kind.</p>")
+            return
+        kinds = {"exact": "Exact copies", "near": "Near-duplicates"}
+        self.results.set_groups(
+            [(kinds[g.kind], [Hit(p, None) for p in g.photos]) for g in groups], "Keep"
+        )
+        self.stack.setCurrentWidget(self.view)
+        self.header.show()
+        extra = sum(len(g.photos) - 1 for g in groups)
+        self.summary.setText(
+            f"{count(len(groups), 'group')} · {count(extra, 'photo')} besides the ones to keep"
+        )
+        self.view.select_first()
+
+    def _leave_duplicates(self) -> None:
+        if self.duplicate_groups is not None:
+            self.duplicate_groups = None
+            self.results.set_hits([])
+            self._update_header()
+
+    def trash_duplicates(self) -> None:
+        """The selected photos, or else all but the first of each group, to the trash."""
+        groups = self.duplicate_groups or []
+        keepers = {g.photos[0].path for g in groups}
+        chosen = [h.path for h in self.view.selected_hits()]
+        if all(path in keepers for path in chosen):  # nothing chosen beyond the suggestion
+            chosen = [p.path for g in groups for p in g.photos[1:]]
+        if not chosen:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Move to trash",
+            f"Move {count(len(chosen), 'photo')} to the trash?\n\nThey can be restored from "
+            "the trash; PhotoSearch forgets them.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.bridge.run(
+            lambda engine: engine.trash(chosen),
+            lambda moved: (
+                self.status_label.setText(f"Moved {count(len(moved), 'photo')} to the trash"),
+                self.show_duplicates(),
+            ),
+        )
+
     def run_saved_search(self, saved: SavedSearch) -> None:
         self.scope = None
         self.browsing = False
@@ -518,6 +601,7 @@ class MainWindow(QMainWindow):
 
     def run_search(self) -> None:
         self._debounce.stop()
+        self._leave_duplicates()
         text = self.query_text()
         if not text and not self.query_images and not self.browsing:
             self.results.set_hits([])
@@ -639,6 +723,8 @@ class MainWindow(QMainWindow):
             title = readable(os.path.basename(self.scope.rstrip(os.sep)) or self.scope)
         elif self.browsing:
             title = "All photos"
+        elif self.duplicate_groups is not None:
+            title = "Duplicates"
         elif self.query_text() or self.query_images:
             title = "Search results"
         else:
@@ -648,6 +734,9 @@ class MainWindow(QMainWindow):
         self.title.setText(title)
         self.summary.setText("")
         self.save_button.setVisible(bool(self.query_text() or self.query_images))
+        self.trash_button.setVisible(bool(self.duplicate_groups))
+        self.sort.setVisible(self.duplicate_groups is None)
+        self.sort_label.setVisible(self.duplicate_groups is None)
         self.search.setPlaceholderText(
             f"Search in {title} — describe a photo, or drop one here"
             if self.scope
@@ -884,6 +973,8 @@ class MainWindow(QMainWindow):
 
     def _show_empty_state(self) -> None:
         """Say what to do next when there is nothing to show."""
+        if self.duplicate_groups is not None:
+            return  # the duplicates view says its own
         if self.last_result is not None and self.results.rowCount():
             return
         if self.model_state == "missing":

@@ -74,6 +74,8 @@ def describe(hit: Hit) -> str:
 HitRole = Qt.ItemDataRole.UserRole + 1
 ScoreRole = Qt.ItemDataRole.UserRole + 2
 SectionRole = Qt.ItemDataRole.UserRole + 3
+BadgeRole = Qt.ItemDataRole.UserRole + 4
+"""A word on the photo instead of its score or date ("Keep" in a group of duplicates)."""
 PAGE = 60
 THUMB_PIXELS = 256
 THUMB_THREADS = 1
@@ -166,14 +168,24 @@ def _size(pixmap: QPixmap) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """A month header in a date-ordered grid: "August 2019 · 214 photos"."""
+    """A header across the grid: a month ("August 2019 · 214 photos") in date orders, or
+    a group of duplicates ("Near-duplicates · 3 photos")."""
 
-    key: str  # YYYY-MM
+    key: str  # YYYY-MM for a month
     count: int
+    title: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.title or month_title(self.key)
+
+    @property
+    def detail(self) -> str:
+        return f"{self.count:,} photo{'s' if self.count != 1 else ''}"
 
     @property
     def text(self) -> str:
-        return f"{month_title(self.key)} · {self.count:,} photo{'s' if self.count != 1 else ''}"
+        return f"{self.label} · {self.detail}"
 
 
 def month_key(hit: Hit) -> str:
@@ -198,6 +210,7 @@ class ResultsModel(QAbstractListModel):
         self._shown = 0
         self._rows: dict[str, int] = {}
         self._months: dict[str, int] | None = None
+        self.badges: dict[str, str] = {}
         self.complete = True
         self._asked = False
         thumbs.changed.connect(self._thumb_changed)
@@ -214,11 +227,30 @@ class ResultsModel(QAbstractListModel):
         self.beginResetModel()
         self._hits = []
         self._items = []
+        self._rows = {}
+        self.badges = {}
         self._months = (months or {}) if by_month else None
         self._counted = months is None
         self._extend(hits)
         self._shown = min(PAGE, len(self._items))
         self.complete, self._asked = complete, False
+        self.endResetModel()
+
+    def set_groups(self, groups: list[tuple[str, list[Hit]]], badge: str) -> None:
+        """Groups under their own headers; the first photo of each carries ``badge``."""
+        self.beginResetModel()
+        self._hits, self._items, self._rows, self._months = [], [], {}, None
+        self.badges = {}
+        for n, (title, hits) in enumerate(groups):
+            self._items.append(Section(str(n), len(hits), title))
+            for hit in hits:
+                self._rows[hit.path] = len(self._items)
+                self._items.append(hit)
+                self._hits.append(hit)
+            if hits:
+                self.badges[hits[0].path] = badge
+        self._shown = min(PAGE, len(self._items))
+        self.complete, self._asked = True, False
         self.endResetModel()
 
     def append_hits(self, hits: list[Hit], complete: bool) -> None:
@@ -315,6 +347,8 @@ class ResultsModel(QAbstractListModel):
             return self.thumbs.get(hit.path)
         if role == HitRole:
             return hit
+        if role == BadgeRole:
+            return self.badges.get(hit.path)
         if role == ScoreRole:
             return hit.score
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -417,14 +451,14 @@ class ResultDelegate(QStyledItemDelegate):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         painter.setFont(font)
         painter.setPen(option.palette.color(QPalette.ColorRole.Text))
-        title = month_title(section.key)
+        title = section.label
         painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
         shift = painter.fontMetrics().horizontalAdvance(title + "  ")
         font.setBold(False)
         font.setPointSizeF(font.pointSizeF() / 1.15)
         painter.setFont(font)
         painter.setPen(option.palette.color(QPalette.ColorRole.PlaceholderText))
-        count = section.text.split(" · ", 1)[1]
+        count = section.detail
         painter.drawText(
             rect.adjusted(shift, 0, 0, 0),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
@@ -463,7 +497,8 @@ class ResultDelegate(QStyledItemDelegate):
             painter.drawText(thumb_rect, Qt.AlignmentFlag.AlignCenter, label)
         hit = index.data(HitRole)
         if isinstance(hit, Hit):
-            self._paint_badge(painter, photo_rect, badge_text(hit))
+            badge = index.data(BadgeRole)
+            self._paint_badge(painter, photo_rect, badge if badge else badge_text(hit))
         if not self.names:
             return
         text_rect = QRect(rect.x() + 2, thumb_rect.bottom() + 4, rect.width() - 4, 22)

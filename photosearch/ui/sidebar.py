@@ -22,7 +22,8 @@ EntryRole = Qt.ItemDataRole.UserRole + 10
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """What a sidebar row stands for: ``all``, a ``folder`` (a path) or a ``saved`` search."""
+    """What a sidebar row stands for: ``all``, ``duplicates``, a ``folder`` (a path) or a
+    ``saved`` search."""
 
     kind: str
     path: str = ""
@@ -75,6 +76,7 @@ def folder_state(folder: Folder, mode: str | None) -> str:
 
 class Sidebar(QTreeView):
     browse_all = Signal()
+    show_duplicates = Signal()
     browse_folder = Signal(str)
     run_saved = Signal(object)  # SavedSearch
     rescan = Signal()
@@ -101,6 +103,9 @@ class Sidebar(QTreeView):
         self.searches = self._group("Saved searches")
         self.all_photos = _item("All photos", Entry("all"))
         self.library.appendRow([self.all_photos, _count_item(None)])
+        self.duplicates = _item("Duplicates", Entry("duplicates"))
+        self.duplicates.setToolTip("Exact copies and near-duplicates, the one to keep first")
+        self.library.appendRow([self.duplicates, _count_item(None)])
         header = self.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -204,6 +209,8 @@ class Sidebar(QTreeView):
             return
         if entry.kind == "all":
             self.browse_all.emit()
+        elif entry.kind == "duplicates":
+            self.show_duplicates.emit()
         elif entry.kind == "folder":
             self.browse_folder.emit(entry.path)
         elif entry.saved is not None:

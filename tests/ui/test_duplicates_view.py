@@ -1,0 +1,58 @@
+"""The sidebar's Duplicates: groups under headers, the keeper marked, the rest to the trash
+after one question, and the view and catalog follow."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from photosearch.ui.results import BadgeRole, Section, SectionRole
+from tests.core.test_duplicates import write_originals_and_copies
+from tests.ui.test_main_window import open_window, wait_indexed
+
+
+def test_duplicates_view_keeps_the_originals_and_trashes_the_copies(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # the trash, on Linux
+    families = write_originals_and_copies(tmp_path / "photos")
+    win = open_window(qtbot, tmp_path / "app", [tmp_path / "photos"])
+    try:
+        wait_indexed(qtbot, win, 5 * len(families))
+        win.sidebar._select(lambda e: e.kind == "duplicates")
+        qtbot.waitUntil(lambda: bool(win.duplicate_groups), timeout=30_000)
+        model = win.results
+        rows = [model.index(r) for r in range(model.rowCount())]
+        headers = [i.data(SectionRole) for i in rows if isinstance(i.data(SectionRole), Section)]
+        assert [h.text for h in headers] == ["Near-duplicates · 5 photos"] * len(families)
+        keepers = [i.data(Qt.ItemDataRole.UserRole + 1).path for i in rows if i.data(BadgeRole)]
+        assert sorted(keepers) == sorted(families)
+        assert win.title.text() == "Duplicates" and win.trash_button.isVisible()
+        assert (
+            win.summary.text()
+            == f"{len(families)} groups · {4 * len(families)} photos besides the ones to keep"
+        )
+        asked: list[str] = []
+
+        def answer(*args: object) -> QMessageBox.StandardButton:
+            asked.append(str(args[2]))
+            return QMessageBox.StandardButton.Yes
+
+        monkeypatch.setattr(QMessageBox, "question", answer)
+        win.trash_duplicates()
+        assert len(asked) == 1 and f"Move {4 * len(families)} photos" in asked[0]
+        qtbot.waitUntil(lambda: "No duplicates" in win.message.text(), timeout=30_000)
+        assert all(os.path.exists(p) for p in families)
+        assert not any(os.path.exists(p) for f in families.values() for p in f[1:])
+        win.search.setText("a red circle")
+        win.run_search()  # typing leaves the duplicates view
+        qtbot.waitUntil(lambda: win.last_result is not None, timeout=15_000)
+        assert win.duplicate_groups is None and not win.trash_button.isVisible()
+    finally:
+        win.close()
+        win.bridge.shutdown()
