@@ -18,9 +18,10 @@ from photosearch.config import DEVICES, HOME_ENV, AppPaths
 from photosearch.core import jsontext, models
 from photosearch.core.duplicates import DuplicateGroup
 from photosearch.core.engine import Engine
-from photosearch.core.errors import PhotoSearchError
+from photosearch.core.errors import PhotoSearchError, QueryError
+from photosearch.core.images import upright_size
 from photosearch.core.search import SearchResult
-from photosearch.core.types import Hit, JobControl, Progress
+from photosearch.core.types import Crop, Hit, JobControl, Progress
 from photosearch.logs import setup_logging
 
 READ_ONLY_COMMANDS = frozenset({"search", "similar", "status", "doctor"})
@@ -224,8 +225,28 @@ def _search(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _similar(engine: Engine, args: argparse.Namespace) -> int:
-    _print_result(engine.similar(args.image, args.text, args.n), args.json)
+    crop = _crop(args.crop, args.image) if args.crop else None
+    _print_result(engine.similar(args.image, args.text, args.n, crop), args.json)
     return 0
+
+
+def _crop(text: str, image: str) -> Crop:
+    """``x,y,w,h`` as fractions of the photo (all ≤ 1) or in its pixels, as fractions."""
+    try:
+        values = [float(v) for v in text.split(",")]
+    except ValueError:
+        values = []
+    if len(values) != 4 or min(values) < 0 or values[2] == 0 or values[3] == 0:
+        raise QueryError(
+            f"--crop {text}: give x,y,width,height, e.g. 0.5,0,0.5,0.5 or 40,30,200,150"
+        )
+    if max(values) > 1:
+        width, height = upright_size(image)
+        values = [values[0] / width, values[1] / height, values[2] / width, values[3] / height]
+    left, top, w, h = values
+    if left + w > 1 + 1e-6 or top + h > 1 + 1e-6:
+        raise QueryError(f"--crop {text} reaches outside the photo.")
+    return left, top, w, h
 
 
 def _duplicates(engine: Engine, args: argparse.Namespace) -> int:
@@ -485,6 +506,11 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--offset", type=int, default=0, help="skip this many results (paging)")
         else:
             p.add_argument("image", help="a photo file (indexed or not)")
+            p.add_argument(
+                "--crop",
+                metavar="X,Y,W,H",
+                help="search by this region only: fractions of the photo or its pixels",
+            )
             p.add_argument(
                 "text", nargs="?", default="", help='words to steer by, e.g. "+ at night"'
             )

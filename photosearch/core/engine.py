@@ -30,7 +30,9 @@ from photosearch.core.query import Query, parse
 from photosearch.core.scanner import ScanReport, Scope, scan
 from photosearch.core.search import Searcher, SearchResult, filter_sql
 from photosearch.core.types import (
+    Crop,
     Folder,
+    ImageQuery,
     IndexReport,
     JobControl,
     ProgressCallback,
@@ -468,22 +470,26 @@ class Engine:
     def search(
         self,
         text: str,
-        images: tuple[str, ...] = (),
+        images: tuple[str | ImageQuery, ...] = (),
         limit: int = 50,
         offset: int = 0,
         everything: bool = False,
     ) -> SearchResult:
-        """Search with typed text (terms and filters) plus any number of query images;
-        ``everything``: empty text lists the whole library instead of asking for words."""
+        """Search with typed text (terms and filters) plus any number of query images (or
+        regions of them); ``everything``: empty text lists the whole library instead."""
         query: Query = parse(text)
         for image in images:
-            query = query.with_image(os.path.abspath(image))
+            wanted = image if isinstance(image, ImageQuery) else ImageQuery(image)
+            query = query.with_image(os.path.abspath(wanted.path), crop=wanted.crop)
         return self.searcher().search(query, limit, offset, everything)
 
-    def similar(self, image: str, text: str = "", limit: int = 50) -> SearchResult:
-        """Photos like ``image`` (optionally steered by text), without the image itself."""
+    def similar(
+        self, image: str, text: str = "", limit: int = 50, crop: Crop | None = None
+    ) -> SearchResult:
+        """Photos like ``image`` or a region of it (optionally steered by text), without
+        the image itself."""
         path = os.path.abspath(image)
-        result = self.search(text, (path,), limit + 1)
+        result = self.search(text, (ImageQuery(path, crop),), limit + 1)
         hits = [h for h in result.hits if h.path != path][:limit]
         return SearchResult(hits, result.weak, result.cutoff)
 

@@ -102,6 +102,18 @@ def read_ahead(paths: list[str]) -> None:
             continue
 
 
+def upright_size(path: str | Path) -> tuple[int, int]:
+    """Width and height of the photo as shown (EXIF rotation applied), without decoding."""
+    try:
+        with Image.open(path) as img:
+            width, height = img.size
+            if img.getexif().get(_ORIENTATION, 1) in (5, 6, 7, 8):
+                width, height = height, width
+    except (OSError, UnidentifiedImageError, SyntaxError, ValueError) as exc:
+        raise ImageError(f"cannot read {path}: {exc}") from exc
+    return width, height
+
+
 def open_image(
     path: str | Path, min_side: int | None = None
 ) -> tuple[Image.Image, int, int, float | None]:

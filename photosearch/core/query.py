@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field, replace
 
 from photosearch.core.errors import QueryError
+from photosearch.core.types import Crop
 
 _FILTER = re.compile(r'(?<!\S)(in|after|before|type|min|sort):(?:"([^"]*)"|(\S*))', re.IGNORECASE)
 _WEIGHT = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*\*\s*(.*)$", re.DOTALL)
@@ -34,6 +35,8 @@ class Term:
     weight: float
     text: str | None = None
     image: str | None = None
+    crop: Crop | None = None
+    """Only this region of ``image``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +60,8 @@ class Query:
     terms: tuple[Term, ...] = ()
     filters: Filters = field(default_factory=Filters)
 
-    def with_image(self, path: str, weight: float = 1.0) -> Query:
-        return replace(self, terms=(*self.terms, Term(weight, image=path)))
+    def with_image(self, path: str, weight: float = 1.0, crop: Crop | None = None) -> Query:
+        return replace(self, terms=(*self.terms, Term(weight, image=path, crop=crop)))
 
     @property
     def has_negative(self) -> bool:

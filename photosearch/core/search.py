@@ -15,7 +15,7 @@ from photosearch.core.errors import FileGoneError, ImageError, QueryError
 from photosearch.core.jsontext import readable
 from photosearch.core.query import Filters, Query
 from photosearch.core.schema import PHOTO_DATE_SQL
-from photosearch.core.types import Hit
+from photosearch.core.types import Crop, Hit
 from photosearch.core.vectors import VectorStore
 
 if TYPE_CHECKING:
@@ -103,9 +103,10 @@ class Searcher:
         self._text_encoder = text_encoder or encoder
         self.default_cutoff = default_cutoff
 
-    def image_vector(self, path: str) -> np.ndarray:
-        """A photo's stored vector when it is indexed, else encode it now."""
-        known = self.catalog.photo_by_path(path)
+    def image_vector(self, path: str, crop: Crop | None = None) -> np.ndarray:
+        """A photo's stored vector when it is indexed, else encode it now (a region of
+        it, ``crop``, is always encoded)."""
+        known = self.catalog.photo_by_path(path) if crop is None else None
         if known is not None:
             ids, vectors = self.catalog.vectors_for(
                 self.vectors.model_id, self.vectors.dim, [known.id]
@@ -116,7 +117,7 @@ class Searcher:
 
         encoder = self._encoder()
         try:
-            decoded = decode_for_model(path, encoder.input_size, encoder.preprocess)
+            decoded = decode_for_model(path, encoder.input_size, encoder.preprocess, crop)
         except FileGoneError:
             raise QueryError(f"{readable(path)} does not exist.") from None
         except ImageError as exc:
@@ -129,7 +130,7 @@ class Searcher:
         total = np.zeros(self.vectors.dim, dtype=np.float32)
         for term in query.terms:
             if term.image is not None:
-                vec = self.image_vector(term.image)
+                vec = self.image_vector(term.image, term.crop)
             else:
                 vec = self._text_encoder().encode_text(term.text or "")
             total += term.weight * vec

@@ -133,6 +133,18 @@ class Hit:
         return self.photo.path
 
 
+Crop = tuple[float, float, float, float]
+"""A region of a photo as fractions of its upright size: left, top, width, height."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImageQuery:
+    """A photo to search by, or only a region of it (a face in a crowd, a logo)."""
+
+    path: str
+    crop: Crop | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class SavedSearch:
     """A search kept by name: what was typed (words and filters) and the query images."""

@@ -49,7 +49,7 @@ from photosearch.core.duplicates import DuplicateGroup
 from photosearch.core.images import is_supported
 from photosearch.core.jsontext import readable
 from photosearch.core.search import SearchResult
-from photosearch.core.types import Hit, Progress, SavedSearch
+from photosearch.core.types import Crop, Hit, ImageQuery, Progress, SavedSearch
 from photosearch.ui import actions
 from photosearch.ui.bridge import EngineBridge
 from photosearch.ui.details import DetailsPane
@@ -75,11 +75,14 @@ SORTS = (("Relevance", None), ("Date taken", "date"), ("Oldest first", "oldest")
 class ImageChip(QToolButton):
     """A query image shown beside the search field; click to remove it."""
 
-    def __init__(self, path: str, parent: QWidget | None = None) -> None:
+    def __init__(self, path: str, region: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.path = path
-        self.setText(f"Photo: {Path(path).name}  ✕")
-        self.setToolTip(f"Searching by this image:\n{path}\nClick to remove")
+        what = "A region of" if region else "Photo:"
+        self.setText(f"{what} {Path(path).name}  ✕")
+        self.setToolTip(
+            f"Searching by {'a region of ' if region else ''}this image:\n{path}\nClick to remove"
+        )
         self.setAccessibleName(f"Query image {Path(path).name}, click to remove")
         self.setAutoRaise(True)
 
@@ -95,6 +98,8 @@ class MainWindow(QMainWindow):
         self.model_state = "loading"
         self.model_message = ""
         self.query_images: list[str] = []
+        self.query_crops: dict[str, Crop] = {}
+        """Query images searched by a region only (chosen in the viewer)."""
         self.folder_list: list = []
         self.folder_count = 0
         self.photo_count = 0
@@ -108,7 +113,7 @@ class MainWindow(QMainWindow):
         self._pending_search = False
         self._welcomed = False
         self._asked_at: dict[int, float] = {}
-        self._ask: tuple[str, list[str], bool] = ("", [], False)
+        self._ask: tuple[str, list[ImageQuery], bool] = ("", [], False)
         self._more_request = 0
         self._sorted_for_listing = False
         self._refreshing = False
@@ -174,6 +179,7 @@ class MainWindow(QMainWindow):
         self.viewer.back.connect(self.close_viewer)
         self.viewer.moved.connect(self._viewer_moved)
         self.viewer.open_file.connect(actions.open_file)
+        self.viewer.search_region.connect(self.find_similar)
         self.message = QLabel()
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
@@ -626,7 +632,8 @@ class MainWindow(QMainWindow):
             parts.append(_scope_filter(self.scope))
         if self.sort.currentData() and "sort:" not in text.lower():
             parts.append(f"sort:{self.sort.currentData()}")
-        ask = (" ".join(p for p in parts if p), list(self.query_images), self.browsing)
+        images = [ImageQuery(p, self.query_crops.get(p)) for p in self.query_images]
+        ask = (" ".join(p for p in parts if p), images, self.browsing)
         self._refreshing = ask == self._ask and self.last_result is not None
         self._ask = ask
         request = self.bridge.search(ask[0], ask[1], SEARCH_LIMIT, 0, ask[2])
@@ -765,27 +772,31 @@ class MainWindow(QMainWindow):
 
     def _add_chip(self, path: str) -> None:
         self.query_images.append(path)
-        chip = ImageChip(path, self)
+        chip = ImageChip(path, path in self.query_crops, self)
         chip.clicked.connect(lambda: self.remove_query_image(chip))
         self.chips.addWidget(chip)
 
     def remove_query_image(self, chip: ImageChip) -> None:
         self.query_images.remove(chip.path)
+        self.query_crops.pop(chip.path, None)
         self.chips.removeWidget(chip)
         chip.deleteLater()
         self.run_search()
 
     def _clear_chips(self) -> None:
         self.query_images.clear()
+        self.query_crops.clear()
         while self.chips.count():
             item = self.chips.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
 
-    def find_similar(self, path: str) -> None:
-        """Search the whole library for photos like ``path``."""
+    def find_similar(self, path: str, crop: Crop | None = None) -> None:
+        """Search the whole library for photos like ``path`` (or a region of it)."""
         self.search.clear()
         self._clear_chips()
+        if crop is not None:
+            self.query_crops[path] = crop
         self.scope = None
         self.browsing = False
         self.sidebar.clear_choice()

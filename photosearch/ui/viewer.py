@@ -14,6 +14,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPen,
     QPixmap,
     QWheelEvent,
 )
@@ -59,10 +60,16 @@ class _LoadJob(QRunnable):
 
 
 class _Canvas(QWidget):
-    """Paints the photo at the current scale, centred, dragged around when zoomed in."""
+    """Paints the photo at the current scale, centred, dragged around when zoomed in; in
+    region mode a drag draws a rectangle to search by instead."""
+
+    region = Signal(object)  # (left, top, width, height) as fractions of the photo
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self.selecting = False
+        self.band: QRectF | None = None
+        self.target = QRectF()
         self.pixmap: QPixmap | None = None
         self.full = (0, 0)
         self.zoom: float | None = None  # None: fit (at most 100 %)
@@ -99,18 +106,44 @@ class _Canvas(QWidget):
         )
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.drawPixmap(target, self.pixmap, QRectF(self.pixmap.rect()))
+        self.target = target
+        if self.band is not None:
+            painter.setPen(QPen(QColor(255, 255, 255), 2, Qt.PenStyle.DashLine))
+            painter.fillRect(self.band, QColor(255, 255, 255, 40))
+            painter.drawRect(self.band)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._drag = event.position()
+        if self.selecting:
+            self.band = QRectF(self._drag, self._drag)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if self._drag is not None and self.zoom is not None:
+        if self._drag is None:
+            return
+        if self.selecting:
+            self.band = QRectF(self._drag, event.position()).normalized()
+            self.update()
+        elif self.zoom is not None:
             self.offset += event.position() - self._drag
             self._drag = event.position()
             self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         self._drag = None
+        if self.selecting and self.band is not None:
+            chosen = self.band.intersected(self.target)
+            self.band = None
+            self.update()
+            if chosen.width() >= 8 and chosen.height() >= 8 and self.target.width() > 0:
+                t = self.target
+                self.region.emit(
+                    (
+                        (chosen.left() - t.left()) / t.width(),
+                        (chosen.top() - t.top()) / t.height(),
+                        chosen.width() / t.width(),
+                        chosen.height() / t.height(),
+                    )
+                )
 
 
 class Viewer(QWidget):
@@ -119,6 +152,7 @@ class Viewer(QWidget):
     back = Signal()
     moved = Signal(int)  # the row now shown, so the grid's selection follows
     open_file = Signal(str)
+    search_region = Signal(str, object)  # path, (left, top, width, height) fractions
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -148,12 +182,21 @@ class Viewer(QWidget):
             ("Open", "Open in the default app", "Open in the default app (Ctrl+O)", self._open),
         ):
             bar.addWidget(_button(text, name, tip, slot))
+        self.region_button = _button(
+            "Search a region",
+            "Search a region",
+            "Drag a rectangle over part of the photo to search for what is in it (R)",
+            self._region_mode,
+        )
+        self.region_button.setCheckable(True)
+        bar.addWidget(self.region_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.canvas, 1)
         self._loaded = _Loaded()
         self._loaded.ready.connect(self._arrived)
+        self.canvas.region.connect(self._region_chosen)
         self.setFocusProxy(self.canvas)
         self.canvas.installEventFilter(self)
 
@@ -218,6 +261,18 @@ class Viewer(QWidget):
         self.zoom_label.setText(f"{self.canvas.scale() * 100:.0f} %")
         self.canvas.update()
 
+    def _region_mode(self) -> None:
+        self.canvas.selecting = self.region_button.isChecked()
+        cursor = Qt.CursorShape.CrossCursor if self.canvas.selecting else Qt.CursorShape.ArrowCursor
+        self.canvas.setCursor(cursor)
+
+    def _region_chosen(self, crop: tuple[float, float, float, float]) -> None:
+        hit = self.current()
+        self.region_button.setChecked(False)
+        self._region_mode()
+        if hit is not None:
+            self.search_region.emit(hit.path, crop)
+
     def _open(self) -> None:
         hit = self.current()
         if hit is not None:
@@ -246,6 +301,7 @@ class Viewer(QWidget):
             Qt.Key.Key_Minus: self.zoom_out,
             Qt.Key.Key_0: self.fit,
             Qt.Key.Key_1: self.actual_size,
+            Qt.Key.Key_R: self.region_button.click,
             Qt.Key.Key_Space: self.back.emit,
             Qt.Key.Key_Return: self.back.emit,
             Qt.Key.Key_Enter: self.back.emit,

@@ -262,3 +262,35 @@ def test_filter_bar_writes_and_reads_the_search_syntax(qtbot: QtBot, window: Mai
     assert window.search.text() == "beach after:2021-05"
     bar.histogram.mouseDoubleClickEvent(None)  # type: ignore[arg-type]
     assert window.search.text() == "beach"
+
+
+def test_a_region_dragged_in_the_viewer_becomes_the_query(
+    qtbot: QtBot, window: MainWindow, library: Path
+) -> None:
+    from PySide6.QtCore import QPoint
+
+    window.sidebar.choose_all()
+    qtbot.waitUntil(
+        lambda: window.last_result is not None and window.last_result.browse, timeout=15_000
+    )
+    big = str(library / "Trips" / "big.jpg")
+    window.view.select_path(big)
+    window.show_viewer()
+    viewer = window.viewer
+    qtbot.waitUntil(lambda: viewer.canvas.pixmap is not None, timeout=10_000)
+    window.repaint()  # the canvas learns where the photo is drawn
+    target = viewer.canvas.target.toRect()
+    qtbot.keyClick(viewer.canvas, Qt.Key.Key_R)
+    assert viewer.region_button.isChecked()
+    start = target.topLeft() + QPoint(2, 2)
+    end = target.center()
+    qtbot.mousePress(viewer.canvas, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(viewer.canvas, end)
+    qtbot.mouseRelease(viewer.canvas, Qt.MouseButton.LeftButton, pos=end)
+    assert window.stack.currentWidget() is not viewer and window.query_images == [big]
+    left, top, width, height = window.query_crops[big]
+    assert left < 0.02 and top < 0.02 and 0.45 < width < 0.55 and 0.45 < height < 0.55
+    qtbot.waitUntil(
+        lambda: window.last_result is not None and not window.last_result.browse, timeout=15_000
+    )
+    assert window.chips.itemAt(0).widget().text().startswith("A region of big.jpg")
