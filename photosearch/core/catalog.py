@@ -545,6 +545,19 @@ class Catalog:
         )
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
+    def has_vectors(self, model_name: str) -> bool:
+        """Whether any photo has a vector from a model of that name (any weights)."""
+        row = (
+            self.read()
+            .execute(
+                """SELECT 1 FROM embeddings e JOIN models m ON m.id = e.model_id
+               WHERE m.name = ? LIMIT 1""",
+                (model_name,),
+            )
+            .fetchone()
+        )
+        return row is not None
+
     def same_content(self, among: set[int]) -> list[list[int]]:
         """Ids of photos sharing a content key (exact copies), among ``among``."""
         rows = self.read().execute(

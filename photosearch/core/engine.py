@@ -23,12 +23,13 @@ from photosearch.core import models
 from photosearch.core import saved_searches as saved
 from photosearch.core.catalog import Catalog
 from photosearch.core.duplicates import DEFAULT_THRESHOLD, DuplicateGroup, find_duplicates
-from photosearch.core.errors import PhotoSearchError, QueryError
+from photosearch.core.errors import ModelNotAvailableError, PhotoSearchError, QueryError
 from photosearch.core.instance import InstanceLock
 from photosearch.core.photo_details import PhotoDetails, read_details
 from photosearch.core.query import Query, parse
 from photosearch.core.scanner import ScanReport, Scope, scan
 from photosearch.core.search import Searcher, SearchResult, filter_sql
+from photosearch.core.stand_in import StandIn, cutoff_for, open_store
 from photosearch.core.types import (
     Crop,
     Folder,
@@ -84,6 +85,7 @@ class Engine:
         self._encoder: Encoder | None = None
         self._text_tower: TextTower | None = None
         self._vectors: VectorStore | None = None
+        self._stand_in: StandIn | None = None
 
     @classmethod
     def open(cls, paths: AppPaths | None = None, exclusive: bool = True) -> Engine:
@@ -195,20 +197,7 @@ class Engine:
         """The active model's vector index, opened (and caught up) on first use."""
         with self._lock:
             if self._vectors is None:
-                directory = self.model_directory()
-                weights = models.weights_file(directory)
-                assert weights is not None
-                dim = models.embedding_dim(directory)
-                spec = models.spec_for(self.model_key)
-                model_id = self.catalog.ensure_model(
-                    self.model_key,
-                    spec.pretrained if spec else "",
-                    dim,
-                    models.fingerprint(weights),
-                )
-                store = VectorStore(self.paths.index_dir, self.catalog, model_id, dim)
-                store.open()
-                self._vectors = store
+                self._vectors = open_store(self.paths, self.catalog, self.model_key)
             return self._vectors
 
     def set_gentle(self, gentle: bool) -> None:
@@ -270,17 +259,64 @@ class Engine:
         return f"{encoder.device.type} ({encoder.device_choice.reason})"
 
     def use_model(self, key: str) -> None:
-        """Make ``key`` the active model (it must be installed)."""
+        """Make ``key`` the active model (it must be installed). The model used so far,
+        when it has vectors, keeps answering searches until ``key`` has indexed every
+        photo (:mod:`core.stand_in`)."""
         models.require(key, self.paths.models_dir)
+        previous = self.model_key
+        keep_previous = (
+            previous != key
+            and models.is_installed(previous, self.paths.models_dir)
+            and self.catalog.has_vectors(previous)
+        )
         with self._lock:
             if self._vectors is not None:
                 self._vectors.save()
             self._encoder = None
             self._text_tower = None
             self._vectors = None
+            self._stand_in = None
             self._model_generation += 1
             self.settings.model = key
+            if keep_previous:
+                self.settings.previous_model = previous
+            elif self.settings.previous_model == key:
+                self.settings.previous_model = None
             self.settings.save(self.paths.settings_path)
+
+    def stand_in(self) -> StandIn | None:
+        """The previous model while the chosen one is still indexing, else None (and the
+        previous model is let go once the chosen one has every photo)."""
+        previous = self.settings.previous_model
+        if previous is None:
+            return None
+        if not self.catalog.pending(self.vectors().model_id, limit=1):
+            with self._lock:
+                self._stand_in = None
+                self.settings.previous_model = None
+                self.settings.save(self.paths.settings_path)
+            log.info("%s has caught up; %s no longer answers searches", self.model_key, previous)
+            return None
+        with self._lock:
+            if self._stand_in is None or self._stand_in.key != previous:
+                try:
+                    directory = models.require(previous, self.paths.models_dir)
+                except ModelNotAvailableError:
+                    return None  # deleted meanwhile: the chosen model answers alone
+                self._stand_in = StandIn(
+                    previous,
+                    self.paths,
+                    self.catalog,
+                    self.settings,
+                    self._text_tower_vouched(directory),
+                )
+            return self._stand_in
+
+    @property
+    def answering_model(self) -> str:
+        """The model whose vectors answer searches now."""
+        stand_in = self.stand_in()
+        return stand_in.key if stand_in is not None else self.model_key
 
     def delete_model(self, key: str) -> None:
         """Delete an installed model's files; its vectors stay in the catalog, so a new
@@ -294,10 +330,7 @@ class Engine:
 
     @property
     def cutoff(self) -> float | None:
-        if self.settings.min_score is not None:
-            return self.settings.min_score
-        spec = models.spec_for(self.model_key)
-        return spec.min_score if spec else None
+        return cutoff_for(self.model_key, self.settings)
 
     # -- folders -----------------------------------------------------------------------
 
@@ -465,6 +498,15 @@ class Engine:
     # -- search ------------------------------------------------------------------------
 
     def searcher(self) -> Searcher:
+        stand_in = self.stand_in()
+        if stand_in is not None:
+            return Searcher(
+                self.catalog,
+                stand_in.vectors,
+                stand_in.encoder,
+                stand_in.cutoff,
+                stand_in.text_encoder,
+            )
         return Searcher(self.catalog, self.vectors(), self.encoder, self.cutoff, self.text_encoder)
 
     def search(
@@ -506,6 +548,7 @@ class Engine:
             **counts,
             "model": self.model_key,
             "model_installed": installed,
+            "answering_model": self.answering_model if installed else self.model_key,
             "catalog": str(self.paths.catalog_path),
             "offline_folders": [f.path for f in folders if not f.online],
             "device": self.active_device or f"not loaded yet (setting: {self.settings.device})",

@@ -96,7 +96,12 @@ class _Worker(QObject):
     def refresh(self) -> None:
         self.folders.emit(self.engine.folders())
         self.errors.emit(self.engine.catalog.errors())
-        self.status.emit(self.engine.catalog.counts(None))
+        counts: dict[str, object] = {**self.engine.catalog.counts(None)}
+        try:
+            counts["answering"] = self.engine.answering_model
+        except PhotoSearchError:
+            counts["answering"] = self.engine.model_key  # no model yet: nothing answers
+        self.status.emit(counts)
 
     def _attempt(self, action: Callable[[], object]) -> bool:
         """Run one engine action; a PhotoSearchError becomes a message for the user."""

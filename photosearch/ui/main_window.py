@@ -97,6 +97,8 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.model_state = "loading"
         self.model_message = ""
+        self.answering = ""
+        """The model answering searches (the previous one while a new one indexes)."""
         self.query_images: list[str] = []
         self.query_crops: dict[str, Crop] = {}
         """Query images searched by a region only (chosen in the viewer)."""
@@ -877,7 +879,13 @@ class MainWindow(QMainWindow):
         else:
             self.progress.setRange(0, 0)
         self._last_progress = p
-        self.status_label.setText(progress_text(p, self.bridge.paused))
+        self.status_label.setText(progress_text(p, self.bridge.paused) + self._stand_in_note())
+
+    def _stand_in_note(self) -> str:
+        """While a newly chosen model indexes, searches are answered by the previous one."""
+        if self.answering and self.answering != self.bridge.model_key:
+            return f" · searches use {self.answering} until {self.bridge.model_key} is done"
+        return ""
 
     def _state_text(self) -> str:
         """The status bar between jobs: the library and the model, as they are now."""
@@ -926,6 +934,7 @@ class MainWindow(QMainWindow):
 
     def _counts(self, counts: dict) -> None:
         self.photo_count = int(counts.get("photos", 0)) - int(counts.get("errors", 0))
+        self.answering = str(counts.get("answering") or "")
         self.sidebar.set_total(self.photo_count)
         self._show_empty_state()
 
@@ -957,7 +966,9 @@ class MainWindow(QMainWindow):
             self.pause_button.setText("Resume")
             self.pause_button.setAccessibleName("Resume indexing")
         if self._last_progress is not None and self.progress.isVisible():
-            self.status_label.setText(progress_text(self._last_progress, self.bridge.paused))
+            self.status_label.setText(
+                progress_text(self._last_progress, self.bridge.paused) + self._stand_in_note()
+            )
         self.pause_button.setIcon(themed_icon("resume" if self.bridge.paused else "pause"))
 
     def open_settings(self, tab: str = "general") -> None:

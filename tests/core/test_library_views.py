@@ -175,3 +175,29 @@ def test_indexing_remembers_how_fast_the_model_runs_here(
     speed = engine.settings.model_speeds[engine.model_key]
     assert speed == pytest.approx(report.encoded / report.seconds, rel=0.01)
     assert Settings.load(engine.paths.settings_path).model_speeds == {engine.model_key: speed}
+
+
+def test_the_previous_model_answers_until_the_new_one_has_caught_up(
+    engine: Engine, tmp_path: Path, random_model: Path
+) -> None:
+    from photosearch.config import Settings
+    from photosearch.core import models
+
+    folder = tmp_path / "shapes"
+    write_library(folder, 60, seed=3)
+    engine.add_folder(folder)
+    engine.update()
+    before = [h.path for h in engine.search("a red circle", limit=10).hits]
+    assert before and engine.answering_model == models.DEMO_KEY
+    imported = models.import_model(random_model, engine.paths.models_dir)
+    engine.use_model(imported)
+    assert engine.model_key == imported and engine.answering_model == models.DEMO_KEY
+    assert Settings.load(engine.paths.settings_path).previous_model == models.DEMO_KEY
+    meanwhile = [h.path for h in engine.search("a red circle", limit=10).hits]
+    assert meanwhile == before  # the demo model still answers, with all its vectors
+    engine.update()  # the new model indexes every photo
+    assert engine.answering_model == imported
+    assert Settings.load(engine.paths.settings_path).previous_model is None
+    assert engine.status()["answering_model"] == imported
+    engine.use_model(models.DEMO_KEY)  # back to a model that has every photo already
+    assert engine.answering_model == models.DEMO_KEY
