@@ -413,7 +413,9 @@ class Engine:
     def saved_searches(self) -> list[SavedSearch]:
         return saved.saved_searches(self.catalog)
 
-    def save_search(self, name: str, text: str, images: tuple[str, ...] = ()) -> SavedSearch:
+    def save_search(
+        self, name: str, text: str, images: tuple[str | ImageQuery, ...] = ()
+    ) -> SavedSearch:
         return saved.save_search(self.catalog, name, text, images)
 
     def rename_saved_search(self, search_id: int, name: str) -> None:
@@ -522,7 +524,7 @@ class Engine:
         query: Query = parse(text)
         for image in images:
             wanted = image if isinstance(image, ImageQuery) else ImageQuery(image)
-            query = query.with_image(os.path.abspath(wanted.path), crop=wanted.crop)
+            query = query.with_image(os.path.abspath(wanted.path), wanted.weight, wanted.crop)
         return self.searcher().search(query, limit, offset, everything)
 
     def similar(

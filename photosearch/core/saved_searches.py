@@ -9,27 +9,53 @@ import time
 
 from photosearch.core.catalog import Catalog
 from photosearch.core.errors import PhotoSearchError
-from photosearch.core.types import SavedSearch
+from photosearch.core.types import ImageQuery, SavedSearch
 
 
 def saved_searches(catalog: Catalog) -> list[SavedSearch]:
     rows = catalog.read().execute(
         "SELECT id, name, query, images FROM saved_searches ORDER BY name COLLATE NOCASE"
     )
-    return [SavedSearch(r[0], r[1], r[2], tuple(json.loads(r[3]))) for r in rows]
+    return [SavedSearch(r[0], r[1], r[2], _images(json.loads(r[3]))) for r in rows]
 
 
-def save_search(catalog: Catalog, name: str, text: str, images: tuple[str, ...]) -> SavedSearch:
+def _images(stored: list[object]) -> tuple[ImageQuery, ...]:
+    """Query images as saved: a path, or ``{"path", "crop", "weight"}``."""
+    found = []
+    for item in stored:
+        if isinstance(item, str):
+            found.append(ImageQuery(item))
+        elif isinstance(item, dict) and isinstance(item.get("path"), str):
+            crop = item.get("crop")
+            found.append(
+                ImageQuery(
+                    item["path"],
+                    tuple(crop) if isinstance(crop, list) and len(crop) == 4 else None,
+                    float(item.get("weight", 1.0)),
+                )
+            )
+    return tuple(found)
+
+
+def _stored(image: str | ImageQuery) -> object:
+    if isinstance(image, str):
+        return image
+    return {"path": image.path, "crop": image.crop, "weight": image.weight}
+
+
+def save_search(
+    catalog: Catalog, name: str, text: str, images: tuple[str | ImageQuery, ...]
+) -> SavedSearch:
     """Save under ``name``; a search saved earlier under the same name is replaced."""
     name = _valid(name)
     with catalog.write() as db:
         db.execute(
             """INSERT INTO saved_searches(name, query, images, created_at) VALUES (?, ?, ?, ?)
                ON CONFLICT(name) DO UPDATE SET query = excluded.query, images = excluded.images""",
-            (name, text, json.dumps(list(images)), time.time()),
+            (name, text, json.dumps([_stored(i) for i in images]), time.time()),
         )
         row = db.execute("SELECT id FROM saved_searches WHERE name = ?", (name,)).fetchone()
-    return SavedSearch(row[0], name, text, tuple(images))
+    return SavedSearch(row[0], name, text, _images([_stored(i) for i in images]))
 
 
 def rename_search(catalog: Catalog, search_id: int, name: str) -> None:

@@ -159,6 +159,9 @@ class Searcher:
             for i, s in zip(ids.tolist(), scores, strict=True)
             if i in photos
         ]
+        # Photos asked to be less like go last: still there to take the mark back.
+        unwanted = {t.image for t in query.terms if t.image is not None and t.weight < 0}
+        ranked.sort(key=lambda h: h.path in unwanted)
         good = [h for h in ranked if cutoff is None or (h.score or 0.0) >= cutoff]
         weak = [] if good else ranked[: min(WEAK_SHOWN, limit)]
         # Sorted by date or name, only the good matches count: weak ones are not shown.

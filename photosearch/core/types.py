@@ -139,10 +139,12 @@ Crop = tuple[float, float, float, float]
 
 @dataclass(frozen=True, slots=True)
 class ImageQuery:
-    """A photo to search by, or only a region of it (a face in a crowd, a logo)."""
+    """A photo to search by, or only a region of it (a face in a crowd, a logo); a
+    negative weight means "less like this" (a 👎 on a result)."""
 
     path: str
     crop: Crop | None = None
+    weight: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +154,8 @@ class SavedSearch:
     id: int
     name: str
     text: str
-    images: tuple[str, ...] = ()
+    images: tuple[ImageQuery, ...] = ()
+    """Query images, regions and 👍/👎 marks (weighted photos) kept with the search."""
 
 
 @dataclass(slots=True)

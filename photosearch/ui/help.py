@@ -23,6 +23,7 @@ KEYS = (
     ("Enter / Space", "View the selected photo; Esc goes back"),
     ("← →  + −  0  1", "In the viewer: previous/next, zoom, fit, actual size"),
     ("I", "Show or hide the details pane"),
+    ("+ / −", "More / less like the selected results: the search moves at once"),
     ("Ctrl+O", "Open in the default app"),
     ("Ctrl+S", "Save this search"),
     ("Ctrl+V", "Search with an image from the clipboard"),

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from photosearch.core import models
 from photosearch.core.duplicates import DuplicateGroup
+from photosearch.core.feedback import marked_images, marks_of
 from photosearch.core.images import is_supported
 from photosearch.core.jsontext import readable
 from photosearch.core.search import SearchResult
@@ -101,6 +102,8 @@ class MainWindow(QMainWindow):
         """The model answering searches (the previous one while a new one indexes)."""
         self.query_images: list[str] = []
         self.query_crops: dict[str, Crop] = {}
+        self.marks: dict[str, int] = {}
+        """👍 (+1) / 👎 (−1) on results of this search, by path."""
         """Query images searched by a region only (chosen in the viewer)."""
         self.folder_list: list = []
         self.folder_count = 0
@@ -174,6 +177,7 @@ class MainWindow(QMainWindow):
         self.results.need_more.connect(self._more)
         self.view = ResultsView(self.results)
         self.view.find_similar.connect(self.find_similar)
+        self.view.mark.connect(self.mark)
         self.view.view_photo.connect(self.show_viewer)
         self.view.current_hit.connect(self._current_hit)
         self.zoom.valueChanged.connect(self.view.zoom)
@@ -385,6 +389,7 @@ class MainWindow(QMainWindow):
 
     def clear(self) -> None:
         self.duplicate_groups = None
+        self.marks.clear()
         self.search.clear()
         self._clear_chips()
         self.results.set_hits([])
@@ -551,12 +556,16 @@ class MainWindow(QMainWindow):
         self.browsing = False
         self.search.setText(saved.text)
         self._clear_chips()
-        for image in saved.images:
-            self._add_chip(image)
+        own, self.marks = marks_of(saved.images)
+        for image in own:
+            if image.crop is not None:
+                self.query_crops[image.path] = image.crop
+            self._add_chip(image.path)
         self.run_search()
 
     def save_search(self) -> None:
-        text, images = self.query_text(), list(self.query_images)
+        """Keep the search — words, filters, query images and 👍/👎 marks — by name."""
+        text, images = self.query_text(), self._query_images()
         if self.scope:
             text = f"{text} {_scope_filter(self.scope)}".strip()
         if not text and not images:
@@ -634,13 +643,31 @@ class MainWindow(QMainWindow):
             parts.append(_scope_filter(self.scope))
         if self.sort.currentData() and "sort:" not in text.lower():
             parts.append(f"sort:{self.sort.currentData()}")
-        images = [ImageQuery(p, self.query_crops.get(p)) for p in self.query_images]
+        images = self._query_images()
         ask = (" ".join(p for p in parts if p), images, self.browsing)
         self._refreshing = ask == self._ask and self.last_result is not None
         self._ask = ask
         request = self.bridge.search(ask[0], ask[1], SEARCH_LIMIT, 0, ask[2])
         self._asked_at = {request: time.monotonic()}
         self._remember(text)
+
+    def _query_images(self) -> list[ImageQuery]:
+        """The chips (whole photos or regions) and the marks on results, as one query."""
+        own = [ImageQuery(p, self.query_crops.get(p)) for p in self.query_images]
+        return own + marked_images(self.marks)
+
+    def mark(self, hits: list[Hit], value: int) -> None:
+        """👍 (+1) or 👎 (−1) on results: the search moves towards or away from them at
+        once; marking again with the same value takes the mark back."""
+        if not hits or (not self.query_text() and not self.query_images and not self.marks):
+            self.status_label.setText("Marks steer a search: search first, then mark results.")
+            return
+        for hit in hits:
+            if self.marks.get(hit.path) == value:
+                del self.marks[hit.path]
+            else:
+                self.marks[hit.path] = value
+        self.run_search()
 
     def _more(self, offset: int) -> None:
         """The user scrolled to the end of a long listing: fetch its next page."""
@@ -708,6 +735,7 @@ class MainWindow(QMainWindow):
             else:
                 self._message("<h3>No good match</h3><p>Try other words, or fewer filters.</p>")
                 self._result_status("No good match")
+        self.results.badges = {p: ("▲ more" if m > 0 else "▼ less") for p, m in self.marks.items()}
         if kept is not None and self.results.row_of(kept.path) is not None:
             self.view.select_path(kept.path)
             self.view.verticalScrollBar().setValue(scroll)
@@ -788,6 +816,7 @@ class MainWindow(QMainWindow):
     def _clear_chips(self) -> None:
         self.query_images.clear()
         self.query_crops.clear()
+        self.marks.clear()
         while self.chips.count():
             item = self.chips.takeAt(0)
             if item.widget():

@@ -18,6 +18,7 @@ class ResultsView(QListView):
     """The hits of the last search as a grid; asks the window to view or search by a photo."""
 
     find_similar = Signal(str)
+    mark = Signal(list, int)  # hits, +1 (more like these) or -1 (less like these)
     view_photo = Signal()
     current_hit = Signal(object)  # Hit | None
 
@@ -43,6 +44,10 @@ class ResultsView(QListView):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(self.view_photo.emit)
+        for key, value in ((Qt.Key.Key_Plus, 1), (Qt.Key.Key_Equal, 1), (Qt.Key.Key_Minus, -1)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(lambda v=value: self.mark.emit(self.selected_hits(), v))
         self.selectionModel().currentChanged.connect(
             lambda current, _: self.current_hit.emit(_hit(current))
         )
@@ -129,6 +134,10 @@ class ResultsView(QListView):
                 ("View", self.view_photo.emit, "Return"),
                 (f"Open {len(paths)} photos" if many else "Open", self.open_selected, "Ctrl+O"),
                 ("Show in folder", lambda: actions.show_in_folder(first), None),
+            ),
+            (
+                ("More like this", lambda: self.mark.emit(hits, 1), "+"),
+                ("Less like this", lambda: self.mark.emit(hits, -1), "-"),
             ),
             (
                 ("Find similar", lambda: self.find_similar.emit(first), None),

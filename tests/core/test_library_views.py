@@ -15,6 +15,7 @@ from photosearch.core.engine import Engine
 from photosearch.core.errors import PhotoSearchError, QueryError
 from photosearch.core.photo_details import read_details
 from photosearch.core.query import parse
+from photosearch.core.types import ImageQuery
 from photosearch.synthetic import write_library
 from tests.conftest import write_photos
 
@@ -121,7 +122,7 @@ def test_saved_searches_round_trip_and_survive_a_reopen(engine: Engine, tmp_path
         from photosearch.core.saved_searches import delete_search, saved_searches
 
         found = {s.name: s for s in saved_searches(again)}
-        assert found["Blues"].images == (str(query),)
+        assert found["Blues"].images == (ImageQuery(str(query)),)
         delete_search(again, found["Reds"].id)
         assert [s.name for s in saved_searches(again)] == ["Blues"]
     finally:
@@ -201,3 +202,37 @@ def test_the_previous_model_answers_until_the_new_one_has_caught_up(
     assert engine.status()["answering_model"] == imported
     engine.use_model(models.DEMO_KEY)  # back to a model that has every photo already
     assert engine.answering_model == models.DEMO_KEY
+
+
+def test_marks_move_the_query_to_what_was_liked(engine: Engine, tmp_path: Path) -> None:
+    """From "a circle", 👍 on the red circles and 👎 on the rest of the top 10 puts red
+    circles first (P@5 before and after printed for the issue's note: 0.0 → 1.0)."""
+    import random
+
+    from photosearch.core.feedback import marked_images
+    from photosearch.synthetic import make_sample
+
+    folder = tmp_path / "shapes"
+    write_library(folder, 240, seed=17)
+    rng = random.Random(5)
+    for n in range(8):  # enough red circles for a precision at 5 to mean something
+        sample = make_sample(rng, size_range=(160, 480), colour="red", shape="circle")
+        sample.image.save(folder / f"9{n:03d}-red-circle.jpg", quality=90)
+    engine.add_folder(folder)
+    engine.update()
+
+    def kinds(hits: list) -> list[str]:
+        return ["-".join(Path(h.path).stem.split("-")[1:]) for h in hits]
+
+    before = engine.search("a circle", limit=20)
+    ranked = before.hits or before.weak
+    top = kinds(ranked[:10])
+    marks = {
+        h.path: (1 if k == "red-circle" else -1) for h, k in zip(ranked[:10], top, strict=True)
+    }
+    assert any(m > 0 for m in marks.values()) and any(m < 0 for m in marks.values()), top
+    after = engine.search("a circle", tuple(marked_images(marks)), limit=20).hits
+    p5_before = sum(k == "red-circle" for k in top[:5]) / 5
+    p5_after = sum(k == "red-circle" for k in kinds(after[:5])) / 5
+    print(f"P@5 red circles: before {p5_before:.1f}, after {p5_after:.1f}")
+    assert p5_after >= 0.8 and p5_after > p5_before

@@ -294,3 +294,35 @@ def test_a_region_dragged_in_the_viewer_becomes_the_query(
         lambda: window.last_result is not None and not window.last_result.browse, timeout=15_000
     )
     assert window.chips.itemAt(0).widget().text().startswith("A region of big.jpg")
+
+
+def test_marking_results_steers_the_search_and_is_saved(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from photosearch.ui.results import BadgeRole
+
+    window.search.setText("a red circle min:0")
+    window.run_search()
+    qtbot.waitUntil(lambda: window.last_result is not None, timeout=15_000)
+    first = window.results.hits()[0]
+    window.view.setFocus()
+    window.view.select_path(first.path)
+    window.last_result = None
+    qtbot.keyClick(window.view, Qt.Key.Key_Minus)
+    assert window.marks == {first.path: -1}
+    qtbot.waitUntil(lambda: window.last_result is not None, timeout=15_000)
+    assert "min:0" in window._ask[0] and window._ask[1][0].weight == -0.5
+    row = window.results.row_of(first.path)
+    if row is not None and row < window.results.rowCount():
+        assert window.results.index(row).data(BadgeRole) == "▼ less"
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Not that one", True))
+    window.save_search()
+    qtbot.waitUntil(lambda: bool(window.bridge.engine.saved_searches()), timeout=10_000)
+    saved = window.bridge.engine.saved_searches()[0]
+    assert [(i.path, i.weight) for i in saved.images] == [(first.path, -0.5)]
+    window.clear()
+    assert window.marks == {}
+    window.run_saved_search(saved)
+    assert window.marks == {first.path: -1} and window.query_images == []

@@ -121,8 +121,8 @@ def test_context_menu_find_similar(qtbot: QtBot, window: MainWindow) -> None:
     menu = window.view.build_context_menu([hit])
     texts = [a.text() or "—" for a in menu.actions()]
     assert texts == [
-        "View", "Open", "Show in folder", "—", "Find similar", "Copy path", "Copy image", "—",
-        "Remove from these results",
+        "View", "Open", "Show in folder", "—", "More like this", "Less like this", "—",
+        "Find similar", "Copy path", "Copy image", "—", "Remove from these results",
     ]  # fmt: skip
     shortcuts = {a.text(): a.shortcut().toString() for a in menu.actions()}
     assert shortcuts["Open"] == "Ctrl+O" and shortcuts["View"] == "Return"

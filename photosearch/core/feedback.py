@@ -1,0 +1,28 @@
+"""Relevance feedback: 👍 and 👎 on results move the query towards the liked photos and
+away from the others (Rocchio: q' = q + β·mean(liked) − γ·mean(disliked)). The marks are
+weighted query images, so a search, its marks and a saved album are one query."""
+
+from __future__ import annotations
+
+from photosearch.core.types import ImageQuery
+
+LIKED_WEIGHT = 1.0
+"""β: how far the query moves towards the photos marked 👍 (together)."""
+DISLIKED_WEIGHT = 0.5
+"""γ: how far it moves away from those marked 👎 (together)."""
+
+
+def marked_images(marks: dict[str, int]) -> list[ImageQuery]:
+    """The marks (path → +1 or −1) as weighted query images, each side sharing its weight."""
+    liked = sorted(p for p, mark in marks.items() if mark > 0)
+    disliked = sorted(p for p, mark in marks.items() if mark < 0)
+    return [ImageQuery(p, weight=LIKED_WEIGHT / len(liked)) for p in liked] + [
+        ImageQuery(p, weight=-DISLIKED_WEIGHT / len(disliked)) for p in disliked
+    ]
+
+
+def marks_of(images: tuple[ImageQuery, ...]) -> tuple[list[ImageQuery], dict[str, int]]:
+    """Split saved query images into the user's own (weight 1) and the marks."""
+    own = [i for i in images if i.weight == 1.0]
+    marks = {i.path: (1 if i.weight > 0 else -1) for i in images if i.weight != 1.0}
+    return own, marks
