@@ -14,7 +14,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from photosearch import __version__
-from photosearch.config import DEVICES, HOME_ENV, AppPaths
+from photosearch.config import DEVICES, HOME_ENV, PRECISIONS, AppPaths
 from photosearch.core import jsontext, models
 from photosearch.core.duplicates import DuplicateGroup
 from photosearch.core.engine import Engine
@@ -227,6 +227,42 @@ def _search(engine: Engine, args: argparse.Namespace) -> int:
 def _similar(engine: Engine, args: argparse.Namespace) -> int:
     crop = _crop(args.crop, args.image) if args.crop else None
     _print_result(engine.similar(args.image, args.text, args.n, crop), args.json)
+    return 0
+
+
+def _eval(args: argparse.Namespace, paths: AppPaths) -> int:
+    """Recall@K of a model on a captioned image set, in a throwaway catalog."""
+    from photosearch.config import Settings
+    from photosearch.core.evaluation import evaluate
+
+    model = args.model or Settings.load(paths.settings_path).model
+    bar = ProgressBar(not args.json)
+    with interruptible() as control:
+        report = evaluate(
+            args.captions,
+            args.images,
+            paths.models_dir,
+            model,
+            args.precision,
+            args.index,
+            args.device or "auto",
+            bar,
+            control,
+        )
+    bar.close()
+    if args.json:
+        _print_json(report.as_dict())
+        return 0
+    print(f"{report.model} · {report.precision} · {report.index} index")
+    print(f"{report.images} images, {report.captions} captions, {report.images_per_s:.1f} images/s")
+    for title, result in (
+        ("text → image", report.text_to_image),
+        ("image → text", report.image_to_text),
+    ):
+        print(
+            f"{title}: R@1 {result.r1:.1f}  R@5 {result.r5:.1f}  R@10 {result.r10:.1f}"
+            f"  median rank {result.median_rank:g}"
+        )
     return 0
 
 
@@ -528,6 +564,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--trash", action="store_true", help="move all but the first of each group to the trash"
     )
     p.add_argument("--yes", action="store_true", help="with --trash: do not ask first")
+    p = sub.add_parser(
+        "eval",
+        help="measure a model's recall@K on a captioned image set (a throwaway catalog)",
+        description="Recall@1/5/10 and median rank, text → image and image → text, on a CSV "
+        "with the header image,caption (Flickr8k's layout); your library is not touched.",
+    )
+    p.add_argument("captions", type=Path, help="CSV file: image,caption")
+    p.add_argument("--images", type=Path, required=True, help="the folder the images are in")
+    p.add_argument("--model", help="model key (default: the one in use)")
+    p.add_argument("--precision", choices=PRECISIONS, default="auto")
+    p.add_argument("--index", choices=("exact", "hnsw"), default="hnsw")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
     p = command("status", _status, "what is catalogued and indexed")
     p.add_argument("--json", action="store_true")
     p.add_argument("--errors", action="store_true", help="list skipped files and why")
@@ -567,6 +615,14 @@ def main(argv: list[str] | None = None) -> int:
         from photosearch.demo import self_test
 
         return self_test()
+    if args.command == "eval":  # a throwaway catalog: the user's library is not opened
+        paths = AppPaths.resolve()
+        setup_logging(paths.log_dir, args.verbose)
+        try:
+            return _eval(args, paths)
+        except PhotoSearchError as exc:
+            print(f"photosearch: {exc}", file=sys.stderr)
+            return 1
     if args.install_desktop_entry or args.uninstall_desktop_entry:
         from photosearch import desktop_entry
 
