@@ -24,7 +24,7 @@ from photosearch.core.search import SearchResult
 from photosearch.core.types import Crop, Hit, JobControl, Progress
 from photosearch.logs import setup_logging
 
-READ_ONLY_COMMANDS = frozenset({"search", "similar", "status", "doctor"})
+READ_ONLY_COMMANDS = frozenset({"search", "similar", "status", "doctor", "serve"})
 """Commands that work alongside a running app (they never write the index)."""
 
 UNITS = {
@@ -102,20 +102,6 @@ def _print_json(value: object) -> None:
     sys.stdout.buffer.flush()
 
 
-def _hit_dict(hit: Hit) -> dict[str, object]:
-    p = hit.photo
-    return {
-        **jsontext.path_fields(p.path),
-        "score": None if hit.score is None else round(hit.score, 4),
-        "id": p.id,
-        "size": p.size,
-        "width": p.width,
-        "height": p.height,
-        "date": datetime.fromtimestamp(p.date).isoformat(timespec="seconds"),
-        "online": p.folder_online,
-    }
-
-
 def _hit_line(hit: Hit) -> str:
     """Score and path; a filter-only listing has no score, so it shows the date instead."""
     if hit.score is None:
@@ -125,7 +111,7 @@ def _hit_line(hit: Hit) -> str:
 
 def _print_result(result: SearchResult, as_json: bool) -> None:
     if as_json:
-        _print_json([_hit_dict(h) for h in result.hits])
+        _print_json([jsontext.hit_dict(h) for h in result.hits])
         return
     if result.no_good_match:
         if result.browse:
@@ -263,6 +249,35 @@ def _eval(args: argparse.Namespace, paths: AppPaths) -> int:
             f"{title}: R@1 {result.r1:.1f}  R@5 {result.r5:.1f}  R@10 {result.r10:.1f}"
             f"  median rank {result.median_rank:g}"
         )
+    return 0
+
+
+def _serve(engine: Engine, args: argparse.Namespace) -> int:
+    """The local HTTP API, until Ctrl+C."""
+    from photosearch.server.token import api_token
+
+    token = api_token(engine.paths.data_dir)
+    if args.show_token:
+        print(token)
+        return 0
+    try:
+        import uvicorn
+
+        from photosearch.server.app import create_app
+    except ImportError:
+        print(
+            "photosearch: the HTTP API needs the server extra: pip install 'photosearch[server]'",
+            file=sys.stderr,
+        )
+        return 1
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"photosearch: warning: listening on {args.host}: other computers can reach the "
+            "API (each request still needs the token).",
+            file=sys.stderr,
+        )
+    print(f"PhotoSearch API on http://{args.host}:{args.port} (docs: /docs)", file=sys.stderr)
+    uvicorn.run(create_app(engine, token), host=args.host, port=args.port, log_level="warning")
     return 0
 
 
@@ -576,6 +591,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--precision", choices=PRECISIONS, default="auto")
     p.add_argument("--index", choices=("exact", "hnsw"), default="hnsw")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = command("serve", _serve, "answer searches over HTTP for other programs (local only)")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: this computer only)"
+    )
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    p.add_argument("--show-token", action="store_true", help="print the API token and exit")
     p = command("status", _status, "what is catalogued and indexed")
     p.add_argument("--json", action="store_true")
     p.add_argument("--errors", action="store_true", help="list skipped files and why")

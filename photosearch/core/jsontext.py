@@ -11,6 +11,9 @@ from __future__ import annotations
 import base64
 import json
 import os
+from datetime import datetime
+
+from photosearch.core.types import Hit
 
 
 def readable(value: str) -> str:
@@ -28,6 +31,21 @@ def path_fields(path: str) -> dict[str, str]:
     if text == path:
         return {"path": path}
     return {"path": text, "path_bytes": base64.b64encode(os.fsencode(path)).decode("ascii")}
+
+
+def hit_dict(hit: Hit) -> dict[str, object]:
+    """One search result as ``--json`` and the HTTP API give it."""
+    p = hit.photo
+    return {
+        **path_fields(p.path),
+        "score": None if hit.score is None else round(hit.score, 4),
+        "id": p.id,
+        "size": p.size,
+        "width": p.width,
+        "height": p.height,
+        "date": datetime.fromtimestamp(p.date).isoformat(timespec="seconds"),
+        "online": p.folder_online,
+    }
 
 
 def _clean(value: object) -> object:
