@@ -36,6 +36,7 @@ from photosearch.core.types import (
     ImageQuery,
     IndexReport,
     JobControl,
+    Photo,
     ProgressCallback,
     SavedSearch,
     no_progress,
@@ -526,6 +527,10 @@ class Engine:
             wanted = image if isinstance(image, ImageQuery) else ImageQuery(image)
             query = query.with_image(os.path.abspath(wanted.path), wanted.weight, wanted.crop)
         return self.searcher().search(query, limit, offset, everything)
+
+    def photo(self, photo_id: int) -> Photo | None:
+        """A catalogued photo by id (what the HTTP API names photos by)."""
+        return self.catalog.photos([photo_id]).get(photo_id)
 
     def similar(
         self, image: str, text: str = "", limit: int = 50, crop: Crop | None = None

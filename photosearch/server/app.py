@@ -1,17 +1,30 @@
-"""The HTTP API's routes over the engine facade (FastAPI; its OpenAPI page at ``/docs``)."""
+"""The HTTP API's routes over the engine facade (FastAPI; its OpenAPI page at ``/docs``).
+
+Photos are named by their catalog id, never by a path from the request: nothing outside
+the catalog can be read or probed through the API.
+"""
 
 # No "from __future__ import annotations": FastAPI reads these annotations at run time.
 
 import secrets
+import tempfile
+from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Query, status
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, status
+from fastapi.responses import FileResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from photosearch import __version__
 from photosearch.core import jsontext
 from photosearch.core.engine import Engine
-from photosearch.core.errors import PhotoSearchError
+from photosearch.core.errors import ImageError, PhotoSearchError
+from photosearch.core.images import thumbnail
+from photosearch.core.types import Hit, Photo
+
+MAX_UPLOAD_BYTES = 32 * 2**20
+"""The largest image accepted as a query (a camera's JPEG is well below)."""
+THUMBNAIL_PIXELS = 256
 
 
 def create_app(engine: Engine, token: str) -> FastAPI:
@@ -25,34 +38,83 @@ def create_app(engine: Engine, token: str) -> FastAPI:
         if not secrets.compare_digest(given.encode(), token.encode()):
             raise HTTPException(status.HTTP_401_UNAUTHORIZED)
 
-    guarded = [Depends(authorised)]
+    def photo(photo_id: int) -> Photo:
+        found = engine.photo(photo_id)
+        if found is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"No photo has the id {photo_id}.")
+        return found
 
-    @app.get("/search", dependencies=guarded)
+    def answered(run: object) -> list[dict[str, object]]:
+        try:
+            result = run()  # type: ignore[operator]
+        except PhotoSearchError as exc:
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from None
+        return [jsontext.hit_dict(h) for h in result.hits]
+
+    api = APIRouter(prefix="/api", dependencies=[Depends(authorised)])
+
+    @api.get("/search")
     def search(
         q: Annotated[str, Query(description="words and filters, as typed in the app")],
         n: Annotated[int, Query(ge=1, le=1000)] = 20,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> list[dict[str, object]]:
         """Photos matching ``q``, best first (filters alone list photos, newest first)."""
-        try:
-            return [jsontext.hit_dict(h) for h in engine.search(q, limit=n, offset=offset).hits]
-        except PhotoSearchError as exc:
-            raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from None
+        return answered(lambda: engine.search(q, limit=n, offset=offset))
 
-    @app.get("/similar", dependencies=guarded)
-    def similar(
-        path: Annotated[str, Query(description="a photo file on this computer")],
-        n: Annotated[int, Query(ge=1, le=1000)] = 20,
+    @api.get("/similar/{photo_id}")
+    def similar_to(
+        photo_id: int, n: Annotated[int, Query(ge=1, le=1000)] = 20
     ) -> list[dict[str, object]]:
-        """Photos like the one at ``path`` (indexed or not)."""
-        try:
-            return [jsontext.hit_dict(h) for h in engine.similar(path, limit=n).hits]
-        except PhotoSearchError as exc:
-            raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from None
+        """Photos like the catalogued photo ``photo_id``."""
+        return answered(lambda: engine.similar(photo(photo_id).path, limit=n))
 
-    @app.get("/status", dependencies=guarded)
+    @api.post("/similar")
+    async def similar_upload(
+        request: Request, n: Annotated[int, Query(ge=1, le=1000)] = 20
+    ) -> list[dict[str, object]]:
+        """Photos like the image sent as the request's body (at most 32 MB)."""
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_UPLOAD_BYTES:
+                raise HTTPException(
+                    413,  # content too large (the constant was renamed between versions)
+                    f"Images up to {MAX_UPLOAD_BYTES >> 20} MB are accepted.",
+                )
+        if not body:
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, "Send an image as the body.")
+        with tempfile.TemporaryDirectory(prefix="photosearch-upload-") as folder:
+            query = Path(folder) / "query"
+            query.write_bytes(body)
+            return answered(lambda: engine.similar(str(query), limit=n))
+
+    @api.get("/photos/{photo_id}")
+    def photo_info(photo_id: int) -> dict[str, object]:
+        """What the catalog knows of a photo."""
+        return jsontext.hit_dict(Hit(photo(photo_id), None))
+
+    @api.get("/photos/{photo_id}/thumbnail")
+    def photo_thumbnail(photo_id: int) -> FileResponse:
+        """A JPEG thumbnail (256 px on the longest side)."""
+        try:
+            made = thumbnail(photo(photo_id).path, THUMBNAIL_PIXELS, engine.paths.thumbnails_dir)
+        except (ImageError, OSError) as exc:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "No thumbnail: " + str(exc)) from None
+        return FileResponse(made, media_type="image/jpeg")
+
+    @api.get("/photos/{photo_id}/file")
+    def photo_file(photo_id: int) -> FileResponse:
+        """The photo itself."""
+        path = Path(photo(photo_id).path)
+        if not path.is_file():
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "The file is not there (offline?).")
+        return FileResponse(path)
+
+    @api.get("/status")
     def library_status() -> dict[str, object]:
         """What is catalogued and indexed, and which model answers."""
         return engine.status()
 
+    app.include_router(api)
     return app

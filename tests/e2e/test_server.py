@@ -1,5 +1,5 @@
-"""``photosearch serve``: the local HTTP API answers as the CLI does, and only with the
-token; the token file is the user's alone."""
+"""``photosearch serve``: the local HTTP API answers as the CLI does, only with the token,
+names photos by id only, and survives hostile uploads."""
 
 from __future__ import annotations
 
@@ -17,10 +17,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from photosearch.core.engine import Engine
-from photosearch.server.app import create_app
+from photosearch.server.app import MAX_UPLOAD_BYTES, create_app
 from photosearch.server.token import TOKEN_ENV, api_token
 from photosearch.synthetic import write_library
 from tests.e2e.test_cli import run
+from tests.photos import huge_png_header
+
+AUTH = {"Authorization": "Bearer s3cret"}
 
 
 @pytest.fixture
@@ -33,24 +36,57 @@ def library(engine: Engine, tmp_path: Path) -> Engine:
 
 def test_requests_need_the_token_and_get_what_the_cli_prints(library: Engine) -> None:
     client = TestClient(create_app(library, "s3cret"))
-    assert client.get("/search", params={"q": "a red circle"}).status_code == 401
-    wrong = client.get("/search", params={"q": "x"}, headers={"Authorization": "Bearer nope"})
+    assert client.get("/api/search", params={"q": "a red circle"}).status_code == 401
+    wrong = client.get("/api/status", headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 401 and "s3cret" not in wrong.text
-    auth = {"Authorization": "Bearer s3cret"}
-    answer = client.get("/search", params={"q": "a red circle", "n": 5}, headers=auth)
+    answer = client.get("/api/search", params={"q": "a red circle", "n": 5}, headers=AUTH)
     assert answer.status_code == 200
     cli = json.loads(run("search", "a red circle", "-n", "5", "--json").stdout)
     # the same fields and photos; scores agree to rounding (this process encodes the words
     # with the loaded model, the command with the text tower)
     assert [{**h, "score": None} for h in answer.json()] == [{**h, "score": None} for h in cli]
     assert all(abs(a["score"] - b["score"]) < 1e-3 for a, b in zip(answer.json(), cli, strict=True))
-    first = answer.json()[0]["path"]
-    like = client.get("/similar", params={"path": first, "n": 3}, headers=auth).json()
-    assert len(like) == 3 and first not in [h["path"] for h in like]
-    bad = client.get("/search", params={"q": 'a "broken'}, headers=auth)
+    bad = client.get("/api/search", params={"q": 'a "broken'}, headers=AUTH)
     assert bad.status_code == 400 and "quote" in bad.json()["detail"]
-    assert client.get("/status", headers=auth).json()["photos"] == 60
-    assert client.get("/openapi.json").status_code == 200  # the API's own description
+    assert client.get("/api/status", headers=AUTH).json()["photos"] == 60
+    assert "/api/search" in client.get("/openapi.json").json()["paths"]
+
+
+def test_photos_are_named_by_id_only(library: Engine, tmp_path: Path) -> None:
+    client = TestClient(create_app(library, "s3cret"))
+    first = client.get("/api/search", params={"q": "a red circle", "n": 1}, headers=AUTH).json()[0]
+    info = client.get(f"/api/photos/{first['id']}", headers=AUTH).json()
+    assert info["path"] == first["path"] and info["score"] is None
+    like = client.get(f"/api/similar/{first['id']}", params={"n": 3}, headers=AUTH).json()
+    assert len(like) == 3 and first["path"] not in [h["path"] for h in like]
+    thumb = client.get(f"/api/photos/{first['id']}/thumbnail", headers=AUTH)
+    assert thumb.status_code == 200 and thumb.content[:2] == b"\xff\xd8"
+    file = client.get(f"/api/photos/{first['id']}/file", headers=AUTH)
+    assert file.content == Path(first["path"]).read_bytes()
+    for missing in ("/api/photos/999999", "/api/photos/999999/file", "/api/similar/999999"):
+        assert client.get(missing, headers=AUTH).status_code == 404
+    assert client.get("/api/photos/..%2F..%2Fetc%2Fpasswd/file", headers=AUTH).status_code in (
+        404,
+        422,
+    )
+
+
+def test_uploads_search_by_image_and_hostile_ones_are_refused(
+    library: Engine, tmp_path: Path
+) -> None:
+    client = TestClient(create_app(library, "s3cret"))
+    first = client.get("/api/search", params={"q": "a red circle", "n": 1}, headers=AUTH).json()[0]
+    body = Path(first["path"]).read_bytes()
+    like = client.post("/api/similar", params={"n": 3}, content=body, headers=AUTH)
+    assert like.status_code == 200 and like.json()[0]["path"] == first["path"]
+    bomb = tmp_path / "bomb.png"
+    huge_png_header(bomb)
+    for hostile in (bomb.read_bytes(), body[: len(body) // 3], b"not an image at all"):
+        refused = client.post("/api/similar", content=hostile, headers=AUTH)
+        assert refused.status_code == 400, refused.text
+    too_big = client.post("/api/similar", content=b"\0" * (MAX_UPLOAD_BYTES + 1), headers=AUTH)
+    assert too_big.status_code == 413
+    assert client.get("/api/status", headers=AUTH).status_code == 200  # still answering
 
 
 def test_the_token_is_made_once_for_the_user_alone(
@@ -74,7 +110,7 @@ def test_serve_listens_on_this_computer_only(library: Engine) -> None:
         text=True,
     )
     try:
-        url = f"http://127.0.0.1:{port}/status"
+        url = f"http://127.0.0.1:{port}/api/status"
         request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
         deadline = time.monotonic() + 60
         while True:
@@ -82,6 +118,8 @@ def test_serve_listens_on_this_computer_only(library: Engine) -> None:
                 with urllib.request.urlopen(request, timeout=5) as answer:
                     assert json.loads(answer.read())["photos"] == 60
                 break
+            except urllib.error.HTTPError:
+                raise
             except urllib.error.URLError:
                 assert time.monotonic() < deadline and proc.poll() is None
                 time.sleep(0.5)
