@@ -111,13 +111,13 @@ class Meter:
 DIM = 512
 
 
-def clustered(n: int, rng: np.random.Generator, clusters: int = 200) -> np.ndarray:
+def clustered(n: int, rng: np.random.Generator, clusters: int = 200, dim: int = DIM) -> np.ndarray:
     """Unit vectors from a Gaussian mixture: CLIP embeddings are clustered, and uniform
     noise would make HNSW recall meaningless. Isotropic noise within each cluster makes
     this a hard case for an ANN index (real embeddings have far fewer dimensions of
     variation)."""
-    centres = rng.normal(size=(clusters, DIM)).astype(np.float32)
-    x = centres[rng.integers(clusters, size=n)] + 0.6 * rng.normal(size=(n, DIM)).astype(np.float32)
+    centres = rng.normal(size=(clusters, dim)).astype(np.float32)
+    x = centres[rng.integers(clusters, size=n)] + 0.6 * rng.normal(size=(n, dim)).astype(np.float32)
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 

@@ -129,3 +129,46 @@ def test_serve_listens_on_this_computer_only(library: Engine) -> None:
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+def test_requests_are_answered_while_another_process_indexes(tmp_path: Path) -> None:
+    import threading
+
+    write_library(tmp_path / "shapes", 40, seed=8)
+    run("models", "use", "demo:tiny-shapes")
+    run("index", str(tmp_path / "shapes"), "-q")
+    token = run("serve", "--show-token").stdout.strip()
+    port = 19765 + os.getpid() % 1000
+    server = subprocess.Popen([sys.executable, "-m", "photosearch", "serve", "--port", str(port)])
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def ask() -> None:
+        while not stop.is_set():
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/api/search?q=a+red+circle&n=10",
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=30) as answer:
+                    statuses.append(answer.status)
+            except urllib.error.HTTPError as exc:
+                statuses.append(exc.code)
+            except urllib.error.URLError:
+                time.sleep(0.2)  # still starting
+
+    try:
+        askers = [threading.Thread(target=ask) for _ in range(4)]
+        for thread in askers:
+            thread.start()
+        write_library(tmp_path / "more", 120, seed=44)
+        indexed = run("index", str(tmp_path / "more"), "-q")
+        assert indexed.returncode == 0
+        time.sleep(1.0)
+        stop.set()
+        for thread in askers:
+            thread.join(60)
+    finally:
+        server.terminate()
+        server.wait(30)
+    assert len(statuses) >= 10 and set(statuses) == {200}, statuses[:20]
