@@ -7,7 +7,6 @@ import html
 import os
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import (
     QByteArray,
@@ -35,7 +34,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
-    QPushButton,
     QSlider,
     QSplitter,
     QStackedWidget,
@@ -64,6 +62,7 @@ from photosearch.ui.settings_dialog import SettingsDialog
 from photosearch.ui.sidebar import Sidebar
 from photosearch.ui.viewer import Viewer
 from photosearch.ui.welcome import WelcomeDialog
+from photosearch.ui.widgets import EmptyPage, ImageChip, tool_button
 from photosearch.ui.wording import count, progress_text
 
 SEARCH_DELAY_MS = 350
@@ -71,21 +70,6 @@ SEARCH_LIMIT = 500
 """Best matches per search, and photos per page of a listing (more come on scrolling)."""
 HISTORY_SIZE = 30
 SORTS = (("Relevance", None), ("Date taken", "date"), ("Oldest first", "oldest"), ("Name", "name"))
-
-
-class ImageChip(QToolButton):
-    """A query image shown beside the search field; click to remove it."""
-
-    def __init__(self, path: str, region: bool = False, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.path = path
-        what = "A region of" if region else "Photo:"
-        self.setText(f"{what} {Path(path).name}  ✕")
-        self.setToolTip(
-            f"Searching by {'a region of ' if region else ''}this image:\n{path}\nClick to remove"
-        )
-        self.setAccessibleName(f"Query image {Path(path).name}, click to remove")
-        self.setAutoRaise(True)
 
 
 class MainWindow(QMainWindow):
@@ -148,13 +132,13 @@ class MainWindow(QMainWindow):
         self.zoom.setFixedWidth(110)
         self.zoom.setToolTip("Thumbnail size")
         self.zoom.setAccessibleName("Thumbnail size")
-        self.sidebar_button = _tool("☰", "Show or hide the sidebar", self._toggle_sidebar)
+        self.sidebar_button = tool_button("☰", "Show or hide the sidebar", self._toggle_sidebar)
         self.sidebar_button.setCheckable(True)
-        self.details_button = _tool(
+        self.details_button = tool_button(
             "Details", "Show or hide photo details (I)", self._toggle_details, "details"
         )
         self.details_button.setCheckable(True)
-        self.filters_button = _tool(
+        self.filters_button = tool_button(
             "Filters", "Show or hide the filters", self._toggle_filters, "filters"
         )
         self.filters_button.setCheckable(True)
@@ -166,11 +150,11 @@ class MainWindow(QMainWindow):
         top.addWidget(self.search, 1)
         top.addLayout(self.chips)
         top.addWidget(self.filters_button)
-        top.addWidget(_tool("?", "Search help (F1)", self.show_help))
+        top.addWidget(tool_button("?", "Search help (F1)", self.show_help))
         top.addWidget(self.zoom)
         top.addWidget(self.details_button)
-        top.addWidget(_tool("Folders…", "Manage folders", self.open_folders, "folders"))
-        top.addWidget(_tool("Settings…", "Settings", self.open_settings, "settings"))
+        top.addWidget(tool_button("Folders…", "Manage folders", self.open_folders, "folders"))
+        top.addWidget(tool_button("Settings…", "Settings", self.open_settings, "settings"))
 
         self.thumbs = ThumbnailCache(bridge.paths.thumbnails_dir, self)
         self.results = ResultsModel(self.thumbs, self)
@@ -186,23 +170,8 @@ class MainWindow(QMainWindow):
         self.viewer.moved.connect(self._viewer_moved)
         self.viewer.open_file.connect(actions.open_file)
         self.viewer.search_region.connect(self.find_similar)
-        self.message = QLabel()
-        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.RichText)
-        self.message_icon = QLabel()
-        self.message_icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message_icon.setPixmap(self.windowIcon().pixmap(72, 72))
-        self.message_button = QPushButton()
-        self.message_button.clicked.connect(lambda: self._message_action())
-        self._message_action: Callable[[], object] = lambda: None
-        self.empty_page = QWidget()
-        empty = QVBoxLayout(self.empty_page)
-        empty.addStretch(2)
-        empty.addWidget(self.message_icon)
-        empty.addWidget(self.message)
-        empty.addWidget(self.message_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        empty.addStretch(3)
+        self.empty_page = EmptyPage(self.windowIcon())
+        self.message = self.empty_page.text
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty_page)
         self.stack.addWidget(self.view)
@@ -221,7 +190,7 @@ class MainWindow(QMainWindow):
             self.sort.addItem(label, value)
         self.sort.setToolTip("Sort the results")
         self.sort.currentIndexChanged.connect(self._sort_changed)
-        self.save_button = _tool(
+        self.save_button = tool_button(
             "Save search", "Save this search (Ctrl+S)", self.save_search, "save"
         )
         self.header = QWidget()
@@ -230,7 +199,7 @@ class MainWindow(QMainWindow):
         header.addWidget(self.title)
         header.addWidget(self.summary, 1)
         header.addWidget(self.save_button)
-        self.trash_button = _tool(
+        self.trash_button = tool_button(
             "Move to trash…",
             "Move the selected photos, or else every one not marked Keep, to the trash",
             self.trash_duplicates,
@@ -350,7 +319,7 @@ class MainWindow(QMainWindow):
             ),
             1,
         )
-        leave = _tool("Leave the demo", "Close the demo window", self.close)
+        leave = tool_button("Leave the demo", "Close the demo window", self.close)
         row.addWidget(leave)
         banner.setAccessibleName("Demo library")
         return banner
@@ -1015,10 +984,7 @@ class MainWindow(QMainWindow):
         self, rich_text: str, button: str = "", action: Callable[[], object] | None = None
     ) -> None:
         """An empty state: the icon, what is going on, and the one button that helps."""
-        self.message.setText(rich_text)
-        self.message_button.setText(button)
-        self.message_button.setVisible(bool(button))
-        self._message_action = action or (lambda: None)
+        self.empty_page.show_message(rich_text, button, action)
         self.stack.setCurrentWidget(self.empty_page)
         self.header.setVisible(self.last_result is not None)  # "No good match" keeps its title
 
@@ -1085,15 +1051,3 @@ def _scope_filter(folder: str) -> str:
 def _flag(value: object) -> bool:
     """A QSettings boolean (INI files give back the strings "true"/"false")."""
     return value is True or str(value).lower() == "true"
-
-
-def _tool(text: str, tip: str, slot: object, symbol: str | None = None) -> QToolButton:
-    button = QToolButton()
-    button.setText(text)
-    if symbol is not None:
-        button.setIcon(themed_icon(symbol))
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-    button.setToolTip(tip)
-    button.setAccessibleName(tip.split(" (")[0])
-    button.clicked.connect(slot)
-    return button

@@ -18,13 +18,13 @@ from PySide6.QtGui import (
     QPixmap,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from photosearch.core.errors import ImageError
 from photosearch.core.images import open_image
 from photosearch.core.types import Hit
-from photosearch.ui.icons import icon
 from photosearch.ui.results import display_name
+from photosearch.ui.widgets import tool_button
 
 log = logging.getLogger(__name__)
 
@@ -168,10 +168,7 @@ class Viewer(QWidget):
             ("", "Previous photo", "Previous photo (Left arrow)", self.previous, "previous"),
             ("", "Next photo", "Next photo (Right arrow)", self.next, "next"),
         ):
-            button = _button(text, name, tip, slot)
-            button.setIcon(icon(symbol))
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-            bar.addWidget(button)
+            bar.addWidget(tool_button(text, tip, slot, symbol, name, flat=True))
         bar.addWidget(self.title, 1)
         bar.addWidget(self.zoom_label)
         for text, name, tip, slot in (
@@ -181,12 +178,13 @@ class Viewer(QWidget):
             ("+", "Zoom in", "Zoom in (+)", self.zoom_in),
             ("Open", "Open in the default app", "Open in the default app (Ctrl+O)", self._open),
         ):
-            bar.addWidget(_button(text, name, tip, slot))
-        self.region_button = _button(
-            "Search a region",
+            bar.addWidget(tool_button(text, tip, slot, name=name, flat=True))
+        self.region_button = tool_button(
             "Search a region",
             "Drag a rectangle over part of the photo to search for what is in it (R)",
             self._region_mode,
+            name="Search a region",
+            flat=True,
         )
         self.region_button.setCheckable(True)
         bar.addWidget(self.region_button)
@@ -311,13 +309,3 @@ class Viewer(QWidget):
             return False
         action()
         return True
-
-
-def _button(text: str, name: str, tip: str, slot: object) -> QToolButton:
-    button = QToolButton()
-    button.setText(text)
-    button.setAccessibleName(name)
-    button.setToolTip(tip)
-    button.setAutoRaise(True)
-    button.clicked.connect(slot)
-    return button

@@ -169,7 +169,8 @@ class WelcomeDialog(QDialog):
 
 
 def demo_command() -> tuple[str, list[str]]:
-    """How to start ``photosearch demo``: the bundle's own program, or this Python."""
+    """The program and arguments that open the demo library in a window of its own: the
+    bundle's own program, or this Python running the package."""
     if getattr(sys, "frozen", False):
         return sys.executable, ["demo"]
     return sys.executable, ["-m", "photosearch", "demo"]

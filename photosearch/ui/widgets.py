@@ -1,0 +1,80 @@
+"""Small widgets the window's parts share: tool buttons, query-image chips, the page an
+empty state is shown on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
+
+from photosearch.ui.icons import icon as themed_icon
+
+
+def tool_button(
+    text: str,
+    tip: str,
+    slot: object,
+    symbol: str | None = None,
+    name: str | None = None,
+    flat: bool = False,
+) -> QToolButton:
+    """A tool button with its tooltip, accessible name (the tip's first part unless
+    given) and, with ``symbol``, a themed icon beside the text."""
+    button = QToolButton()
+    button.setText(text)
+    if symbol is not None:
+        button.setIcon(themed_icon(symbol))
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    button.setToolTip(tip)
+    button.setAccessibleName(name or tip.split(" (")[0])
+    button.setAutoRaise(flat)
+    button.clicked.connect(slot)
+    return button
+
+
+class ImageChip(QToolButton):
+    """A query image shown beside the search field; click to remove it."""
+
+    def __init__(self, path: str, region: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        what = "A region of" if region else "Photo:"
+        self.setText(f"{what} {Path(path).name}  ✕")
+        part = "a region of " if region else ""
+        self.setToolTip(f"Searching by {part}this image:\n{path}\nClick to remove")
+        self.setAccessibleName(f"Query image {Path(path).name}, click to remove")
+        self.setAutoRaise(True)
+
+
+class EmptyPage(QWidget):
+    """An empty state: the app's icon, what is going on, and the one button that helps."""
+
+    def __init__(self, icon: QIcon, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text = QLabel()
+        self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        picture = QLabel()
+        picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        picture.setPixmap(icon.pixmap(72, 72))
+        self.button = QPushButton()
+        self.button.clicked.connect(lambda: self._action())
+        self._action: Callable[[], object] = lambda: None
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        layout.addWidget(picture)
+        layout.addWidget(self.text)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(3)
+
+    def show_message(
+        self, rich_text: str, button: str = "", action: Callable[[], object] | None = None
+    ) -> None:
+        self.text.setText(rich_text)
+        self.button.setText(button)
+        self.button.setVisible(bool(button))
+        self._action = action or (lambda: None)
