@@ -31,6 +31,8 @@ UNITS = {
     "download": ("B", True),
     "scan": (" files", False),
     "index": (" photos", False),
+    "metadata": (" photos", False),
+    "read text": (" photos", False),
     "neighbours": (" photos", False),
     "duplicates": (" pairs", False),
 }

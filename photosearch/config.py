@@ -85,6 +85,8 @@ class Settings:
     gentle: bool = False
     precision: str = "auto"  # see core/precision.py: auto, fp32, bf16 or int8
     device: str = "auto"  # see core/devices.py: auto, cpu, cuda or mps
+    read_text: bool = True
+    """Read the words in photos (receipts, signs) after indexing, so they can be searched."""
     previous_model: str | None = None
     """The model that answers searches until ``model`` has indexed every photo."""
     model_speeds: dict[str, float] = field(default_factory=dict)

@@ -11,7 +11,7 @@ import sys
 from photosearch.config import AppPaths
 from photosearch.core import models
 from photosearch.core.engine import Engine
-from photosearch.synthetic import write_library
+from photosearch.synthetic import text_photo, write_library
 
 EXAMPLES = ("a red circle", "blue square", "yellow star + black", "green - triangle")
 
@@ -70,19 +70,24 @@ def self_test() -> int:
     with tempfile.TemporaryDirectory(prefix="photosearch-selftest-") as tmp:
         paths = AppPaths.resolve(Path(tmp))
         write_library(paths.demo_dir, 60, seed=5)
+        sign, words = text_photo(7)
+        sign.save(paths.demo_dir / "sign.jpg", quality=85)
         with Engine.open(paths) as engine:
             engine.use_model(models.DEMO_KEY)
             engine.add_folder(paths.demo_dir)
             _, report = engine.update()
             hits = engine.search("a red circle", limit=3).hits
+            read = [h.path for h in engine.search(f'text:"{words}"').hits]
         ok = (
             report is not None
-            and report.encoded == 60
+            and report.encoded == 61
             and bool(hits)
             and "red-circle" in hits[0].path
+            and read == [str(paths.demo_dir / "sign.jpg")]
         )
         print(
             f"self-test: indexed {report.encoded if report else 0} photos, top hit "
-            f"{hits[0].path if hits else None}: {'OK' if ok else 'FAILED'}"
+            f"{hits[0].path if hits else None}, words read in {len(read)} photo(s): "
+            f"{'OK' if ok else 'FAILED'}"
         )
         return 0 if ok else 1

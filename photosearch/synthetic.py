@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 COLOURS: dict[str, tuple[int, int, int]] = {
     "red": (220, 30, 35),
@@ -250,3 +250,53 @@ def score(
         return float(np.mean([r[i] for r in rows])) if rows else float("nan")
 
     return Scores(mean(seen, 0), mean(seen, 1), mean(unseen, 0), mean(unseen, 1), image_p5)
+
+
+FONT_FILES = (
+    "DejaVuSans.ttf",
+    "DejaVuSans-Bold.ttf",
+    "DejaVuSerif.ttf",
+    "DejaVuSansMono.ttf",
+    "DejaVuSansCondensed-Oblique.ttf",
+)
+FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/Library/Fonts")
+SIGN_WORDS = (
+    "INVOICE", "TOTAL", "RECEIPT", "Harbour", "Street", "Station", "Bakery", "Museum",
+    "EXIT", "Market", "Garden", "Hotel", "Pharmacy", "Library", "Coffee", "Parking",
+)  # fmt: skip
+
+
+def _font(face: Path | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.truetype(str(face), size) if face else ImageFont.load_default(size)
+
+
+def text_photo(seed: int, size: tuple[int, int] = (1152, 864)) -> tuple[Image.Image, str]:
+    """A photo with legible words (a sign, a receipt, a label) and the words it shows:
+    varied fonts, sizes, colours, a slight tilt and sometimes blur, on a photo-like scene."""
+    rng = random.Random(seed)
+    scene, _ = _background(size, "", rng)
+    words = f"{rng.choice(SIGN_WORDS)} {rng.choice(SIGN_WORDS)} {rng.randint(10, 9999)}"
+    faces = [Path(d) / f for d in FONT_DIRS for f in FONT_FILES if (Path(d) / f).is_file()]
+    face = rng.choice(faces) if faces else None  # DejaVu where the system has it
+    height = int(size[1] * rng.uniform(0.05, 0.11))
+    font = _font(face, height)
+    left, top, right, bottom = ImageDraw.Draw(scene).textbbox((0, 0), words, font=font)
+    if right - left + height > 0.9 * size[0]:  # the whole sign in the picture
+        height = int(height * 0.9 * size[0] / (right - left + height))
+        font = _font(face, height)
+        left, top, right, bottom = ImageDraw.Draw(scene).textbbox((0, 0), words, font=font)
+    pad = height // 2
+    card = Image.new(
+        "RGB",
+        (right - left + 2 * pad, bottom - top + 2 * pad),
+        rng.choice([(245, 245, 235), (250, 215, 60), (30, 60, 140), (25, 25, 25)]),
+    )
+    ink = (20, 20, 20) if sum(card.getpixel((0, 0))) > 380 else (250, 250, 250)
+    ImageDraw.Draw(card).text((pad - left, pad - top), words, font=font, fill=ink)
+    card = card.rotate(rng.uniform(-4, 4), expand=True, fillcolor=card.getpixel((0, 0)))
+    x = rng.randint(0, max(0, size[0] - card.width))
+    y = rng.randint(0, max(0, size[1] - card.height))
+    scene.paste(card, (x, y))
+    if rng.random() < 0.3:
+        scene = scene.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.2)))
+    return scene, words

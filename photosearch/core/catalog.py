@@ -24,8 +24,17 @@ from pathlib import Path
 import numpy as np
 
 from photosearch.core.errors import CatalogError, CatalogTooNewError
-from photosearch.core.schema import MIGRATIONS, PAGE_SIZE, PHOTO_DATE_SQL, Migration, dir_ids
+from photosearch.core.photo_meta import PhotoMeta
+from photosearch.core.photo_text import store_meta
+from photosearch.core.schema import (
+    MIGRATIONS,
+    PAGE_SIZE,
+    PHOTO_DATE_SQL,
+    Migration,
+    dir_ids,
+)
 from photosearch.core.types import Folder, Photo
+from photosearch.core.words import folder_words, name_words
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +59,8 @@ class Encoded:
     vector: np.ndarray
     width: int
     height: int
-    taken_at: float | None
+    meta: PhotoMeta | None
+    """What the file's header said (None: not read, e.g. a generated benchmark row)."""
 
 
 def enc(path: str | os.PathLike[str]) -> bytes:
@@ -114,6 +124,8 @@ def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
     db.execute("PRAGMA busy_timeout = 30000")
     db.create_function("folded", 1, _folded, deterministic=True)
     db.create_function("name_key", 1, name_key, deterministic=True)
+    db.create_function("name_words", 1, name_words, deterministic=True)
+    db.create_function("folder_words", 2, folder_words, deterministic=True)
     return db
 
 
@@ -361,6 +373,7 @@ class Catalog:
                 [(s, m, k, pid) for pid, s, m, k in changed],
             )
             db.executemany("DELETE FROM embeddings WHERE photo_id = ?", [(c[0],) for c in changed])
+            db.executemany("DELETE FROM photo_meta WHERE photo_id = ?", [(c[0],) for c in changed])
             db.executemany(
                 "INSERT INTO photos(folder_id, path, dir_id, ext, size, mtime_ns, content_key)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -409,8 +422,12 @@ class Catalog:
             db.executemany(
                 "UPDATE photos SET status = 'ok', error = NULL, width = ?, height = ?,"
                 " taken_at = ? WHERE id = ?",
-                [(e.width, e.height, e.taken_at, e.photo_id) for e in encoded],
+                [
+                    (e.width, e.height, e.meta.taken_at if e.meta else None, e.photo_id)
+                    for e in encoded
+                ],
             )
+            store_meta(db, [(e.photo_id, e.meta) for e in encoded if e.meta is not None])
             db.executemany(
                 "UPDATE photos SET status = 'error', error = ? WHERE id = ?",
                 [(reason, pid) for pid, reason in errors],

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photosearch.config import DEVICES, PRECISIONS, AppPaths, Settings
-from photosearch.core import models
+from photosearch.core import models, text_reader
 from photosearch.core import saved_searches as saved
 from photosearch.core.catalog import Catalog
 from photosearch.core.duplicates import DEFAULT_THRESHOLD, DuplicateGroup, find_duplicates
@@ -30,6 +30,7 @@ from photosearch.core.query import Query, parse
 from photosearch.core.scanner import ScanReport, Scope, scan
 from photosearch.core.search import Searcher, SearchResult, filter_sql
 from photosearch.core.stand_in import StandIn, cutoff_for, open_store
+from photosearch.core.text_pass import TextReport, read_missing_meta, read_words
 from photosearch.core.types import (
     Crop,
     Folder,
@@ -47,6 +48,7 @@ from photosearch.core.watcher import NETWORK_FILESYSTEMS, filesystem_type
 if TYPE_CHECKING:
     from photosearch.core.encoder import Encoder
     from photosearch.core.search import TextEncoder
+    from photosearch.core.text_reader import TextReader
     from photosearch.core.text_tower import TextTower
 
 log = logging.getLogger(__name__)
@@ -87,6 +89,8 @@ class Engine:
         self._text_tower: TextTower | None = None
         self._vectors: VectorStore | None = None
         self._stand_in: StandIn | None = None
+        self._reader: TextReader | None = None
+        self._reader_threads = 0
 
     @classmethod
     def open(cls, paths: AppPaths | None = None, exclusive: bool = True) -> Engine:
@@ -214,6 +218,12 @@ class Engine:
 
             threads = self.settings.torch_threads or default_threads()
             torch.set_num_threads(1 if gentle else threads)
+
+    def set_read_text(self, on: bool) -> None:
+        """Read words in photos after indexing, or not (a pass under way stops at its
+        next batch; what was read stays searchable)."""
+        self.settings.read_text = on
+        self.settings.save(self.paths.settings_path)
 
     def set_min_score(self, value: float | None) -> None:
         """The score cut-off for searches (None: the model's own)."""
@@ -491,12 +501,63 @@ class Engine:
         scope: Scope | None = None,
         between_batches: Callable[[], Scope | None] | None = None,
     ) -> tuple[ScanReport, IndexReport | None]:
-        """Scan (everything, or ``scope``), then encode what is new; stops early when asked."""
+        """Scan (everything, or ``scope``), encode what is new, then learn the words of
+        photos (metadata, text read in them); stops early when asked."""
         control = control or JobControl()
         report = self.scan(progress, control, scope)
         if not report.complete:
             return report, None
-        return report, self.index(progress, control, between_batches)
+        indexed = self.index(progress, control, between_batches)
+        if not indexed.stopped:
+            self.learn_words(progress, control, between_batches, indexed)
+        return report, indexed
+
+    def reads_text(self) -> bool:
+        """Whether words in photos are read: the setting is on and the OCR part installed."""
+        return self.settings.read_text and text_reader.available()
+
+    def learn_words(
+        self,
+        progress: ProgressCallback = no_progress,
+        control: JobControl | None = None,
+        between_batches: Callable[[], Scope | None] | None = None,
+        indexed: IndexReport | None = None,
+    ) -> TextReport:
+        """The pass after indexing: metadata of photos indexed before the catalog kept it,
+        then the words in photos. Between its batches, photos that arrived meanwhile are
+        encoded first (their encoding is added to ``indexed``)."""
+        control = control or JobControl()
+        report = TextReport()
+
+        def yield_to() -> None:
+            scope = between_batches() if between_batches is not None else None
+            store = self.vectors()
+            if scope is not None or self.catalog.pending(store.model_id, limit=1):
+                more = self.index(progress, control, between_batches)
+                if indexed is not None:
+                    indexed.encoded += more.encoded
+                    indexed.errors.extend(more.errors)
+
+        read_missing_meta(self.catalog, progress, control, report, yield_to)
+        if not report.stopped and self.reads_text():
+            threads = 1 if self.settings.gentle else (os.cpu_count() or 1)
+            read_words(
+                self.catalog,
+                lambda: self._text_reader(threads),
+                progress,
+                control,
+                report,
+                yield_to,
+                self.reads_text,
+            )
+        return report
+
+    def _text_reader(self, threads: int) -> TextReader:
+        with self._lock:
+            if self._reader is None or self._reader_threads != threads:
+                self._reader = text_reader.TextReader(threads)
+                self._reader_threads = threads
+            return self._reader
 
     # -- search ------------------------------------------------------------------------
 

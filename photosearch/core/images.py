@@ -12,7 +12,6 @@ import math
 import os
 import re
 import stat
-import time
 import warnings
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from photosearch.core.errors import FileGoneError, ImageError
+from photosearch.core.photo_meta import PhotoMeta, read_meta
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +36,6 @@ MAX_PIXELS = 2 * Image.MAX_IMAGE_PIXELS
 READ_AHEAD_CHUNK = 1 << 20
 
 _ORIENTATION = 0x0112
-EXIF_IFD = 0x8769
-_DATETIME_ORIGINAL = 0x9003
-_DATETIME = 0x0132
 
 
 def os_reason(exc: OSError) -> str:
@@ -58,16 +55,6 @@ def _too_large(pixels: int | None) -> str:
 
 def is_supported(name: str) -> bool:
     return os.path.splitext(name)[1].lower().lstrip(".") in SUPPORTED_EXTENSIONS
-
-
-def _taken_at(exif: Image.Exif) -> float | None:
-    raw = exif.get_ifd(EXIF_IFD).get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)
-    if not isinstance(raw, str):
-        return None
-    try:
-        return time.mktime(time.strptime(raw.strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S"))
-    except (ValueError, OverflowError):
-        return None
 
 
 def _to_rgb(img: Image.Image) -> Image.Image:
@@ -116,10 +103,11 @@ def upright_size(path: str | Path) -> tuple[int, int]:
 
 def open_image(
     path: str | Path, min_side: int | None = None
-) -> tuple[Image.Image, int, int, float | None]:
+) -> tuple[Image.Image, int, int, PhotoMeta]:
     """Open a photo upright in RGB; JPEGs are decoded at the smallest scale >= ``min_side``.
 
-    Returns the image, the photo's full upright width and height, and when it was taken.
+    Returns the image, the photo's full upright width and height, and what its header
+    says of it (date taken, camera, caption…).
     """
     try:
         st = os.stat(path)
@@ -141,6 +129,7 @@ def open_image(
                 raise ImageError(_too_large(width * height))
             exif = img.getexif()
             orientation = exif.get(_ORIENTATION, 1)
+            meta = read_meta(img, exif)
             if min_side and img.format == "JPEG":
                 scale = min_side / min(width, height)
                 img.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
@@ -168,7 +157,7 @@ def open_image(
         raise ImageError(f"damaged or truncated image ({exc})") from exc
     if orientation in (5, 6, 7, 8):
         width, height = height, width
-    return rgb, width, height, _taken_at(exif)
+    return rgb, width, height, meta
 
 
 def thumbnail(path: str, size: int, cache_dir: Path) -> Path:

@@ -229,7 +229,7 @@ class Indexer:
         self.costs.add_encode(time.perf_counter() - started, len(good))
         report.encoded += len(good)
         encoded = [
-            Encoded(pid, vec, d.width, d.height, d.taken_at)
+            Encoded(pid, vec, d.width, d.height, d.meta)
             for (pid, d), vec in zip(good, vectors, strict=True)
         ]
         return encoded, failed

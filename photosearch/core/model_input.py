@@ -17,6 +17,7 @@ from PIL import Image
 
 from photosearch.core.errors import ImageError
 from photosearch.core.images import open_image
+from photosearch.core.photo_meta import PhotoMeta
 from photosearch.core.types import Crop
 
 Preprocess = Callable[[Image.Image], torch.Tensor]
@@ -29,7 +30,7 @@ class Decoded:
     pixels: torch.Tensor
     width: int
     height: int
-    taken_at: float | None
+    meta: PhotoMeta
 
 
 class ArrayPreprocess:
@@ -81,18 +82,18 @@ def decode_for_model(
     """Decode a photo straight to the model's input tensor (its own resize/crop/normalise);
     ``crop``: only that region of the upright photo, decoded sharp enough for the model."""
     if crop is None:
-        img, width, height, taken_at = open_image(path, min_side=input_size)
-        return Decoded(preprocess(img), width, height, taken_at)
+        img, width, height, meta = open_image(path, min_side=input_size)
+        return Decoded(preprocess(img), width, height, meta)
     left, top, w, h = crop
     if not (
         0 <= left < 1 and 0 <= top < 1 and 0 < w <= 1 - left + 1e-6 and 0 < h <= 1 - top + 1e-6
     ):
         raise ImageError(f"the region {crop} is not inside the photo")
-    img, width, height, taken_at = open_image(path, min_side=math.ceil(input_size / min(w, h)))
+    img, width, height, meta = open_image(path, min_side=math.ceil(input_size / min(w, h)))
     box = (
         round(left * img.width),
         round(top * img.height),
         max(round((left + w) * img.width), round(left * img.width) + 1),
         max(round((top + h) * img.height), round(top * img.height) + 1),
     )
-    return Decoded(preprocess(img.crop(box)), width, height, taken_at)
+    return Decoded(preprocess(img.crop(box)), width, height, meta)

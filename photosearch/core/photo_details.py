@@ -12,13 +12,11 @@ from fractions import Fraction
 
 from PIL import Image, UnidentifiedImageError
 
-from photosearch.core.images import EXIF_IFD
+from photosearch.core.photo_meta import EXIF_IFD, read_meta
 
 log = logging.getLogger(__name__)
 
-_MAKE, _MODEL = 0x010F, 0x0110
 _EXPOSURE, _F_NUMBER, _ISO, _FOCAL = 0x829A, 0x829D, 0x8827, 0x920A
-_LENS_MAKE, _LENS_MODEL = 0xA433, 0xA434
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,31 +35,16 @@ def read_details(path: str) -> PhotoDetails:
     try:
         with Image.open(path) as img:  # lazy: the header, never the pixels
             exif = img.getexif()
-            sub = exif.get_ifd(EXIF_IFD)
+            meta = read_meta(img, exif)
             return PhotoDetails(
                 format=img.format,
-                camera=_camera(_text(exif.get(_MAKE)), _text(exif.get(_MODEL))),
-                lens=_camera(_text(sub.get(_LENS_MAKE)), _text(sub.get(_LENS_MODEL))),
-                exposure=_exposure(sub),
+                camera=meta.camera,
+                lens=meta.lens,
+                exposure=_exposure(exif.get_ifd(EXIF_IFD)),
             )
     except (OSError, UnidentifiedImageError, ValueError, SyntaxError, Image.DecompressionBombError):
         log.info("no details for %s", path, exc_info=True)
         return PhotoDetails()
-
-
-def _text(value: object) -> str | None:
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", "replace")
-    if not isinstance(value, str):
-        return None
-    return " ".join(value.strip("\x00 ").split()) or None
-
-
-def _camera(make: str | None, model: str | None) -> str | None:
-    """ "Canon EOS 5D", not "Canon Canon EOS 5D" (many models repeat their make)."""
-    if make and model and model.lower().startswith(make.split()[0].lower()):
-        return model
-    return " ".join(p for p in (make, model) if p) or None
 
 
 def _number(value: object) -> float | None:

@@ -4,7 +4,9 @@ Terms are joined by ``+`` and ``-`` (a ``-`` only counts as an operator at the s
 after a space, so ``t-shirt`` stays one word), carry an optional weight (``2*beach``), and
 may be quoted. Filters are ``key:value`` words; values may be quoted (``in:"My Trips"``).
 ``in:`` with a full path means that folder and the folders below it (the sidebar writes
-that); ``sort:date|oldest|name|relevance`` orders the results.
+that); ``sort:date|oldest|name|relevance`` orders the results. ``text:``, ``name:``,
+``camera:`` and ``tag:`` look for words in one place: read in the photo, its file name,
+its camera and lens, its keywords.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from dataclasses import dataclass, field, replace
 from photosearch.core.errors import QueryError
 from photosearch.core.types import Crop
 
-_FILTER = re.compile(r'(?<!\S)(in|after|before|type|min|sort):(?:"([^"]*)"|(\S*))', re.IGNORECASE)
+FILTER_KEYS = ("in", "after", "before", "type", "min", "sort", "text", "name", "camera", "tag")
+_FILTER = re.compile(rf'(?<!\S)({"|".join(FILTER_KEYS)}):(?:"([^"]*)"|(\S*))', re.IGNORECASE)
 _WEIGHT = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*\*\s*(.*)$", re.DOTALL)
 _TYPE_ALIASES = {
     "jpg": ("jpg", "jpeg", "jpe"),
@@ -48,11 +51,19 @@ class Filters:
     min_score: float | None = None
     sort: str | None = None
     """``date`` (newest first), ``oldest``, ``name``; None: best match first."""
+    words: tuple[tuple[str, str], ...] = ()
+    """(``text``/``name``/``camera``/``tag``, what to find there)."""
 
     @property
     def narrows(self) -> bool:
         """Whether the filters restrict which photos can match (min_score does not)."""
-        return bool(self.folders or self.types or self.after is not None or self.before is not None)
+        return bool(
+            self.folders
+            or self.types
+            or self.words
+            or self.after is not None
+            or self.before is not None
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +92,7 @@ def parse_date(value: str, key: str) -> float:
 def _filters(found: list[tuple[str, str]]) -> Filters:
     folders: list[str] = []
     types: list[str] = []
+    words: list[tuple[str, str]] = []
     after = before = min_score = None
     sort: str | None = None
     for key, value in found:
@@ -99,12 +111,22 @@ def _filters(found: list[tuple[str, str]]) -> Filters:
                     types.extend(_TYPE_ALIASES.get(ext, (ext,)))
         elif key == "sort":
             sort = _sort(value)
+        elif key in ("text", "name", "camera", "tag"):
+            words.append((key, value))
         else:
             try:
                 min_score = float(value)
             except ValueError:
                 raise QueryError(f"min:{value} is not a number (try min:0.25).") from None
-    return Filters(tuple(folders), after, before, tuple(dict.fromkeys(types)), min_score, sort)
+    return Filters(
+        tuple(folders),
+        after,
+        before,
+        tuple(dict.fromkeys(types)),
+        min_score,
+        sort,
+        tuple(words),
+    )
 
 
 SORTS = ("relevance", "date", "oldest", "name")
@@ -112,7 +134,8 @@ SORTS = ("relevance", "date", "oldest", "name")
 
 
 def _sort(value: str) -> str | None:
-    order = {"newest": "date", "best": "relevance"}.get(value.lower(), value.lower())
+    aliases = {"newest": "date", "date-desc": "date", "date-asc": "oldest", "best": "relevance"}
+    order = aliases.get(value.lower(), value.lower())
     if order not in SORTS:
         raise QueryError(f"sort:{value} is not an order — use sort:{', sort:'.join(SORTS)}.")
     return None if order == "relevance" else order
@@ -125,6 +148,10 @@ _EXAMPLES = {
     "type": "jpg",
     "min": "0.25",
     "sort": "date",
+    "text": '"total due"',
+    "name": "IMG_2041",
+    "camera": "fujifilm",
+    "tag": "family",
 }
 
 

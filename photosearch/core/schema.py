@@ -132,4 +132,68 @@ def _v4(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4)
+_NAME_WORDS = (
+    "name_words(new.path),"
+    " folder_words((SELECT path FROM folders WHERE id = new.folder_id), new.path)"
+)
+_FTS_NAME_COLUMNS = "name, folders"
+_FTS_META_COLUMNS = "camera, tags, caption, ocr"
+_META_WORDS = (
+    "coalesce(new.camera, '') || ' ' || coalesce(new.lens, ''), new.keywords,"
+    " coalesce(new.title, '') || ' ' || coalesce(new.description, ''), new.ocr"
+)
+FTS_COLUMNS = ("name", "folders", "camera", "tags", "caption", "ocr")
+"""The full-text index's columns, in order (``photo_fts``)."""
+
+
+def _v5(db: sqlite3.Connection) -> None:
+    """What photos say of themselves (metadata, words read in them) and a full-text index
+    over it and their names. Triggers keep the index in the same transaction as every
+    insert, move, change and delete; the SQL functions ``name_words`` and ``folder_words``
+    come from ``words.py`` (the catalog registers them on each connection)."""
+    db.executescript(
+        f"""
+        CREATE TABLE photo_meta(
+            photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+            camera TEXT,
+            lens TEXT,
+            latitude REAL,
+            longitude REAL,
+            title TEXT,
+            description TEXT,
+            keywords TEXT,
+            rating INTEGER,
+            ocr TEXT,
+            ocr_done INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX photo_meta_ocr ON photo_meta(ocr_done);
+        CREATE VIRTUAL TABLE photo_fts USING fts5(
+            name, folders, camera, tags, caption, ocr,
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER photos_fts_insert AFTER INSERT ON photos BEGIN
+            INSERT INTO photo_fts(rowid, name, folders) VALUES (new.id, {_NAME_WORDS});
+        END;
+        CREATE TRIGGER photos_fts_move AFTER UPDATE OF path ON photos BEGIN
+            UPDATE photo_fts SET ({_FTS_NAME_COLUMNS}) = ({_NAME_WORDS}) WHERE rowid = new.id;
+        END;
+        CREATE TRIGGER photos_fts_delete AFTER DELETE ON photos BEGIN
+            DELETE FROM photo_fts WHERE rowid = old.id;
+        END;
+        CREATE TRIGGER photo_meta_fts_insert AFTER INSERT ON photo_meta BEGIN
+            UPDATE photo_fts SET ({_FTS_META_COLUMNS}) = ({_META_WORDS}) WHERE rowid = new.photo_id;
+        END;
+        CREATE TRIGGER photo_meta_fts_update AFTER UPDATE ON photo_meta BEGIN
+            UPDATE photo_fts SET ({_FTS_META_COLUMNS}) = ({_META_WORDS}) WHERE rowid = new.photo_id;
+        END;
+        CREATE TRIGGER photo_meta_fts_delete AFTER DELETE ON photo_meta BEGIN
+            UPDATE photo_fts SET ({_FTS_META_COLUMNS}) = (NULL, NULL, NULL, NULL)
+            WHERE rowid = old.photo_id;
+        END;
+        INSERT INTO photo_fts(rowid, name, folders)
+            SELECT new.id, {_NAME_WORDS} FROM photos new;
+        """
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5)

@@ -13,6 +13,7 @@ import numpy as np
 from photosearch.core.catalog import Catalog, enc, fold, name_key
 from photosearch.core.errors import FileGoneError, ImageError, QueryError
 from photosearch.core.jsontext import readable
+from photosearch.core.photo_text import all_words, column_match, ranked_matches
 from photosearch.core.query import Filters, Query
 from photosearch.core.schema import PHOTO_DATE_SQL
 from photosearch.core.types import Crop, Hit
@@ -26,6 +27,10 @@ log = logging.getLogger(__name__)
 EXACT_FILTERED_LIMIT = 20_000
 """A filtered set this small is searched exactly (its vectors read from the catalog)."""
 WEAK_SHOWN = 8
+WORD_MATCHES = 200
+"""Photos with every typed word in their text, name or metadata taken into the ranking."""
+FUSION_K = 60
+"""Reciprocal-rank fusion's constant: a rank r in either list adds 1 / (K + r)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +82,10 @@ def filter_sql(filters: Filters) -> tuple[str, list[object]]:
     if filters.types:
         clauses.append(f"p.ext IN ({','.join('?' * len(filters.types))})")
         params.extend(filters.types)
+    match = column_match(filters.words)
+    if match is not None:
+        clauses.append("p.id IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?)")
+        params.append(match)
     return " AND ".join(clauses) or "1", params
 
 
@@ -153,9 +162,8 @@ class Searcher:
         want = offset + limit + WEAK_SHOWN
         ids, scores = self._candidates(vector, query.filters, want)
         photos = self.catalog.photos(ids.tolist())
-        # cosines of unit vectors, but float rounding (and bf16/int8 vectors) can stray past ±1
         ranked = [
-            Hit(photos[i], min(1.0, max(-1.0, float(s))))
+            Hit(photos[i], _cosine(s))
             for i, s in zip(ids.tolist(), scores, strict=True)
             if i in photos
         ]
@@ -163,12 +171,43 @@ class Searcher:
         unwanted = {t.image for t in query.terms if t.image is not None and t.weight < 0}
         ranked.sort(key=lambda h: h.path in unwanted)
         good = [h for h in ranked if cutoff is None or (h.score or 0.0) >= cutoff]
+        worded = self._word_matches(query, vector, want)
+        if query.filters.min_score is not None:  # a score asked for holds for every hit
+            worded = [h for h in worded if (h.score or 0.0) >= query.filters.min_score]
+        if worded:
+            good = fused(good, worded)
         weak = [] if good else ranked[: min(WEAK_SHOWN, limit)]
         # Sorted by date or name, only the good matches count: weak ones are not shown.
         good = ordered(good, query.filters.sort)
         return SearchResult(
             good[offset : offset + limit], weak, cutoff, offset, sort=query.filters.sort
         )
+
+    def _word_matches(self, query: Query, vector: np.ndarray, limit: int) -> list[Hit]:
+        """Photos whose name, metadata or words read in them hold every word typed, best
+        first (BM25), scored by the model like any hit. Only for plain positive words:
+        "less like" and image terms mean something no word list can."""
+        if not query.terms or any(t.text is None or t.weight <= 0 for t in query.terms):
+            return []
+        match = all_words(" ".join(t.text or "" for t in query.terms))
+        if match is None:
+            return []
+        where, params = filter_sql(query.filters)
+        found = ranked_matches(self.catalog, match, where, params, min(limit, WORD_MATCHES))
+        if not found:
+            return []
+        ids = [i for i, _ in found]
+        photos = self.catalog.photos(ids)
+        known, vectors = self.catalog.vectors_for(self.vectors.model_id, self.vectors.dim, ids)
+        scores = dict(zip(known.tolist(), (vectors @ vector).tolist(), strict=True))
+        # equally good word matches (the same words, as in names like "red-circle-2")
+        # are ordered by the model: the likeliest looking first
+        found.sort(key=lambda row: (round(row[1], 6), -scores.get(row[0], -1.0)))
+        return [
+            Hit(photos[i], _cosine(scores[i]) if i in scores else None)
+            for i, _ in found
+            if i in photos
+        ]
 
     def _candidates(
         self, vector: np.ndarray, filters: Filters, k: int
@@ -209,6 +248,24 @@ class Searcher:
         if order in ("date", "oldest") and offset == 0:
             months = self.catalog.month_counts(f"p.status != 'error' AND {where}", params)
         return SearchResult(hits, [], None, offset, browse=True, sort=order, months=months)
+
+
+def _cosine(score: float) -> float:
+    """A cosine of unit vectors, clamped: float rounding (and bf16/int8 vectors) can
+    stray past ±1."""
+    return min(1.0, max(-1.0, float(score)))
+
+
+def fused(by_meaning: list[Hit], by_words: list[Hit]) -> list[Hit]:
+    """One ranking from the model's good matches and the photos holding the typed words
+    (reciprocal-rank fusion): a photo in both lists rises, one in either is kept."""
+    score: dict[int, float] = {}
+    hits: dict[int, Hit] = {}
+    for ranking in (by_words, by_meaning):  # on a tie the photo holding the words wins
+        for rank, hit in enumerate(ranking):
+            score[hit.photo.id] = score.get(hit.photo.id, 0.0) + 1.0 / (FUSION_K + rank)
+            hits.setdefault(hit.photo.id, hit)
+    return sorted(hits.values(), key=lambda h: -score[h.photo.id])
 
 
 def ordered(hits: list[Hit], sort: str | None) -> list[Hit]:

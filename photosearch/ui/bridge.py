@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
 from photosearch.config import DEFAULT_MODEL, AppPaths, Settings
-from photosearch.core import models
+from photosearch.core import models, text_reader
 from photosearch.core.engine import Engine
 from photosearch.core.errors import ModelNotAvailableError, PhotoSearchError
 from photosearch.core.service import IndexingService, JobDone
@@ -173,6 +173,10 @@ class _Worker(QObject):
             engine.set_min_score(float(value) if isinstance(value, (int, float)) else None)
         if "gentle" in changes:
             engine.set_gentle(bool(changes["gentle"]))
+        if "read_text" in changes:
+            engine.set_read_text(bool(changes["read_text"]))
+            if changes["read_text"] and self.service is not None:
+                self.service.request_scan()  # the photos not yet read are read now
         reload = False
         if "model" in changes:
             reload |= self._attempt(lambda: engine.use_model(str(changes["model"])))
@@ -395,6 +399,11 @@ class EngineBridge(QObject):
     @property
     def active_device(self) -> str | None:
         return self.engine.active_device
+
+    @property
+    def can_read_text(self) -> bool:
+        """Whether this installation can read words in photos (a file check, no import)."""
+        return text_reader.available()
 
     @property
     def latest_request(self) -> int:

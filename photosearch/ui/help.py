@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 ROWS = (
     ("dog on the beach", "Describe what you want to see"),
+    ("invoice 4711", "Words in the photo, its name or its description find it too"),
     ("beach + sunset", "Both ideas"),
     ("beach - people", "Less of an idea"),
     ("2*sunset + beach", "More weight on one idea"),
@@ -15,6 +16,9 @@ ROWS = (
     ("after:2021-06  before:2022", "Taken (or else modified) in a date range"),
     ("type:jpg,png", "Only these file types"),
     ("min:0.3", "Stricter matches (a higher minimum score)"),
+    ('text:"total due"', "Only photos showing these words (receipts, signs, screenshots)"),
+    ("name:IMG_2041", "File names starting with these words"),
+    ("camera:fujifilm  tag:family", "By camera or lens, by keyword"),
     ("sort:date  sort:oldest  sort:name", "Order the results (best match first by default)"),
 )
 KEYS = (

@@ -48,6 +48,13 @@ class SettingsDialog(QDialog):
             "Be gentle while I work (index more slowly, keep the computer responsive)"
         )
         self.gentle.setChecked(bridge.settings.gentle)
+        self.read_text = QCheckBox(
+            "Read the words in photos (receipts, signs, screenshots) so they can be searched"
+        )
+        self.read_text.setChecked(bridge.settings.read_text and bridge.can_read_text)
+        self.read_text.setEnabled(bridge.can_read_text)
+        if not bridge.can_read_text:
+            self.read_text.setToolTip("This copy of PhotoSearch cannot read words in photos.")
         self.precision = QComboBox()
         self.precision.setAccessibleName("Model precision")
         active = bridge.active_precision
@@ -79,6 +86,7 @@ class SettingsDialog(QDialog):
         general = QWidget()
         form = QFormLayout(general)
         form.addRow("Performance", self.gentle)
+        form.addRow("Words in photos", self.read_text)
         form.addRow("Model precision", self.precision)
         form.addRow("Device", self.device)
         form.addRow("Minimum score", self.min_score)
@@ -108,6 +116,8 @@ class SettingsDialog(QDialog):
             changes["min_score"] = min_score
         if self.gentle.isChecked() != settings.gentle:
             changes["gentle"] = self.gentle.isChecked()
+        if self.read_text.isEnabled() and self.read_text.isChecked() != settings.read_text:
+            changes["read_text"] = self.read_text.isChecked()
         if self.precision.currentData() != settings.precision:
             changes["precision"] = self.precision.currentData()
         if self.device.currentData() != settings.device:

@@ -27,15 +27,24 @@ def file_size(size: int) -> str:
     return f"{size / 1000**3:.2f} GB"
 
 
+PHASE_WORDS = {
+    "index": "Indexing {count} photos",
+    "metadata": "Reading photo details: {count} photos",
+    "read text": "Looking for words in photos: {count}",
+}
+"""What each counted pass over the photos is called in the status bar."""
+
+
 def progress_text(p: Progress, paused: bool) -> str:
     """ "Indexing 240 of 323 photos · 62 photos/s · about 1 s left", or the scan's count."""
-    if p.phase != "index":
+    verb = PHASE_WORDS.get(p.phase)
+    if verb is None:
         text = f"Looking for new photos · {p.done:,} files checked"
     else:
         total = f" of {p.total:,}" if p.total else ""
-        text = f"Indexing {p.done:,}{total} photos"
+        text = verb.format(count=f"{p.done:,}{total}")
         if p.rate:
-            text += f" · {p.rate:.0f} photos/s"
+            text += f" · {p.rate:.1f} photos/s" if p.rate < 10 else f" · {p.rate:.0f} photos/s"
         if p.eta:
             text += f" · about {duration(p.eta)} left"
     return text + (" · paused" if paused else "")

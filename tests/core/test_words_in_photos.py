@@ -1,0 +1,110 @@
+"""Words read in photos (OCR): the gate that spares ordinary photos, text found by plain
+words and by ``text:``, the pass after indexing that yields to new photos, the setting
+that turns it off — with the real PP-OCR networks, offline."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from photosearch.core import text_reader
+from photosearch.core.engine import Engine
+from photosearch.core.photo_text import text_counts
+from photosearch.core.scanner import Scope
+from photosearch.core.text_reader import TextReader
+from photosearch.synthetic import make_sample, text_photo, write_library
+from tests.photos import photo_like
+
+pytestmark = pytest.mark.skipif(not text_reader.available(), reason="OCR part not installed")
+
+
+@pytest.fixture(scope="module")
+def reader() -> TextReader:
+    return TextReader(threads=2)
+
+
+def test_reading_never_reaches_for_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("OCR tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    image, words = text_photo(5)
+    read = TextReader(threads=1).read_image(image)
+    assert read is not None and words.split()[0].lower() in read.lower()
+
+
+def test_the_gate_passes_photos_with_words_and_few_without(reader: TextReader) -> None:
+    with_words = [text_photo(100 + i, size=(1000, 750))[0] for i in range(20)]
+    ordinary = [photo_like(1000, 750, i) for i in range(10)] + [
+        make_sample(random.Random(i), size_range=(700, 1000)).image for i in range(10)
+    ]
+    recall = sum(reader.has_text(img) for img in with_words) / len(with_words)
+    passed = sum(reader.has_text(img) for img in ordinary) / len(ordinary)
+    assert recall >= 0.95
+    assert passed <= 0.15
+
+
+@pytest.fixture
+def library(engine: Engine, tmp_path: Path) -> tuple[Engine, Path, list[str]]:
+    root = tmp_path / "Pictures"
+    write_library(root / "shapes", 20, seed=4)  # makes the folder
+    shown = []
+    for i in range(3):
+        image, words = text_photo(200 + i)
+        image.save(root / f"img_{i:04d}.jpg", quality=80)  # names that say nothing
+        shown.append(words)
+    engine.add_folder(root)
+    engine.update()
+    return engine, root, shown
+
+
+def test_words_only_the_photo_shows_find_it(library: tuple[Engine, Path, list[str]]) -> None:
+    engine, _, shown = library
+    assert text_counts(engine.catalog) == (23, 23)
+    for i, words in enumerate(shown):
+        first, second, number = words.split()
+        expected = [f"img_{i:04d}.jpg"]
+        assert [Path(h.path).name for h in engine.search(f"{first} {number}").hits[:1]] == expected
+        only = engine.search(f'text:"{second} {number}"').hits
+        assert [Path(h.path).name for h in only] == expected
+    assert engine.search('text:"no such words"').hits == []
+
+
+def test_the_pass_yields_to_new_photos_and_can_be_turned_off(
+    engine: Engine, tmp_path: Path
+) -> None:
+    root = tmp_path / "Pictures"
+    root.mkdir()
+    for i in range(3):
+        text_photo(300 + i)[0].save(root / f"sign_{i}.jpg")
+    engine.add_folder(root)
+    engine.settings.read_text = False
+    engine.update()
+    assert text_counts(engine.catalog) == (0, 3)  # off: nothing read
+
+    engine.settings.read_text = True
+    arrived = root / "new" / "0000-red-circle.jpg"
+    calls = []
+
+    def between() -> Scope | None:
+        calls.append(1)
+        if len(calls) == 1:  # a photo copied in while the words are being read
+            arrived.parent.mkdir()
+            shutil.copy(next((tmp_path / "lib").glob("*.jpg")), arrived)
+            scope = Scope({str(arrived.parent): True})
+            engine.scan(scope=scope)
+            return scope
+        return None
+
+    write_library(tmp_path / "lib", 1, seed=5)
+    report = engine.learn_words(between_batches=between)
+    assert report.looked >= 3 and not report.stopped
+    assert engine.catalog.photo_by_path(str(arrived)) is not None
+    store = engine.vectors()
+    assert engine.catalog.pending(store.model_id) == []  # encoded during the pass
+    assert text_counts(engine.catalog) == (4, 4)  # and then looked at for words too
