@@ -218,6 +218,51 @@ def _similar(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
+def _photos(n: int) -> str:
+    return f"{n:,} photo{'' if n == 1 else 's'}"
+
+
+def _albums(engine: Engine, args: argparse.Namespace) -> int:
+    """Albums (saved searches, with their 👍/👎 marks): list, show or export one."""
+    if args.action == "list":
+        albums = [(a, engine.album_photos(a).hits) for a in engine.saved_searches()]
+        if args.json:
+            _print_json(
+                [
+                    {
+                        "name": a.name,
+                        "query": a.text,
+                        "images": len(a.images),
+                        "photos": len(hits),
+                        "new": sum(h.photo.id > a.seen_photo_id for h in hits),
+                    }
+                    for a, hits in albums
+                ]
+            )
+        for album, hits in albums if not args.json else ():
+            new = sum(h.photo.id > album.seen_photo_id for h in hits)
+            marks = f" + {_photos(len(album.images))}" if album.images else ""
+            print(
+                f"{album.name}: {_photos(len(hits))}{f' ({new} new)' if new else ''}"
+                f" · {album.text or '(no words)'}{marks}"
+            )
+        if not albums and not args.json:
+            print("No albums yet: save a search in the app (Save as album).", file=sys.stderr)
+        return 0
+    if not args.name:
+        raise QueryError(f"albums {args.action} needs the album's name.")
+    album = engine.album(args.name)
+    if args.action == "show":
+        _print_result(engine.album_photos(album, args.n), args.json)
+        return 0
+    if args.folder is None:
+        raise QueryError("albums export needs a folder to put the photos in.")
+    done = engine.export_album(album, args.folder, copy=args.copy)
+    how = "copies" if args.copy else "links"
+    print(f"{_photos(done)} of {album.name} exported to {args.folder} as {how}.")
+    return 0
+
+
 def _eval(args: argparse.Namespace, paths: AppPaths) -> int:
     """Recall@K of a model on a captioned image set, in a throwaway catalog."""
     from photosearch.config import Settings
@@ -581,6 +626,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--trash", action="store_true", help="move all but the first of each group to the trash"
     )
     p.add_argument("--yes", action="store_true", help="with --trash: do not ask first")
+    p = command("albums", _albums, "list albums (saved searches), show one, or export it")
+    p.add_argument("action", choices=("list", "show", "export"), nargs="?", default="list")
+    p.add_argument("name", nargs="?", help="the album's name (show, export)")
+    p.add_argument("folder", nargs="?", type=Path, help="export: the folder to put them in")
+    p.add_argument("--copy", action="store_true", help="export copies instead of links")
+    p.add_argument("-n", type=_positive, default=1000, help="show: how many (default 1000)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
     p = sub.add_parser(
         "eval",
         help="measure a model's recall@K on a captioned image set (a throwaway catalog)",

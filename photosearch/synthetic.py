@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from photosearch.core.types import Cutoff
+
 COLOURS: dict[str, tuple[int, int, int]] = {
     "red": (220, 30, 35),
     "green": (40, 170, 60),
@@ -252,6 +254,27 @@ def score(
     return Scores(mean(seen, 0), mean(seen, 1), mean(unseen, 0), mean(unseen, 1), image_p5)
 
 
+def shown_quality(
+    image_vectors: np.ndarray,
+    keys: list[tuple[str, str]],
+    text_vector: dict[tuple[str, str], np.ndarray],
+    cutoff: Cutoff,
+) -> tuple[float, float, float]:
+    """(precision, recall, F1) of "shown as a good match" under ``cutoff``, summed over
+    every colour–shape prompt: what a person sees above the line, right or wrong."""
+    right = shown = both = 0
+    labels = np.array([f"{c} {s}" for c, s in keys])
+    for pair, vec in text_vector.items():
+        scores = image_vectors @ vec
+        chosen = scores >= cutoff.for_best(float(scores.max()))
+        relevant = labels == f"{pair[0]} {pair[1]}"
+        right += int(relevant.sum())
+        shown += int(chosen.sum())
+        both += int((chosen & relevant).sum())
+    precision, recall = both / max(1, shown), both / max(1, right)
+    return precision, recall, 2 * precision * recall / max(1e-9, precision + recall)
+
+
 FONT_FILES = (
     "DejaVuSans.ttf",
     "DejaVuSans-Bold.ttf",
@@ -270,12 +293,15 @@ def _font(face: Path | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.Im
     return ImageFont.truetype(str(face), size) if face else ImageFont.load_default(size)
 
 
-def text_photo(seed: int, size: tuple[int, int] = (1152, 864)) -> tuple[Image.Image, str]:
+def text_photo(
+    seed: int, size: tuple[int, int] = (1152, 864), words: str | None = None
+) -> tuple[Image.Image, str]:
     """A photo with legible words (a sign, a receipt, a label) and the words it shows:
     varied fonts, sizes, colours, a slight tilt and sometimes blur, on a photo-like scene."""
     rng = random.Random(seed)
     scene, _ = _background(size, "", rng)
-    words = f"{rng.choice(SIGN_WORDS)} {rng.choice(SIGN_WORDS)} {rng.randint(10, 9999)}"
+    chosen = f"{rng.choice(SIGN_WORDS)} {rng.choice(SIGN_WORDS)} {rng.randint(10, 9999)}"
+    words = words or chosen
     faces = [Path(d) / f for d in FONT_DIRS for f in FONT_FILES if (Path(d) / f).is_file()]
     face = rng.choice(faces) if faces else None  # DejaVu where the system has it
     height = int(size[1] * rng.uniform(0.05, 0.11))

@@ -14,9 +14,11 @@ import shutil
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from photosearch.config import DEVICES, PRECISIONS, AppPaths, Settings
 from photosearch.core import models, text_reader
@@ -24,8 +26,11 @@ from photosearch.core import saved_searches as saved
 from photosearch.core.catalog import Catalog
 from photosearch.core.duplicates import DEFAULT_THRESHOLD, DuplicateGroup, find_duplicates
 from photosearch.core.errors import ModelNotAvailableError, PhotoSearchError, QueryError
+from photosearch.core.feedback import album_threshold
+from photosearch.core.images import os_reason
 from photosearch.core.instance import InstanceLock
 from photosearch.core.photo_details import PhotoDetails, read_details
+from photosearch.core.photo_text import words_read
 from photosearch.core.query import Query, parse
 from photosearch.core.scanner import ScanReport, Scope, scan
 from photosearch.core.search import Searcher, SearchResult, filter_sql
@@ -33,6 +38,7 @@ from photosearch.core.stand_in import StandIn, cutoff_for, open_store
 from photosearch.core.text_pass import TextReport, read_missing_meta, read_words
 from photosearch.core.types import (
     Crop,
+    Cutoff,
     Folder,
     ImageQuery,
     IndexReport,
@@ -53,6 +59,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+ALBUM_LIMIT = 1000
+"""The most photos an album lists (its best matches)."""
 SPEED_SAMPLE = 64
 """Photos an indexing run must encode before its speed is remembered for the model."""
 
@@ -340,7 +348,7 @@ class Engine:
         shutil.rmtree(directory)
 
     @property
-    def cutoff(self) -> float | None:
+    def cutoff(self) -> Cutoff | None:
         return cutoff_for(self.model_key, self.settings)
 
     # -- folders -----------------------------------------------------------------------
@@ -427,7 +435,71 @@ class Engine:
     def save_search(
         self, name: str, text: str, images: tuple[str | ImageQuery, ...] = ()
     ) -> SavedSearch:
+        """Keep a search by name; with 👍/👎 marks it becomes an album whose score line
+        is learned from them (written as ``min:`` into its text, where the user sees it),
+        so that new photos join it only when they look like the ones liked."""
+        marks = [i for i in images if isinstance(i, ImageQuery) and i.weight != 1.0]
+        if marks and not parse(text).filters.min_score:
+            threshold = self._learned_threshold(text, images)
+            if threshold is not None:
+                text = f"{text} min:{threshold:.3f}".strip()
         return saved.save_search(self.catalog, name, text, images)
+
+    def _learned_threshold(self, text: str, images: tuple[str | ImageQuery, ...]) -> float | None:
+        query = parse(text)
+        for image in images:
+            wanted = image if isinstance(image, ImageQuery) else ImageQuery(image)
+            query = query.with_image(os.path.abspath(wanted.path), wanted.weight, wanted.crop)
+        searcher = self.searcher()
+        vector = searcher.query_vector(query)
+        if vector is None:
+            return None
+        marked = [i for i in images if isinstance(i, ImageQuery) and i.weight != 1.0]
+        liked = [searcher.image_vector(i.path) @ vector for i in marked if i.weight > 0]
+        disliked = [searcher.image_vector(i.path) @ vector for i in marked if i.weight < 0]
+        return album_threshold(np.array(liked), np.array(disliked))
+
+    def album(self, name: str) -> SavedSearch:
+        """A saved search (album) by name, whatever the case."""
+        return saved.saved_search(self.catalog, name)
+
+    def album_photos(self, album: SavedSearch, limit: int = ALBUM_LIMIT) -> SearchResult:
+        """An album's photos now: its search re-run, so photos indexed since it was saved
+        that match are in it."""
+        return self.search(album.text, album.images, limit=limit, everything=True)
+
+    def album_news(self, album: SavedSearch) -> int:
+        """How many of an album's photos arrived since the user last opened it."""
+        return sum(h.photo.id > album.seen_photo_id for h in self.album_photos(album).hits)
+
+    def open_album(self, album_id: int) -> int:
+        """The user opens an album: returns the newest photo id seen before (what came
+        after is new), and remembers that everything up to now has been seen."""
+        return saved.mark_seen(self.catalog, album_id)
+
+    def export_album(self, album: SavedSearch, target: Path, copy: bool = False) -> int:
+        """Put an album's photos in a folder, as links to the originals (or copies);
+        returns how many. Names that clash get a number, nothing is overwritten."""
+        done = 0
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+            for hit in self.album_photos(album).hits:
+                source = Path(hit.path)
+                dest = target / source.name
+                n = 2
+                while dest.exists() or dest.is_symlink():
+                    dest = target / f"{source.stem} ({n}){source.suffix}"
+                    n += 1
+                if copy:
+                    shutil.copy2(source, dest)
+                else:
+                    os.symlink(source, dest)
+                done += 1
+        except OSError as exc:
+            raise PhotoSearchError(
+                f"Cannot write to {target}: {os_reason(exc)} ({done} photos were exported)."
+            ) from exc
+        return done
 
     def rename_saved_search(self, search_id: int, name: str) -> None:
         saved.rename_search(self.catalog, search_id, name)
@@ -435,10 +507,10 @@ class Engine:
     def delete_saved_search(self, search_id: int) -> None:
         saved.delete_search(self.catalog, search_id)
 
-    @staticmethod
-    def details(path: str) -> PhotoDetails:
-        """Camera, lens and exposure of one photo, read from its file."""
-        return read_details(path)
+    def details(self, path: str) -> PhotoDetails:
+        """What one photo's file says of it (camera, exposure, title…), and the words
+        read in it."""
+        return replace(read_details(path), words=words_read(self.catalog, path))
 
     # -- indexing ----------------------------------------------------------------------
 

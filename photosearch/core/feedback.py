@@ -4,6 +4,8 @@ weighted query images, so a search, its marks and a saved album are one query.""
 
 from __future__ import annotations
 
+import numpy as np
+
 from photosearch.core.types import ImageQuery
 
 LIKED_WEIGHT = 1.0
@@ -26,3 +28,19 @@ def marks_of(images: tuple[ImageQuery, ...]) -> tuple[list[ImageQuery], dict[str
     own = [i for i in images if i.weight == 1.0]
     marks = {i.path: (1 if i.weight > 0 else -1) for i in images if i.weight != 1.0}
     return own, marks
+
+
+MARGIN = 0.02
+"""Below the least-liked photo's score, when nothing disliked scores near it."""
+
+
+def album_threshold(liked: np.ndarray, disliked: np.ndarray) -> float | None:
+    """The score an album's photos need, learned from the marked photos' own scores under
+    the album's query: halfway between the lowest 👍 and the highest 👎 when they are
+    apart, else just below the lowest 👍. None without a 👍 to learn from."""
+    if not len(liked):
+        return None
+    lowest = float(np.min(liked))
+    if len(disliked) and float(np.max(disliked)) < lowest:
+        return (lowest + float(np.max(disliked))) / 2
+    return lowest - MARGIN

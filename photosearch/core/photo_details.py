@@ -28,10 +28,20 @@ class PhotoDetails:
     lens: str | None = None
     exposure: str | None = None
     """``1/250 s · f/2.8 · ISO 200 · 35 mm``."""
+    title: str | None = None
+    caption: str | None = None
+    keywords: str | None = None
+    rating: str | None = None
+    """``★★★★☆``."""
+    place: str | None = None
+    """``48.85840° N, 2.29450° E``."""
+    words: str | None = None
+    """The words read in the photo (kept in the catalog, not in the file)."""
 
 
 def read_details(path: str) -> PhotoDetails:
-    """The photo's camera, lens and exposure; an unreadable file gives empty details."""
+    """What the photo's header says: camera, exposure, title, keywords…; an unreadable
+    file gives empty details."""
     try:
         with Image.open(path) as img:  # lazy: the header, never the pixels
             exif = img.getexif()
@@ -41,10 +51,22 @@ def read_details(path: str) -> PhotoDetails:
                 camera=meta.camera,
                 lens=meta.lens,
                 exposure=_exposure(exif.get_ifd(EXIF_IFD)),
+                title=meta.title,
+                caption=meta.description,
+                keywords=", ".join(meta.keywords) or None,
+                rating="★" * meta.rating + "☆" * (5 - meta.rating) if meta.rating else None,
+                place=_place(meta.latitude, meta.longitude),
             )
     except (OSError, UnidentifiedImageError, ValueError, SyntaxError, Image.DecompressionBombError):
         log.info("no details for %s", path, exc_info=True)
         return PhotoDetails()
+
+
+def _place(latitude: float | None, longitude: float | None) -> str | None:
+    if latitude is None or longitude is None:
+        return None
+    north, east = "N" if latitude >= 0 else "S", "E" if longitude >= 0 else "W"
+    return f"{abs(latitude):.5f}° {north}, {abs(longitude):.5f}° {east}"
 
 
 def _number(value: object) -> float | None:

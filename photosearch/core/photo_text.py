@@ -135,6 +135,19 @@ def store_text(catalog: Catalog, rows: Iterable[tuple[int, str | None]]) -> None
         )
 
 
+def words_read(catalog: Catalog, path: str) -> str | None:
+    """The words read in one photo, if any were."""
+    row = (
+        catalog.read()
+        .execute(
+            "SELECT m.ocr FROM photo_meta m JOIN photos p ON p.id = m.photo_id WHERE p.path = ?",
+            (os.fsencode(path),),
+        )
+        .fetchone()
+    )
+    return row[0] if row else None
+
+
 def text_counts(catalog: Catalog) -> tuple[int, int]:
     """(photos looked at for words, indexed photos that could be)."""
     done, total = (

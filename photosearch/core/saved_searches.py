@@ -14,9 +14,35 @@ from photosearch.core.types import ImageQuery, SavedSearch
 
 def saved_searches(catalog: Catalog) -> list[SavedSearch]:
     rows = catalog.read().execute(
-        "SELECT id, name, query, images FROM saved_searches ORDER BY name COLLATE NOCASE"
+        "SELECT id, name, query, images, seen_photo_id FROM saved_searches"
+        " ORDER BY name COLLATE NOCASE"
     )
-    return [SavedSearch(r[0], r[1], r[2], _images(json.loads(r[3]))) for r in rows]
+    return [SavedSearch(r[0], r[1], r[2], _images(json.loads(r[3])), r[4]) for r in rows]
+
+
+def saved_search(catalog: Catalog, name: str) -> SavedSearch:
+    """The saved search (album) called ``name``, whatever the case."""
+    wanted = " ".join(name.split()).casefold()
+    found = [s for s in saved_searches(catalog) if s.name.casefold() == wanted]
+    if not found:
+        names = ", ".join(s.name for s in saved_searches(catalog)) or "none yet"
+        raise PhotoSearchError(f"No album is called “{name}” (albums: {names}).")
+    return found[0]
+
+
+def mark_seen(catalog: Catalog, search_id: int) -> int:
+    """Record that the user looked at the search now; returns the newest photo id seen
+    before, so that what arrived since can be shown as new."""
+    with catalog.write() as db:
+        row = db.execute(
+            "SELECT seen_photo_id FROM saved_searches WHERE id = ?", (search_id,)
+        ).fetchone()
+        db.execute(
+            "UPDATE saved_searches SET seen_photo_id ="
+            " (SELECT coalesce(max(id), 0) FROM photos) WHERE id = ?",
+            (search_id,),
+        )
+    return int(row[0]) if row else 0
 
 
 def _images(stored: list[object]) -> tuple[ImageQuery, ...]:
@@ -50,12 +76,16 @@ def save_search(
     name = _valid(name)
     with catalog.write() as db:
         db.execute(
-            """INSERT INTO saved_searches(name, query, images, created_at) VALUES (?, ?, ?, ?)
-               ON CONFLICT(name) DO UPDATE SET query = excluded.query, images = excluded.images""",
+            """INSERT INTO saved_searches(name, query, images, created_at, seen_photo_id)
+               VALUES (?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM photos))
+               ON CONFLICT(name) DO UPDATE SET query = excluded.query, images = excluded.images,
+                   seen_photo_id = excluded.seen_photo_id""",
             (name, text, json.dumps([_stored(i) for i in images]), time.time()),
         )
-        row = db.execute("SELECT id FROM saved_searches WHERE name = ?", (name,)).fetchone()
-    return SavedSearch(row[0], name, text, _images([_stored(i) for i in images]))
+        row = db.execute(
+            "SELECT id, seen_photo_id FROM saved_searches WHERE name = ?", (name,)
+        ).fetchone()
+    return SavedSearch(row[0], name, text, _images([_stored(i) for i in images]), row[1])
 
 
 def rename_search(catalog: Catalog, search_id: int, name: str) -> None:

@@ -148,9 +148,11 @@ FTS_COLUMNS = ("name", "folders", "camera", "tags", "caption", "ocr")
 
 def _v5(db: sqlite3.Connection) -> None:
     """What photos say of themselves (metadata, words read in them) and a full-text index
-    over it and their names. Triggers keep the index in the same transaction as every
-    insert, move, change and delete; the SQL functions ``name_words`` and ``folder_words``
-    come from ``words.py`` (the catalog registers them on each connection)."""
+    over it and their names; saved searches (albums) remember the newest photo the user
+    has seen in them, so that later ones are shown as new. Triggers keep the index in the
+    same transaction as every insert, move, change and delete; the SQL functions
+    ``name_words`` and ``folder_words`` come from ``words.py`` (the catalog registers them
+    on each connection)."""
     db.executescript(
         f"""
         CREATE TABLE photo_meta(
@@ -192,6 +194,8 @@ def _v5(db: sqlite3.Connection) -> None:
         END;
         INSERT INTO photo_fts(rowid, name, folders)
             SELECT new.id, {_NAME_WORDS} FROM photos new;
+        ALTER TABLE saved_searches ADD COLUMN seen_photo_id INTEGER NOT NULL DEFAULT 0;
+        UPDATE saved_searches SET seen_photo_id = (SELECT coalesce(max(id), 0) FROM photos);
         """
     )
 

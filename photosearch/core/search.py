@@ -16,7 +16,7 @@ from photosearch.core.jsontext import readable
 from photosearch.core.photo_text import all_words, column_match, ranked_matches
 from photosearch.core.query import Filters, Query
 from photosearch.core.schema import PHOTO_DATE_SQL
-from photosearch.core.types import Crop, Hit
+from photosearch.core.types import Crop, Cutoff, Hit
 from photosearch.core.vectors import VectorStore
 
 if TYPE_CHECKING:
@@ -103,14 +103,17 @@ class Searcher:
         catalog: Catalog,
         vectors: VectorStore,
         encoder: Callable[[], Encoder],
-        default_cutoff: float | None,
+        default_cutoff: Cutoff | None,
         text_encoder: Callable[[], TextEncoder] | None = None,
+        words: bool = True,
     ) -> None:
         self.catalog = catalog
         self.vectors = vectors
         self._encoder = encoder
         self._text_encoder = text_encoder or encoder
         self.default_cutoff = default_cutoff
+        self.words = words
+        """Whether plain words also look in photos' own words (off: the model alone)."""
 
     def image_vector(self, path: str, crop: Crop | None = None) -> np.ndarray:
         """A photo's stored vector when it is indexed, else encode it now (a region of
@@ -156,11 +159,15 @@ class Searcher:
         vector = self.query_vector(query)
         if vector is None:
             return self._browse(query.filters, limit, offset, everything)
-        cutoff = query.filters.min_score
-        if cutoff is None and not query.has_negative:
-            cutoff = self.default_cutoff
         want = offset + limit + WEAK_SHOWN
         ids, scores = self._candidates(vector, query.filters, want)
+        cutoff = query.filters.min_score
+        if cutoff is None and not query.has_negative and self.default_cutoff is not None:
+            # adaptive for words, what it was measured on; an image's best match is
+            # itself or its copies, whatever the query's kind
+            words_only = all(t.image is None for t in query.terms)
+            best = _cosine(scores[0]) if len(scores) and words_only else None
+            cutoff = self.default_cutoff.for_best(best)
         photos = self.catalog.photos(ids.tolist())
         ranked = [
             Hit(photos[i], _cosine(s))
@@ -187,7 +194,7 @@ class Searcher:
         """Photos whose name, metadata or words read in them hold every word typed, best
         first (BM25), scored by the model like any hit. Only for plain positive words:
         "less like" and image terms mean something no word list can."""
-        if not query.terms or any(t.text is None or t.weight <= 0 for t in query.terms):
+        if not self.words or any(t.text is None or t.weight <= 0 for t in query.terms):
             return []
         match = all_words(" ".join(t.text or "" for t in query.terms))
         if match is None:

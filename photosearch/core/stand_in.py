@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from photosearch.config import AppPaths, Settings
 from photosearch.core import models
 from photosearch.core.catalog import Catalog
+from photosearch.core.types import Cutoff
 from photosearch.core.vectors import VectorStore
 
 if TYPE_CHECKING:
@@ -40,12 +41,15 @@ def open_store(paths: AppPaths, catalog: Catalog, key: str) -> VectorStore:
     return store
 
 
-def cutoff_for(key: str, settings: Settings) -> float | None:
-    """The score cut-off searches with ``key`` use: the user's, else the model's own."""
+def cutoff_for(key: str, settings: Settings) -> Cutoff | None:
+    """The score cut-off searches with ``key`` use: the user's (flat), else the model's
+    own (adaptive where it was measured)."""
     if settings.min_score is not None:
-        return settings.min_score
+        return Cutoff(settings.min_score)
     spec = models.spec_for(key)
-    return spec.min_score if spec else None
+    if spec is None:
+        return None
+    return Cutoff(spec.min_score, *spec.adaptive) if spec.adaptive else Cutoff(spec.min_score)
 
 
 class StandIn:
@@ -64,7 +68,7 @@ class StandIn:
         self._lock = threading.Lock()
 
     @property
-    def cutoff(self) -> float | None:
+    def cutoff(self) -> Cutoff | None:
         return cutoff_for(self.key, self.settings)
 
     def encoder(self) -> Encoder:

@@ -133,6 +133,24 @@ class Hit:
         return self.photo.path
 
 
+@dataclass(frozen=True, slots=True)
+class Cutoff:
+    """The score a good match needs: ``flat``, or — adaptive — within ``margin`` of the
+    query's best match, never below ``lowest`` nor above ``highest``. One flat number
+    hides good matches of queries the model scores low and lets weak ones of queries it
+    scores high through; the best match tells which kind of query this is."""
+
+    flat: float
+    margin: float | None = None
+    lowest: float = -1.0
+    highest: float = 1.0
+
+    def for_best(self, best: float | None) -> float:
+        if self.margin is None or best is None:
+            return self.flat
+        return min(self.highest, max(self.lowest, best - self.margin))
+
+
 Crop = tuple[float, float, float, float]
 """A region of a photo as fractions of its upright size: left, top, width, height."""
 
@@ -156,6 +174,8 @@ class SavedSearch:
     text: str
     images: tuple[ImageQuery, ...] = ()
     """Query images, regions and 👍/👎 marks (weighted photos) kept with the search."""
+    seen_photo_id: int = 0
+    """Photos with a higher id arrived since the user last opened it: shown as new."""
 
 
 @dataclass(slots=True)

@@ -68,9 +68,11 @@ class DetailsPane(QWidget):
         form = self.form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for key in ("Score", "Taken", "Dimensions", "File size", "Type", "Camera", "Lens",
-                    "Exposure"):  # fmt: skip
+                    "Exposure", "Title", "Caption", "Keywords", "Rating", "Place",
+                    "Words in it"):  # fmt: skip
             label = QLabel()
             label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)  # captions are the file's, not ours
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setAccessibleName(key)
             self.fields[key] = label
@@ -147,6 +149,12 @@ class DetailsPane(QWidget):
         self._set("Camera", details.camera)
         self._set("Lens", details.lens)
         self._set("Exposure", details.exposure)
+        self._set("Title", details.title)
+        self._set("Caption", details.caption)
+        self._set("Keywords", details.keywords)
+        self._set("Rating", details.rating)
+        self._set("Place", details.place)
+        self._set("Words in it", details.words)
 
     def _thumb_changed(self, path: str) -> None:
         if self.hit is None or self.hit.path != path:

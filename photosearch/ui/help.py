@@ -29,7 +29,7 @@ KEYS = (
     ("I", "Show or hide the details pane"),
     ("+ / −", "More / less like the selected results: the search moves at once"),
     ("Ctrl+O", "Open in the default app"),
-    ("Ctrl+S", "Save this search"),
+    ("Ctrl+S", "Save this search, with its marks, as an album that fills itself"),
     ("Ctrl+V", "Search with an image from the clipboard"),
     ("Esc", "Clear the search"),
 )

@@ -7,6 +7,7 @@ import html
 import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import (
     QByteArray,
@@ -27,6 +28,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
+    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -87,6 +89,8 @@ class MainWindow(QMainWindow):
         self.query_images: list[str] = []
         self.query_crops: dict[str, Crop] = {}
         self.marks: dict[str, int] = {}
+        self.album_seen: tuple[int, int] | None = None
+        """(album id, newest photo id seen before it was opened): later ones are new."""
         """👍 (+1) / 👎 (−1) on results of this search, by path."""
         """Query images searched by a region only (chosen in the viewer)."""
         self.folder_list: list = []
@@ -191,7 +195,10 @@ class MainWindow(QMainWindow):
         self.sort.setToolTip("Sort the results")
         self.sort.currentIndexChanged.connect(self._sort_changed)
         self.save_button = tool_button(
-            "Save search", "Save this search (Ctrl+S)", self.save_search, "save"
+            "Save as album",
+            "Keep this search and its 👍/👎 marks as an album that fills itself (Ctrl+S)",
+            self.save_search,
+            "save",
         )
         self.header = QWidget()
         header = QHBoxLayout(self.header)
@@ -221,6 +228,7 @@ class MainWindow(QMainWindow):
         self.sidebar.remove_folder.connect(self._remove_folder)
         self.sidebar.rename_saved.connect(self._rename_saved)
         self.sidebar.delete_saved.connect(self._delete_saved)
+        self.sidebar.export_saved.connect(self._export_saved)
         self.sidebar.show_in_file_manager.connect(actions.open_file)
         self.details = DetailsPane(bridge, self.thumbs)
         self.details.find_similar.connect(self.find_similar)
@@ -521,6 +529,8 @@ class MainWindow(QMainWindow):
         )
 
     def run_saved_search(self, saved: SavedSearch) -> None:
+        """Open an album: its search runs again, and the photos that arrived since it was
+        last opened carry a "new" badge."""
         self.scope = None
         self.browsing = False
         self.search.setText(saved.text)
@@ -530,7 +540,13 @@ class MainWindow(QMainWindow):
             if image.crop is not None:
                 self.query_crops[image.path] = image.crop
             self._add_chip(image.path)
-        self.run_search()
+
+        def opened(seen: int) -> None:
+            self.album_seen = (saved.id, seen)
+            self.run_search()
+            self._load_saved()  # its "new" count is spent
+
+        self.bridge.run(lambda engine: engine.open_album(saved.id), opened)
 
     def save_search(self) -> None:
         """Keep the search — words, filters, query images and 👍/👎 marks — by name."""
@@ -541,7 +557,7 @@ class MainWindow(QMainWindow):
             self.status_label.setText("Type a search (or add a photo) first, then save it.")
             return
         name, ok = QInputDialog.getText(
-            self, "Save search", "Name of this search:", text=self.query_text()[:60]
+            self, "Save as album", "Name of this album:", text=self.query_text()[:60]
         )
         if ok and name.strip():
             self.bridge.run(
@@ -550,10 +566,14 @@ class MainWindow(QMainWindow):
             )
 
     def _load_saved(self) -> None:
-        self.bridge.run(lambda engine: engine.saved_searches(), self.sidebar.set_saved)
+        """The albums in the sidebar, each with how many photos arrived since last seen."""
+        self.bridge.run(
+            lambda engine: [(a, engine.album_news(a)) for a in engine.saved_searches()],
+            self.sidebar.set_saved,
+        )
 
     def _rename_saved(self, saved: SavedSearch) -> None:
-        name, ok = QInputDialog.getText(self, "Rename saved search", "New name:", text=saved.name)
+        name, ok = QInputDialog.getText(self, "Rename album", "New name:", text=saved.name)
         if ok and name.strip() and name != saved.name:
             self.bridge.run(
                 lambda engine: engine.rename_saved_search(saved.id, name),
@@ -563,6 +583,21 @@ class MainWindow(QMainWindow):
     def _delete_saved(self, saved: SavedSearch) -> None:
         self.bridge.run(
             lambda engine: engine.delete_saved_search(saved.id), lambda _: self._load_saved()
+        )
+
+    def _export_saved(self, saved: SavedSearch) -> None:
+        """Copy an album's photos into a folder the user picks (for a USB stick, a
+        slideshow, an upload): copies, so that the folder works anywhere."""
+        folder = QFileDialog.getExistingDirectory(self, f"Export {saved.name} to")
+        if not folder:
+            return
+        self.status_label.setText(f"Exporting {saved.name}…")
+        self.bridge.run(
+            lambda engine: engine.export_album(saved, Path(folder), copy=True),
+            lambda done: self.status_label.setText(
+                f"Exported {count(done, 'photo')} of {saved.name} to {readable(folder)}"
+            ),
+            lambda message: self.status_label.setText(f"Export stopped: {message}"),
         )
 
     def _remove_folder(self, path: str) -> None:
@@ -704,7 +739,12 @@ class MainWindow(QMainWindow):
             else:
                 self._message("<h3>No good match</h3><p>Try other words, or fewer filters.</p>")
                 self._result_status("No good match")
-        self.results.badges = {p: ("▲ more" if m > 0 else "▼ less") for p, m in self.marks.items()}
+        entry = self.sidebar.current_entry()
+        album = entry.saved.id if entry is not None and entry.saved is not None else None
+        seen = self.album_seen[1] if self.album_seen and self.album_seen[0] == album else None
+        self.results.badges = {
+            h.path: "new" for h in hits if seen is not None and h.photo.id > seen
+        } | {p: ("▲ more" if m > 0 else "▼ less") for p, m in self.marks.items()}
         if kept is not None and self.results.row_of(kept.path) is not None:
             self.view.select_path(kept.path)
             self.view.verticalScrollBar().setValue(scroll)

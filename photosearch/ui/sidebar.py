@@ -83,6 +83,7 @@ class Sidebar(QTreeView):
     remove_folder = Signal(str)
     rename_saved = Signal(object)
     delete_saved = Signal(object)
+    export_saved = Signal(object)
     show_in_file_manager = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -100,7 +101,7 @@ class Sidebar(QTreeView):
         self.store.setColumnCount(2)
         self.library = self._group("Library")
         self.folders = self._group("Folders")
-        self.searches = self._group("Saved searches")
+        self.searches = self._group("Albums")
         self.all_photos = _item("All photos", Entry("all"))
         self.library.appendRow([self.all_photos, _count_item(None)])
         self.duplicates = _item("Duplicates", Entry("duplicates"))
@@ -170,18 +171,26 @@ class Sidebar(QTreeView):
             self._add_node(item, child, readable(child.path), root=False)
         return item
 
-    def set_saved(self, searches: list[SavedSearch]) -> None:
+    def set_saved(self, albums: list[tuple[SavedSearch, int]]) -> None:
+        """Albums (saved searches) with how many of their photos are new to the user."""
         chosen = self.current_entry()
         self.searches.removeRows(0, self.searches.rowCount())
-        for search in searches:
+        for search, new in albums:
             item = _item(search.name, Entry("saved", saved=search))
             item.setToolTip(search.text + ("  + photo" * len(search.images)))
-            self.searches.appendRow([item, _count_item(None)])
-        if not searches:
+            news = QStandardItem(f"{new:,} new" if new else "")
+            news.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            news.setSelectable(False)
+            news.setToolTip("Photos that joined this album since you last opened it")
+            self.searches.appendRow([item, news])
+        if not albums:
             hint = QStandardItem("None yet")
             hint.setEnabled(False)
             hint.setSelectable(False)
-            hint.setToolTip("Search, then choose “Save search” to keep it here")
+            hint.setToolTip(
+                "Search, mark photos with + or −, then choose “Save as album”: the album"
+                " keeps itself up to date as new photos arrive"
+            )
             self.searches.appendRow([hint, _count_item(None)])
         self.expand(self.searches.index())
         if chosen is not None and chosen.kind == "saved" and chosen.saved is not None:
@@ -271,6 +280,7 @@ class Sidebar(QTreeView):
         elif entry.saved is not None:
             saved = entry.saved
             _add(menu, "Rename…", lambda: self.rename_saved.emit(saved))
+            _add(menu, "Export to a folder…", lambda: self.export_saved.emit(saved))
             menu.addSeparator()
             _add(menu, "Delete", lambda: self.delete_saved.emit(saved))
         return menu

@@ -236,3 +236,66 @@ def test_marks_move_the_query_to_what_was_liked(engine: Engine, tmp_path: Path) 
     p5_after = sum(k == "red-circle" for k in kinds(after[:5])) / 5
     print(f"P@5 red circles: before {p5_before:.1f}, after {p5_after:.1f}")
     assert p5_after >= 0.8 and p5_after > p5_before
+
+
+def test_an_album_learns_from_marks_and_takes_in_new_photos(
+    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Saved with 👍 on red circles and 👎 on the rest, an album learns its score line
+    from the marks; a red circle copied in later joins it and is counted as new until the
+    album is opened; the CLI lists, shows and exports it."""
+    import json
+    import random
+
+    from photosearch.cli import main
+    from photosearch.core.feedback import marked_images
+    from photosearch.synthetic import make_sample
+
+    folder = tmp_path / "shapes"
+    write_library(folder, 120, seed=21)
+    rng = random.Random(8)
+    for n in range(4):
+        sample = make_sample(rng, size_range=(160, 480), colour="red", shape="circle")
+        sample.image.save(folder / f"9{n:03d}-red-circle.jpg", quality=90)
+    engine.add_folder(folder)
+    engine.update()
+    ranked = engine.search("a circle", limit=12)
+    top = ranked.hits or ranked.weak
+    marks = {h.path: (1 if "red-circle" in h.path else -1) for h in top[:12]}
+    album = engine.save_search("Red circles", "a circle", tuple(marked_images(marks)))
+    assert "min:" in album.text  # the learned line, where the user can see and change it
+    members = engine.album_photos(album).hits
+    assert members and sum("red-circle" in h.path for h in members) / len(members) >= 0.8
+    assert engine.album_news(album) == 0
+
+    newcomer = folder / "new" / "0000-red-circle.jpg"
+    newcomer.parent.mkdir()
+    make_sample(random.Random(99), size_range=(200, 300), colour="red", shape="circle").image.save(
+        newcomer, quality=90
+    )
+    make_sample(random.Random(98), size_range=(200, 300), colour="blue", shape="square").image.save(
+        newcomer.with_name("0001-blue-square.jpg"), quality=90
+    )
+    engine.update()
+    album = engine.album("red CIRCLES")
+    assert str(newcomer) in [h.path for h in engine.album_photos(album).hits]
+    assert engine.album_news(album) == 1  # the blue square did not join
+    seen_before = engine.open_album(album.id)
+    assert seen_before == album.seen_photo_id
+    assert engine.album_news(engine.album("Red circles")) == 0
+    size = len(engine.album_photos(album).hits)
+
+    engine.close()  # the CLI opens the library itself
+    assert main(["albums", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed[0]["name"] == "Red circles" and listed[0]["new"] == 0
+    assert listed[0]["photos"] == size == len(members) + 1
+    assert main(["albums", "show", "red circles", "--json", "-n", "3"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert len(shown) == 3 and all("red-circle" in h["path"] for h in shown)
+    target = tmp_path / "export"
+    assert main(["albums", "export", "Red circles", str(target)]) == 0
+    exported = sorted(target.iterdir())
+    assert len(exported) == listed[0]["photos"] and all(p.is_symlink() for p in exported)
+    assert main(["albums", "show", "No such album"]) != 0
+    assert "No album is called" in capsys.readouterr().err

@@ -83,6 +83,12 @@ def test_the_header_is_read_while_decoding(library: tuple[Engine, Path]) -> None
     fuji = read_meta_file(str(root / "misc" / "DSCF0042.jpg"))
     assert fuji is not None and fuji.camera == "FUJIFILM X-T4"
     assert meta_missing(engine.catalog, 100) == []  # indexing stored it: no second pass
+    details = engine.details(str(root / "Lake" / "scan_0001.jpg"))
+    assert (details.title, details.keywords, details.rating) == (
+        "Grandmother at the lake",
+        "family, summer",
+        "★★★★☆",
+    )
 
 
 def test_words_only_the_metadata_holds_bring_the_photo_first(

@@ -64,7 +64,7 @@ def library(engine: Engine, tmp_path: Path) -> tuple[Engine, Path, list[str]]:
 
 
 def test_words_only_the_photo_shows_find_it(library: tuple[Engine, Path, list[str]]) -> None:
-    engine, _, shown = library
+    engine, root, shown = library
     assert text_counts(engine.catalog) == (23, 23)
     for i, words in enumerate(shown):
         first, second, number = words.split()
@@ -73,6 +73,8 @@ def test_words_only_the_photo_shows_find_it(library: tuple[Engine, Path, list[st
         only = engine.search(f'text:"{second} {number}"').hits
         assert [Path(h.path).name for h in only] == expected
     assert engine.search('text:"no such words"').hits == []
+    shown_words = engine.details(str(root / "img_0000.jpg")).words or ""
+    assert all(word.lower() in shown_words.lower() for word in shown[0].split())
 
 
 def test_the_pass_yields_to_new_photos_and_can_be_turned_off(

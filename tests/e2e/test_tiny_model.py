@@ -17,7 +17,15 @@ import torch
 from photosearch.core import models
 from photosearch.core.encoder import Encoder
 from photosearch.core.engine import Engine
-from photosearch.synthetic import COLOURS, SHAPES, evaluation_set, score, write_library
+from photosearch.core.types import Cutoff
+from photosearch.synthetic import (
+    COLOURS,
+    SHAPES,
+    evaluation_set,
+    score,
+    shown_quality,
+    write_library,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -109,6 +117,22 @@ def test_held_out_metrics_stay_above_the_model_card(tmp_path: Path) -> None:
     assert result.text_p1_unseen >= card["text_p1_unseen"] - 0.3, result
     assert result.image_p5 >= card["image_p5"] - 0.1, result
     assert result.text_p5_seen > 10 * (1 / 40)  # far above chance
+
+
+def test_the_adaptive_cutoff_shows_better_matches_than_the_flat_one() -> None:
+    """On a held-out set (not the calibration seed), the demo model's adaptive rule keeps
+    precision and recall of "shown as a good match" in better balance (F1)."""
+    encoder = Encoder(models.DEMO_KEY, models.demo_model_dir())
+    samples = evaluation_set(seed=777, per_pair=10)
+    vectors = encoder.encode_images(torch.stack([encoder.preprocess(s.image) for s in samples]))
+    texts = {(c, s): encoder.encode_text(f"a {c} {s}") for c in COLOURS for s in SHAPES}
+    keys = [s.key for s in samples]
+    spec = models.DEMO_SPEC
+    assert spec.adaptive is not None
+    flat = shown_quality(vectors, keys, texts, Cutoff(spec.min_score))
+    adaptive = shown_quality(vectors, keys, texts, Cutoff(spec.min_score, *spec.adaptive))
+    assert adaptive[2] > flat[2] + 0.05, (flat, adaptive)
+    assert adaptive[0] > flat[0] and adaptive[1] >= 0.75, (flat, adaptive)
 
 
 def test_committed_weights_match_the_card() -> None:

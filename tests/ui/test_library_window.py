@@ -231,7 +231,11 @@ def test_sidebar_menus_offer_what_fits(window: MainWindow, library: Path) -> Non
     inner = window.sidebar.menu_for(Entry("folder", str(library / "Garden")))
     assert "Remove from PhotoSearch…" not in [a.text() for a in inner.actions()]
     saved = window.sidebar.menu_for(Entry("saved", saved=SavedSearch(1, "x", "y")))
-    assert [a.text() for a in saved.actions() if a.text()] == ["Rename…", "Delete"]
+    assert [a.text() for a in saved.actions() if a.text()] == [
+        "Rename…",
+        "Export to a folder…",
+        "Delete",
+    ]
 
 
 def test_filter_bar_writes_and_reads_the_search_syntax(qtbot: QtBot, window: MainWindow) -> None:
