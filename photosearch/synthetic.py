@@ -304,7 +304,7 @@ def text_photo(
     words = words or chosen
     faces = [Path(d) / f for d in FONT_DIRS for f in FONT_FILES if (Path(d) / f).is_file()]
     face = rng.choice(faces) if faces else None  # DejaVu where the system has it
-    height = int(size[1] * rng.uniform(0.05, 0.11))
+    height = int(size[1] * rng.uniform(0.03, 0.11))
     font = _font(face, height)
     left, top, right, bottom = ImageDraw.Draw(scene).textbbox((0, 0), words, font=font)
     if right - left + height > 0.9 * size[0]:  # the whole sign in the picture

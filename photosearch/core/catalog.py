@@ -34,7 +34,7 @@ from photosearch.core.schema import (
     dir_ids,
 )
 from photosearch.core.types import Folder, Photo
-from photosearch.core.words import folder_words, name_words
+from photosearch.core.words import folder_words, name_words, split_words
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +124,7 @@ def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
     db.execute("PRAGMA busy_timeout = 30000")
     db.create_function("folded", 1, _folded, deterministic=True)
     db.create_function("name_key", 1, name_key, deterministic=True)
+    db.create_function("words", 1, split_words, deterministic=True)
     db.create_function("name_words", 1, name_words, deterministic=True)
     db.create_function("folder_words", 2, folder_words, deterministic=True)
     return db

@@ -166,17 +166,23 @@ def _quoted(word: str) -> str:
 
 
 def phrase(value: str, prefix: bool = False) -> str | None:
-    """An FTS5 phrase for what the user typed after ``name:`` or inside quotes."""
-    words = split_words(value).split()
+    """An FTS5 phrase for what the user typed (split like the stored texts)."""
+    words = (split_words(value) or "").split()
     if not words:
         return None
     return _quoted(" ".join(words)) + ("*" if prefix else "")
 
 
 def all_words(text: str) -> str | None:
-    """An FTS5 expression for plain words: every meaningful word must be there."""
-    words = [w for w in split_words(text).split() if w.casefold() not in STOP_WORDS]
-    return " AND ".join(_quoted(w) for w in words) or None
+    """An FTS5 expression for plain words: every meaningful word typed must be there
+    (a word that splits, ``DSC04567``, as the phrase of its parts)."""
+    phrases = [
+        found
+        for word in text.split()
+        if word.strip(".,;:!?'\"()").casefold() not in STOP_WORDS
+        and (found := phrase(word)) is not None
+    ]
+    return " AND ".join(phrases) or None
 
 
 def column_match(column_filters: Sequence[tuple[str, str]]) -> str | None:

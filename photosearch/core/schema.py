@@ -139,8 +139,8 @@ _NAME_WORDS = (
 _FTS_NAME_COLUMNS = "name, folders"
 _FTS_META_COLUMNS = "camera, tags, caption, ocr"
 _META_WORDS = (
-    "coalesce(new.camera, '') || ' ' || coalesce(new.lens, ''), new.keywords,"
-    " coalesce(new.title, '') || ' ' || coalesce(new.description, ''), new.ocr"
+    "words(coalesce(new.camera, '') || ' ' || coalesce(new.lens, '')), words(new.keywords),"
+    " words(coalesce(new.title, '') || ' ' || coalesce(new.description, '')), words(new.ocr)"
 )
 FTS_COLUMNS = ("name", "folders", "camera", "tags", "caption", "ocr")
 """The full-text index's columns, in order (``photo_fts``)."""
@@ -151,8 +151,8 @@ def _v5(db: sqlite3.Connection) -> None:
     over it and their names; saved searches (albums) remember the newest photo the user
     has seen in them, so that later ones are shown as new. Triggers keep the index in the
     same transaction as every insert, move, change and delete; the SQL functions
-    ``name_words`` and ``folder_words`` come from ``words.py`` (the catalog registers them
-    on each connection)."""
+    ``words``, ``name_words`` and ``folder_words`` come from ``words.py`` (the catalog
+    registers them on each connection): every text is split the same way as queries."""
     db.executescript(
         f"""
         CREATE TABLE photo_meta(

@@ -29,8 +29,6 @@ EXACT_FILTERED_LIMIT = 20_000
 WEAK_SHOWN = 8
 WORD_MATCHES = 200
 """Photos with every typed word in their text, name or metadata taken into the ranking."""
-FUSION_K = 60
-"""Reciprocal-rank fusion's constant: a rank r in either list adds 1 / (K + r)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,15 +262,13 @@ def _cosine(score: float) -> float:
 
 
 def fused(by_meaning: list[Hit], by_words: list[Hit]) -> list[Hit]:
-    """One ranking from the model's good matches and the photos holding the typed words
-    (reciprocal-rank fusion): a photo in both lists rises, one in either is kept."""
-    score: dict[int, float] = {}
-    hits: dict[int, Hit] = {}
-    for ranking in (by_words, by_meaning):  # on a tie the photo holding the words wins
-        for rank, hit in enumerate(ranking):
-            score[hit.photo.id] = score.get(hit.photo.id, 0.0) + 1.0 / (FUSION_K + rank)
-            hits.setdefault(hit.photo.id, hit)
-    return sorted(hits.values(), key=lambda h: -score[h.photo.id])
+    """One ranking: the photos holding every typed word first (best word match first,
+    equal ones by the model's score), then the model's good matches. Measured on a
+    generated library (``benchmarks/bench_words.py``) against reciprocal-rank fusion:
+    the same precision for shape queries, a better rank for the photo whose words were
+    typed (MRR 0.93 against 0.88)."""
+    worded = {h.photo.id for h in by_words}
+    return by_words + [h for h in by_meaning if h.photo.id not in worded]
 
 
 def ordered(hits: list[Hit], sort: str | None) -> list[Hit]:

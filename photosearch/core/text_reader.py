@@ -21,8 +21,11 @@ from photosearch.core.photo_meta import MAX_TEXT
 
 log = logging.getLogger(__name__)
 
-GATE_SIDE = 640
-"""Longest side the gate looks at: text legible in a 1-MP photo is still found."""
+GATE_SIDE = 480
+"""Longest side the gate looks at. On generated 1-MP photos with words 3–11 % of the
+photo's height, the detector found every one at 640, 480, 400 and even 320 pixels (60 of
+60 each), and one ordinary photo in 40; 480 keeps a margin for smaller print at half the
+cost of 640 (33 against 63 ms a photo on 2 cores)."""
 READ_SIDE = 1600
 """Longest side words are read at (small print on a 12-MP receipt stays legible)."""
 MIN_CONFIDENCE = 0.6
@@ -97,8 +100,19 @@ class TextReader:
 
     def read_image(self, img: Image.Image) -> str | None:
         """The words in an upright RGB image, in reading order; None when there are none."""
-        if not self.has_text(img):
+        return self._lines(img) if self.has_text(img) else None
+
+    def read(self, path: str) -> str | None:
+        """The words in a photo file: looked at decoded small (JPEGs at a fraction of
+        their size), and decoded again at the reading size only when the gate passes.
+        Errors propagate as ``ImageError`` like every decode."""
+        small, _, _, _ = open_image(path, min_side=GATE_SIDE // 2)
+        if not self.has_text(small):
             return None
+        img, _, _, _ = open_image(path, min_side=READ_SIDE // 2)
+        return self._lines(img)
+
+    def _lines(self, img: Image.Image) -> str | None:
         found = self._ocr(_scaled(img, READ_SIDE), use_det=True, use_cls=False, use_rec=True)
         lines = [
             text.strip()
@@ -110,9 +124,3 @@ class TextReader:
             if score >= MIN_CONFIDENCE and text.strip()
         ]
         return " ".join(lines)[: 4 * MAX_TEXT] or None
-
-    def read(self, path: str) -> str | None:
-        """The words in a photo file (decoded at the reading size); errors propagate as
-        ``ImageError`` like every decode."""
-        img, _, _, _ = open_image(path, min_side=READ_SIDE // 2)
-        return self.read_image(img)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from usearch.index import Index
+from usearch.index import Index  # after onnxruntime: see core/__init__.py
 
 from photosearch.core.catalog import Catalog
 

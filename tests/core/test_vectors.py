@@ -104,6 +104,7 @@ def test_a_new_search_beam_reuses_the_saved_index(
         IndexParams(expansion_search=store.params.expansion_search * 2),
     )
     with caplog.at_level(logging.INFO, logger="photosearch.core.vectors"):
+        caplog.clear()  # only what opening the wider store logs (the first index was built)
         wider.open()
     assert "rebuild" not in caplog.text and "building" not in caplog.text
     assert len(wider) == 12

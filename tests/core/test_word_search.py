@@ -99,6 +99,8 @@ def test_words_only_the_metadata_holds_bring_the_photo_first(
     assert names(engine.search("a photo of the lake grandmother"), 1) == ["scan_0001.jpg"]
     assert names(engine.search("birthday cake"), 1) == ["IMG_2041.jpg"]  # Windows tags
     assert names(engine.search("harbour street"), 1) == ["HarbourStreet-3.jpg"]
+    assert names(engine.search("DSCF0042"), 1) == ["DSCF0042.jpg"]  # as its name is written
+    assert names(engine.search("fujifilm x-t4"), 1) == ["DSCF0042.jpg"]  # the camera
 
 
 def test_filters_look_in_one_place(library: tuple[Engine, Path]) -> None:

@@ -110,3 +110,14 @@ def test_the_pass_yields_to_new_photos_and_can_be_turned_off(
     store = engine.vectors()
     assert engine.catalog.pending(store.model_id) == []  # encoded during the pass
     assert text_counts(engine.catalog) == (4, 4)  # and then looked at for words too
+
+
+def test_the_vector_index_and_the_ocr_runtime_load_together() -> None:
+    """usearch loaded before onnxruntime crashes the process (a native clash); the
+    package loads them in the working order, whichever module asks first."""
+    import subprocess
+    import sys
+
+    code = "import photosearch.core.vectors, onnxruntime, rapidocr; print('alive')"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.strip() == "alive", proc.stderr
