@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from photosearch.config import AppPaths  # noqa: E402
 from photosearch.core import models  # noqa: E402
 from photosearch.core.engine import Engine  # noqa: E402
-from photosearch.synthetic import write_library  # noqa: E402
+from photosearch.synthetic import text_photo, write_library  # noqa: E402
 from photosearch.ui.app import app_icon, create_window  # noqa: E402
 from photosearch.ui.folders_dialog import FoldersDialog  # noqa: E402
 from photosearch.ui.settings_dialog import SettingsDialog  # noqa: E402
@@ -135,6 +135,8 @@ def take_all(app: QApplication, home: Path, out: Path) -> None:
     photos = home / "Pictures"
     write_library(photos / "Holidays", 400, seed=3, size_range=(700, 1200))
     write_library(photos / "Garden", 200, seed=4, size_range=(700, 1200))
+    sign, _ = text_photo(11, size=(1200, 900), words="Harbour Street 12")
+    sign.save(photos / "Garden" / "IMG_2041.jpg", quality=88)  # words only OCR can find
     exports = photos / "Exports"  # copies, for the duplicates view
     exports.mkdir()
     for n, original in enumerate(sorted((photos / "Holidays").glob("*.jpg"))[:3]):
@@ -197,6 +199,14 @@ def take_all(app: QApplication, home: Path, out: Path) -> None:
     pump(app, lambda: window.help.isVisible())
     shot(window.help, out, "8-help")
     window.help.hide()
+    window.sidebar.clear_choice()
+    window.search.setText("harbour street")
+    window.run_search()
+    pump(app, lambda: window.results.rowCount() > 0 and window.last_result is not None)
+    window.view.select_first()
+    pump(app, lambda: window.details.fields["Words in it"].text() != "")
+    settle(app, window)
+    shot(window, out, "11-words-in-photo")
     window.clear()
 
     query = next(p for p in sorted((photos / "Garden").iterdir()) if "yellow-star" in p.name)
@@ -213,6 +223,11 @@ def take_all(app: QApplication, home: Path, out: Path) -> None:
     settle(app, window)
     shot(window, out, "4-dropped-image")
 
+    general = SettingsDialog(window.bridge, window)
+    general.show()
+    pump(app, lambda: general.isVisible())
+    shot(general, out, "9b-settings-general")
+    general.reject()
     settings = SettingsDialog(window.bridge, window, "models")
     settings.show()
     pump(app, lambda: settings.isVisible())
