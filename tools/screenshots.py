@@ -200,6 +200,7 @@ def take_all(app: QApplication, home: Path, out: Path) -> None:
     shot(window.help, out, "8-help")
     window.help.hide()
     window.sidebar.clear_choice()
+    window._set_sort(None)  # best match first: the earlier shots chose date
     window.search.setText("harbour street")
     window.run_search()
     pump(app, lambda: window.results.rowCount() > 0 and window.last_result is not None)

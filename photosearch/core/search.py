@@ -209,7 +209,7 @@ class Searcher:
         # are ordered by the model: the likeliest looking first
         found.sort(key=lambda row: (round(row[1], 6), -scores.get(row[0], -1.0)))
         return [
-            Hit(photos[i], _cosine(scores[i]) if i in scores else None)
+            Hit(photos[i], _cosine(scores[i]) if i in scores else None, words=True)
             for i, _ in found
             if i in photos
         ]

@@ -127,6 +127,8 @@ class Hit:
 
     photo: Photo
     score: float | None
+    words: bool = False
+    """Found by its own words (name, metadata or text read in it), not only by the model."""
 
     @property
     def path(self) -> str:

@@ -742,9 +742,12 @@ class MainWindow(QMainWindow):
         entry = self.sidebar.current_entry()
         album = entry.saved.id if entry is not None and entry.saved is not None else None
         seen = self.album_seen[1] if self.album_seen and self.album_seen[0] == album else None
-        self.results.badges = {
-            h.path: "new" for h in hits if seen is not None and h.photo.id > seen
-        } | {p: ("▲ more" if m > 0 else "▼ less") for p, m in self.marks.items()}
+        self.results.badges = (
+            # found by its words though the model alone would not show it: say why
+            {h.path: "words" for h in hits if h.words and _below(h, result.cutoff)}
+            | {h.path: "new" for h in hits if seen is not None and h.photo.id > seen}
+            | {p: ("▲ more" if m > 0 else "▼ less") for p, m in self.marks.items()}
+        )
         if kept is not None and self.results.row_of(kept.path) is not None:
             self.view.select_path(kept.path)
             self.view.verticalScrollBar().setValue(scroll)
@@ -1081,6 +1084,10 @@ class MainWindow(QMainWindow):
         self.help.close()
         self.bridge.shutdown()
         super().closeEvent(event)
+
+
+def _below(hit: Hit, cutoff: float | None) -> bool:
+    return cutoff is not None and (hit.score is None or hit.score < cutoff)
 
 
 def _scope_filter(folder: str) -> str:

@@ -96,6 +96,8 @@ def test_words_only_the_metadata_holds_bring_the_photo_first(
 ) -> None:
     engine, _ = library
     assert names(engine.search("grandmother"), 1) == ["scan_0001.jpg"]
+    first = engine.search("grandmother").hits
+    assert first[0].words and not any(h.words for h in first[1:])  # the UI says why
     assert names(engine.search("a photo of the lake grandmother"), 1) == ["scan_0001.jpg"]
     assert names(engine.search("birthday cake"), 1) == ["IMG_2041.jpg"]  # Windows tags
     assert names(engine.search("harbour street"), 1) == ["HarbourStreet-3.jpg"]
