@@ -21,7 +21,7 @@ from photosearch.core.engine import Engine
 from photosearch.core.errors import PhotoSearchError, QueryError
 from photosearch.core.images import upright_size
 from photosearch.core.search import SearchResult
-from photosearch.core.types import Crop, Hit, JobControl, Progress
+from photosearch.core.types import Crop, Hit, JobControl, Progress, SavedSearch
 from photosearch.logs import setup_logging
 
 READ_ONLY_COMMANDS = frozenset({"search", "similar", "status", "doctor", "serve"})
@@ -222,10 +222,18 @@ def _photos(n: int) -> str:
     return f"{n:,} photo{'' if n == 1 else 's'}"
 
 
+def _album_hits(engine: Engine, album: SavedSearch) -> list[Hit] | str:
+    """An album's photos now, or why it cannot be run (a query photo gone, no model)."""
+    try:
+        return engine.album_photos(album).hits
+    except PhotoSearchError as exc:
+        return str(exc)
+
+
 def _albums(engine: Engine, args: argparse.Namespace) -> int:
     """Albums (saved searches, with their 👍/👎 marks): list, show or export one."""
     if args.action == "list":
-        albums = [(a, engine.album_photos(a).hits) for a in engine.saved_searches()]
+        albums = [(a, _album_hits(engine, a)) for a in engine.saved_searches()]
         if args.json:
             _print_json(
                 [
@@ -233,15 +241,21 @@ def _albums(engine: Engine, args: argparse.Namespace) -> int:
                         "name": a.name,
                         "query": a.text,
                         "images": len(a.images),
-                        "photos": len(hits),
-                        "new": sum(h.photo.id > a.seen_photo_id for h in hits),
+                        "photos": len(hits) if isinstance(hits, list) else None,
+                        "new": sum(h.photo.id > a.seen_photo_id for h in hits)
+                        if isinstance(hits, list)
+                        else None,
+                        **({"error": hits} if isinstance(hits, str) else {}),
                     }
                     for a, hits in albums
                 ]
             )
         for album, hits in albums if not args.json else ():
-            new = sum(h.photo.id > album.seen_photo_id for h in hits)
             marks = f" + {_photos(len(album.images))}" if album.images else ""
+            if isinstance(hits, str):
+                print(f"{album.name}: cannot be shown now ({hits}) · {album.text}{marks}")
+                continue
+            new = sum(h.photo.id > album.seen_photo_id for h in hits)
             print(
                 f"{album.name}: {_photos(len(hits))}{f' ({new} new)' if new else ''}"
                 f" · {album.text or '(no words)'}{marks}"

@@ -468,9 +468,15 @@ class Engine:
         that match are in it."""
         return self.search(album.text, album.images, limit=limit, everything=True)
 
-    def album_news(self, album: SavedSearch) -> int:
-        """How many of an album's photos arrived since the user last opened it."""
-        return sum(h.photo.id > album.seen_photo_id for h in self.album_photos(album).hits)
+    def album_news(self, album: SavedSearch) -> int | None:
+        """How many of an album's photos arrived since the user last opened it; None when
+        it cannot be run now (no model yet, a query photo gone): opening it says why."""
+        try:
+            hits = self.album_photos(album).hits
+        except PhotoSearchError as exc:
+            log.info("album %s cannot be run now: %s", album.name, exc)
+            return None
+        return sum(h.photo.id > album.seen_photo_id for h in hits)
 
     def open_album(self, album_id: int) -> int:
         """The user opens an album: returns the newest photo id seen before (what came
@@ -479,7 +485,8 @@ class Engine:
 
     def export_album(self, album: SavedSearch, target: Path, copy: bool = False) -> int:
         """Put an album's photos in a folder, as links to the originals (or copies);
-        returns how many. Names that clash get a number, nothing is overwritten."""
+        returns how many. Names that clash get a number, nothing is overwritten; a photo
+        that cannot be reached now (its drive away) is not copied."""
         done = 0
         try:
             target.mkdir(parents=True, exist_ok=True)
@@ -490,10 +497,13 @@ class Engine:
                 while dest.exists() or dest.is_symlink():
                     dest = target / f"{source.stem} ({n}){source.suffix}"
                     n += 1
-                if copy:
+                if not copy:
+                    os.symlink(source, dest)
+                elif source.is_file():
                     shutil.copy2(source, dest)
                 else:
-                    os.symlink(source, dest)
+                    log.info("not exported (not reachable now): %s", source)
+                    continue
                 done += 1
         except OSError as exc:
             raise PhotoSearchError(

@@ -54,12 +54,19 @@ def read_details(path: str) -> PhotoDetails:
                 title=meta.title,
                 caption=meta.description,
                 keywords=", ".join(meta.keywords) or None,
-                rating="★" * meta.rating + "☆" * (5 - meta.rating) if meta.rating else None,
+                rating=_stars(meta.rating),
                 place=_place(meta.latitude, meta.longitude),
             )
     except (OSError, UnidentifiedImageError, ValueError, SyntaxError, Image.DecompressionBombError):
         log.info("no details for %s", path, exc_info=True)
         return PhotoDetails()
+
+
+def _stars(rating: int | None) -> str | None:
+    """``★★★★☆``; −1 is how photo managers mark a photo rejected."""
+    if rating is None or rating == 0:
+        return None
+    return "rejected" if rating < 0 else "★" * rating + "☆" * (5 - rating)
 
 
 def _place(latitude: float | None, longitude: float | None) -> str | None:

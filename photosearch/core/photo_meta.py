@@ -149,8 +149,21 @@ def _first(*values: str | None) -> str | None:
 
 
 def read_meta(img: Image.Image, exif: Image.Exif | None = None) -> PhotoMeta:
-    """The metadata of an opened image (its header only: nothing is decoded)."""
+    """The metadata of an opened image (its header only: nothing is decoded). A broken
+    tag never costs the photo: what cannot be read is left out (the date when it alone
+    can be read)."""
     exif = exif if exif is not None else img.getexif()
+    try:
+        return _read_meta(img, exif)
+    except Exception:  # any malformed header value, from any library
+        log.info("unreadable metadata in %s", getattr(img, "filename", "?"), exc_info=True)
+    try:
+        return PhotoMeta(taken_at=_taken_at(exif, exif.get_ifd(EXIF_IFD)))
+    except Exception:
+        return PhotoMeta()
+
+
+def _read_meta(img: Image.Image, exif: Image.Exif) -> PhotoMeta:
     sub = exif.get_ifd(EXIF_IFD)
     gps = exif.get_ifd(GPS_IFD)
     try:
@@ -171,7 +184,7 @@ def read_meta(img: Image.Image, exif: Image.Exif | None = None) -> PhotoMeta:
     rating = exif.get(_RATING)
     try:
         rating = int(float(rating_text)) if rating_text else rating
-    except ValueError:
+    except (ValueError, OverflowError):  # "abc", "1e999", "inf"
         rating = None
     return PhotoMeta(
         taken_at=_taken_at(exif, sub),
@@ -195,10 +208,17 @@ def read_meta(img: Image.Image, exif: Image.Exif | None = None) -> PhotoMeta:
 
 
 def read_meta_file(path: str) -> PhotoMeta | None:
-    """The metadata of a photo file, reading its header only; None when unreadable."""
+    """The metadata of a photo file, reading its header only: empty when the file is
+    not a readable image, None when the file cannot be reached (gone, or its drive
+    away), so that it is tried again later."""
     try:
         with Image.open(path) as img:
             return read_meta(img)
-    except (OSError, UnidentifiedImageError, ValueError, SyntaxError, Image.DecompressionBombError):
-        log.info("no metadata for %s", path, exc_info=True)
+    except (UnidentifiedImageError, ValueError, SyntaxError, Image.DecompressionBombError):
+        log.info("no metadata in %s", path, exc_info=True)
+        return PhotoMeta()
+    except OSError as exc:
+        if exc.errno is None:  # Pillow's own "broken data" errors
+            return PhotoMeta()
+        log.info("cannot read %s now: %s", path, exc)
         return None

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from photosearch.core.photo_meta import PhotoMeta
-from photosearch.core.words import split_words
+from photosearch.core.words import query_words
 
 if TYPE_CHECKING:
     from photosearch.core.catalog import Catalog
@@ -167,7 +167,7 @@ def _quoted(word: str) -> str:
 
 def phrase(value: str, prefix: bool = False) -> str | None:
     """An FTS5 phrase for what the user typed (split like the stored texts)."""
-    words = (split_words(value) or "").split()
+    words = query_words(value).split()
     if not words:
         return None
     return _quoted(" ".join(words)) + ("*" if prefix else "")
@@ -192,7 +192,7 @@ def column_match(column_filters: Sequence[tuple[str, str]]) -> str | None:
     for key, value in column_filters:
         found = phrase(value, prefix=key == "name")
         if found is None:
-            return '"\x00"'  # nothing searchable was typed: nothing can match
+            return '""'  # nothing searchable was typed (name:-): an empty phrase, no match
         parts.append(f"{COLUMN_FILTERS[key]} : {found}")
     return " AND ".join(parts) or None
 

@@ -11,6 +11,10 @@ from photosearch.core.catalog import Catalog
 from photosearch.core.errors import PhotoSearchError
 from photosearch.core.types import ImageQuery, SavedSearch
 
+NEWEST_SEEN = "SELECT coalesce(max(id), 0) FROM photos WHERE status = 'ok'"
+"""The newest photo a person can have seen: photos still waiting to be indexed are not
+(they join an album as new once they are searchable)."""
+
 
 def saved_searches(catalog: Catalog) -> list[SavedSearch]:
     rows = catalog.read().execute(
@@ -38,8 +42,7 @@ def mark_seen(catalog: Catalog, search_id: int) -> int:
             "SELECT seen_photo_id FROM saved_searches WHERE id = ?", (search_id,)
         ).fetchone()
         db.execute(
-            "UPDATE saved_searches SET seen_photo_id ="
-            " (SELECT coalesce(max(id), 0) FROM photos) WHERE id = ?",
+            f"UPDATE saved_searches SET seen_photo_id = ({NEWEST_SEEN}) WHERE id = ?",
             (search_id,),
         )
     return int(row[0]) if row else 0
@@ -76,8 +79,8 @@ def save_search(
     name = _valid(name)
     with catalog.write() as db:
         db.execute(
-            """INSERT INTO saved_searches(name, query, images, created_at, seen_photo_id)
-               VALUES (?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM photos))
+            f"""INSERT INTO saved_searches(name, query, images, created_at, seen_photo_id)
+               VALUES (?, ?, ?, ?, ({NEWEST_SEEN}))
                ON CONFLICT(name) DO UPDATE SET query = excluded.query, images = excluded.images,
                    seen_photo_id = excluded.seen_photo_id""",
             (name, text, json.dumps([_stored(i) for i in images]), time.time()),

@@ -132,6 +132,20 @@ def _v4(db: sqlite3.Connection) -> None:
     )
 
 
+def _in_transaction(db: sqlite3.Connection, script: str) -> None:
+    """Run ``script`` statement by statement inside the migration's transaction:
+    ``executescript`` commits first, so a migration killed half-way (this one runs
+    Python for every photo) would leave half its tables behind for the next start."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement in a migration: {statement.strip()[:60]}")
+
+
 _NAME_WORDS = (
     "name_words(new.path),"
     " folder_words((SELECT path FROM folders WHERE id = new.folder_id), new.path)"
@@ -153,7 +167,8 @@ def _v5(db: sqlite3.Connection) -> None:
     same transaction as every insert, move, change and delete; the SQL functions
     ``words``, ``name_words`` and ``folder_words`` come from ``words.py`` (the catalog
     registers them on each connection): every text is split the same way as queries."""
-    db.executescript(
+    _in_transaction(
+        db,
         f"""
         CREATE TABLE photo_meta(
             photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
@@ -195,8 +210,9 @@ def _v5(db: sqlite3.Connection) -> None:
         INSERT INTO photo_fts(rowid, name, folders)
             SELECT new.id, {_NAME_WORDS} FROM photos new;
         ALTER TABLE saved_searches ADD COLUMN seen_photo_id INTEGER NOT NULL DEFAULT 0;
-        UPDATE saved_searches SET seen_photo_id = (SELECT coalesce(max(id), 0) FROM photos);
-        """
+        UPDATE saved_searches SET seen_photo_id =
+            (SELECT coalesce(max(id), 0) FROM photos WHERE status = 'ok');
+        """,
     )
 
 

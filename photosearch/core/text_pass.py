@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from photosearch.core.catalog import Catalog
 from photosearch.core.errors import FileGoneError, ImageError
-from photosearch.core.photo_meta import PhotoMeta, read_meta_file
+from photosearch.core.photo_meta import read_meta_file
 from photosearch.core.photo_text import (
     add_meta,
     meta_missing,
@@ -50,22 +50,33 @@ def read_missing_meta(
     report: TextReport,
     yield_to: Callable[[], None],
 ) -> None:
-    """Metadata of indexed photos that have none yet: their headers only, no pixels."""
-    first = meta_missing(catalog, META_BATCH)
-    if not first:
+    """Metadata of indexed photos that have none yet: their headers only, no pixels. A
+    file that cannot be reached now (gone, its drive away) is left for a later pass; a
+    batch with none reachable ends this one."""
+    skipped: set[int] = set()
+
+    def batch() -> list[tuple[int, str]]:
+        rows = meta_missing(catalog, META_BATCH + len(skipped))
+        return [row for row in rows if row[0] not in skipped][:META_BATCH]
+
+    todo = batch()
+    if not todo:
         return
     meter = ProgressMeter("metadata", meta_missing_count(catalog), progress)
-    batch = first
-    while batch:
+    while todo:
         if not control.checkpoint():
             report.stopped = True
             return
-        # an unreadable header is stored empty, so that it is not tried again each run
-        add_meta(catalog, [(pid, read_meta_file(path) or PhotoMeta()) for pid, path in batch])
-        report.metadata += len(batch)
-        meter.advance(len(batch))
+        found = [(pid, read_meta_file(path)) for pid, path in todo]
+        read = [(pid, meta) for pid, meta in found if meta is not None]
+        skipped.update(pid for pid, meta in found if meta is None)
+        add_meta(catalog, read)
+        report.metadata += len(read)
+        meter.advance(len(todo), errors=len(todo) - len(read))
+        if not read:
+            return
         yield_to()
-        batch = meta_missing(catalog, META_BATCH)
+        todo = batch()
 
 
 def read_words(
@@ -78,33 +89,47 @@ def read_words(
     wanted: Callable[[], bool] = lambda: True,
 ) -> None:
     """Look at every indexed photo not yet looked at for words, and keep what is read,
-    until done or no longer ``wanted`` (the setting turned off meanwhile)."""
-    batch = text_pending(catalog, TEXT_BATCH)
-    if not batch:
+    until done or no longer ``wanted`` (the setting turned off meanwhile). A photo that
+    is gone now is left for a later pass (a batch of nothing but those ends this one); a
+    damaged one, or one the OCR networks fail on, is recorded as read, without words."""
+    skipped: set[int] = set()
+
+    def batch() -> list[tuple[int, str]]:
+        rows = text_pending(catalog, TEXT_BATCH + len(skipped))
+        return [row for row in rows if row[0] not in skipped][:TEXT_BATCH]
+
+    todo = batch()
+    if not todo:
         return
     done, total = text_counts(catalog)
     meter = ProgressMeter("read text", total - done, progress)
     meter.report()
     ocr = reader()
-    while batch and wanted():
+    while todo and wanted():
         if not control.checkpoint():
             report.stopped = True
             return
         rows: list[tuple[int, str | None]] = []
-        errors = 0
-        for photo_id, path in batch:
+        for photo_id, path in todo:
             try:
                 text = ocr.read(path)
             except FileGoneError:
-                text = None  # the next scan forgets it
+                skipped.add(photo_id)  # the next scan says whether it moved or went
+                continue
             except ImageError as exc:
                 log.info("no words read in %s: %s", path, exc)
-                text, errors = None, errors + 1
+                text = None
+                report.errors += 1
+            except Exception:  # the OCR runtime's own failures must not stop the pass
+                log.warning("reading words in %s failed", path, exc_info=True)
+                text = None
+                report.errors += 1
             rows.append((photo_id, text))
             report.with_words += text is not None
         store_text(catalog, rows)
-        report.looked += len(batch)
-        report.errors += errors
-        meter.advance(len(batch), errors=errors)
+        report.looked += len(rows)
+        meter.advance(len(todo), errors=len(todo) - len(rows))
+        if not rows:
+            return
         yield_to()
-        batch = text_pending(catalog, TEXT_BATCH)
+        todo = batch()

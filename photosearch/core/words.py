@@ -1,9 +1,11 @@
 """Words for the full-text index: file and folder names split the way people type them.
 
 ``IMG_2041.jpg`` is found by ``IMG 2041``, ``HarbourStreet-3.png`` by ``harbour street``
-and ``DSC04567`` by ``dsc 04567``: names split on punctuation, between letters and
-digits, and at camel-case humps. Every text in the index (captions, keywords, words read
-in photos) and every query is split the same way, so what is typed meets what is stored.
+and ``DSC04567`` by ``dsc 04567``: words split on punctuation, between letters and
+digits, and at camel-case humps. Stored texts (names, captions, keywords, words read in
+photos) are stored as their parts followed by each joined word whole (``Apple i Phone 12
+iPhone``), and queries are split into parts only, so ``iphone``, ``iPhone`` and ``i
+phone 12`` all meet it.
 The catalog registers these as SQL functions, so the index follows every insert, rename
 and move inside the same transaction.
 """
@@ -13,19 +15,34 @@ from __future__ import annotations
 import os
 import re
 
+_RUNS = re.compile(r"[^\W_]+", re.UNICODE)
 _PARTS = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 _HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
+def _parts(run: str) -> list[str]:
+    return [w for part in _PARTS.findall(run) for w in _HUMP.split(part) if w]
+
+
+def query_words(text: str) -> str:
+    """What was typed as space-separated parts: punctuation dropped, letters apart from
+    digits, camel case split (``HarbourStreet`` → ``Harbour Street``)."""
+    return " ".join(w for run in _RUNS.findall(text) for w in _parts(run))
+
+
 def split_words(text: str | None) -> str | None:
-    """``text`` as space-separated words: punctuation dropped, letters apart from digits,
-    camel case split (``HarbourStreet`` → ``Harbour Street``)."""
+    """A text to store: its parts in order (phrases of parts stay adjacent), then each
+    word that split (``DSC04567``, ``iPhone``) whole, so that either form finds it."""
     if text is None:
         return None
-    words: list[str] = []
-    for part in _PARTS.findall(text):
-        words.extend(_HUMP.split(part))
-    return " ".join(w for w in words if w)
+    parts: list[str] = []
+    joined: list[str] = []
+    for run in _RUNS.findall(text):
+        pieces = _parts(run)
+        parts.extend(pieces)
+        if pieces != [run]:
+            joined.append(run)
+    return " ".join(parts + joined)
 
 
 def _text(path: bytes | str) -> str:

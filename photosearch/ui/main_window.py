@@ -951,6 +951,7 @@ class MainWindow(QMainWindow):
         (a long listing is left alone: it would jump back to the top)."""
         if not encoded:
             return
+        self._load_saved()  # albums may have new photos
         short = self.browsing and self.results.rowCount() < SEARCH_LIMIT // 4
         if self.query_text() or self.query_images or short:
             self.run_search()

@@ -171,7 +171,7 @@ class Sidebar(QTreeView):
             self._add_node(item, child, readable(child.path), root=False)
         return item
 
-    def set_saved(self, albums: list[tuple[SavedSearch, int]]) -> None:
+    def set_saved(self, albums: list[tuple[SavedSearch, int | None]]) -> None:
         """Albums (saved searches) with how many of their photos are new to the user."""
         chosen = self.current_entry()
         self.searches.removeRows(0, self.searches.rowCount())

@@ -66,6 +66,7 @@ def library(engine: Engine, tmp_path: Path) -> tuple[Engine, Path]:
     described_photo(root / "misc" / "DSCF0042.jpg", 2, camera=("FUJIFILM", "X-T4"))
     described_photo(root / "misc" / "IMG_2041.jpg", 3, windows_tags="Birthday;cake")
     described_photo(root / "misc" / "HarbourStreet-3.jpg", 4)
+    described_photo(root / "misc" / "phone.jpg", 5, camera=("Apple", "iPhone 12"))
     engine.add_folder(root)
     engine.update()
     return engine, root
@@ -109,11 +110,15 @@ def test_filters_look_in_one_place(library: tuple[Engine, Path]) -> None:
     engine, _ = library
     assert names(engine.search("camera:fujifilm"), 5) == ["DSCF0042.jpg"]
     assert names(engine.search("camera:canon"), 5) == []
+    for typed in ("camera:iphone", "camera:iPhone", 'camera:"i phone 12"'):
+        assert names(engine.search(typed), 5) == ["phone.jpg"]
     assert names(engine.search("tag:family"), 5) == ["scan_0001.jpg"]
     assert names(engine.search("name:IMG_2041"), 5) == ["IMG_2041.jpg"]
     assert names(engine.search("name:img_20"), 5) == ["IMG_2041.jpg"]  # from a word's start
     assert names(engine.search("name:2041"), 5) == ["IMG_2041.jpg"]
     assert names(engine.search("tag:grandmother"), 5) == []  # a title is not a keyword
+    for odd in ('text:"!!!"', "name:-", 'text:"a AND (b OR" NEAR', 'tag:"*"', "camera:x*y:z"):
+        assert engine.search(odd).hits == []  # punctuation and FTS syntax are just text
     # with words, a filter narrows what the model ranks
     ranked = engine.search("a red circle camera:fujifilm")
     assert {Path(h.path).name for h in ranked.hits + ranked.weak} == {"DSCF0042.jpg"}
@@ -198,3 +203,43 @@ def test_migration_from_schema_4_keeps_everything_and_indexes_names(tmp_path: Pa
         )
     finally:
         new.close()
+
+
+def test_a_migration_that_fails_half_way_leaves_nothing_behind(tmp_path: Path) -> None:
+    """Killed or failing after creating its tables, the move to schema 5 rolls back
+    whole: the next start runs it again from the start and succeeds."""
+    path = tmp_path / "catalog.sqlite3"
+    Catalog(path, MIGRATIONS[:4]).close()
+
+    def half_way(db: sqlite3.Connection) -> None:
+        MIGRATIONS[4](db)
+        raise RuntimeError("power cut")
+
+    with pytest.raises(RuntimeError):
+        Catalog(path, (*MIGRATIONS[:4], half_way))
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert db.execute("SELECT name FROM sqlite_master WHERE name = 'photo_meta'").fetchall() == []
+    db.close()
+    reopened = Catalog(path)
+    assert reopened.schema_version == 5
+    reopened.close()
+
+
+def test_broken_metadata_never_costs_the_photo(engine: Engine, tmp_path: Path) -> None:
+    """A rating of 1e999, an unparsable XMP packet, a Windows tag of nonsense: the photo
+    is indexed and searchable all the same, with what could be read."""
+    root = tmp_path / "odd"
+    root.mkdir()
+    exif = Image.Exif()
+    exif[0x9C9E] = b"\xff\xfe\x00"  # half a UTF-16 character
+    exif[0x010F] = "Canon"
+    overflow = xmp("Lake", ["family"]).replace(b'xmp:Rating="4"', b'xmp:Rating="1e999"')
+    photo_like(120, 90, 1).save(root / "overflow.jpg", exif=exif, xmp=overflow)
+    photo_like(120, 90, 2).save(root / "garbled.jpg", xmp=b"<x:xmpmeta><rdf:RDF><unclosed")
+    engine.add_folder(root)
+    _, report = engine.update()
+    assert report is not None and report.encoded == 2 and not report.errors
+    assert names(engine.search("tag:family"), 5) == ["overflow.jpg"]
+    assert engine.details(str(root / "overflow.jpg")).rating is None
+    assert engine.details(str(root / "garbled.jpg")).title is None
