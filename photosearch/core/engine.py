@@ -582,16 +582,19 @@ class Engine:
         control: JobControl | None = None,
         scope: Scope | None = None,
         between_batches: Callable[[], Scope | None] | None = None,
+        other_work: Callable[[], bool] | None = None,
     ) -> tuple[ScanReport, IndexReport | None]:
         """Scan (everything, or ``scope``), encode what is new, then learn the words of
-        photos (metadata, text read in them); stops early when asked."""
+        photos (metadata, text read in them); stops early when asked. ``other_work``
+        says when something else waits (a full scan): the words pass, hours long in a
+        large library, then ends at its next batch and goes on in the next job."""
         control = control or JobControl()
         report = self.scan(progress, control, scope)
         if not report.complete:
             return report, None
         indexed = self.index(progress, control, between_batches)
         if not indexed.stopped:
-            self.learn_words(progress, control, between_batches, indexed)
+            self.learn_words(progress, control, between_batches, indexed, other_work)
         return report, indexed
 
     def reads_text(self) -> bool:
@@ -604,12 +607,15 @@ class Engine:
         control: JobControl | None = None,
         between_batches: Callable[[], Scope | None] | None = None,
         indexed: IndexReport | None = None,
+        other_work: Callable[[], bool] | None = None,
     ) -> TextReport:
         """The pass after indexing: metadata of photos indexed before the catalog kept it,
         then the words in photos. Between its batches, photos that arrived meanwhile are
-        encoded first (their encoding is added to ``indexed``)."""
+        encoded first (their encoding is added to ``indexed``); it ends early when
+        ``other_work`` says something else waits."""
         control = control or JobControl()
         report = TextReport()
+        waiting = other_work or (lambda: False)
 
         def yield_to() -> None:
             scope = between_batches() if between_batches is not None else None
@@ -620,8 +626,8 @@ class Engine:
                     indexed.encoded += more.encoded
                     indexed.errors.extend(more.errors)
 
-        read_missing_meta(self.catalog, progress, control, report, yield_to)
-        if not report.stopped and self.reads_text():
+        read_missing_meta(self.catalog, progress, control, report, yield_to, lambda: not waiting())
+        if not report.stopped and self.reads_text() and not waiting():
             threads = 1 if self.settings.gentle else (os.cpu_count() or 1)
             read_words(
                 self.catalog,
@@ -630,7 +636,7 @@ class Engine:
                 control,
                 report,
                 yield_to,
-                self.reads_text,
+                lambda: self.reads_text() and not waiting(),
             )
         return report
 

@@ -184,7 +184,11 @@ class IndexingService:
             # is an event queued for afterwards, or taken in between batches.
             self._sync_watches()
         scan_report, index_report = self.engine.update(
-            self.progress, self.control, scope, self._take_changes_between_batches
+            self.progress,
+            self.control,
+            scope,
+            self._take_changes_between_batches,
+            self._full_scan_waiting,
         )
         self._report(priority, scan_report, index_report)
 
@@ -199,6 +203,12 @@ class IndexingService:
             report = self.engine.scan(no_progress, self.control, scope)
             self._report(Priority.CHANGES, report, None)
         return scope
+
+    def _full_scan_waiting(self) -> bool:
+        """A full scan is queued (a folder was added, or the user asked): it must not
+        wait for a words pass of hours, which resumes in the job after it."""
+        with self._queue.mutex:
+            return any(item[2] is None for item in self._queue.queue)
 
     def _report(self, priority: Priority, scan: ScanReport, index: IndexReport | None) -> None:
         if self.on_done is not None:

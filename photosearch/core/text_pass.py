@@ -49,10 +49,11 @@ def read_missing_meta(
     control: JobControl,
     report: TextReport,
     yield_to: Callable[[], None],
+    wanted: Callable[[], bool] = lambda: True,
 ) -> None:
     """Metadata of indexed photos that have none yet: their headers only, no pixels. A
     file that cannot be reached now (gone, its drive away) is left for a later pass; a
-    batch with none reachable ends this one."""
+    batch with none reachable ends this one, and so does being no longer ``wanted``."""
     skipped: set[int] = set()
 
     def batch() -> list[tuple[int, str]]:
@@ -63,7 +64,7 @@ def read_missing_meta(
     if not todo:
         return
     meter = ProgressMeter("metadata", meta_missing_count(catalog), progress)
-    while todo:
+    while todo and wanted():
         if not control.checkpoint():
             report.stopped = True
             return

@@ -121,3 +121,26 @@ def test_the_vector_index_and_the_ocr_runtime_load_together() -> None:
     code = "import photosearch.core.vectors, onnxruntime, rapidocr; print('alive')"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.strip() == "alive", proc.stderr
+
+
+def test_the_pass_gives_way_to_waiting_work_and_resumes(engine: Engine, tmp_path: Path) -> None:
+    """When something else waits (the service: a full scan queued), the words pass ends
+    after its batch; the next job's pass goes on where it stopped."""
+    from photosearch.core.text_pass import TEXT_BATCH
+
+    write_library(tmp_path / "shapes", TEXT_BATCH + 2, seed=6)
+    engine.add_folder(tmp_path / "shapes")
+    engine.settings.read_text = False
+    engine.update()
+    engine.settings.read_text = True
+    asked = []
+
+    def waiting() -> bool:
+        asked.append(1)
+        return len(asked) > 2  # once the first batch is done
+
+    first = engine.learn_words(other_work=waiting)
+    assert first.looked == TEXT_BATCH
+    assert text_counts(engine.catalog) == (TEXT_BATCH, TEXT_BATCH + 2)
+    rest = engine.learn_words()
+    assert rest.looked == 2 and text_counts(engine.catalog) == (TEXT_BATCH + 2,) * 2
