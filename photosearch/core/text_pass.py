@@ -43,6 +43,45 @@ class TextReport:
     stopped: bool = False
 
 
+Batch = list[tuple[int, str]]
+
+
+def _in_batches(
+    pending: Callable[[int], Batch],
+    size: int,
+    meter: Callable[[], ProgressMeter],
+    handle: Callable[[Batch], set[int]],
+    control: JobControl,
+    report: TextReport,
+    yield_to: Callable[[], None],
+    wanted: Callable[[], bool],
+) -> None:
+    """Drive one pass: ``handle`` each batch of what is ``pending`` (it returns the ids it
+    left for a later pass: files not reachable now), between batches let ``yield_to``
+    run, and end when done, stopped, no longer ``wanted``, or a batch was all left."""
+    skipped: set[int] = set()
+
+    def batch() -> Batch:
+        rows = pending(size + len(skipped))
+        return [row for row in rows if row[0] not in skipped][:size]
+
+    todo = batch()
+    if not todo:
+        return
+    progress = meter()
+    while todo and wanted():
+        if not control.checkpoint():
+            report.stopped = True
+            return
+        later = handle(todo)
+        skipped |= later
+        progress.advance(len(todo), errors=len(later))
+        if len(later) == len(todo):
+            return
+        yield_to()
+        todo = batch()
+
+
 def read_missing_meta(
     catalog: Catalog,
     progress: ProgressCallback,
@@ -52,32 +91,25 @@ def read_missing_meta(
     wanted: Callable[[], bool] = lambda: True,
 ) -> None:
     """Metadata of indexed photos that have none yet: their headers only, no pixels. A
-    file that cannot be reached now (gone, its drive away) is left for a later pass; a
-    batch with none reachable ends this one, and so does being no longer ``wanted``."""
-    skipped: set[int] = set()
+    file that cannot be reached now (gone, its drive away) is left for a later pass."""
 
-    def batch() -> list[tuple[int, str]]:
-        rows = meta_missing(catalog, META_BATCH + len(skipped))
-        return [row for row in rows if row[0] not in skipped][:META_BATCH]
-
-    todo = batch()
-    if not todo:
-        return
-    meter = ProgressMeter("metadata", meta_missing_count(catalog), progress)
-    while todo and wanted():
-        if not control.checkpoint():
-            report.stopped = True
-            return
+    def handle(todo: Batch) -> set[int]:
         found = [(pid, read_meta_file(path)) for pid, path in todo]
         read = [(pid, meta) for pid, meta in found if meta is not None]
-        skipped.update(pid for pid, meta in found if meta is None)
         add_meta(catalog, read)
         report.metadata += len(read)
-        meter.advance(len(todo), errors=len(todo) - len(read))
-        if not read:
-            return
-        yield_to()
-        todo = batch()
+        return {pid for pid, meta in found if meta is None}
+
+    _in_batches(
+        lambda limit: meta_missing(catalog, limit),
+        META_BATCH,
+        lambda: ProgressMeter("metadata", meta_missing_count(catalog), progress),
+        handle,
+        control,
+        report,
+        yield_to,
+        wanted,
+    )
 
 
 def read_words(
@@ -91,31 +123,25 @@ def read_words(
 ) -> None:
     """Look at every indexed photo not yet looked at for words, and keep what is read,
     until done or no longer ``wanted`` (the setting turned off meanwhile). A photo that
-    is gone now is left for a later pass (a batch of nothing but those ends this one); a
-    damaged one, or one the OCR networks fail on, is recorded as read, without words."""
-    skipped: set[int] = set()
+    is gone now is left for a later pass; a damaged one, or one the OCR networks fail
+    on, is recorded as read, without words."""
+    ocr: list[TextReader] = []  # made once there is something to read
 
-    def batch() -> list[tuple[int, str]]:
-        rows = text_pending(catalog, TEXT_BATCH + len(skipped))
-        return [row for row in rows if row[0] not in skipped][:TEXT_BATCH]
+    def meter() -> ProgressMeter:
+        done, total = text_counts(catalog)
+        found = ProgressMeter("read text", total - done, progress)
+        found.report()
+        ocr.append(reader())
+        return found
 
-    todo = batch()
-    if not todo:
-        return
-    done, total = text_counts(catalog)
-    meter = ProgressMeter("read text", total - done, progress)
-    meter.report()
-    ocr = reader()
-    while todo and wanted():
-        if not control.checkpoint():
-            report.stopped = True
-            return
+    def handle(todo: Batch) -> set[int]:
         rows: list[tuple[int, str | None]] = []
+        later: set[int] = set()
         for photo_id, path in todo:
             try:
-                text = ocr.read(path)
+                text = ocr[0].read(path)
             except FileGoneError:
-                skipped.add(photo_id)  # the next scan says whether it moved or went
+                later.add(photo_id)  # the next scan says whether it moved or went
                 continue
             except ImageError as exc:
                 log.info("no words read in %s: %s", path, exc)
@@ -129,8 +155,15 @@ def read_words(
             report.with_words += text is not None
         store_text(catalog, rows)
         report.looked += len(rows)
-        meter.advance(len(todo), errors=len(todo) - len(rows))
-        if not rows:
-            return
-        yield_to()
-        todo = batch()
+        return later
+
+    _in_batches(
+        lambda limit: text_pending(catalog, limit),
+        TEXT_BATCH,
+        meter,
+        handle,
+        control,
+        report,
+        yield_to,
+        wanted,
+    )
