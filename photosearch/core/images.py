@@ -102,12 +102,13 @@ def upright_size(path: str | Path) -> tuple[int, int]:
 
 
 def open_image(
-    path: str | Path, min_side: int | None = None
+    path: str | Path, min_side: int | None = None, with_meta: bool = False
 ) -> tuple[Image.Image, int, int, PhotoMeta]:
     """Open a photo upright in RGB; JPEGs are decoded at the smallest scale >= ``min_side``.
 
-    Returns the image, the photo's full upright width and height, and what its header
-    says of it (date taken, camera, caption…).
+    Returns the image, the photo's full upright width and height, and — ``with_meta``,
+    for indexing — what its header says of it (date taken, camera, caption…); thumbnails,
+    the viewer and OCR skip that parsing and get an empty ``PhotoMeta``.
     """
     try:
         st = os.stat(path)
@@ -129,7 +130,7 @@ def open_image(
                 raise ImageError(_too_large(width * height))
             exif = img.getexif()
             orientation = exif.get(_ORIENTATION, 1)
-            meta = read_meta(img, exif)
+            meta = read_meta(img, exif) if with_meta else PhotoMeta()
             if min_side and img.format == "JPEG":
                 scale = min_side / min(width, height)
                 img.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))

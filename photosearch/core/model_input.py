@@ -82,7 +82,7 @@ def decode_for_model(
     """Decode a photo straight to the model's input tensor (its own resize/crop/normalise);
     ``crop``: only that region of the upright photo, decoded sharp enough for the model."""
     if crop is None:
-        img, width, height, meta = open_image(path, min_side=input_size)
+        img, width, height, meta = open_image(path, min_side=input_size, with_meta=True)
         return Decoded(preprocess(img), width, height, meta)
     left, top, w, h = crop
     if not (
