@@ -18,16 +18,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from photosearch.config import DEVICES, PRECISIONS, AppPaths, Settings
-from photosearch.core import models, text_reader
+from photosearch.core import albums, models, text_reader
 from photosearch.core import saved_searches as saved
 from photosearch.core.catalog import Catalog
 from photosearch.core.duplicates import DEFAULT_THRESHOLD, DuplicateGroup, find_duplicates
 from photosearch.core.errors import ModelNotAvailableError, PhotoSearchError, QueryError
-from photosearch.core.feedback import album_threshold
-from photosearch.core.images import os_reason
 from photosearch.core.instance import InstanceLock
 from photosearch.core.photo_details import PhotoDetails, read_details
 from photosearch.core.photo_text import words_read
@@ -438,26 +434,12 @@ class Engine:
         """Keep a search by name; with 👍/👎 marks it becomes an album whose score line
         is learned from them (written as ``min:`` into its text, where the user sees it),
         so that new photos join it only when they look like the ones liked."""
-        marks = [i for i in images if isinstance(i, ImageQuery) and i.weight != 1.0]
-        if marks and not parse(text).filters.min_score:
-            threshold = self._learned_threshold(text, images)
+        query = self._query(text, images)
+        if any(t.image and t.weight != 1.0 for t in query.terms) and not query.filters.min_score:
+            threshold = albums.learned_threshold(self.searcher(), query)
             if threshold is not None:
                 text = f"{text} min:{threshold:.3f}".strip()
         return saved.save_search(self.catalog, name, text, images)
-
-    def _learned_threshold(self, text: str, images: tuple[str | ImageQuery, ...]) -> float | None:
-        query = parse(text)
-        for image in images:
-            wanted = image if isinstance(image, ImageQuery) else ImageQuery(image)
-            query = query.with_image(os.path.abspath(wanted.path), wanted.weight, wanted.crop)
-        searcher = self.searcher()
-        vector = searcher.query_vector(query)
-        if vector is None:
-            return None
-        marked = [i for i in images if isinstance(i, ImageQuery) and i.weight != 1.0]
-        liked = [searcher.image_vector(i.path) @ vector for i in marked if i.weight > 0]
-        disliked = [searcher.image_vector(i.path) @ vector for i in marked if i.weight < 0]
-        return album_threshold(np.array(liked), np.array(disliked))
 
     def album(self, name: str) -> SavedSearch:
         """A saved search (album) by name, whatever the case."""
@@ -485,31 +467,8 @@ class Engine:
 
     def export_album(self, album: SavedSearch, target: Path, copy: bool = False) -> int:
         """Put an album's photos in a folder, as links to the originals (or copies);
-        returns how many. Names that clash get a number, nothing is overwritten; a photo
-        that cannot be reached now (its drive away) is not copied."""
-        done = 0
-        try:
-            target.mkdir(parents=True, exist_ok=True)
-            for hit in self.album_photos(album).hits:
-                source = Path(hit.path)
-                dest = target / source.name
-                n = 2
-                while dest.exists() or dest.is_symlink():
-                    dest = target / f"{source.stem} ({n}){source.suffix}"
-                    n += 1
-                if not copy:
-                    os.symlink(source, dest)
-                elif source.is_file():
-                    shutil.copy2(source, dest)
-                else:
-                    log.info("not exported (not reachable now): %s", source)
-                    continue
-                done += 1
-        except OSError as exc:
-            raise PhotoSearchError(
-                f"Cannot write to {target}: {os_reason(exc)} ({done} photos were exported)."
-            ) from exc
-        return done
+        returns how many (``albums.export_photos``)."""
+        return albums.export_photos([h.path for h in self.album_photos(album).hits], target, copy)
 
     def rename_saved_search(self, search_id: int, name: str) -> None:
         saved.rename_search(self.catalog, search_id, name)
@@ -671,11 +630,16 @@ class Engine:
     ) -> SearchResult:
         """Search with typed text (terms and filters) plus any number of query images (or
         regions of them); ``everything``: empty text lists the whole library instead."""
-        query: Query = parse(text)
+        return self.searcher().search(self._query(text, images), limit, offset, everything)
+
+    @staticmethod
+    def _query(text: str, images: tuple[str | ImageQuery, ...]) -> Query:
+        """What was typed, parsed, plus the query images (paths made absolute)."""
+        query = parse(text)
         for image in images:
             wanted = image if isinstance(image, ImageQuery) else ImageQuery(image)
             query = query.with_image(os.path.abspath(wanted.path), wanted.weight, wanted.crop)
-        return self.searcher().search(query, limit, offset, everything)
+        return query
 
     def photo(self, photo_id: int) -> Photo | None:
         """A catalogued photo by id (what the HTTP API names photos by)."""
