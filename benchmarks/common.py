@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 from photosearch.core.catalog import Catalog, Encoded
-from photosearch.core.vectors import VectorStore
+from photosearch.core.vectors import IndexParams, VectorStore
 
 CACHE = Path("/tmp/photosearch-bench")
 
@@ -165,10 +165,10 @@ def synthetic_catalog(n: int) -> Path:
     return directory
 
 
-def open_catalog(directory: Path) -> tuple[Catalog, VectorStore]:
+def open_catalog(directory: Path, params: IndexParams | None = None) -> tuple[Catalog, VectorStore]:
     """The catalog and the (saved) vector index of a :func:`synthetic_catalog`."""
     catalog = Catalog(directory / "catalog.sqlite3")
     model = catalog.ensure_model("bench", "", DIM, "fp")
-    store = VectorStore(directory / "vectors", catalog, model, DIM)
+    store = VectorStore(directory / "vectors", catalog, model, DIM, params)
     store.open()
     return catalog, store

@@ -7,18 +7,19 @@ network at load time. Vectors come out L2-normalised float32, so a dot product i
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from photosearch.core import devices, memory, models, precision, text_tower
+from photosearch.core import devices, memory, models, precision, text_paths, text_tower
 from photosearch.core.errors import ModelError
 from photosearch.core.model_input import ArrayPreprocess, Preprocess
 
@@ -40,9 +41,13 @@ class Encoder:
         directory: Path,
         threads: int = 0,
         precision_setting: str = "fp32",
-        check_text_tower: bool = False,
+        measure_text: bool = False,
         device_setting: str = "cpu",
+        text_path: str | None = None,
     ) -> None:
+        """``measure_text`` checks the numpy text tower against this model and, for the
+        "auto" precision on the CPU, times every text path (``core/text_paths.py``);
+        ``text_path`` is the one such a measurement found fastest before."""
         weights = models.weights_file(directory)
         if weights is None or not (directory / models.CONFIG_NAME).is_file():
             raise ModelError(f"{directory} holds no complete model (config and weights).")
@@ -57,22 +62,29 @@ class Encoder:
         self.model = model
         self.tokenizer = tokenizer
         self.device = torch.device("cpu")  # float32 on the CPU until the checks are done
-        self.text_tower_cosine: float | None = None
-        """How close the numpy text tower comes to this model's, when asked to check."""
-        if check_text_tower and text_tower.supports(directory):
-            self.text_tower_cosine = self._check_text_tower()
+        self._text = _TextPath(model) if self._truncate_text else None
+        self._tower: text_tower.TextTower | None = None
+        """The numpy text tower, where it is this machine's fastest text path."""
         self._precision_setting = precision_setting
         self.device_choice = devices.choose(device_setting)
+        self._text_choice = text_path
+        self.text_tower_cosine: float | None = None
+        """How close the numpy text tower comes to this model's, when asked to check."""
+        self.text_trials: dict[str, text_paths.Trial] = {}
+        """Every text path timed at this load (empty when none was)."""
+        if measure_text:
+            self._measure_text()
         self.fallback: str | None = None
         """Why a model that was on the GPU now runs on the CPU (None while all is well)."""
         self.precision = "fp32"
+        self.text_precision = "fp32"
         self._dtype = torch.float32
         self._quantize_images = False
         if self.device_choice.gpu:
             self._use_half(torch.device(self.device_choice.name))
         else:
             self._use_cpu()
-        log.info("model %s runs in %s", key, self.precision)
+        log.info("model %s runs in %s, text in %s", key, self.precision, self.text_precision)
         self.preprocess: Preprocess = ArrayPreprocess.wrap(preprocess)  # type: ignore[arg-type]
         size = model.visual.image_size
         self.input_size = int(size[0] if isinstance(size, (tuple, list)) else size)
@@ -100,27 +112,49 @@ class Encoder:
         return model, preprocess, tokenizer
 
     def _use_cpu(self) -> None:
-        """The CPU's number format: bf16 where native, else int8 where torch has it."""
+        """The CPU's number format: bf16 where native, else int8 where torch has it.
+
+        A standard text tower gets its own: with "auto", the path measured fastest for one
+        phrase (which may be int8 or numpy beside bf16 photos), else the photos' format.
+        """
         chosen = precision.choose(self._precision_setting)
-        if chosen == "bf16":
-            self.model.to(torch.bfloat16)
-        elif (
-            chosen == "int8"
-            and self._truncate_text
-            and not precision.quantize(self.model.transformer)
-        ):
-            chosen = "fp32"
+        if self._text is None:
+            if chosen == "bf16":
+                self.model.to(torch.bfloat16)
+            self.text_precision = chosen
+        else:
+            if chosen == "bf16":
+                self.model.visual.to(torch.bfloat16)
+            text = chosen
+            if self._precision_setting == "auto":
+                text = self._text_choice or text_paths.fastest(self.text_trials) or chosen
+            self.text_precision = self._use_text_path(text)
         self.precision = chosen
         self._dtype = torch.bfloat16 if chosen == "bf16" else torch.float32
         # The image tower is quantised when the first photo is encoded: a text search
         # (the CLI's, or the app's first) never waits for it.
         self._quantize_images = chosen == "int8"
 
+    def _use_text_path(self, path: str) -> str:
+        """Put the text tower in ``path``'s format; the format it really got."""
+        assert self._text is not None
+        if path == "numpy" and text_tower.supports(self.directory):
+            self._tower = self._tower or text_tower.TextTower(self.directory)
+            return path
+        if path == "bf16":
+            self._text.to(torch.bfloat16)
+            return path
+        if path == "int8" and precision.quantize(self._text.transformer):
+            return path
+        return "fp32"
+
     def _use_half(self, device: torch.device) -> None:
         """float16 on ``device`` (a GPU; the CPU too, in tests of the GPU's numbers)."""
         self.device = device
         self.model.to(device=device, dtype=torch.float16)
-        self.precision = "fp16"
+        if self._text is not None:
+            self._text.to(device=device, dtype=torch.float16)  # its own copy of the mask
+        self.precision = self.text_precision = "fp16"
         self._dtype = torch.float16
 
     def _fall_back_to_cpu(self, exc: BaseException) -> None:
@@ -133,6 +167,7 @@ class Encoder:
             self.fallback = f"the GPU failed ({first_line}); running on the CPU instead"
             model, _, _ = self._build()
             self.model = model
+            self._text = _TextPath(model) if self._truncate_text else None
             self.device = torch.device("cpu")
             self._use_cpu()
             if self.device_choice.name == "cuda":
@@ -195,43 +230,56 @@ class Encoder:
                 self._quantize_images = False
 
     def _encode_tokens(self, tokens: torch.Tensor) -> torch.Tensor:
-        """Text vectors computed only up to the end-of-text token.
-
-        The CLIP text transformer is causal and pools at that token, so the padding after
-        it (most of the 77 positions) cannot change the result: skipping it gives the same
-        vector several times faster.
-        """
-        if not self._truncate_text:
+        if self._text is None:
             return torch.nn.functional.normalize(self.model.encode_text(tokens).float(), dim=-1)
-        from open_clip.transformer import text_global_pool
+        return self._text(tokens)
 
-        model = self.model
-        length = int(tokens.argmax(dim=-1).max()) + 1
-        tokens = tokens[:, :length]
-        cast = model.token_embedding.weight.dtype
-        x = model.token_embedding(tokens).to(cast) + model.positional_embedding[:length].to(cast)
-        x = model.transformer(x, attn_mask=model.attn_mask[:length, :length])
-        x = text_global_pool(model.ln_final(x), tokens, "argmax")
-        if isinstance(model.text_projection, torch.nn.Linear):
-            x = model.text_projection(x)
-        elif model.text_projection is not None:
-            x = x @ model.text_projection
-        return torch.nn.functional.normalize(x.float(), dim=-1)
+    def _measure_text(self) -> None:
+        """Check the numpy tower against this model and, for "auto" on the CPU, time every
+        text path this machine has. Runs before any format change: the reference is fp32."""
+        phrases = text_paths.PHRASES + text_tower.PROBES
+        reference = {phrase: self._torch_text(phrase) for phrase in phrases}
+        paths: dict[str, object] = {}
+        if text_tower.supports(self.directory):
+            try:
+                tower = text_tower.TextTower(self.directory)
+                self.text_tower_cosine = min(
+                    float(tower.encode_text(phrase) @ reference[phrase])
+                    for phrase in text_tower.PROBES
+                )
+            except (OSError, ValueError, KeyError, ImportError) as exc:
+                log.warning("numpy text tower unusable for %s: %s", self.key, exc)
+            else:
+                if self.text_tower_cosine >= text_tower.MIN_COSINE:
+                    self._tower = tower
+                    paths["numpy"] = tower.encode_text
+        if self._text is None or self.device_choice.gpu or self._precision_setting != "auto":
+            return
+        paths["fp32"] = self._text
+        if precision.native_bf16():
+            paths["bf16"] = copy.deepcopy(self._text).to(torch.bfloat16)
+        if precision.int8_available():
+            quantised = copy.deepcopy(self._text)
+            if precision.quantize(quantised.transformer):
+                paths["int8"] = quantised
+        self.text_trials = text_paths.measure(
+            {name: self._phrase_encoder(path) for name, path in paths.items()}, reference
+        )
+        log.info(
+            "text paths for %s: %s",
+            self.key,
+            ", ".join(f"{name} {t.ms:.1f} ms" for name, t in self.text_trials.items()),
+        )
 
-    def _check_text_tower(self) -> float | None:
-        """The numpy text tower's worst cosine to this model on a few phrases.
+    def _phrase_encoder(self, path: object) -> Callable[[str], np.ndarray]:
+        if isinstance(path, _TextPath):
 
-        Runs before the text tower is quantised, so both sides compute in float32.
-        """
-        try:
-            tower = text_tower.TextTower(self.directory)
-            return min(
-                float(tower.encode_text(phrase) @ self._torch_text(phrase))
-                for phrase in text_tower.PROBES
-            )
-        except (OSError, ValueError, KeyError, ImportError) as exc:
-            log.warning("numpy text tower unusable for %s: %s", self.key, exc)
-            return None
+            def encode(phrase: str) -> np.ndarray:
+                with torch.inference_mode():
+                    return path(self.tokenizer([phrase]))[0].numpy()
+
+            return encode
+        return path  # type: ignore[return-value]
 
     def _torch_text(self, text: str) -> np.ndarray:
         try:
@@ -254,12 +302,47 @@ class Encoder:
             if cached is not None:
                 self._text_cache.move_to_end(text)
                 return cached
-        vector = self._torch_text(text)
+        tower = self._tower if self.text_precision == "numpy" else None
+        vector = tower.encode_text(text) if tower is not None else self._torch_text(text)
         with self._lock:
             self._text_cache[text] = vector
             if len(self._text_cache) > TEXT_CACHE_SIZE:
                 self._text_cache.popitem(last=False)
         return vector
+
+
+class _TextPath(torch.nn.Module):
+    """A standard CLIP model's text parts (shared with it), run only up to the end token.
+
+    The CLIP text transformer is causal and pools at the end-of-text token, so the padding
+    after it (most of the 77 positions) cannot change the result: skipping it gives the
+    same vector several times faster. Apart from the image tower, the text parts can take
+    their own number format.
+    """
+
+    def __init__(self, model: torch.nn.Module) -> None:
+        super().__init__()
+        self.token_embedding = model.token_embedding
+        self.positional_embedding = model.positional_embedding
+        self.transformer = model.transformer
+        self.ln_final = model.ln_final
+        self.text_projection = model.text_projection
+        self.register_buffer("attn_mask", model.attn_mask, persistent=False)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        from open_clip.transformer import text_global_pool
+
+        length = int(tokens.argmax(dim=-1).max()) + 1
+        tokens = tokens[:, :length]
+        cast = self.token_embedding.weight.dtype
+        x = self.token_embedding(tokens).to(cast) + self.positional_embedding[:length].to(cast)
+        x = self.transformer(x, attn_mask=self.attn_mask[:length, :length].to(cast))
+        x = text_global_pool(self.ln_final(x), tokens, "argmax")
+        if isinstance(self.text_projection, torch.nn.Linear):
+            x = self.text_projection(x)
+        elif self.text_projection is not None:
+            x = x @ self.text_projection.to(x.dtype)
+        return torch.nn.functional.normalize(x.float(), dim=-1)
 
 
 @contextmanager

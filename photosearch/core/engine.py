@@ -143,8 +143,8 @@ class Engine:
         answered by the text tower instead of waiting; a model switch during the load
         makes it load again, for the new model.
         """
-        from photosearch.core import text_tower
-        from photosearch.core.encoder import Encoder
+        from photosearch.core import text_paths, text_tower
+        from photosearch.core.encoder import Encoder, default_threads
 
         with self._load_lock:
             while True:
@@ -155,13 +155,23 @@ class Engine:
                     key, directory = self.model_key, self.model_directory()
                     threads = 1 if self.settings.gentle else self.settings.torch_threads
                     precision_setting, device = self.settings.precision, self.settings.device
-                    check = not self._text_tower_vouched(directory)
+                    weights = models.weights_file(directory)
+                    machine = text_paths.machine_key(
+                        models.fingerprint(weights) if weights else key,
+                        threads or default_threads(),
+                    )
+                    fastest = text_paths.remembered(self._text_paths_record, machine)
+                    measure = fastest is None or not self._text_tower_vouched(directory)
                 log.info("loading model %s", key)
-                encoder = Encoder(key, directory, threads, precision_setting, check, device)
+                encoder = Encoder(
+                    key, directory, threads, precision_setting, measure, device, fastest
+                )
                 if encoder.text_tower_cosine is not None:
                     text_tower.record_check(
                         self._text_tower_record, encoder.fingerprint, encoder.text_tower_cosine
                     )
+                if encoder.text_trials:
+                    text_paths.remember(self._text_paths_record, machine, encoder.text_trials)
                 with self._lock:
                     if generation == self._model_generation:
                         self._encoder = encoder
@@ -193,6 +203,10 @@ class Engine:
     @property
     def _text_tower_record(self) -> Path:
         return self.paths.cache_dir / "text-tower-checks.json"
+
+    @property
+    def _text_paths_record(self) -> Path:
+        return self.paths.cache_dir / "text-paths.json"
 
     def _text_tower_vouched(self, directory: Path) -> bool:
         from photosearch.core import text_tower
@@ -692,10 +706,15 @@ class Engine:
         )
         try:
             directory = self.model_directory()
-            precision = self.encoder().precision
+            encoder = self.encoder()
             checks.append(Check("model", True, f"{self.model_key} ({directory})"))
             checks.append(
-                Check("model precision", True, f"{precision} (setting: {self.settings.precision})")
+                Check(
+                    "model precision",
+                    True,
+                    f"{encoder.precision}, text {encoder.text_precision}"
+                    f" (setting: {self.settings.precision})",
+                )
             )
             device = self.active_device or ""
             checks.append(Check("device", "GPU failed" not in device, device))

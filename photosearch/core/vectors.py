@@ -4,6 +4,8 @@ The index file carries the catalog generation it matches (in a small JSON sideca
 On open a missing or corrupt file is rebuilt from the catalog's embeddings; a stale one
 is caught up with what changed since its generation. Until a rebuild finishes, search is
 exact (brute force over the embeddings table), so results never wait for the index.
+Up to a few hundred thousand photos an int8 copy searched exhaustively beats the graph
+(``core/exact_search.py``); it is built in the background and used where it measures faster.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +22,7 @@ import numpy as np
 from usearch.index import Index  # after onnxruntime: see core/__init__.py
 
 from photosearch.core.catalog import Catalog
+from photosearch.core.exact_search import Int8Copy
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +38,11 @@ class IndexParams:
 
     At a fixed beam recall falls as the index grows (1M photos, beam 2048: 0.94 for
     caption-like queries), so past ``large_index`` vectors the beam widens to
-    ``expansion_search_large``: the recall it buys costs ~10 ms there, inside the budget."""
+    ``expansion_search_large``: the recall it buys costs ~10 ms there, inside the budget.
+
+    From ``exact_min`` photos up to ``exact_max_values`` (photos × dimensions: 150 MB of
+    int8) an exhaustive int8 copy is tried against the graph and kept if faster; below
+    ``exact_min`` the graph is a few milliseconds and the copy not worth a thread."""
 
     connectivity: int = 32
     expansion_add: int = 128
@@ -42,6 +50,8 @@ class IndexParams:
     expansion_search_large: int = 2560
     large_index: int = 500_000
     dtype: str = "f32"
+    exact_min: int = 20_000
+    exact_max_values: int = 160_000_000
 
     def beam(self, count: int) -> int:
         """The search beam for an index of ``count`` vectors."""
@@ -96,6 +106,10 @@ class VectorStore:
         self._index: Index | None = None
         self._generation = -1
         self.ready = threading.Event()
+        self._copy: Int8Copy | None = None
+        self._copy_state = "untried"
+        """untried → building → on (the copy answers) or off (the graph measured faster)."""
+        self._copy_decided = threading.Condition(self._lock)
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -108,6 +122,7 @@ class VectorStore:
         self._catch_up(index, generation)
         with self._lock:
             self._index = index
+            self._copy, self._copy_state = None, "untried"
         self.ready.set()
 
     def _load(self) -> tuple[Index | None, int]:
@@ -185,12 +200,18 @@ class VectorStore:
             if self._index is not None:
                 self._upsert(self._index, ids, vectors)
                 self._generation = generation
+                if self._copy is not None:
+                    self._copy.add(ids, vectors)
+                    if len(self._index) * self.dim > self.params.exact_max_values:
+                        self._copy, self._copy_state = None, "off"
 
     def remove(self, ids: list[int], generation: int) -> None:
         with self._lock:
             if self._index is not None and ids:
                 self._index.remove(np.asarray(ids, dtype=np.int64))
                 self._generation = generation
+                if self._copy is not None:
+                    self._copy.drop(np.asarray(ids, dtype=np.int64))
 
     def __len__(self) -> int:
         with self._lock:
@@ -199,12 +220,18 @@ class VectorStore:
     # -- search ------------------------------------------------------------------------
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k (ids, cosine scores) from the ANN index, or exactly while it is not ready."""
+        """Top-k (ids, cosine scores) from the int8 copy or the ANN index, or exactly
+        from the catalog while the index is not ready."""
         with self._lock:
             index = self._index
             if index is not None and self.ready.is_set():
                 if not len(index):
                     return np.empty(0, np.int64), np.empty(0, np.float32)
+                if self._copy is not None:
+                    return self._copy.search(query, min(k, len(index)), self._floats)
+                if self._copy_state == "untried" and self._copy_fits(len(index)):
+                    self._copy_state = "building"
+                    threading.Thread(target=self._build_copy, name="int8-copy", daemon=True).start()
                 index.expansion_search = self.params.beam(len(index))
                 matches = index.search(query.astype(np.float32), min(k, len(index)))
                 return (
@@ -212,6 +239,73 @@ class VectorStore:
                     1.0 - np.asarray(matches.distances, dtype=np.float32),
                 )
         return self.exact(query, k, None)
+
+    def _copy_fits(self, count: int) -> bool:
+        return self.params.exact_min <= count and count * self.dim <= self.params.exact_max_values
+
+    def _floats(self, ids: np.ndarray) -> np.ndarray:
+        assert self._index is not None
+        return np.asarray(self._index.get(ids, dtype=np.float32)).reshape(len(ids), self.dim)
+
+    def _build_copy(self, chunk: int = 20_000) -> None:
+        """Make the int8 copy from the index, a chunk per turn of the lock (a search or a
+        batch waits ~50 ms at most), and keep it if it searches faster than the graph.
+        Anything added meanwhile makes it start over at a later search."""
+        with self._lock:
+            index, generation = self._index, self._generation
+            keys = np.asarray(index.keys, dtype=np.int64) if index is not None else None
+        parts = []
+        for start in range(0, 0 if keys is None else len(keys), chunk):
+            with self._lock:
+                if self._index is not index or self._generation != generation:
+                    self._copy_state = "untried"
+                    return
+                parts.append(self._floats(keys[start : start + chunk]))  # type: ignore[index]
+        if keys is None or not parts:
+            return
+        copy = Int8Copy(keys, np.concatenate(parts))
+        del parts
+        with self._lock:
+            if self._index is not index or self._generation != generation:
+                self._copy_state = "untried"
+                return
+            graph_ms, copy_ms = self._race(copy)
+            log.info("int8 copy %.1f ms vs graph %.1f ms per search", copy_ms, graph_ms)
+            if copy_ms < graph_ms:
+                self._copy, self._copy_state = copy, "on"
+            else:
+                self._copy_state = "off"
+            self._copy_decided.notify_all()
+
+    def search_method(self, wait: float = 0.0) -> str:
+        """How a search is answered now: "int8 copy", "graph" or "catalog" (the index not
+        ready yet); ``wait`` seconds for a copy being built to be raced first."""
+        with self._lock:
+            self._copy_decided.wait_for(lambda: self._copy_state != "building", wait)
+            if self._index is None or not self.ready.is_set():
+                return "catalog"
+            return "int8 copy" if self._copy is not None else "graph"
+
+    def _race(self, copy: Int8Copy, rounds: int = 3) -> tuple[float, float]:
+        """Best time per search of the graph and of ``copy``, on stored vectors bent a
+        little (a query is never exactly a photo)."""
+        assert self._index is not None
+        rng = np.random.default_rng(0)
+        keys = np.asarray(self._index.keys, dtype=np.int64)
+        queries = self._floats(rng.choice(keys, size=min(5, len(keys)), replace=False))
+        queries = queries + 0.05 * rng.normal(size=queries.shape).astype(np.float32)
+        queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+        self._index.expansion_search = self.params.beam(len(self._index))
+        best = [float("inf"), float("inf")]
+        for _ in range(rounds):
+            for which, run in enumerate(
+                (lambda q: self._index.search(q, 50), lambda q: copy.search(q, 50, self._floats))  # type: ignore[union-attr]
+            ):
+                started = time.perf_counter()
+                for query in queries:
+                    run(query)
+                best[which] = min(best[which], (time.perf_counter() - started) / len(queries))
+        return best[0] * 1000, best[1] * 1000
 
     def search_many(
         self, queries: np.ndarray, k: int, beam: int | None = None

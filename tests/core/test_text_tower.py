@@ -47,7 +47,7 @@ def test_tokens_are_open_clips(context_length: int) -> None:
 @pytest.mark.parametrize("quick_gelu", [False, True])
 def test_vectors_are_the_torch_models(tmp_path: Path, quick_gelu: bool) -> None:
     directory = write_random_model(tmp_path / "model", quick_gelu=quick_gelu)
-    encoder = Encoder("random", directory, check_text_tower=True)
+    encoder = Encoder("random", directory, measure_text=True)
     tower = TextTower(directory)
     assert encoder.text_tower_cosine is not None
     assert encoder.text_tower_cosine >= text_tower.MIN_COSINE
@@ -80,7 +80,7 @@ def test_the_check_catches_a_tower_that_computes_otherwise(
     random_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(text_tower, "LAYER_NORM_EPS", 1.0)
-    encoder = Encoder("random", random_model, check_text_tower=True)
+    encoder = Encoder("random", random_model, measure_text=True)
     assert encoder.text_tower_cosine is not None
     record = tmp_path / "checks.json"
     assert not text_tower.record_check(record, encoder.fingerprint, encoder.text_tower_cosine)

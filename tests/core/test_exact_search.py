@@ -1,0 +1,122 @@
+"""The int8 copy: exact top-k with float32 scores, kept in step through adds and removals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from photosearch.core.catalog import Catalog
+from photosearch.core.exact_search import Int8Copy
+from photosearch.core.vectors import IndexParams, VectorStore
+from tests.conftest import add_library
+
+DIM = 64
+
+
+def unit(rng: np.random.Generator, count: int) -> np.ndarray:
+    v = rng.normal(size=(count, DIM)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def exact_top(live: dict[int, np.ndarray], query: np.ndarray, k: int) -> list[int]:
+    ids = np.array(sorted(live), dtype=np.int64)
+    scores = np.stack([live[i] for i in ids]) @ query
+    return ids[np.argsort(-scores, kind="stable")[:k]].tolist()
+
+
+def test_random_adds_replacements_and_removals_keep_the_copy_exact() -> None:
+    rng = np.random.default_rng(11)
+    first = unit(rng, 500)
+    live = {i: first[i] for i in range(500)}
+    copy = Int8Copy(np.arange(500), first)
+    next_id = 500
+    for step in range(60):
+        action = step % 3
+        if action == 0:  # new photos
+            vectors = unit(rng, 7)
+            ids = np.arange(next_id, next_id + 7)
+            next_id += 7
+        elif action == 1:  # re-encoded photos: same ids, new vectors
+            ids = rng.choice(sorted(live), size=5, replace=False)
+            vectors = unit(rng, 5)
+        else:  # removed photos, some of them only just added
+            gone = rng.choice(sorted(live), size=6, replace=False)
+            copy.drop(gone)
+            for i in gone.tolist():
+                del live[i]
+            ids = None
+        if ids is not None:
+            copy.add(ids, vectors)
+            live.update(zip(ids.tolist(), vectors, strict=True))
+        if step % 4 == 3:
+            query = unit(rng, 1)[0]
+            found, scores = copy.search(query, 10, lambda i: np.stack([live[x] for x in i]))
+            assert found.tolist() == exact_top(live, query, 10)
+            np.testing.assert_allclose(
+                scores, np.stack([live[i] for i in found]) @ query, atol=1e-6
+            )
+    assert len(copy) == len(live)
+
+
+def test_a_small_copy_and_an_empty_one() -> None:
+    rng = np.random.default_rng(3)
+    vectors = unit(rng, 3)
+    copy = Int8Copy(np.array([7, 8, 9]), vectors)
+    found, _ = copy.search(vectors[1], 50, lambda i: vectors[np.asarray(i) - 7])
+    assert found.tolist()[0] == 8 and sorted(found.tolist()) == [7, 8, 9]
+    copy.drop(np.array([7, 8, 9]))
+    assert len(copy.search(vectors[0], 5, lambda i: vectors)[0]) == 0
+
+
+@pytest.mark.parametrize("copy_wins", [True, False])
+def test_the_store_keeps_the_faster_method_and_stays_exact(
+    plumbing_engine: object,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    copy_wins: bool,
+) -> None:
+    """The race decides (faked here: two timings on a tiny set say nothing); either way
+    results are the catalog's exact ones, through later additions and removals too."""
+    engine = plumbing_engine
+    add_library(engine, tmp_path / "pics", 30)  # type: ignore[arg-type]
+    engine.update()  # type: ignore[attr-defined]
+    built = engine.vectors()  # type: ignore[attr-defined]
+    catalog: Catalog = engine.catalog  # type: ignore[attr-defined]
+    monkeypatch.setattr(VectorStore, "_race", lambda self, copy: (2.0, 1.0 if copy_wins else 3.0))
+    store = VectorStore(
+        built.path.parent, catalog, built.model_id, built.dim, IndexParams(exact_min=0)
+    )
+    store.open()
+    query = engine.encoder().encode_text("a red circle")  # type: ignore[attr-defined]
+    assert store.search(query, 5)[0].tolist() == store.exact(query, 5, None)[0].tolist()
+    assert store.search_method(wait=30) == ("int8 copy" if copy_wins else "graph")
+    ids, vectors = catalog.vectors_for(built.model_id, built.dim, [1, 2, 3])
+    store.remove([1, 2], catalog.generation())
+    moved = -vectors[2:]
+    store.add(ids[2:], moved, catalog.generation())
+    found, scores = store.search(-query, 30)
+    assert 1 not in found.tolist() and 2 not in found.tolist() and len(found) == 28
+    np.testing.assert_allclose(np.sort(scores)[::-1], scores, atol=1e-6)
+    position = found.tolist().index(3)
+    assert scores[position] == pytest.approx(float(moved[0] @ -query), abs=1e-5)
+
+
+def test_a_library_too_large_for_a_copy_keeps_the_graph(
+    plumbing_engine: object, tmp_path: Path
+) -> None:
+    engine = plumbing_engine
+    add_library(engine, tmp_path / "pics", 12)  # type: ignore[arg-type]
+    engine.update()  # type: ignore[attr-defined]
+    built = engine.vectors()  # type: ignore[attr-defined]
+    store = VectorStore(
+        built.path.parent,
+        engine.catalog,  # type: ignore[attr-defined]
+        built.model_id,
+        built.dim,
+        IndexParams(exact_min=0, exact_max_values=11 * built.dim),
+    )
+    store.open()
+    store.search(np.ones(built.dim, np.float32) / np.sqrt(built.dim), 3)
+    assert store.search_method(wait=5) == "graph"

@@ -1,0 +1,83 @@
+"""The text path: measured once per model and machine, remembered, and never less exact."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from photosearch.core import text_paths
+from photosearch.core.encoder import Encoder
+from photosearch.core.engine import Engine
+from photosearch.core.text_paths import Trial
+
+
+def test_the_fastest_exact_enough_path_wins() -> None:
+    trials = {
+        "fp32": Trial(20.0, 1.0),
+        "int8": Trial(5.0, 0.998),
+        "bf16": Trial(9.0, 0.9999),
+        "broken": Trial(1.0, 0.9),
+    }
+    assert text_paths.fastest(trials) == "int8"
+    assert text_paths.fastest({"broken": Trial(1.0, 0.9)}) is None
+
+
+def test_every_path_is_timed_and_the_chosen_one_matches_fp32(random_model: Path) -> None:
+    exact = Encoder("fp32", random_model, precision_setting="fp32")
+    measured = Encoder("auto", random_model, precision_setting="auto", measure_text=True)
+    assert {"numpy", "fp32"} <= set(measured.text_trials)
+    assert measured.text_precision == text_paths.fastest(measured.text_trials)
+    for trial in measured.text_trials.values():
+        assert trial.ms > 0 and trial.cosine >= text_paths.MIN_COSINE
+    for phrase in ("a red circle", "Café ⛱ 42", "a phrase nobody measured with"):
+        assert float(measured.encode_text(phrase) @ exact.encode_text(phrase)) >= 0.995
+
+
+def test_each_path_gives_fp32_vectors_when_chosen(random_model: Path) -> None:
+    exact = Encoder("fp32", random_model, precision_setting="fp32")
+    measured = Encoder("auto", random_model, precision_setting="auto", measure_text=True)
+    for name in measured.text_trials:
+        forced = Encoder(name, random_model, precision_setting="auto", text_path=name)
+        assert forced.text_precision == name
+        vector = forced.encode_text("a dog on the beach")
+        assert vector.dtype == np.float32
+        assert float(vector @ exact.encode_text("a dog on the beach")) >= 0.995
+
+
+def test_a_chosen_precision_is_the_texts_too(random_model: Path) -> None:
+    encoder = Encoder("fp32", random_model, precision_setting="fp32", measure_text=True)
+    assert encoder.text_precision == "fp32"
+    assert set(encoder.text_trials) == set()
+    assert encoder.text_tower_cosine is not None
+
+
+def test_the_engine_measures_once_and_remembers(engine: Engine) -> None:
+    record = engine.paths.cache_dir / "text-paths.json"
+    assert not record.exists()
+    first = engine.encoder()
+    assert first.text_trials
+    entries = json.loads(record.read_text())
+    (entry,) = entries.values()
+    assert entry["fastest"] == first.text_precision
+    assert set(entry["ms"]) == set(first.text_trials)
+    engine.close()
+    again = Engine.open(engine.paths, exclusive=False)
+    try:
+        second = again.encoder()
+        assert second.text_trials == {}
+        assert second.text_precision == first.text_precision
+        doctor = {c.name: c.detail for c in again.doctor()}
+        assert f"text {first.text_precision}" in doctor["model precision"]
+    finally:
+        again.close()
+
+
+def test_a_broken_record_means_measuring_again(tmp_path: Path) -> None:
+    record = tmp_path / "text-paths.json"
+    record.write_text("[1, 2")
+    assert text_paths.remembered(record, "key") is None
+    text_paths.remember(record, "key", {"int8": Trial(3.0, 0.999), "fp32": Trial(9.0, 1.0)})
+    assert text_paths.remembered(record, "key") == "int8"
+    assert text_paths.remembered(record, "other machine") is None
