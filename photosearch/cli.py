@@ -197,7 +197,11 @@ def _watch(engine: Engine, args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
 
-    service = IndexingService(engine, progress, done)
+    def problem(message: str) -> None:
+        bar.close()
+        print(f"photosearch: {message}", file=sys.stderr)
+
+    service = IndexingService(engine, progress, done, on_problem=problem)
     with interruptible() as control:
         service.start()
         control.stop.wait()

@@ -23,7 +23,12 @@ from pathlib import Path
 
 import numpy as np
 
-from photosearch.core.errors import CatalogError, CatalogTooNewError
+from photosearch.core.errors import (
+    CatalogError,
+    CatalogTooNewError,
+    StorageError,
+    storage_error,
+)
 from photosearch.core.photo_meta import PhotoMeta
 from photosearch.core.photo_text import store_meta
 from photosearch.core.schema import (
@@ -37,6 +42,9 @@ from photosearch.core.types import Folder, Photo
 from photosearch.core.words import folder_words, name_words, split_words
 
 log = logging.getLogger(__name__)
+DAMAGED = {"SQLITE_NOTADB", "SQLITE_CORRUPT"}
+"""SQLite's words for a file that is no catalog or a broken one (anything else, a full
+disk say, leaves a sound catalog that only cannot be opened now)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +126,12 @@ def name_key(path: bytes | str) -> str:
     return re.sub(r"\d+", lambda m: m.group().rjust(12, "0"), name)
 
 
-def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
-    uri = f"{path.as_uri()}?mode={'ro' if readonly else 'rwc'}"
+def _connect(path: Path, readonly: bool = False, frozen: bool = False) -> sqlite3.Connection:
+    """``frozen``: the file is on a read-only disk, where nothing can change it; SQLite
+    then reads it without the shared-memory file a WAL reader needs (and cannot create)."""
+    uri = f"{path.as_uri()}?mode={'ro' if readonly or frozen else 'rwc'}"
+    if frozen:
+        uri += "&immutable=1"
     db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30.0)
     db.execute("PRAGMA busy_timeout = 30000")
     db.create_function("folded", 1, _folded, deterministic=True)
@@ -130,16 +142,29 @@ def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
     return db
 
 
-def _read_version(path: Path) -> int:
+def _on_read_only_disk(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+
+
+def _read_version(path: Path, frozen: bool) -> int:
     """The schema version of an existing file, read without modifying it."""
     try:
-        db = _connect(path, readonly=True)
+        db = _connect(path, readonly=True, frozen=frozen)
         try:
             version = int(db.execute("PRAGMA user_version").fetchone()[0])
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorname", "") not in DAMAGED:
+            # A full or read-only disk fails here too (a WAL catalog's reader needs its
+            # shared-memory file): never call such a catalog damaged.
+            raise storage_error(exc, path.parent) or CatalogError(
+                f"The catalog {path} cannot be opened now ({exc})."
+            ) from exc
         raise CatalogError(
             f"The catalog {path} is damaged or is not a PhotoSearch catalog ({exc}). "
             "It was left untouched: move it aside and PhotoSearch will build a new one."
@@ -155,7 +180,9 @@ class Catalog:
         self.schema_version = len(migrations)
         path.parent.mkdir(parents=True, exist_ok=True)
         existing = path.exists() and path.stat().st_size > 0
-        version = _read_version(path) if existing else 0
+        self.frozen = existing and _on_read_only_disk(path)
+        """On a read-only disk: searchable, and every write fails as on a read-only disk."""
+        version = _read_version(path, self.frozen) if existing else 0
         if version > self.schema_version:
             raise CatalogTooNewError(
                 f"The catalog {path} was written by a newer PhotoSearch (schema {version}; "
@@ -166,7 +193,15 @@ class Catalog:
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
-        self._db = _connect(path)
+        self._db = _connect(path, frozen=self.frozen)
+        if self.frozen:
+            if version < self.schema_version:
+                self._db.close()
+                raise StorageError(
+                    f"The catalog {path} is on a read-only disk and needs an update that "
+                    "cannot be written there. Nothing was changed."
+                )
+            return
         try:
             if not existing:
                 # Set before the first table exists (and before WAL, which fixes it). A
@@ -182,7 +217,9 @@ class Catalog:
                 self._migrate(version, migrations)
         except sqlite3.DatabaseError as exc:
             self._db.close()
-            raise CatalogError(f"The catalog {path} cannot be opened: {exc}") from exc
+            raise storage_error(exc, path.parent) or CatalogError(
+                f"The catalog {path} cannot be opened: {exc}"
+            ) from exc
 
     def _backup(self, version: int) -> None:
         target = self.path.with_name(f"{self.path.name}.v{version}.bak")
@@ -231,7 +268,7 @@ class Catalog:
         """This thread's own read connection (WAL lets it read while the writer writes)."""
         db = getattr(self._local, "db", None)
         if db is None:
-            db = _connect(self.path)
+            db = _connect(self.path, frozen=self.frozen)
             db.execute("PRAGMA query_only = ON")
             self._local.db = db
             with self._readers_lock:
@@ -459,6 +496,12 @@ class Catalog:
     # -- models and embeddings ---------------------------------------------------------
 
     def ensure_model(self, name: str, pretrained: str, dim: int, fingerprint: str) -> int:
+        """The id of these weights, added on first use (a known model is only read, so
+        searching works on a catalog that cannot be written now)."""
+        known = self.read().execute("SELECT id FROM models WHERE fingerprint = ?", (fingerprint,))
+        row = known.fetchone()
+        if row is not None:
+            return int(row[0])
         with self.write() as db:
             db.execute(
                 "INSERT OR IGNORE INTO models(name, pretrained, dim, fingerprint)"

@@ -11,9 +11,11 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sqlite3
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +25,12 @@ from photosearch.core import albums, models, text_reader
 from photosearch.core import saved_searches as saved
 from photosearch.core.catalog import Catalog
 from photosearch.core.duplicates import DEFAULT_THRESHOLD, DuplicateGroup, find_duplicates
-from photosearch.core.errors import ModelNotAvailableError, PhotoSearchError, QueryError
+from photosearch.core.errors import (
+    ModelNotAvailableError,
+    PhotoSearchError,
+    QueryError,
+    storage_error,
+)
 from photosearch.core.instance import InstanceLock
 from photosearch.core.photo_details import PhotoDetails, read_details
 from photosearch.core.photo_text import words_read
@@ -59,6 +66,20 @@ ALBUM_LIMIT = 1000
 """The most photos an album lists (its best matches)."""
 SPEED_SAMPLE = 64
 """Photos an indexing run must encode before its speed is remembered for the model."""
+
+
+@contextmanager
+def writing_to(folder: Path) -> Iterator[None]:
+    """A write to ``folder`` that fails (disk full, read-only, drive gone) becomes one
+    StorageError saying so; what was written before stays as it was."""
+    try:
+        yield
+    except (OSError, sqlite3.Error) as exc:
+        problem = storage_error(exc, folder)
+        if problem is None:
+            raise
+        log.warning("%s (%s: %s)", problem, type(exc).__name__, exc)
+        raise problem from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +125,14 @@ class Engine:
         the vector index, which belongs to the writer.
         """
         paths = paths or AppPaths.resolve()
-        paths.ensure()
-        lock = InstanceLock(paths.data_dir / "photosearch.lock") if exclusive else None
+        with writing_to(paths.data_dir):
+            try:
+                paths.ensure()
+            except OSError:
+                # searching needs no new folder: a read-only disk still answers
+                if exclusive or not paths.catalog_path.exists():
+                    raise
+            lock = InstanceLock(paths.data_dir / "photosearch.lock") if exclusive else None
         try:
             return cls(paths, Settings.load(paths.settings_path), Catalog(paths.catalog_path), lock)
         except BaseException:
@@ -115,11 +142,14 @@ class Engine:
 
     def close(self) -> None:
         with self._lock:
-            if self._vectors is not None and self.lock is not None:
-                self._vectors.save()
-            self.catalog.close()
-            if self.lock is not None:
-                self.lock.release()
+            try:
+                if self._vectors is not None and self.lock is not None:
+                    with self.data_writes():
+                        self._vectors.save()
+            finally:
+                self.catalog.close()
+                if self.lock is not None:
+                    self.lock.release()
 
     def __enter__(self) -> Engine:
         return self
@@ -562,13 +592,18 @@ class Engine:
         says when something else waits (a full scan): the words pass, hours long in a
         large library, then ends at its next batch and goes on in the next job."""
         control = control or JobControl()
-        report = self.scan(progress, control, scope)
-        if not report.complete:
-            return report, None
-        indexed = self.index(progress, control, between_batches)
-        if not indexed.stopped:
-            self.learn_words(progress, control, between_batches, indexed, other_work)
+        with self.data_writes():
+            report = self.scan(progress, control, scope)
+            if not report.complete:
+                return report, None
+            indexed = self.index(progress, control, between_batches)
+            if not indexed.stopped:
+                self.learn_words(progress, control, between_batches, indexed, other_work)
         return report, indexed
+
+    def data_writes(self) -> AbstractContextManager[None]:
+        """Where a failed write to the data folder becomes one StorageError."""
+        return writing_to(self.paths.data_dir)
 
     def reads_text(self) -> bool:
         """Whether words in photos are read: the setting is on and the OCR part installed."""

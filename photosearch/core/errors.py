@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import sqlite3
+from pathlib import Path
+
 
 class PhotoSearchError(Exception):
     """Base of every error PhotoSearch reports to the user instead of a traceback."""
@@ -50,3 +55,75 @@ class ImageError(PhotoSearchError):
 
 class FileGoneError(ImageError):
     """The file disappeared between scanning and reading it."""
+
+
+class StorageError(PhotoSearchError):
+    """PhotoSearch's own data folder cannot be written now: full, read-only or gone.
+
+    Nothing written before is lost (the catalog rolls the failed transaction back, the
+    vector index is replaced only by a complete file), so the message says so.
+    """
+
+
+_OS_PROBLEMS = {
+    "full": {errno.ENOSPC, errno.EDQUOT, errno.EFBIG},
+    "read-only": {errno.EROFS},
+    "denied": {errno.EACCES, errno.EPERM},
+    "gone": {errno.ENOENT, errno.ENODEV, errno.ENXIO, errno.ESTALE},
+    "faulty": {errno.EIO},
+}
+_SQLITE_PROBLEMS = {
+    "database or disk is full": "full",
+    "attempt to write a readonly database": "read-only",
+    "disk i/o error": "faulty",
+    "unable to open database file": "gone",
+}
+_MESSAGES = {
+    "full": "The disk that holds PhotoSearch's data is full ({folder}).",
+    "read-only": "PhotoSearch's data folder has become read-only ({folder}).",
+    "denied": "PhotoSearch is not allowed to write to its data folder ({folder}).",
+    "gone": "PhotoSearch's data folder is not there ({folder}); was it on a drive that "
+    "has been removed?",
+    "faulty": "The disk that holds PhotoSearch's data reported a read or write error ({folder}).",
+}
+_AFTER = (
+    " Nothing was lost and searching still works; indexing goes on from where it stopped"
+    " once the folder can be written again."
+)
+
+
+def storage_error(exc: BaseException, folder: Path) -> StorageError | None:
+    """The user's words for a failed write to ``folder`` (None: not such a failure).
+
+    An OSError about some other file (a photo that vanished) is not the data folder's.
+    """
+    kind = None
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc).lower()
+        kind = next((k for message, k in _SQLITE_PROBLEMS.items() if message in text), None)
+    elif isinstance(exc, OSError) and exc.errno is not None:
+        name = exc.filename
+        if name is None or Path(os.fsdecode(name)).is_relative_to(folder):
+            kind = next((k for k, codes in _OS_PROBLEMS.items() if exc.errno in codes), None)
+    if kind is None:
+        return None
+    if kind in ("faulty", "gone"):
+        kind = _state_of(folder) or kind
+    return StorageError(_MESSAGES[kind].format(folder=folder) + _AFTER)
+
+
+LOW_SPACE = 1 << 20
+
+
+def _state_of(folder: Path) -> str | None:
+    """What the file system says now: SQLite reports a full disk or a read-only one
+    as "disk I/O error" when it cannot create a catalog's shared-memory file."""
+    try:
+        stats = os.statvfs(folder)
+    except OSError:
+        return "gone"
+    if stats.f_flag & os.ST_RDONLY:
+        return "read-only"
+    if stats.f_bavail * stats.f_frsize < LOW_SPACE:
+        return "full"
+    return None

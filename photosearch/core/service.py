@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from photosearch.core.engine import Engine
+from photosearch.core.errors import StorageError
 from photosearch.core.memory import release_free_memory
 from photosearch.core.scanner import ScanReport, Scope
 from photosearch.core.types import IndexReport, JobControl, Progress, ProgressCallback, no_progress
@@ -42,6 +43,7 @@ class JobDone:
 
 
 _STOP = object()
+STORAGE_RETRY_S = 60.0
 BACKGROUND_NICENESS = 10
 
 
@@ -69,10 +71,18 @@ class IndexingService:
         reconcile_interval_s: float = 900.0,
         watch: bool = True,
         quiet_s: float = 1.0,
+        on_problem: Callable[[str], None] | None = None,
+        retry_s: float = STORAGE_RETRY_S,
     ) -> None:
+        """``on_problem`` hears once of each new reason the data folder cannot be written
+        (disk full, read-only, gone); the service tries again every ``retry_s`` seconds."""
         self.engine = engine
         self.progress = progress
         self.on_done = on_done
+        self.on_problem = on_problem
+        self.retry_s = retry_s
+        self.problem: str | None = None
+        """Why the last job could not write, until one succeeds."""
         self.reconcile_interval_s = reconcile_interval_s
         self.control = JobControl()
         self.idle = threading.Event()
@@ -128,12 +138,27 @@ class IndexingService:
             scope = self._coalesce(job)
             try:
                 self._do(Priority(priority), scope)
+            except StorageError as exc:
+                self._cannot_write(str(exc))
             except Exception:
                 log.exception("indexing job failed")
+            else:
+                self.problem = None
             if self._queue.empty():
                 release_free_memory()
                 self.progress(Progress("idle", 0))
                 self.idle.set()
+
+    def _cannot_write(self, message: str) -> None:
+        """Say so (once per reason) and scan everything again later: what failed is
+        still new or changed on disk, so that scan finds and indexes it."""
+        if message != self.problem and self.on_problem is not None:
+            self.on_problem(message)
+        self.problem = message
+        if not self.control.stop.is_set():
+            retry = threading.Timer(self.retry_s, self.request_scan, (Priority.BACKGROUND,))
+            retry.daemon = True
+            retry.start()
 
     def _coalesce(self, job: object) -> Scope | None:
         """Fold queued change scopes into this job; a full scan absorbs them all."""

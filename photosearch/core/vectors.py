@@ -181,8 +181,12 @@ class VectorStore:
             if self._index is None:
                 return
             tmp = self.path.with_suffix(".usearch.tmp")
-            self._index.save(str(tmp))
-            _fsync_replace(tmp, self.path)
+            try:
+                self._index.save(str(tmp))
+                _fsync_replace(tmp, self.path)
+            except BaseException:
+                tmp.unlink(missing_ok=True)  # a full disk keeps no half-written copy
+                raise
             meta = {
                 "generation": self._generation,
                 "count": len(self._index),

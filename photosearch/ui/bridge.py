@@ -77,6 +77,7 @@ class _Worker(QObject):
                 self._job_done,
                 watch=self.watch,
                 quiet_s=self.quiet_s,
+                on_problem=self.failed.emit,
             )
             self.service.start()
         try:

@@ -1,0 +1,257 @@
+"""kill -9 anywhere in a library's life — indexing, watching, the passes after it, a
+schema migration — and nothing is lost, nothing encoded twice, everything reopens.
+
+Each kill is real: ``killer.py`` runs ``photosearch`` with a profile hook that sends the
+process SIGKILL when a chosen function starts for the nth time (a power cut there), and
+a few more runs are killed from outside after a seeded delay. One library lives through
+all of them in order, so every run resumes what the one before it left.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write_photos
+
+pytestmark = pytest.mark.faults
+
+KILLER = Path(__file__).with_name("killer.py")
+PHOTOS = 500
+
+
+@dataclass(frozen=True)
+class Point:
+    """Where to die: the nth start of ``function`` in the module file ending ``module``."""
+
+    phase: str
+    module: str
+    function: str
+    nth: int
+
+
+INDEXING = [
+    Point("scan", "scanner.py", "walk", 1),
+    Point("scan", "catalog.py", "apply_scan", 1),
+    Point("scan", "scanner.py", "content_key", 40),
+    Point("decode", "images.py", "open_image", 1),
+    Point("decode", "indexer.py", "_decode", 30),
+    Point("decode", "images.py", "read_ahead", 2),
+    Point("encode", "encoder.py", "encode_images", 1),
+    Point("encode", "encoder.py", "encode_images", 3),
+    Point("encode", "indexer.py", "_encode", 2),
+    Point("commit", "catalog.py", "commit_batch", 1),
+    Point("commit", "catalog.py", "commit_batch", 4),
+    Point("commit", "catalog.py", "_bump", 3),
+    Point("index save", "vectors.py", "save", 1),
+    Point("index save", "vectors.py", "_fsync_replace", 1),
+    Point("index save", "vectors.py", "_fsync_replace", 2),
+    Point("metadata", "photo_meta.py", "read_meta", 60),
+    Point("metadata", "photo_text.py", "store_meta", 1),
+    Point("metadata", "photo_text.py", "store_meta", 3),
+    Point("words", "text_reader.py", "has_text", 20),
+    Point("words", "photo_text.py", "store_text", 1),
+    Point("words", "photo_text.py", "store_text", 4),
+]
+WATCHING = [
+    Point("watch commit", "catalog.py", "commit_batch", 1),
+    Point("watch metadata", "photo_text.py", "store_meta", 1),
+    Point("watch index save", "vectors.py", "_fsync_replace", 1),
+]
+MIGRATING = [
+    Point("migration backup", "catalog.py", "_backup", 1),
+    Point("migration", "catalog.py", "_migrate", 1),
+    Point("migration", "schema.py", "_v5", 1),
+    Point("migration", "schema.py", "_in_transaction", 1),
+    Point("migration", "words.py", "name_words", 200),
+    Point("migration", "words.py", "folder_words", 450),
+]
+RANDOM_KILLS = 4
+
+
+def killer(point: Point) -> list[str]:
+    """The command line that runs photosearch to die at ``point`` (its arguments follow)."""
+    return [sys.executable, str(KILLER), point.module, point.function, str(point.nth), "--"]
+
+
+class Library:
+    """The data folder under test and what it must keep across kills."""
+
+    def __init__(self, home: Path, root: Path) -> None:
+        self.home, self.root = home, root
+        self.catalog = home / "data" / "catalog.sqlite3"
+        self.committed: dict[int, int] = {}  # photo id → embedding generation, never lost
+        self.kills: list[str] = []
+        self.missed: list[str] = []  # runs that finished before reaching their point
+        self.written = 0
+
+    def add_photos(self, count: int) -> None:
+        write_photos(self.root, count, start=self.written)
+        self.written += count
+
+    def killed_at(self, point: Point, *args: str) -> bool:
+        """Run ``photosearch ARGS`` to die at ``point``; whether it died there."""
+        proc = subprocess.run(
+            [*killer(point), *args],
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+        assert "Traceback" not in proc.stderr, proc.stderr
+        return self._after(proc.returncode, f"{point.phase} ({point.function} #{point.nth})")
+
+    def _after(self, returncode: int, phase: str) -> bool:
+        killed = returncode == -signal.SIGKILL
+        assert killed or returncode == 0, returncode
+        (self.kills if killed else self.missed).append(phase)
+        self.check()
+        return killed
+
+    def check(self) -> int:
+        """The catalog as a crash must leave it; returns its schema version."""
+        db = sqlite3.connect(self.catalog)
+        try:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            now = dict(db.execute("SELECT photo_id, gen FROM embeddings"))
+            paths = [row[0] for row in db.execute("SELECT path FROM photos")]
+        finally:
+            db.close()
+        lost = {i for i in self.committed if i not in now}
+        again = {i for i, gen in self.committed.items() if i in now and now[i] != gen}
+        assert not lost, f"{len(lost)} committed photos lost"
+        assert not again, f"{len(again)} committed photos encoded again"
+        assert len(paths) == len(set(paths))
+        self.committed = now
+        if version >= 5:
+            self.check_index()
+        return version
+
+    def check_index(self) -> None:
+        """The saved vector index, opened as the app opens it, holds the catalog's vectors."""
+        from photosearch.config import AppPaths
+        from photosearch.core.catalog import Catalog
+        from photosearch.core.vectors import VectorStore
+
+        catalog = Catalog(self.catalog)
+        try:
+            rows = catalog.read().execute("SELECT id, dim FROM models").fetchall()
+            for model_id, dim in rows:
+                store = VectorStore(AppPaths.resolve().index_dir, catalog, model_id, dim)
+                store.open()
+                assert set(catalog.embedding_ids(model_id).tolist()) == set(
+                    int(k)
+                    for k in store._index.keys  # type: ignore[union-attr]
+                )
+        finally:
+            catalog.close()
+
+    def status(self) -> dict[str, object]:
+        proc = subprocess.run(
+            [sys.executable, "-m", "photosearch", "status", "--json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(proc.stdout)
+
+
+def make_schema_4(catalog: Path) -> None:
+    """Turn the catalog into what schema 4 held (the same rows, no words tables), as an
+    older PhotoSearch left it, so the next start has a real migration to run."""
+    from photosearch.core.catalog import Catalog
+    from photosearch.core.schema import MIGRATIONS
+
+    old = catalog.with_name("schema4.sqlite3")
+    Catalog(old, MIGRATIONS[:4]).close()
+    db = sqlite3.connect(old)
+    db.execute("ATTACH ? AS current", (str(catalog),))
+    tables = db.execute(
+        "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    for (table,) in tables:
+        columns = ", ".join(row[1] for row in db.execute(f"PRAGMA main.table_info({table})"))
+        db.execute(f"DELETE FROM main.{table}")
+        db.execute(f"INSERT INTO main.{table}({columns}) SELECT {columns} FROM current.{table}")
+    db.commit()
+    db.execute("DETACH current")
+    db.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{catalog}{suffix}").unlink(missing_ok=True)
+    os.replace(old, catalog)
+
+
+@pytest.mark.timeout(900)
+def test_kill_9_at_every_stage_loses_nothing(
+    imported_model: None, tmp_path: Path, _isolated_home: Path
+) -> None:
+    rng = random.Random(19)
+    library = Library(_isolated_home, tmp_path / "photos")
+    library.add_photos(PHOTOS)
+    root = str(library.root)
+    first = True
+    for point in INDEXING:
+        args = ("index", root) if first else ("index",)
+        first = False
+        if not library.killed_at(point, *args):
+            library.add_photos(60)  # the run finished: photos arrive for the next point
+    assert sum(kill.startswith("commit") for kill in library.kills) >= 2
+
+    for point in WATCHING:
+        proc = subprocess.Popen(
+            [*killer(point), "watch"],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stderr is not None
+        line = ""
+        while "Watching" not in line and proc.poll() is None:
+            line = proc.stderr.readline()
+        library.add_photos(20)  # photos arrive while it watches
+        try:
+            returncode = proc.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+        library._after(returncode, point.phase)
+
+    for _ in range(RANDOM_KILLS):
+        library.add_photos(60)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "photosearch", "index"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(1.0, 4.0))
+        proc.send_signal(signal.SIGKILL)
+        library._after(proc.wait(), "at a random moment")
+
+    subprocess.run([sys.executable, "-m", "photosearch", "index"], check=True, capture_output=True)
+    library.check()
+    make_schema_4(library.catalog)
+    assert library.check() == 4
+    for point in MIGRATING:
+        library.killed_at(point, "status", "--json")
+        assert library.check() in (4, 5)
+    assert library.catalog.with_name("catalog.sqlite3.v4.bak").exists()
+
+    subprocess.run([sys.executable, "-m", "photosearch", "index"], check=True, capture_output=True)
+    assert library.check() == 5
+    status = library.status()
+    assert status["photos"] == status["indexed"] == library.written
+    assert status["errors"] == 0 and status["pending"] == 0
+    print(f"kills survived: {len(library.kills)}: {'; '.join(library.kills)}")
+    print(f"runs that ended first: {'; '.join(library.missed) or 'none'}")
+    assert len(library.kills) >= 30
