@@ -66,12 +66,15 @@ def walk(
     on_skip: Skip,
     recursive: bool = True,
     on_unreadable: Skip | None = None,
+    inside: tuple[str, ...] | None = None,
 ) -> Iterator[tuple[str, int, int]]:
     """Yield (path, size, mtime_ns) of supported photo files under ``root``.
 
     Hidden entries are ignored, directory symlinks are not followed (no loops), and
     ``skip_dirs`` (other catalogued roots nested inside this one) are left to their own scan.
-    A folder that cannot be listed goes to ``on_unreadable`` (else ``on_skip``).
+    A link to a file is followed only into ``inside`` (the real paths of the user's folders):
+    a link out of them is not the user's library. A folder that cannot be listed goes to
+    ``on_unreadable`` (else ``on_skip``). FIFOs and devices are never opened.
     """
     stack = [root]
     while stack:
@@ -95,6 +98,11 @@ def walk(
                 continue
             if not is_supported(entry.name):
                 continue
+            if inside is not None and entry.is_symlink():
+                target = os.path.realpath(entry.path)
+                if not any(target.startswith(r.rstrip(os.sep) + os.sep) for r in inside):
+                    log.info("not following %s: it links outside your folders", entry.path)
+                    continue
             try:
                 st = entry.stat()
             except OSError as exc:
@@ -153,6 +161,7 @@ def scan(
     meter = ProgressMeter("scan", None, progress)
     folders = [f for f in catalog.folders() if f.enabled]
     roots = frozenset(f.path for f in folders)
+    inside = tuple(os.path.realpath(root) for root in roots)
     exclude = scope.exclude if scope else frozenset()
 
     def on_skip(path: str, reason: str) -> None:
@@ -190,7 +199,7 @@ def scan(
             looked.append((directory, recursive))
             first_unreadable = len(unreadable)
             for path, size, mtime_ns in walk(
-                directory, roots - {folder.path}, on_skip, recursive, on_unreadable
+                directory, roots - {folder.path}, on_skip, recursive, on_unreadable, inside
             ):
                 if meter.done % 512 == 0:
                     if not control.checkpoint():
