@@ -4,11 +4,14 @@ schema migration — and nothing is lost, nothing encoded twice, everything reop
 Each kill is real: ``killer.py`` runs ``photosearch`` with a profile hook that sends the
 process SIGKILL when a chosen function starts for the nth time (a power cut there), and
 a few more runs are killed from outside after a seeded delay. One library lives through
-all of them in order, so every run resumes what the one before it left.
+all of them in order, so every run resumes what the one before it left. At the end the
+photos themselves are compared with what was written: content, times, mode and extended
+attributes untouched by indexing, watching, reading words, finding duplicates and kills.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -56,7 +59,7 @@ INDEXING = [
     Point("index save", "vectors.py", "save", 1),
     Point("index save", "vectors.py", "_fsync_replace", 1),
     Point("index save", "vectors.py", "_fsync_replace", 2),
-    Point("metadata", "photo_meta.py", "read_meta", 60),
+    Point("metadata", "photo_meta.py", "read_meta", 10),
     Point("metadata", "photo_text.py", "store_meta", 1),
     Point("metadata", "photo_text.py", "store_meta", 3),
     Point("words", "text_reader.py", "has_text", 20),
@@ -84,6 +87,14 @@ def killer(point: Point) -> list[str]:
     return [sys.executable, str(KILLER), point.module, point.function, str(point.nth), "--"]
 
 
+def fingerprint(path: Path) -> tuple[object, ...]:
+    """Everything about a photo that PhotoSearch must never change."""
+    st = path.stat()
+    xattrs = {name: os.getxattr(path, name) for name in os.listxattr(path)}
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digest, st.st_size, st.st_mtime_ns, st.st_mode, st.st_uid, sorted(xattrs.items())
+
+
 class Library:
     """The data folder under test and what it must keep across kills."""
 
@@ -93,10 +104,13 @@ class Library:
         self.committed: dict[int, int] = {}  # photo id → embedding generation, never lost
         self.kills: list[str] = []
         self.missed: list[str] = []  # runs that finished before reaching their point
+        self.fingerprints: dict[str, tuple[object, ...]] = {}
         self.written = 0
 
     def add_photos(self, count: int) -> None:
-        write_photos(self.root, count, start=self.written)
+        for path in write_photos(self.root, count, start=self.written):
+            os.setxattr(path, "user.comment", f"photo {path.name}".encode())
+            self.fingerprints[str(path)] = fingerprint(path)
         self.written += count
 
     def killed_at(self, point: Point, *args: str) -> bool:
@@ -252,6 +266,12 @@ def test_kill_9_at_every_stage_loses_nothing(
     status = library.status()
     assert status["photos"] == status["indexed"] == library.written
     assert status["errors"] == 0 and status["pending"] == 0
+    duplicates = subprocess.run(
+        [sys.executable, "-m", "photosearch", "duplicates"], capture_output=True, text=True
+    )
+    assert duplicates.returncode == 0, duplicates.stderr
+    now = {str(p): fingerprint(p) for p in library.root.iterdir()}
+    assert now == library.fingerprints, "a photo was changed, added or removed"
     print(f"kills survived: {len(library.kills)}: {'; '.join(library.kills)}")
     print(f"runs that ended first: {'; '.join(library.missed) or 'none'}")
     assert len(library.kills) >= 30
