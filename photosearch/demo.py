@@ -6,6 +6,7 @@ never changes the user's real library or chosen model.
 
 from __future__ import annotations
 
+import ssl
 import sys
 
 from photosearch.config import AppPaths
@@ -78,16 +79,37 @@ def self_test() -> int:
             _, report = engine.update()
             hits = engine.search("a red circle", limit=3).hits
             read = [h.path for h in engine.search(f'text:"{words}"').hits]
+        authorities = trusted_authorities()
         ok = (
             report is not None
             and report.encoded == 61
             and bool(hits)
             and "red-circle" in hits[0].path
             and read == [str(paths.demo_dir / "sign.jpg")]
+            and authorities != 0
         )
         print(
             f"self-test: indexed {report.encoded if report else 0} photos, top hit "
-            f"{hits[0].path if hits else None}, words read in {len(read)} photo(s): "
-            f"{'OK' if ok else 'FAILED'}"
+            f"{hits[0].path if hits else None}, words read in {len(read)} photo(s), "
+            f"{'the OS' if authorities is None else authorities} certificate authorities for "
+            f"downloads: {'OK' if ok else 'FAILED'}"
         )
         return 0 if ok else 1
+
+
+def trusted_authorities() -> int | None:
+    """Certificate authorities the model download trusts: the TLS context of the HTTP
+    stack huggingface_hub uses (the OS store). None where that stack asks the OS at each
+    connection (truststore, on Windows and macOS). A bundle that finds none on Linux could
+    never download a model over HTTPS."""
+    try:
+        from httpcore2 import default_ssl_context
+    except ImportError:  # huggingface_hub before 2.0 (requests or httpx): certifi's bundle
+        import certifi
+
+        context = ssl.create_default_context(cafile=certifi.where())
+    else:
+        context = default_ssl_context()
+    if not isinstance(context, ssl.SSLContext):
+        return None
+    return int(context.cert_store_stats()["x509_ca"])

@@ -64,3 +64,37 @@ class Hub(BaseHTTPRequestHandler):
 
     def log_message(self, *_: object) -> None:
         pass
+
+
+def release(key: str) -> dict[str, bytes]:
+    """What the hub holds for model ``key``: its architecture's weights (random, in
+    float16 as published), under the URL path the download asks for."""
+    import open_clip
+    from safetensors.torch import save
+
+    from photosearch.core import models
+
+    spec = models.spec_for(key)
+    assert spec is not None
+    weights = open_clip.create_model(spec.arch).state_dict()
+    body = save({name: tensor.half().contiguous() for name, tensor in weights.items()})
+    repo = open_clip.get_pretrained_cfg(spec.arch, spec.pretrained)["hf_hub"].strip("/")
+    return {f"/{repo}/resolve/main/{models.WEIGHT_NAMES[0]}": body}
+
+
+def main() -> None:
+    """``python -m tests.hub KEY PORT_FILE``: serve ``KEY`` until killed (for the frozen
+    app's download check in ``.ci/bundle``); the port is written once it listens."""
+    import sys
+    from http.server import ThreadingHTTPServer
+    from pathlib import Path
+
+    key, port_file = sys.argv[1], Path(sys.argv[2])
+    Hub.files = release(key)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hub)
+    port_file.write_text(str(server.server_port))
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -4,9 +4,12 @@ that turns it off — with the real PP-OCR networks, offline."""
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -115,9 +118,6 @@ def test_the_pass_yields_to_new_photos_and_can_be_turned_off(
 def test_the_vector_index_and_the_ocr_runtime_load_together() -> None:
     """usearch loaded before onnxruntime crashes the process (a native clash); the
     package loads them in the working order, whichever module asks first."""
-    import subprocess
-    import sys
-
     code = "import photosearch.core.vectors, onnxruntime, rapidocr; print('alive')"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.strip() == "alive", proc.stderr
@@ -144,3 +144,19 @@ def test_the_pass_gives_way_to_waiting_work_and_resumes(engine: Engine, tmp_path
     assert text_counts(engine.catalog) == (TEXT_BATCH, TEXT_BATCH + 2)
     rest = engine.learn_words()
     assert rest.looked == 2 and text_counts(engine.catalog) == (TEXT_BATCH + 2,) * 2
+
+
+def test_the_ocr_runtime_keeps_no_device_id(tmp_path: Path) -> None:
+    """onnxruntime's telemetry (a device id under ~/.cache/Microsoft, an upload at start)
+    stays off: reading a sign in a fresh home leaves nothing there."""
+    code = (
+        "from photosearch.core.text_reader import TextReader\n"
+        "from photosearch.synthetic import text_photo\n"
+        "sign, words = text_photo(3)\n"
+        "print(TextReader().read_image(sign))\n"
+    )
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / ".cache")}
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip()
+    assert not (tmp_path / ".cache" / "Microsoft").exists()

@@ -22,7 +22,7 @@ from photosearch.ui.app import create_window
 from photosearch.ui.folders_dialog import FoldersDialog
 from photosearch.ui.main_window import MainWindow
 from photosearch.ui.welcome import WelcomeDialog
-from tests.hub import Hub
+from tests.hub import Hub, release
 
 
 def labels(window: MainWindow) -> list[str]:
@@ -224,16 +224,8 @@ def test_first_run_downloads_the_default_model(
 ) -> None:
     """The welcome dialog's one button: a real-size download over HTTP, then the window
     is ready and searches, with no other step."""
-    import open_clip
-    from safetensors.torch import save
-
-    spec = models.spec_for(DEFAULT_MODEL)
-    assert spec is not None
-    weights = open_clip.create_model(spec.arch).state_dict()
-    body = save({name: tensor.half().contiguous() for name, tensor in weights.items()})
-    del weights
-    repo = open_clip.get_pretrained_cfg(spec.arch, spec.pretrained)["hf_hub"].strip("/")
-    hub.files[f"/{repo}/resolve/main/{models.WEIGHT_NAMES[0]}"] = body
+    hub.files = release(DEFAULT_MODEL)
+    (body,) = hub.files.values()
     win = open_window(qtbot, tmp_path / "app", [shapes], model=DEFAULT_MODEL)
     qtbot.waitUntil(lambda: win.model_state == "missing", timeout=10_000)
     qtbot.waitUntil(lambda: welcome_dialog() is not None, timeout=5_000)
