@@ -102,7 +102,7 @@ def test_closing_the_window_in_the_middle_of_a_batch(qtbot: QtBot, tmp_path: Pat
     stays (the rest is indexed at the next start)."""
     from photosearch.ui.app import create_window
 
-    write_photos(tmp_path / "photos", 300, size=(1600, 1200))
+    write_photos(tmp_path / "photos", 100, size=(1600, 1200))
     paths = AppPaths.resolve(tmp_path / "home")
     engine = Engine.open(paths)
     engine.settings.model = models.DEMO_KEY
@@ -124,12 +124,12 @@ def test_closing_the_window_in_the_middle_of_a_batch(qtbot: QtBot, tmp_path: Pat
     committed = db.execute("SELECT count(*) FROM embeddings").fetchone()[0]
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.close()
-    print(f"window closed in {closed:.2f} s with {committed} of 300 photos indexed")
+    print(f"window closed in {closed:.2f} s with {committed} of 100 photos indexed")
     assert closed < 2.0
-    assert 16 <= committed < 300
+    assert 16 <= committed < 100
     again = Engine.open(paths)
     try:
         _, indexed = again.update()
-        assert indexed is not None and indexed.encoded == 300 - committed
+        assert indexed is not None and indexed.encoded == 100 - committed
     finally:
         again.close()
