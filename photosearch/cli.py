@@ -197,9 +197,9 @@ def _watch(engine: Engine, args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
 
-    def problem(message: str) -> None:
+    def problem(exc: PhotoSearchError) -> None:
         bar.close()
-        print(f"photosearch: {message}", file=sys.stderr)
+        print(f"photosearch: {exc}", file=sys.stderr)
 
     service = IndexingService(engine, progress, done, on_problem=problem)
     with interruptible() as control:

@@ -61,8 +61,13 @@ class StorageError(PhotoSearchError):
     """PhotoSearch's own data folder cannot be written now: full, read-only or gone.
 
     Nothing written before is lost (the catalog rolls the failed transaction back, the
-    vector index is replaced only by a complete file), so the message says so.
+    vector index is replaced only by a complete file), so the message says so. ``short``
+    is the reason in a few words, for a status bar.
     """
+
+    def __init__(self, message: str, short: str = "PhotoSearch cannot write its data") -> None:
+        super().__init__(message)
+        self.short = short
 
 
 _OS_PROBLEMS = {
@@ -85,6 +90,13 @@ _MESSAGES = {
     "gone": "PhotoSearch's data folder is not there ({folder}); was it on a drive that "
     "has been removed?",
     "faulty": "The disk that holds PhotoSearch's data reported a read or write error ({folder}).",
+}
+_SHORT = {
+    "full": "the disk is full",
+    "read-only": "the data folder is read-only",
+    "denied": "the data folder may not be written",
+    "gone": "the data folder is not there",
+    "faulty": "the disk reports errors",
 }
 _AFTER = (
     " Nothing was lost and searching still works; indexing goes on from where it stopped"
@@ -109,7 +121,7 @@ def storage_error(exc: BaseException, folder: Path) -> StorageError | None:
         return None
     if kind in ("faulty", "gone"):
         kind = _state_of(folder) or kind
-    return StorageError(_MESSAGES[kind].format(folder=folder) + _AFTER)
+    return StorageError(_MESSAGES[kind].format(folder=folder) + _AFTER, _SHORT[kind])
 
 
 LOW_SPACE = 1 << 20

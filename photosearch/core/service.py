@@ -71,7 +71,7 @@ class IndexingService:
         reconcile_interval_s: float = 900.0,
         watch: bool = True,
         quiet_s: float = 1.0,
-        on_problem: Callable[[str], None] | None = None,
+        on_problem: Callable[[StorageError], None] | None = None,
         retry_s: float = STORAGE_RETRY_S,
     ) -> None:
         """``on_problem`` hears once of each new reason the data folder cannot be written
@@ -139,7 +139,7 @@ class IndexingService:
             try:
                 self._do(Priority(priority), scope)
             except StorageError as exc:
-                self._cannot_write(str(exc))
+                self._cannot_write(exc)
             except Exception:
                 log.exception("indexing job failed")
             else:
@@ -149,12 +149,12 @@ class IndexingService:
                 self.progress(Progress("idle", 0))
                 self.idle.set()
 
-    def _cannot_write(self, message: str) -> None:
+    def _cannot_write(self, problem: StorageError) -> None:
         """Say so (once per reason) and scan everything again later: what failed is
         still new or changed on disk, so that scan finds and indexes it."""
-        if message != self.problem and self.on_problem is not None:
-            self.on_problem(message)
-        self.problem = message
+        if str(problem) != self.problem and self.on_problem is not None:
+            self.on_problem(problem)
+        self.problem = str(problem)
         if not self.control.stop.is_set():
             retry = threading.Timer(self.retry_s, self.request_scan, (Priority.BACKGROUND,))
             retry.daemon = True

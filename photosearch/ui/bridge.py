@@ -39,6 +39,7 @@ class _Worker(QObject):
     errors = Signal(list)
     status = Signal(dict)
     failed = Signal(str)
+    storage = Signal(str, str)  # why indexing waits (message, in short); empty: it goes on
     progress = Signal(object)
     indexed = Signal(int)  # photos newly encoded by a finished indexing job
 
@@ -77,7 +78,7 @@ class _Worker(QObject):
                 self._job_done,
                 watch=self.watch,
                 quiet_s=self.quiet_s,
-                on_problem=self.failed.emit,
+                on_problem=lambda exc: self.storage.emit(str(exc), exc.short),
             )
             self.service.start()
         try:
@@ -90,6 +91,7 @@ class _Worker(QObject):
         self.model_state.emit("ready", self.engine.model_key)
 
     def _job_done(self, job: JobDone) -> None:
+        self.storage.emit("", "")
         self.indexed.emit(job.index.encoded if job.index is not None else 0)
         self.refresh()
 
@@ -276,6 +278,7 @@ class EngineBridge(QObject):
     errors = Signal(list)
     status = Signal(dict)
     failed = Signal(str)
+    storage = Signal(str, str)
     progress = Signal(object)
     indexed = Signal(int)
     search_done = Signal(int, object)
@@ -324,6 +327,7 @@ class EngineBridge(QObject):
             (self.worker.errors, self.errors),
             (self.worker.status, self.status),
             (self.worker.failed, self.failed),
+            (self.worker.storage, self.storage),
             (self.worker.progress, self.progress),
             (self.worker.indexed, self.indexed),
             (self.searcher.search_done, self.search_done),

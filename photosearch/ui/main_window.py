@@ -84,6 +84,8 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.model_state = "loading"
         self.model_message = ""
+        self.storage_problem: str | None = None
+        """Why indexing waits (the data folder cannot be written), in a few words."""
         self.answering = ""
         """The model answering searches (the previous one while a new one indexes)."""
         self.query_images: list[str] = []
@@ -296,6 +298,7 @@ class MainWindow(QMainWindow):
         bridge.status.connect(self._counts)
         bridge.folders.connect(self._folders)
         bridge.failed.connect(self._failed)
+        bridge.storage.connect(self._storage)
 
         geometry = self._settings.value("geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
@@ -928,8 +931,19 @@ class MainWindow(QMainWindow):
             return f" · searches use {self.answering} until {self.bridge.model_key} is done"
         return ""
 
+    def _storage(self, message: str, short: str) -> None:
+        """The data folder cannot be written (or can again): said once in a message, and
+        in the status bar for as long as indexing waits."""
+        if message and short != self.storage_problem:
+            self._failed(message)
+        self.storage_problem = short or None
+        if not self.progress.isVisible():
+            self.status_label.setText(self._state_text())
+
     def _state_text(self) -> str:
         """The status bar between jobs: the library and the model, as they are now."""
+        if self.storage_problem:
+            return f"Indexing waits: {self.storage_problem} — searching still works"
         state, name = self.model_state, self.model_message
         if state == "ready":
             demo = (

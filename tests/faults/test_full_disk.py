@@ -190,12 +190,13 @@ def test_the_watching_service_says_it_once_and_retries_when_space_is_back(
     small_disk: Path, home_on_disk: Path, tmp_path: Path
 ) -> None:
     from photosearch.core.engine import Engine
+    from photosearch.core.errors import StorageError
     from photosearch.core.service import IndexingService
 
     photos = tmp_path / "photos"
     write_photos(photos, 10)
     engine = Engine.open()
-    problems: list[str] = []
+    problems: list[StorageError] = []
     heard = threading.Event()
     service = IndexingService(
         engine, on_problem=lambda m: (problems.append(m), heard.set()), retry_s=0.5, quiet_s=0.2
@@ -211,7 +212,8 @@ def test_the_watching_service_says_it_once_and_retries_when_space_is_back(
         assert engine.search("a photo", limit=3).hits  # searching goes on
         heard.clear()
         assert not heard.wait(2)  # retried meanwhile, but said only once
-        assert len(problems) == 1 and "full" in problems[0]
+        assert len(problems) == 1 and problems[0].short == "the disk is full"
+        assert "full" in str(problems[0])
         filler.unlink()
         deadline = 120
         while deadline and engine.status()["indexed"] < 210:

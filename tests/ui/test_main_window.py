@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from photosearch.config import DEFAULT_MODEL, AppPaths
@@ -398,3 +398,20 @@ def test_quitting_while_the_model_loads_stops_everything(
     service = win.bridge.worker.service
     assert service is None or not service._thread.is_alive()
     assert not [t for t in threading.enumerate() if t.name.startswith("indexing")]
+
+
+def test_a_data_disk_that_cannot_be_written_is_said_once_and_shown_until_it_can(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the indexing service reports when its writes fail (tests/faults makes a real
+    full disk for it): one message, then the status bar until a job succeeds."""
+    qtbot.waitUntil(lambda: not window.progress.isVisible(), timeout=60_000)  # words pass
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[2]))
+    message = "The disk that holds PhotoSearch's data is full (/data). Nothing was lost."
+    window.bridge.storage.emit(message, "the disk is full")
+    qtbot.waitUntil(lambda: "Indexing waits: the disk is full" in window.status_label.text())
+    window.bridge.storage.emit(message, "the disk is full")  # the retry failed alike
+    window.bridge.storage.emit("", "")  # a job went through
+    qtbot.waitUntil(lambda: window.status_label.text().startswith("Up to date"))
+    assert shown == [message]
