@@ -10,6 +10,7 @@ Uses a throwaway PHOTOSEARCH_HOME, generated shape photos and the built-in demo 
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import tempfile
@@ -21,13 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402
-from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QUrl  # noqa: E402
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QTimer, QUrl  # noqa: E402
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from photosearch.config import AppPaths  # noqa: E402
 from photosearch.core import models  # noqa: E402
 from photosearch.core.engine import Engine  # noqa: E402
+from photosearch.core.errors import storage_error  # noqa: E402
 from photosearch.synthetic import text_photo, write_library  # noqa: E402
 from photosearch.ui.app import app_icon, create_window  # noqa: E402
 from photosearch.ui.folders_dialog import FoldersDialog  # noqa: E402
@@ -223,6 +225,23 @@ def take_all(app: QApplication, home: Path, out: Path) -> None:
     pump(app, lambda: window.results.rowCount() > 0 and window.results.hits()[0].path == str(query))
     settle(app, window)
     shot(window, out, "4-dropped-image")
+
+    # the data disk fills up: one message, then the status bar says why indexing waits
+    data = window.bridge.paths.data_dir
+    problem = storage_error(OSError(errno.ENOSPC, "No space left on device"), data)
+    assert problem is not None
+
+    def grab_message() -> None:
+        box = QApplication.activeModalWidget()
+        assert box is not None
+        shot(box, out, "12a-disk-full-message")
+        box.close()
+
+    QTimer.singleShot(800, grab_message)
+    window.bridge.storage.emit(str(problem), problem.short)
+    settle(app, window)
+    shot(window, out, "12b-disk-full-status")
+    window.bridge.storage.emit("", "")
 
     general = SettingsDialog(window.bridge, window)
     general.show()
