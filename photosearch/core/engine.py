@@ -191,7 +191,9 @@ class Engine:
                         threads or default_threads(),
                     )
                     fastest = text_paths.remembered(self._text_paths_record, machine)
-                    measure = fastest is None or not self._text_tower_vouched(directory)
+                    measure = not self._text_tower_vouched(directory) or (
+                        fastest is None and precision_setting == "auto"
+                    )
                 log.info("loading model %s", key)
                 encoder = Encoder(
                     key, directory, threads, precision_setting, measure, device, fastest
