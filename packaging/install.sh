@@ -11,12 +11,17 @@ here=$(cd "$(dirname "$0")" && pwd)
 prefix=${PREFIX:-$HOME/.local/opt}
 bin_dir=${BIN_DIR:-$HOME/.local/bin}
 target="$prefix/PhotoSearch"
+link="$bin_dir/photosearch"
+
+ours() {  # the command in ~/.local/bin is this install's link (not, say, a pip install)
+    [ -L "$link" ] && [ "$(readlink "$link")" = "$target/photosearch" ]
+}
 
 if [ "${1:-}" = "--uninstall" ]; then
     if [ -x "$target/photosearch" ]; then
-        "$target/photosearch" --uninstall-desktop-entry
+        "$target/photosearch" --uninstall-desktop-entry || true
     fi
-    rm -f "$bin_dir/photosearch"
+    if ours; then rm -f "$link"; fi
     rm -rf "$target"
     echo "PhotoSearch removed. Your library (catalog, models, settings) is kept."
     exit 0
@@ -29,6 +34,11 @@ if [ "$here" != "$target" ]; then
     rm -rf "$target"
     mv "$target.new" "$target"
 fi
-ln -sf "$target/photosearch" "$bin_dir/photosearch"
 "$target/photosearch" --install-desktop-entry
-echo "PhotoSearch installed in $target; start it from your menu or with: photosearch"
+if [ ! -e "$link" ] || ours; then
+    ln -sf "$target/photosearch" "$link"
+    echo "PhotoSearch installed in $target; start it from your menu or with: photosearch"
+else
+    echo "PhotoSearch installed in $target; start it from your menu or with:"
+    echo "  $target/photosearch   ($link is another program and was left alone)"
+fi

@@ -159,7 +159,9 @@ def _read_version(path: Path, frozen: bool) -> int:
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:
-        if getattr(exc, "sqlite_errorname", "") not in DAMAGED:
+        name = getattr(exc, "sqlite_errorname", None)  # Python 3.11+
+        damaged = name in DAMAGED if name else not isinstance(exc, sqlite3.OperationalError)
+        if not damaged:
             # A full or read-only disk fails here too (a WAL catalog's reader needs its
             # shared-memory file): never call such a catalog damaged.
             raise storage_error(exc, path.parent) or CatalogError(
@@ -180,7 +182,11 @@ class Catalog:
         self.schema_version = len(migrations)
         path.parent.mkdir(parents=True, exist_ok=True)
         existing = path.exists() and path.stat().st_size > 0
-        self.frozen = existing and _on_read_only_disk(path)
+        # With its -shm file there a WAL catalog opens read-only as usual; without it,
+        # only as immutable, which reads no -wal (commits not yet checkpointed are unseen)
+        self.frozen = existing and _on_read_only_disk(path) and not Path(f"{path}-shm").exists()
+        if self.frozen and Path(f"{path}-wal").exists() and Path(f"{path}-wal").stat().st_size:
+            log.warning("catalog on a read-only disk: its latest changes may not show")
         """On a read-only disk: searchable, and every write fails as on a read-only disk."""
         version = _read_version(path, self.frozen) if existing else 0
         if version > self.schema_version:

@@ -237,6 +237,13 @@ class Encoder:
     def _measure_text(self) -> None:
         """Check the numpy tower against this model and, for "auto" on the CPU, time every
         text path this machine has. Runs before any format change: the reference is fp32."""
+        time_paths = (
+            self._text is not None
+            and not self.device_choice.gpu
+            and self._precision_setting == "auto"
+        )
+        if not time_paths and not text_tower.supports(self.directory):
+            return  # nothing to check or time
         phrases = text_paths.PHRASES + text_tower.PROBES
         reference = {phrase: self._torch_text(phrase) for phrase in phrases}
         paths: dict[str, object] = {}
@@ -253,8 +260,9 @@ class Encoder:
                 if self.text_tower_cosine >= text_tower.MIN_COSINE:
                     self._tower = tower
                     paths["numpy"] = tower.encode_text
-        if self._text is None or self.device_choice.gpu or self._precision_setting != "auto":
+        if not time_paths:
             return
+        assert self._text is not None
         paths["fp32"] = self._text
         if precision.native_bf16():
             paths["bf16"] = copy.deepcopy(self._text).to(torch.bfloat16)

@@ -90,6 +90,7 @@ _MESSAGES = {
     "gone": "PhotoSearch's data folder is not there ({folder}); was it on a drive that "
     "has been removed?",
     "faulty": "The disk that holds PhotoSearch's data reported a read or write error ({folder}).",
+    "unwritable": "PhotoSearch could not write to its data folder ({folder}).",
 }
 _SHORT = {
     "full": "the disk is full",
@@ -97,10 +98,11 @@ _SHORT = {
     "denied": "the data folder may not be written",
     "gone": "the data folder is not there",
     "faulty": "the disk reports errors",
+    "unwritable": "the data folder cannot be written",
 }
 _AFTER = (
-    " Nothing was lost and searching still works; indexing goes on from where it stopped"
-    " once the folder can be written again."
+    " Nothing was lost; indexing goes on from where it stopped once the folder can be"
+    " written again."
 )
 
 
@@ -120,7 +122,8 @@ def storage_error(exc: BaseException, folder: Path) -> StorageError | None:
     if kind is None:
         return None
     if kind in ("faulty", "gone"):
-        kind = _state_of(folder) or kind
+        # a folder that is there and healthy was not removed (too many open files, say)
+        kind = _state_of(folder) or ("unwritable" if kind == "gone" else kind)
     return StorageError(_MESSAGES[kind].format(folder=folder) + _AFTER, _SHORT[kind])
 
 

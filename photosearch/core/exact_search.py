@@ -28,12 +28,18 @@ class Int8Copy:
     """
 
     def __init__(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        """A copy of ``vectors``; its scale is set by them (more come with :meth:`load`)."""
         top = float(np.abs(vectors).max()) if len(vectors) else 0.5
         self.scale = 127.0 / (HEADROOM * max(top, 1e-6))
         self._ids = np.asarray(ids, dtype=np.int64)
         self._codes = self.quantize(vectors)
         self._pending: list[tuple[np.ndarray, np.ndarray]] = []
         self._dropped: list[np.ndarray] = []
+
+    def load(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        """More vectors of ids not in the copy yet (building it chunk by chunk, so no
+        float32 copy of the whole index is ever held)."""
+        self._pending.append((np.asarray(ids, dtype=np.int64), self.quantize(vectors)))
 
     def quantize(self, vectors: np.ndarray) -> np.ndarray:
         scaled = np.rint(np.asarray(vectors, dtype=np.float32) * np.float32(self.scale))

@@ -101,7 +101,7 @@ def walk(
             if inside is not None and entry.is_symlink():
                 target = os.path.realpath(entry.path)
                 if not any(target.startswith(r.rstrip(os.sep) + os.sep) for r in inside):
-                    log.info("not following %s: it links outside your folders", entry.path)
+                    on_skip(entry.path, "a link to a photo outside your folders: add its folder")
                     continue
             try:
                 st = entry.stat()

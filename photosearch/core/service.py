@@ -83,6 +83,7 @@ class IndexingService:
         self.retry_s = retry_s
         self.problem: str | None = None
         """Why the last job could not write, until one succeeds."""
+        self._retry: threading.Timer | None = None
         self.reconcile_interval_s = reconcile_interval_s
         self.control = JobControl()
         self.idle = threading.Event()
@@ -106,6 +107,8 @@ class IndexingService:
         """Finish the batch in flight, then stop; the next start resumes."""
         self.control.stop.set()
         self.control.resume()
+        if self._retry is not None:
+            self._retry.cancel()
         self._queue.put((-1, next(self._seq), _STOP))
         if self._thread.is_alive():
             self._thread.join(timeout)
@@ -155,10 +158,11 @@ class IndexingService:
         if str(problem) != self.problem and self.on_problem is not None:
             self.on_problem(problem)
         self.problem = str(problem)
-        if not self.control.stop.is_set():
-            retry = threading.Timer(self.retry_s, self.request_scan, (Priority.BACKGROUND,))
-            retry.daemon = True
-            retry.start()
+        if self.control.stop.is_set() or (self._retry is not None and self._retry.is_alive()):
+            return  # one retry at a time, however many jobs failed meanwhile
+        self._retry = threading.Timer(self.retry_s, self.request_scan, (Priority.BACKGROUND,))
+        self._retry.daemon = True
+        self._retry.start()
 
     def _coalesce(self, job: object) -> Scope | None:
         """Fold queued change scopes into this job; a full scan absorbs them all."""

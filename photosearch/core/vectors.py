@@ -110,6 +110,8 @@ class VectorStore:
         self._copy_state = "untried"
         """untried → building → on (the copy answers) or off (the graph measured faster)."""
         self._copy_decided = threading.Condition(self._lock)
+        self._changes = 0
+        """Bumped by every add, remove and open: a copy built across a change is stale."""
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -123,6 +125,7 @@ class VectorStore:
         with self._lock:
             self._index = index
             self._copy, self._copy_state = None, "untried"
+            self._changes += 1
         self.ready.set()
 
     def _load(self) -> tuple[Index | None, int]:
@@ -204,6 +207,7 @@ class VectorStore:
             if self._index is not None:
                 self._upsert(self._index, ids, vectors)
                 self._generation = generation
+                self._changes += 1
                 if self._copy is not None:
                     self._copy.add(ids, vectors)
                     if len(self._index) * self.dim > self.params.exact_max_values:
@@ -214,6 +218,7 @@ class VectorStore:
             if self._index is not None and ids:
                 self._index.remove(np.asarray(ids, dtype=np.int64))
                 self._generation = generation
+                self._changes += 1
                 if self._copy is not None:
                     self._copy.drop(np.asarray(ids, dtype=np.int64))
 
@@ -254,32 +259,42 @@ class VectorStore:
     def _build_copy(self, chunk: int = 20_000) -> None:
         """Make the int8 copy from the index, a chunk per turn of the lock (a search or a
         batch waits ~50 ms at most), and keep it if it searches faster than the graph.
-        Anything added meanwhile makes it start over at a later search."""
-        with self._lock:
-            index, generation = self._index, self._generation
-            keys = np.asarray(index.keys, dtype=np.int64) if index is not None else None
-        parts = []
-        for start in range(0, 0 if keys is None else len(keys), chunk):
+        A change meanwhile makes it start over at a later search; it always ends decided
+        ("on", "off") or "untried" again, and says so to :meth:`search_method`."""
+        state = "untried"
+        try:
+            state = self._make_copy(chunk)
+        except (RuntimeError, ValueError, MemoryError) as exc:
+            log.warning("no int8 copy of the vectors (%s); the graph answers", exc)
+            state = "off"
+        finally:
             with self._lock:
-                if self._index is not index or self._generation != generation:
-                    self._copy_state = "untried"
-                    return
-                parts.append(self._floats(keys[start : start + chunk]))  # type: ignore[index]
-        if keys is None or not parts:
-            return
-        copy = Int8Copy(keys, np.concatenate(parts))
-        del parts
+                if self._copy_state == "building":
+                    self._copy_state = state
+                self._copy_decided.notify_all()
+
+    def _make_copy(self, chunk: int) -> str:
         with self._lock:
-            if self._index is not index or self._generation != generation:
-                self._copy_state = "untried"
-                return
+            index, changes = self._index, self._changes
+            if index is None:
+                return "untried"
+            keys = np.asarray(index.keys, dtype=np.int64)
+            copy = Int8Copy(keys[:chunk], self._floats(keys[:chunk]))
+        for start in range(chunk, len(keys), chunk):
+            with self._lock:
+                if self._index is not index or self._changes != changes:
+                    return "untried"
+                part = keys[start : start + chunk]
+                copy.load(part, self._floats(part))
+        with self._lock:
+            if self._index is not index or self._changes != changes:
+                return "untried"
             graph_ms, copy_ms = self._race(copy)
             log.info("int8 copy %.1f ms vs graph %.1f ms per search", copy_ms, graph_ms)
-            if copy_ms < graph_ms:
-                self._copy, self._copy_state = copy, "on"
-            else:
-                self._copy_state = "off"
-            self._copy_decided.notify_all()
+            if copy_ms >= graph_ms:
+                return "off"
+            self._copy, self._copy_state = copy, "on"
+            return "on"
 
     def search_method(self, wait: float = 0.0) -> str:
         """How a search is answered now: "int8 copy", "graph" or "catalog" (the index not
