@@ -27,6 +27,7 @@ from photosearch.core.errors import (
     CatalogError,
     CatalogTooNewError,
     StorageError,
+    on_read_only_disk,
     storage_error,
 )
 from photosearch.core.photo_meta import PhotoMeta
@@ -142,13 +143,6 @@ def _connect(path: Path, readonly: bool = False, frozen: bool = False) -> sqlite
     return db
 
 
-def _on_read_only_disk(path: Path) -> bool:
-    try:
-        return bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
-    except (OSError, AttributeError):  # no statvfs on Windows
-        return False
-
-
 def _read_version(path: Path, frozen: bool) -> int:
     """The schema version of an existing file, read without modifying it."""
     try:
@@ -184,10 +178,12 @@ class Catalog:
         existing = path.exists() and path.stat().st_size > 0
         # With its -shm file there a WAL catalog opens read-only as usual; without it,
         # only as immutable, which reads no -wal (commits not yet checkpointed are unseen)
-        self.frozen = existing and _on_read_only_disk(path) and not Path(f"{path}-shm").exists()
+        self.frozen = (
+            existing and on_read_only_disk(path.parent) and not Path(f"{path}-shm").exists()
+        )
+        """On a read-only disk: searchable, and every write fails as on a read-only disk."""
         if self.frozen and Path(f"{path}-wal").exists() and Path(f"{path}-wal").stat().st_size:
             log.warning("catalog on a read-only disk: its latest changes may not show")
-        """On a read-only disk: searchable, and every write fails as on a read-only disk."""
         version = _read_version(path, self.frozen) if existing else 0
         if version > self.schema_version:
             raise CatalogTooNewError(

@@ -130,13 +130,18 @@ def storage_error(exc: BaseException, folder: Path) -> StorageError | None:
 LOW_SPACE = 1 << 20
 
 
+def on_read_only_disk(folder: Path) -> bool:
+    """Whether ``folder`` lies on a file system mounted read-only now."""
+    return _state_of(folder) == "read-only"
+
+
 def _state_of(folder: Path) -> str | None:
     """What the file system says now: SQLite reports a full disk or a read-only one
     as "disk I/O error" when it cannot create a catalog's shared-memory file."""
     try:
         stats = os.statvfs(folder)
-    except OSError:
-        return "gone"
+    except (OSError, AttributeError):  # AttributeError: no statvfs on Windows
+        return "gone" if not os.path.isdir(folder) else None
     if stats.f_flag & os.ST_RDONLY:
         return "read-only"
     if stats.f_bavail * stats.f_frsize < LOW_SPACE:
