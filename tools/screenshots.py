@@ -175,7 +175,7 @@ def take_all(app: QApplication, home: Path, out: Path) -> None:
     shot(window, out, "3b-sorted-by-date")
     window.bridge.run(
         lambda e: (e.save_search("Red circles", "a red circle"), e.save_search("Blue", "blue")),
-        lambda _: window._load_saved(),
+        lambda _: window.albums.load(),
     )
 
     window.show_viewer()  # what Enter does

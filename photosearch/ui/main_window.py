@@ -7,7 +7,6 @@ import html
 import os
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import (
     QByteArray,
@@ -28,9 +27,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QFileDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -52,6 +49,7 @@ from photosearch.core.jsontext import readable
 from photosearch.core.search import SearchResult
 from photosearch.core.types import Crop, Hit, ImageQuery, Progress, SavedSearch
 from photosearch.ui import actions
+from photosearch.ui.albums import AlbumActions
 from photosearch.ui.bridge import EngineBridge
 from photosearch.ui.details import DetailsPane
 from photosearch.ui.filter_bar import FilterBar
@@ -78,6 +76,7 @@ class MainWindow(QMainWindow):
     def __init__(self, bridge: EngineBridge, icon: QIcon | None = None, demo: bool = False) -> None:
         super().__init__()
         self.bridge = bridge
+        self.albums = AlbumActions(self)
         self.setWindowTitle("PhotoSearch — demo library" if demo else "PhotoSearch")
         if icon is not None:
             self.setWindowIcon(icon)
@@ -199,7 +198,7 @@ class MainWindow(QMainWindow):
         self.save_button = tool_button(
             "Save as album",
             "Keep this search and its 👍/👎 marks as an album that fills itself (Ctrl+S)",
-            self.save_search,
+            self.albums.save,
             "save",
         )
         self.header = QWidget()
@@ -228,9 +227,9 @@ class MainWindow(QMainWindow):
         self.sidebar.run_saved.connect(self.run_saved_search)
         self.sidebar.rescan.connect(bridge.request_rescan.emit)
         self.sidebar.remove_folder.connect(self._remove_folder)
-        self.sidebar.rename_saved.connect(self._rename_saved)
-        self.sidebar.delete_saved.connect(self._delete_saved)
-        self.sidebar.export_saved.connect(self._export_saved)
+        self.sidebar.rename_saved.connect(self.albums.rename)
+        self.sidebar.delete_saved.connect(self.albums.delete)
+        self.sidebar.export_saved.connect(self.albums.export)
         self.sidebar.show_in_file_manager.connect(actions.open_file)
         self.details = DetailsPane(bridge, self.thumbs)
         self.details.find_similar.connect(self.find_similar)
@@ -311,7 +310,7 @@ class MainWindow(QMainWindow):
         self.filters_button.setChecked(self.filter_bar.isVisible())
         self._update_header()
         self._show_empty_state()
-        self._load_saved()
+        self.albums.load()
 
     def _demo_banner(self) -> QWidget:
         """Says that this window shows sample photos, not the user's, and how to leave."""
@@ -343,7 +342,7 @@ class MainWindow(QMainWindow):
             (QKeySequence("Ctrl+O"), self.open_selected),
             (QKeySequence(Qt.Key.Key_Escape), self.escape),
             (QKeySequence.StandardKey.Paste, self.paste),
-            (QKeySequence("Ctrl+S"), self.save_search),
+            (QKeySequence("Ctrl+S"), self.albums.save),
             (QKeySequence(Qt.Key.Key_F1), self.show_help),
         ):
             shortcut = QShortcut(keys, self)
@@ -547,61 +546,17 @@ class MainWindow(QMainWindow):
         def opened(seen: int) -> None:
             self.album_seen = (saved.id, seen)
             self.run_search()
-            self._load_saved()  # its "new" count is spent
+            self.albums.load()  # its "new" count is spent
 
         self.bridge.run(lambda engine: engine.open_album(saved.id), opened)
 
-    def save_search(self) -> None:
-        """Keep the search — words, filters, query images and 👍/👎 marks — by name."""
+    def search_to_keep(self) -> tuple[str, list[ImageQuery]]:
+        """The search as an album keeps it: the words and filters (the folder browsed
+        included) and the query images with their marks."""
         text, images = self.query_text(), self._query_images()
         if self.scope:
             text = f"{text} {_scope_filter(self.scope)}".strip()
-        if not text and not images:
-            self.status_label.setText("Type a search (or add a photo) first, then save it.")
-            return
-        name, ok = QInputDialog.getText(
-            self, "Save as album", "Name of this album:", text=self.query_text()[:60]
-        )
-        if ok and name.strip():
-            self.bridge.run(
-                lambda engine: engine.save_search(name, text, tuple(images)),
-                lambda _: self._load_saved(),
-            )
-
-    def _load_saved(self) -> None:
-        """The albums in the sidebar, each with how many photos arrived since last seen."""
-        self.bridge.run(
-            lambda engine: [(a, engine.album_news(a)) for a in engine.saved_searches()],
-            self.sidebar.set_saved,
-        )
-
-    def _rename_saved(self, saved: SavedSearch) -> None:
-        name, ok = QInputDialog.getText(self, "Rename album", "New name:", text=saved.name)
-        if ok and name.strip() and name != saved.name:
-            self.bridge.run(
-                lambda engine: engine.rename_saved_search(saved.id, name),
-                lambda _: self._load_saved(),
-            )
-
-    def _delete_saved(self, saved: SavedSearch) -> None:
-        self.bridge.run(
-            lambda engine: engine.delete_saved_search(saved.id), lambda _: self._load_saved()
-        )
-
-    def _export_saved(self, saved: SavedSearch) -> None:
-        """Copy an album's photos into a folder the user picks (for a USB stick, a
-        slideshow, an upload): copies, so that the folder works anywhere."""
-        folder = QFileDialog.getExistingDirectory(self, f"Export {saved.name} to")
-        if not folder:
-            return
-        self.status_label.setText(f"Exporting {saved.name}…")
-        self.bridge.run(
-            lambda engine: engine.export_album(saved, Path(folder), copy=True),
-            lambda done: self.status_label.setText(
-                f"Exported {count(done, 'photo')} of {saved.name} to {readable(folder)}"
-            ),
-            lambda message: self.status_label.setText(f"Export stopped: {message}"),
-        )
+        return text, images
 
     def _remove_folder(self, path: str) -> None:
         answer = QMessageBox.question(
@@ -965,7 +920,7 @@ class MainWindow(QMainWindow):
         (a long listing is left alone: it would jump back to the top)."""
         if not encoded:
             return
-        self._load_saved()  # albums may have new photos
+        self.albums.load()  # albums may have new photos
         short = self.browsing and self.results.rowCount() < SEARCH_LIMIT // 4
         if self.query_text() or self.query_images or short:
             self.run_search()

@@ -117,7 +117,7 @@ def test_saved_search_round_trip(
     qtbot.waitUntil(lambda: window.last_result is not None, timeout=15_000)
     expected = [h.path for h in window.results.all_hits()]
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Blue squares", True))
-    window.save_search()
+    window.albums.save()
 
     def saved() -> list[SavedSearch]:
         found = window.sidebar._find(lambda e: e.saved is not None)
@@ -131,9 +131,9 @@ def test_saved_search_round_trip(
     qtbot.waitUntil(lambda: [h.path for h in window.results.all_hits()] == expected, timeout=15_000)
     assert window.search.text() == "a blue square" and window.title.text() == "Blue squares"
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Squares in blue", True))
-    window._rename_saved(saved()[0])
+    window.albums.rename(saved()[0])
     qtbot.waitUntil(lambda: bool(saved()) and saved()[0].name == "Squares in blue", timeout=15_000)
-    window._delete_saved(saved()[0])
+    window.albums.delete(saved()[0])
     qtbot.waitUntil(lambda: not saved(), timeout=15_000)
     assert window.bridge.engine.saved_searches() == []
 
@@ -322,7 +322,7 @@ def test_marking_results_steers_the_search_and_is_saved(
     if row is not None and row < window.results.rowCount():
         assert window.results.index(row).data(BadgeRole) == "▼ less"
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Not that one", True))
-    window.save_search()
+    window.albums.save()
     qtbot.waitUntil(lambda: bool(window.bridge.engine.saved_searches()), timeout=10_000)
     saved = window.bridge.engine.saved_searches()[0]
     assert [(i.path, i.weight) for i in saved.images] == [(first.path, -0.5)]

@@ -1,0 +1,78 @@
+"""The window's album actions: save the search as an album, list, rename, delete, export.
+
+Albums are saved searches (words, filters, query images and 👍/👎 marks) that re-run live;
+opening one belongs to the window's search (``MainWindow.run_saved_search``). These are
+the actions around it, kept apart so that the window's module stays about searching.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+from photosearch.core.jsontext import readable
+from photosearch.core.types import SavedSearch
+from photosearch.ui.wording import count
+
+if TYPE_CHECKING:
+    from photosearch.ui.main_window import MainWindow
+
+
+class AlbumActions:
+    """What the sidebar's album menu and *Save as album* do, on the window's bridge."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.bridge = window.bridge
+
+    def save(self) -> None:
+        """Keep the search — words, filters, query images and 👍/👎 marks — by name."""
+        window = self.window
+        text, images = window.search_to_keep()
+        if not text and not images:
+            window.status_label.setText("Type a search (or add a photo) first, then save it.")
+            return
+        name, ok = QInputDialog.getText(
+            window, "Save as album", "Name of this album:", text=window.query_text()[:60]
+        )
+        if ok and name.strip():
+            self.bridge.run(
+                lambda engine: engine.save_search(name, text, tuple(images)),
+                lambda _: self.load(),
+            )
+
+    def load(self) -> None:
+        """The albums in the sidebar, each with how many photos arrived since last seen."""
+        self.bridge.run(
+            lambda engine: [(a, engine.album_news(a)) for a in engine.saved_searches()],
+            self.window.sidebar.set_saved,
+        )
+
+    def rename(self, saved: SavedSearch) -> None:
+        name, ok = QInputDialog.getText(self.window, "Rename album", "New name:", text=saved.name)
+        if ok and name.strip() and name != saved.name:
+            self.bridge.run(
+                lambda engine: engine.rename_saved_search(saved.id, name),
+                lambda _: self.load(),
+            )
+
+    def delete(self, saved: SavedSearch) -> None:
+        self.bridge.run(lambda engine: engine.delete_saved_search(saved.id), lambda _: self.load())
+
+    def export(self, saved: SavedSearch) -> None:
+        """Copy an album's photos into a folder the user picks (for a USB stick, a
+        slideshow, an upload): copies, so that the folder works anywhere."""
+        status = self.window.status_label
+        folder = QFileDialog.getExistingDirectory(self.window, f"Export {saved.name} to")
+        if not folder:
+            return
+        status.setText(f"Exporting {saved.name}…")
+        self.bridge.run(
+            lambda engine: engine.export_album(saved, Path(folder), copy=True),
+            lambda done: status.setText(
+                f"Exported {count(done, 'photo')} of {saved.name} to {readable(folder)}"
+            ),
+            lambda message: status.setText(f"Export stopped: {message}"),
+        )
