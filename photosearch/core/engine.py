@@ -11,11 +11,10 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import sqlite3
 import sys
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +28,7 @@ from photosearch.core.errors import (
     ModelNotAvailableError,
     PhotoSearchError,
     QueryError,
-    storage_error,
+    writing_to,
 )
 from photosearch.core.instance import InstanceLock
 from photosearch.core.photo_details import PhotoDetails, read_details
@@ -38,7 +37,7 @@ from photosearch.core.query import Query, parse
 from photosearch.core.scanner import ScanReport, Scope, scan
 from photosearch.core.search import Searcher, SearchResult, filter_sql
 from photosearch.core.stand_in import StandIn, cutoff_for, open_store
-from photosearch.core.text_pass import TextReport, read_missing_meta, read_words
+from photosearch.core.text_pass import PassRun, TextReport, read_missing_meta, read_words
 from photosearch.core.types import (
     Crop,
     Cutoff,
@@ -66,20 +65,6 @@ ALBUM_LIMIT = 1000
 """The most photos an album lists (its best matches)."""
 SPEED_SAMPLE = 64
 """Photos an indexing run must encode before its speed is remembered for the model."""
-
-
-@contextmanager
-def writing_to(folder: Path) -> Iterator[None]:
-    """A write to ``folder`` that fails (disk full, read-only, drive gone) becomes one
-    StorageError saying so; what was written before stays as it was."""
-    try:
-        yield
-    except (OSError, sqlite3.Error) as exc:
-        problem = storage_error(exc, folder)
-        if problem is None:
-            raise
-        log.warning("%s (%s: %s)", problem, type(exc).__name__, exc)
-        raise problem from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -636,16 +621,13 @@ class Engine:
                     indexed.encoded += more.encoded
                     indexed.errors.extend(more.errors)
 
-        read_missing_meta(self.catalog, progress, control, report, yield_to, lambda: not waiting())
+        run = PassRun(self.catalog, progress, control, report, yield_to)
+        read_missing_meta(run, lambda: not waiting())
         if not report.stopped and self.reads_text() and not waiting():
             threads = 1 if self.settings.gentle else (os.cpu_count() or 1)
             read_words(
-                self.catalog,
+                run,
                 lambda: self._text_reader(threads),
-                progress,
-                control,
-                report,
-                yield_to,
                 lambda: self.reads_text() and not waiting(),
             )
         return report

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 
 class PhotoSearchError(Exception):
@@ -147,3 +152,17 @@ def _state_of(folder: Path) -> str | None:
     if stats.f_bavail * stats.f_frsize < LOW_SPACE:
         return "full"
     return None
+
+
+@contextmanager
+def writing_to(folder: Path) -> Iterator[None]:
+    """A write to ``folder`` that fails (disk full, read-only, drive gone) becomes one
+    StorageError saying so; what was written before stays as it was."""
+    try:
+        yield
+    except (OSError, sqlite3.Error) as exc:
+        problem = storage_error(exc, folder)
+        if problem is None:
+            raise
+        log.warning("%s (%s: %s)", problem, type(exc).__name__, exc)
+        raise problem from exc

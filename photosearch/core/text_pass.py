@@ -46,14 +46,24 @@ class TextReport:
 Batch = list[tuple[int, str]]
 
 
+@dataclass(frozen=True)
+class PassRun:
+    """What both passes of one run share: the catalog, where progress goes, the job's
+    pause and stop, the report they fill in, and the model's pass to let go first."""
+
+    catalog: Catalog
+    progress: ProgressCallback
+    control: JobControl
+    report: TextReport
+    yield_to: Callable[[], None]
+
+
 def _in_batches(
+    run: PassRun,
     pending: Callable[[int], Batch],
     size: int,
     meter: Callable[[], ProgressMeter],
     handle: Callable[[Batch], set[int]],
-    control: JobControl,
-    report: TextReport,
-    yield_to: Callable[[], None],
     wanted: Callable[[], bool],
 ) -> None:
     """Drive one pass: ``handle`` each batch of what is ``pending`` (it returns the ids it
@@ -70,56 +80,41 @@ def _in_batches(
         return
     progress = meter()
     while todo and wanted():
-        if not control.checkpoint():
-            report.stopped = True
+        if not run.control.checkpoint():
+            run.report.stopped = True
             return
         later = handle(todo)
         skipped |= later
         progress.advance(len(todo), errors=len(later))
         if len(later) == len(todo):
             return
-        yield_to()
+        run.yield_to()
         todo = batch()
 
 
-def read_missing_meta(
-    catalog: Catalog,
-    progress: ProgressCallback,
-    control: JobControl,
-    report: TextReport,
-    yield_to: Callable[[], None],
-    wanted: Callable[[], bool] = lambda: True,
-) -> None:
+def read_missing_meta(run: PassRun, wanted: Callable[[], bool] = lambda: True) -> None:
     """Metadata of indexed photos that have none yet: their headers only, no pixels. A
     file that cannot be reached now (gone, its drive away) is left for a later pass."""
 
     def handle(todo: Batch) -> set[int]:
         found = [(pid, read_meta_file(path)) for pid, path in todo]
         read = [(pid, meta) for pid, meta in found if meta is not None]
-        add_meta(catalog, read)
-        report.metadata += len(read)
+        add_meta(run.catalog, read)
+        run.report.metadata += len(read)
         return {pid for pid, meta in found if meta is None}
 
     _in_batches(
-        lambda limit: meta_missing(catalog, limit),
+        run,
+        lambda limit: meta_missing(run.catalog, limit),
         META_BATCH,
-        lambda: ProgressMeter("metadata", meta_missing_count(catalog), progress),
+        lambda: ProgressMeter("metadata", meta_missing_count(run.catalog), run.progress),
         handle,
-        control,
-        report,
-        yield_to,
         wanted,
     )
 
 
 def read_words(
-    catalog: Catalog,
-    reader: Callable[[], TextReader],
-    progress: ProgressCallback,
-    control: JobControl,
-    report: TextReport,
-    yield_to: Callable[[], None],
-    wanted: Callable[[], bool] = lambda: True,
+    run: PassRun, reader: Callable[[], TextReader], wanted: Callable[[], bool] = lambda: True
 ) -> None:
     """Look at every indexed photo not yet looked at for words, and keep what is read,
     until done or no longer ``wanted`` (the setting turned off meanwhile). A photo that
@@ -128,8 +123,8 @@ def read_words(
     ocr: list[TextReader] = []  # made once there is something to read
 
     def meter() -> ProgressMeter:
-        done, total = text_counts(catalog)
-        found = ProgressMeter("read text", total - done, progress)
+        done, total = text_counts(run.catalog)
+        found = ProgressMeter("read text", total - done, run.progress)
         found.report()
         ocr.append(reader())
         return found
@@ -146,24 +141,17 @@ def read_words(
             except ImageError as exc:
                 log.info("no words read in %s: %s", path, exc)
                 text = None
-                report.errors += 1
+                run.report.errors += 1
             except Exception:  # the OCR runtime's own failures must not stop the pass
                 log.warning("reading words in %s failed", path, exc_info=True)
                 text = None
-                report.errors += 1
+                run.report.errors += 1
             rows.append((photo_id, text))
-            report.with_words += text is not None
-        store_text(catalog, rows)
-        report.looked += len(rows)
+            run.report.with_words += text is not None
+        store_text(run.catalog, rows)
+        run.report.looked += len(rows)
         return later
 
     _in_batches(
-        lambda limit: text_pending(catalog, limit),
-        TEXT_BATCH,
-        meter,
-        handle,
-        control,
-        report,
-        yield_to,
-        wanted,
+        run, lambda limit: text_pending(run.catalog, limit), TEXT_BATCH, meter, handle, wanted
     )
