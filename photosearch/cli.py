@@ -383,17 +383,19 @@ def _duplicates(engine: Engine, args: argparse.Namespace) -> int:
         print(f"{len(groups)} groups; {extra} photos besides the ones to keep.", file=sys.stderr)
     if not args.trash or not groups:
         return 0
-    victims = [p.path for g in groups for p in g.photos[1:]]
+    victims = sum(len(g.photos) - 1 for g in groups)
     if not args.yes:
         if not sys.stdin.isatty():
             print("photosearch: --trash asks first; add --yes to confirm.", file=sys.stderr)
             return 1
-        question = f"Move {len(victims)} photos to the trash (the first of each group stays)?"
+        question = f"Move {victims} photos to the trash (the first of each group stays)?"
         if input(f"{question} [y/N] ").strip().lower() not in ("y", "yes"):
             print("Nothing moved.", file=sys.stderr)
             return 0
-    moved = engine.trash(victims)
-    print(f"Moved {len(moved)} photos to the trash.", file=sys.stderr)
+    plan = engine.trash_copies(groups)
+    for path, reason in plan.skipped:
+        print(f"  kept {jsontext.readable(path)}: {reason}", file=sys.stderr)
+    print(f"Moved {len(plan.move)} photos to the trash.", file=sys.stderr)
     return 0
 
 

@@ -156,3 +156,17 @@ def allow_downloads(monkeypatch: pytest.MonkeyPatch) -> None:
     from huggingface_hub import constants
 
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+
+
+@pytest.fixture
+def user_trash(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """The user's trash (its ``files`` folder) in a temp dir: send2trash reads
+    ``XDG_DATA_HOME`` once, at import, so its module's copies are pointed there too."""
+    from send2trash import plat_other
+
+    data = tmp_path / "xdg-data"
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    monkeypatch.setattr(plat_other, "XDG_DATA_HOME", os.fsencode(data))
+    monkeypatch.setattr(plat_other, "HOMETRASH_B", os.fsencode(data / "Trash"))
+    monkeypatch.setattr(plat_other, "HOMETRASH", str(data / "Trash"))
+    return data / "Trash" / "files"

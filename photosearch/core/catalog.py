@@ -631,6 +631,34 @@ class Catalog:
         groups = ([int(i) for i in row[0].split(",")] for row in rows)
         return [kept for ids in groups if len(kept := [i for i in ids if i in among]) > 1]
 
+    def whole_file_hashes(self, ids: Sequence[int]) -> dict[int, tuple[int, int, str]]:
+        """The remembered whole-file hashes of ``ids``: (size, mtime_ns, digest) each."""
+        found: dict[int, tuple[int, int, str]] = {}
+        db = self.read()
+        for start in range(0, len(ids), 900):
+            part = [int(i) for i in ids[start : start + 900]]
+            rows = db.execute(
+                "SELECT photo_id, size, mtime_ns, digest FROM file_hashes"
+                f" WHERE photo_id IN ({','.join('?' * len(part))})",
+                part,
+            )
+            found.update((row[0], (row[1], row[2], row[3])) for row in rows)
+        return found
+
+    def remember_file_hashes(self, hashes: Iterable[tuple[int, int, int, str]]) -> None:
+        """Keep whole-file hashes (photo id, size, mtime_ns, digest) of photos still known."""
+        with self.write() as db:
+            db.executemany(
+                """INSERT OR REPLACE INTO file_hashes(photo_id, size, mtime_ns, digest)
+                   SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM photos WHERE id = ?1)""",
+                list(hashes),
+            )
+
+    def paths_with_key(self, key: str) -> list[str]:
+        """Catalogued paths with this content key (the candidates for a second name)."""
+        rows = self.read().execute("SELECT path FROM photos WHERE content_key = ?", (key,))
+        return [dec(row[0]) for row in rows]
+
     def month_counts(self, where: str, params: Sequence[object]) -> dict[str, int]:
         """Photos per month (``YYYY-MM``, local time) among those matching ``where``."""
         rows = self.read().execute(

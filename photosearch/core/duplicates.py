@@ -1,6 +1,10 @@
-"""Exact copies and near-duplicates of photos.
+"""Exact copies and near-duplicates of photos, and the checks before any goes to the trash.
 
-Exact copies share their content key (size and the hash of their first and last 64 KiB).
+Exact copies share their whole content: the cheap content key (size and the hash of the
+first and last 64 KiB) proposes them, and a hash of the whole file, computed only for
+those and remembered with the file's size and mtime, confirms them (two scans with white
+margins share size and edges, not their middles). A file reached through several paths
+(a link, a second hard link) is one photo, never a copy of itself.
 Near-duplicates — resized, recompressed, slightly cropped, EXIF-rotated copies, the same
 shot exported twice, bursts — are found in two steps: the CLIP vectors propose pairs
 (each photo's nearest neighbours in the vector index above a cosine ``threshold``), and a
@@ -16,9 +20,11 @@ levels (a 64-bit hash left them 12 and 16 bits apart, and grouped look-alikes).
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from PIL import Image
@@ -85,14 +91,16 @@ def hash_distance(a: int, b: int) -> int:
     return (a ^ b).bit_count()
 
 
-def keep_first(photos: Iterable[Photo]) -> tuple[Photo, ...]:
-    """The photo to keep first: the most pixels, then a camera format over an export, then
-    the oldest (then the path, so that the choice is the same every time)."""
+def keep_first(photos: Iterable[Photo], linked: frozenset[str] = frozenset()) -> tuple[Photo, ...]:
+    """The photo to keep first: a file that links point to (``linked``: real paths), then
+    the most pixels, then a camera format over an export, then the oldest (then the path,
+    so that the choice is the same every time)."""
 
-    def rank(photo: Photo) -> tuple[int, int, float, str]:
+    def rank(photo: Photo) -> tuple[bool, int, int, float, str]:
         ext = photo.path.rsplit(".", 1)[-1].lower()
         pixels = (photo.width or 0) * (photo.height or 0)
-        return (-pixels, 0 if ext in ORIGINAL_FORMATS else 1, photo.date, photo.path)
+        pinned = bool(linked) and os.path.realpath(photo.path) in linked
+        return (not pinned, -pixels, 0 if ext in ORIGINAL_FORMATS else 1, photo.date, photo.path)
 
     return tuple(sorted(photos, key=rank))
 
@@ -128,13 +136,15 @@ def find_duplicates(
     threshold: float = DEFAULT_THRESHOLD,
     progress: ProgressCallback = no_progress,
     control: JobControl | None = None,
+    linked: frozenset[str] = frozenset(),
 ) -> list[DuplicateGroup]:
     """Groups of exact copies, then of near-duplicates, among the photos ``where`` allows
-    (SQL over ``p``, as the search filters write it); biggest groups first."""
+    (SQL over ``p``, as the search filters write it); biggest groups first. A file that
+    links point to (``linked``, real paths) is the one kept in its group."""
     control = control or JobControl()
     allowed = set(catalog.filtered_ids(f"p.status != 'error' AND {where}", list(params)).tolist())
     exact, together = _Groups(), _Groups()
-    for ids in catalog.same_content(allowed):
+    for ids in same_files(catalog, catalog.same_content(allowed), control):
         for other in ids[1:]:
             exact.join(ids[0], other)
             together.join(ids[0], other)
@@ -156,10 +166,75 @@ def find_duplicates(
     groups = []
     for ids in sets:
         same_bytes = all(i in exact.parent for i in ids) and len({exact.find(i) for i in ids}) == 1
-        members = keep_first(known[i] for i in ids if i in known)
+        files = one_path_per_file(known[i] for i in ids if i in known)
+        members = keep_first((photo for photo, _ in files), linked)
         if len(members) > 1:
             groups.append(DuplicateGroup("exact" if same_bytes else "near", members))
     return sorted(groups, key=lambda g: (-len(g.photos), g.kind != "exact", g.photos[0].path))
+
+
+def whole_file_hash(path: str) -> str:
+    """The hash of the whole file, read in 1 MiB steps (never the whole file in memory)."""
+    h = hashlib.blake2b(digest_size=32)
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def one_path_per_file(photos: Iterable[Photo]) -> list[tuple[Photo, os.stat_result]]:
+    """The photos whose file is still there as catalogued (same size and mtime), each file
+    once: a link or a second hard link to a file another path reaches is the same photo,
+    not a copy of it, and the path kept for a file is its own rather than a link's."""
+    kept: list[tuple[Photo, os.stat_result]] = []
+    reached: set[tuple[int, int]] = set()
+    for photo in sorted(photos, key=lambda p: (os.path.islink(p.path), p.path)):
+        try:
+            st = os.stat(photo.path)
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) in reached or (st.st_size, st.st_mtime_ns) != (
+            photo.size,
+            photo.mtime_ns,
+        ):
+            continue
+        reached.add((st.st_dev, st.st_ino))
+        kept.append((photo, st))
+    return kept
+
+
+def same_files(
+    catalog: Catalog, candidates: list[list[int]], control: JobControl
+) -> list[list[int]]:
+    """Split groups that share a content key into groups with the same whole content.
+
+    Each file is hashed once and the hash kept in the catalog with its size and mtime; a
+    file changed since it was catalogued is left out until it is indexed again."""
+    ids = [i for group in candidates for i in group]
+    photos = catalog.photos(ids)
+    known = catalog.whole_file_hashes(ids)
+    fresh: list[tuple[int, int, int, str]] = []
+    confirmed: list[list[int]] = []
+    for group in candidates:
+        if not control.checkpoint():
+            break
+        by_digest: dict[str, list[int]] = {}
+        for photo, _ in one_path_per_file(photos[i] for i in group if i in photos):
+            remembered = known.get(photo.id)
+            if remembered and remembered[:2] == (photo.size, photo.mtime_ns):
+                digest = remembered[2]
+            else:
+                try:
+                    digest = whole_file_hash(photo.path)
+                except OSError as exc:
+                    log.info("cannot hash %s: %s", photo.path, exc)
+                    continue
+                fresh.append((photo.id, photo.size, photo.mtime_ns, digest))
+            by_digest.setdefault(digest, []).append(photo.id)
+        confirmed.extend(sorted(same) for same in by_digest.values() if len(same) > 1)
+    if fresh:
+        catalog.remember_file_hashes(fresh)
+    return confirmed
 
 
 def _signature(cache: dict[int, Signature | None], photo: Photo | None) -> Signature | None:
@@ -200,3 +275,76 @@ def _candidate_pairs(
                     pairs.add((min(own, other), max(own, other)))
         meter.advance(len(ids))
     return sorted(pairs)
+
+
+@dataclass(slots=True)
+class TrashPlan:
+    """What may go to the trash now (each with the copy that stays) and what may not, why."""
+
+    move: list[Photo] = field(default_factory=list)
+    gone: list[Photo] = field(default_factory=list)
+    """Already gone from the disk: only forgotten."""
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def plan_trash(
+    groups: Iterable[DuplicateGroup],
+    chosen: Iterable[str] | None = None,
+    linked: frozenset[str] = frozenset(),
+) -> TrashPlan:
+    """Check again, just before anything moves, what listing ``groups`` found.
+
+    ``chosen`` are the paths the user picked (else all but the first of each group). A
+    photo moves only if its file still has the size and mtime it was compared with, is
+    not a link nor another name (hard link) of a file, is not the file a link in the
+    library points to (``linked``: real paths, looked up just before), and a copy that
+    stays still exists unchanged; one copy of each group always stays."""
+    picked = None if chosen is None else set(chosen)
+    plan = TrashPlan()
+    for group in groups:
+        victims = [p for p in group.photos if p.path in picked] if picked else group.photos[1:]
+        keepers = [p for p in group.photos if p not in victims]
+        if not keepers:
+            keepers, victims = [victims[0]], victims[1:]
+            plan.skipped.append((keepers[0].path, "the last copy of its group stays"))
+        keeper = _unchanged(keepers[0])
+        if keeper is None:
+            plan.skipped.extend(
+                (p.path, "the copy to keep is gone or changed since the list was made")
+                for p in victims
+            )
+            continue
+        links = (p.path for p in group.photos if os.path.islink(p.path))
+        targets = linked | {os.path.realpath(path) for path in links}
+        for victim in victims:
+            if not os.path.lexists(victim.path):
+                plan.gone.append(victim)
+            elif reason := _why_not_trash(victim, keeper, targets):
+                plan.skipped.append((victim.path, reason))
+            else:
+                plan.move.append(victim)
+    return plan
+
+
+def _unchanged(photo: Photo) -> os.stat_result | None:
+    """The file's stat if it is still there as it was compared (size and mtime)."""
+    try:
+        st = os.stat(photo.path)
+    except OSError:
+        return None
+    return st if (st.st_size, st.st_mtime_ns) == (photo.size, photo.mtime_ns) else None
+
+
+def _why_not_trash(victim: Photo, keeper: os.stat_result, targets: set[str]) -> str | None:
+    if os.path.islink(victim.path):
+        return "a link, not a copy: moving it would free no space"
+    st = _unchanged(victim)
+    if st is None:
+        return "changed since the list was made"
+    if (st.st_dev, st.st_ino) == (keeper.st_dev, keeper.st_ino):
+        return "another name of the photo kept: moving it would free no space"
+    if st.st_nlink > 1:
+        return "the file has another name (a hard link): moving this one would free no space"
+    if os.path.realpath(victim.path) in targets:
+        return "a link in your library points to it"
+    return None

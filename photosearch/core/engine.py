@@ -23,18 +23,25 @@ from photosearch.config import DEVICES, PRECISIONS, AppPaths, Settings
 from photosearch.core import albums, models, text_reader
 from photosearch.core import saved_searches as saved
 from photosearch.core.catalog import Catalog
-from photosearch.core.duplicates import DEFAULT_THRESHOLD, DuplicateGroup, find_duplicates
+from photosearch.core.duplicates import (
+    DEFAULT_THRESHOLD,
+    DuplicateGroup,
+    TrashPlan,
+    find_duplicates,
+    plan_trash,
+)
 from photosearch.core.errors import (
     ModelNotAvailableError,
     PhotoSearchError,
     QueryError,
     writing_to,
 )
+from photosearch.core.images import os_reason
 from photosearch.core.instance import InstanceLock
 from photosearch.core.photo_details import PhotoDetails, read_details
 from photosearch.core.photo_text import words_read
 from photosearch.core.query import Query, parse
-from photosearch.core.scanner import ScanReport, Scope, scan
+from photosearch.core.scanner import ScanReport, Scope, library_link_targets, scan
 from photosearch.core.search import Searcher, SearchResult, filter_sql
 from photosearch.core.stand_in import StandIn, cutoff_for, open_store
 from photosearch.core.text_pass import PassRun, TextReport, read_missing_meta, read_words
@@ -435,24 +442,37 @@ class Engine:
             DEFAULT_THRESHOLD if threshold is None else threshold,
             progress,
             control,
+            self._link_targets(),
         )
 
-    def trash(self, paths: list[str]) -> list[str]:
-        """Move photos to the system's trash (never deleted for good) and forget them;
-        returns those moved (a file already gone is only forgotten)."""
+    def _link_targets(self) -> frozenset[str]:
+        """Files that links in the user's folders point to: kept, never trashed."""
+        return library_link_targets(f.path for f in self.catalog.folders() if f.enabled)
+
+    def trash_copies(
+        self, groups: list[DuplicateGroup], chosen: list[str] | None = None
+    ) -> TrashPlan:
+        """Move copies to the system's trash (never deleted for good) and forget them:
+        ``chosen`` paths, else all but the first of each group. Each is checked again
+        first (``plan_trash``); the plan says what moved and what was skipped, why. A
+        file already gone is only forgotten."""
         from send2trash import send2trash
 
-        moved = []
-        for path in paths:
-            photo = self.catalog.photo_by_path(path)
-            if os.path.lexists(path):
-                send2trash(path)
-                moved.append(path)
-            if photo is not None:
-                self.catalog.remove_photo(photo.id)
-                if self._vectors is not None:
-                    self._vectors.remove([photo.id], self.catalog.generation())
-        return moved
+        plan = plan_trash(groups, chosen, self._link_targets())
+        moved: list[Photo] = []
+        for photo in plan.move:
+            try:
+                send2trash(photo.path)
+            except OSError as exc:
+                plan.skipped.append((photo.path, f"could not be moved: {os_reason(exc)}"))
+                continue
+            moved.append(photo)
+        for photo in [*moved, *plan.gone]:
+            self.catalog.remove_photo(photo.id)
+            if self._vectors is not None:
+                self._vectors.remove([photo.id], self.catalog.generation())
+        plan.move = moved
+        return plan
 
     # -- saved searches and details ------------------------------------------------------
 

@@ -11,7 +11,7 @@ import logging
 import os
 import stat
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from photosearch.core.catalog import Catalog, PhotoState
@@ -67,14 +67,16 @@ def walk(
     recursive: bool = True,
     on_unreadable: Skip | None = None,
     inside: tuple[str, ...] | None = None,
-) -> Iterator[tuple[str, int, int]]:
-    """Yield (path, size, mtime_ns) of supported photo files under ``root``.
+) -> Iterator[tuple[str, int, int, tuple[int, int] | None]]:
+    """Yield (path, size, mtime_ns, file id) of supported photo files under ``root``; the
+    file id (device, inode) only for a file with several names (hard links).
 
     Hidden entries are ignored, directory symlinks are not followed (no loops), and
     ``skip_dirs`` (other catalogued roots nested inside this one) are left to their own scan.
     A link to a file is followed only into ``inside`` (the real paths of the user's folders):
-    a link out of them is not the user's library. A folder that cannot be listed goes to
-    ``on_unreadable`` (else ``on_skip``). FIFOs and devices are never opened.
+    a link out of them is not the user's library, and a link to a photo the walk finds
+    anyway is that photo's second path, not a photo of its own. A folder that cannot be
+    listed goes to ``on_unreadable`` (else ``on_skip``). FIFOs and devices are never opened.
     """
     stack = [root]
     while stack:
@@ -103,13 +105,56 @@ def walk(
                 if not any(target.startswith(r.rstrip(os.sep) + os.sep) for r in inside):
                     on_skip(entry.path, "a link to a photo outside your folders: add its folder")
                     continue
+                if reached_by_walk(target, inside):
+                    log.debug("%s is a link to %s, indexed under its own name", entry.path, target)
+                    continue
             try:
                 st = entry.stat()
             except OSError as exc:
                 on_skip(entry.path, f"broken link or unreadable entry: {os_reason(exc)}")
                 continue
             if stat.S_ISREG(st.st_mode):
-                yield entry.path, st.st_size, st.st_mtime_ns
+                yield entry.path, st.st_size, st.st_mtime_ns, _second_names(st)
+
+
+def reached_by_walk(target: str, inside: tuple[str, ...]) -> bool:
+    """Whether a walk of the folders (real paths ``inside``) finds ``target`` itself: a link
+    to such a file is a second path of one photo, which is indexed once, by its own name."""
+    if not is_supported(os.path.basename(target)) or not os.path.isfile(target):
+        return False  # a broken link or a loop is reported as such by the walk
+    for root in inside:
+        base = root.rstrip(os.sep) + os.sep
+        if target.startswith(base):
+            parts = target[len(base) :].split(os.sep)
+            return not any(part.startswith(".") for part in parts)
+    return False
+
+
+def _second_names(st: os.stat_result) -> tuple[int, int] | None:
+    """(device, inode) of a file with several names (hard links), else None."""
+    return (st.st_dev, st.st_ino) if st.st_nlink > 1 else None
+
+
+def library_link_targets(roots: Iterable[str]) -> frozenset[str]:
+    """Real paths of the files that links anywhere in these folders point to (hidden
+    folders included, directory links not followed): such a file must stay where it is,
+    or the links break. One ``scandir`` pass, no stat of plain files."""
+    targets: set[str] = set()
+    stack = list(roots)
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                elif entry.is_symlink():
+                    targets.add(os.path.realpath(entry.path))
+            except OSError:
+                continue
+    return frozenset(targets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +220,9 @@ def scan(
 
     looked: list[tuple[str, bool]] = []
     unreadable: list[tuple[int, str, str]] = []
-    appeared: list[tuple[Folder, str, int, int]] = []
+    appeared: list[tuple[Folder, str, int, int, tuple[int, int] | None]] = []
+    names: dict[tuple[int, int], str] = {}
+    """The catalogued name of each file with several names (hard links) seen."""
     changed: list[tuple[int, int, int, str | None]] = []
     vanished: list[PhotoState] = []
     for folder in folders:
@@ -198,7 +245,7 @@ def scan(
                 known = {p: s for p, s in known.items() if os.path.dirname(p) == directory}
             looked.append((directory, recursive))
             first_unreadable = len(unreadable)
-            for path, size, mtime_ns in walk(
+            for path, size, mtime_ns, file_id in walk(
                 directory, roots - {folder.path}, on_skip, recursive, on_unreadable, inside
             ):
                 if meter.done % 512 == 0:
@@ -212,7 +259,9 @@ def scan(
                     continue
                 state = known.pop(path, None)
                 if state is None:
-                    appeared.append((folder, path, size, mtime_ns))
+                    appeared.append((folder, path, size, mtime_ns, file_id))
+                elif file_id is not None:
+                    names[file_id] = path
                 elif state.size != size or state.mtime_ns != mtime_ns:
                     changed.append((state.id, size, mtime_ns, content_key(path, size)))
                 else:
@@ -229,8 +278,10 @@ def scan(
             by_key[state.content_key].append(state)
     added: list[tuple[int, str, int, int, str | None]] = []
     moved: list[tuple[int, int, str, int, int]] = []
-    for folder, path, size, mtime_ns in appeared:
+    for folder, path, size, mtime_ns, file_id in sorted(appeared, key=lambda a: a[1]):
         key = content_key(path, size)
+        if file_id is not None and key and _second_name(catalog, names, file_id, key, path):
+            continue
         candidates = by_key.get(key) if key else None
         if candidates:
             state = candidates.pop()
@@ -244,3 +295,28 @@ def scan(
     catalog.apply_scan(added, changed, moved, report.removed_ids, looked, unreadable)
     meter.report()
     return report
+
+
+def _second_name(
+    catalog: Catalog,
+    names: dict[tuple[int, int], str],
+    file_id: tuple[int, int],
+    key: str,
+    path: str,
+) -> bool:
+    """Whether ``path`` is another name (hard link) of a file already in the catalog or
+    found earlier in this scan: one file is one photo, listed under its first name."""
+    first = names.get(file_id)
+    if first is None:
+        for other in catalog.paths_with_key(key):
+            try:
+                if os.path.samefile(other, path):
+                    first = other
+                    break
+            except OSError:
+                continue
+    if first is None:
+        names[file_id] = path
+        return False
+    log.info("%s is another name of %s (a hard link): listed once", path, first)
+    return True

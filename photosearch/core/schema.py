@@ -216,4 +216,19 @@ def _v5(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5)
+def _v6(db: sqlite3.Connection) -> None:
+    """The hash of a photo's whole file, for the few that share a content key: the cheap
+    key (size and edges) groups candidates, and only the whole content proves a copy
+    before anything is moved to the trash. Kept with the size and mtime it was computed
+    for, so a changed file is hashed again and an unchanged one never is."""
+    db.execute(
+        """CREATE TABLE file_hashes(
+            photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            digest TEXT NOT NULL
+        )"""
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5, _v6)

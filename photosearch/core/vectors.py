@@ -341,7 +341,9 @@ class VectorStore:
                 keys = np.asarray(matches.keys, dtype=np.int64).reshape(len(queries), -1)
                 scores = 1.0 - np.asarray(matches.distances, dtype=np.float32)
                 scores = scores.reshape(len(queries), -1)
-                counts = np.asarray(matches.counts).reshape(-1, 1)
+                # one query row gives a single Matches (its length), several BatchMatches
+                found = getattr(matches, "counts", None)
+                counts = np.asarray(len(matches) if found is None else found).reshape(-1, 1)
                 missing = np.arange(keys.shape[1])[None, :] >= counts
                 keys[missing], scores[missing] = -1, -1.0
                 return keys, scores

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from photosearch.core import models
-from photosearch.core.duplicates import DuplicateGroup
+from photosearch.core.duplicates import DuplicateGroup, TrashPlan
 from photosearch.core.feedback import marked_images, marks_of
 from photosearch.core.images import is_supported
 from photosearch.core.jsontext import readable
@@ -506,29 +506,41 @@ class MainWindow(QMainWindow):
             self._update_header()
 
     def trash_duplicates(self) -> None:
-        """The selected photos, or else all but the first of each group, to the trash."""
+        """The selected photos, or else all but the first of each group, to the trash;
+        each is checked again just before (the engine keeps what changed, links, and the
+        last copy of a group) and what stayed is said, with why."""
         groups = self.duplicate_groups or []
         keepers = {g.photos[0].path for g in groups}
-        chosen = [h.path for h in self.view.selected_hits()]
-        if all(path in keepers for path in chosen):  # nothing chosen beyond the suggestion
-            chosen = [p.path for g in groups for p in g.photos[1:]]
-        if not chosen:
+        chosen: list[str] | None = [h.path for h in self.view.selected_hits()]
+        if chosen is not None and all(path in keepers for path in chosen):
+            chosen = None  # nothing chosen beyond the suggestion: all but the first
+        total = sum(len(g.photos) - 1 for g in groups) if chosen is None else len(chosen)
+        if not total:
             return
         answer = QMessageBox.question(
             self,
             "Move to trash",
-            f"Move {count(len(chosen), 'photo')} to the trash?\n\nThey can be restored from "
-            "the trash; PhotoSearch forgets them.",
+            f"Move {count(total, 'photo')} to the trash?\n\nThey can be restored from "
+            "the trash; PhotoSearch forgets them. One copy of each group always stays.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.bridge.run(
-            lambda engine: engine.trash(chosen),
-            lambda moved: (
-                self.status_label.setText(f"Moved {count(len(moved), 'photo')} to the trash"),
-                self.show_duplicates(),
-            ),
+            lambda engine: engine.trash_copies(groups, chosen),
+            self._trashed,
         )
+
+    def _trashed(self, plan: TrashPlan) -> None:
+        text = f"Moved {count(len(plan.move), 'photo')} to the trash"
+        if plan.skipped:
+            text += f"; kept {count(len(plan.skipped), 'photo')} (hover for why)"
+        self.status_label.setText(text)
+        self.status_label.setToolTip(
+            "\n".join(f"{readable(path)}: {reason}" for path, reason in plan.skipped)
+        )
+        self.show_duplicates()
 
     def run_saved_search(self, saved: SavedSearch) -> None:
         """Open an album: its search runs again, and the photos that arrived since it was

@@ -115,17 +115,15 @@ def test_the_keeper_has_the_most_pixels_then_the_camera_format_then_the_oldest()
 
 
 def test_trash_moves_files_to_the_trash_and_the_catalog_follows(
-    library: tuple[Engine, dict[str, list[str]]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    library: tuple[Engine, dict[str, list[str]]], user_trash: Path
 ) -> None:
     engine, _ = library
-    trash = tmp_path / "xdg-data"
-    monkeypatch.setenv("XDG_DATA_HOME", str(trash))  # send2trash's trash folder on Linux
-    monkeypatch.setenv("HOME", str(tmp_path))
     group = engine.duplicates()[0]
     victims = [p.path for p in group.photos[1:]]
-    assert engine.trash(victims) == victims
+    plan = engine.trash_copies([group])
+    assert [p.path for p in plan.move] == victims and not plan.skipped
     assert not any(Path(p).exists() for p in victims)
-    kept = list((trash / "Trash" / "files").iterdir())
+    kept = list(user_trash.iterdir())
     assert sorted(p.name for p in kept) == sorted(Path(p).name for p in victims)
     assert all(engine.catalog.photo_by_path(p) is None for p in victims)
     assert group.photos[0].path not in {p.path for g in engine.duplicates() for p in g.photos}

@@ -35,7 +35,9 @@ def test_fifos_devices_links_out_and_growing_files(plumbing_engine: Engine, tmp_
     elsewhere = write_photos(tmp_path / "elsewhere", 2)
     (root / "outside.jpg").symlink_to(elsewhere[0])
     (root / "trip").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
-    (root / "inside.jpg").symlink_to(good[0])  # a link within the folder is followed
+    (root / "inside.jpg").symlink_to(good[0])  # a second path of a photo: listed once
+    hidden = write_photos(root / ".hidden", 1)
+    (root / "shown.jpg").symlink_to(hidden[0])  # the only path to a photo: followed
     growing = root / "growing.jpg"
     growing.write_bytes(good[1].read_bytes())
     stop = threading.Event()
@@ -67,8 +69,9 @@ def test_fifos_devices_links_out_and_growing_files(plumbing_engine: Engine, tmp_
     assert indexed is not None
     catalogued = {p.path for p in plumbing_engine.catalog.photos(range(1, 1000)).values()}
     names = {Path(p).name for p in catalogued}
-    assert {"img_0000.jpg", "img_0001.jpg", "img_0002.jpg", "inside.jpg"} <= names
+    assert {"img_0000.jpg", "img_0001.jpg", "img_0002.jpg", "shown.jpg"} <= names
     assert not names & {"pipe.jpg", "zero.jpg", "null.png", "to-zero.jpg", "outside.jpg"}
+    assert "inside.jpg" not in names  # the photo it points to is listed, once
     assert not any("/trip/" in p for p in catalogued)
     assert "growing.jpg" in names  # read as far as it was, or skipped with a reason
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from photosearch.core.schema import MIGRATIONS
 from tests.conftest import write_photos
 
 pytestmark = pytest.mark.faults
@@ -258,11 +259,11 @@ def test_kill_9_at_every_stage_loses_nothing(
     assert library.check() == 4
     for point in MIGRATING:
         library.killed_at(point, "status", "--json")
-        assert library.check() in (4, 5)
+        assert 4 <= library.check() <= len(MIGRATIONS)
     assert library.catalog.with_name("catalog.sqlite3.v4.bak").exists()
 
     subprocess.run([sys.executable, "-m", "photosearch", "index"], check=True, capture_output=True)
-    assert library.check() == 5
+    assert library.check() == len(MIGRATIONS)
     status = library.status()
     assert status["photos"] == status["indexed"] == library.written
     assert status["errors"] == 0 and status["pending"] == 0
