@@ -175,7 +175,7 @@ def _watch(engine: Engine, args: argparse.Namespace) -> int:
     if not engine.folders():
         raise PhotoSearchError("No folders yet: run `photosearch watch ~/Pictures`.")
     if args.gentle:
-        engine.set_gentle(True)
+        engine.set_gentle(True, save=False)  # for this run only
     bar = ProgressBar()
 
     def progress(p: Progress) -> None:
@@ -750,6 +750,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         exclusive = args.command not in READ_ONLY_COMMANDS
         with Engine.open(paths, exclusive=exclusive) as engine:
+            if engine.settings_file.problem:
+                print(f"photosearch: {engine.settings_file.problem}", file=sys.stderr)
             if args.device:
                 engine.set_device(args.device, save=False)
             return int(args.func(engine, args))

@@ -10,9 +10,12 @@ import dataclasses
 import json
 import logging
 import os
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from filelock import FileLock
 from platformdirs import PlatformDirs
 
 from photosearch.core.atomic import write_text_atomically
@@ -95,24 +98,113 @@ class Settings:
 
     @classmethod
     def load(cls, path: Path) -> Settings:
-        """Read settings; unknown keys are kept aside and a broken file falls back to defaults."""
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return cls()
-        except (OSError, ValueError) as exc:
-            log.warning("settings file %s unreadable (%s); using defaults", path, exc)
-            return cls()
-        known = {f.name for f in dataclasses.fields(cls)} - {"extra"}
-        values = {k: v for k, v in raw.items() if k in known}
-        values["extra"] = {k: v for k, v in raw.items() if k not in known}
-        try:
-            return cls(**values)
-        except TypeError as exc:
-            log.warning("settings file %s invalid (%s); using defaults", path, exc)
-            return cls()
+        """The settings in ``path`` as they are now (read only: nothing is moved or written)."""
+        return SettingsFile(path, writable=False).current
 
-    def save(self, path: Path) -> None:
+    @classmethod
+    def from_dict(cls, raw: dict[str, object]) -> Settings:
+        """Settings from the file's JSON; unknown keys are kept aside in ``extra``."""
+        known = {f.name for f in dataclasses.fields(cls)} - {"extra"}
+        values: dict[str, object] = {k: v for k, v in raw.items() if k in known}
+        values["extra"] = {k: v for k, v in raw.items() if k not in known}
+        return cls(**values)  # type: ignore[arg-type]
+
+    def to_dict(self) -> dict[str, object]:
         data = {k: v for k, v in dataclasses.asdict(self).items() if k != "extra"}
         data.update(self.extra)
-        write_text_atomically(path, json.dumps(data, indent=2, sort_keys=True))
+        return data
+
+
+class SettingsFile:
+    """The one owner of ``settings.json``.
+
+    ``current`` is what this process runs with: the file's settings plus per-command
+    options (``override``: ``--device``, ``--gentle``), which are never written. A change
+    (``change``) writes only the fields it names, under a lock shared by threads and
+    processes, over the file as it is on disk *now* (never a stale copy), with fsync. A
+    read-only owner (search, status and the other commands that run beside the app)
+    never writes. A damaged file is moved aside and reported (``problem``), never
+    silently replaced by defaults.
+    """
+
+    def __init__(self, path: Path, writable: bool = True) -> None:
+        self.path = path
+        self.writable = writable
+        self.problem: str | None = None
+        """Why the file could not be used, in words, when it could not."""
+        self._lock = threading.RLock()
+        self._overrides: dict[str, object] = {}
+        self.current = self._read()
+
+    def _read(self) -> Settings:
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            if not isinstance(raw, dict):
+                raise ValueError("not a JSON object")
+            settings = Settings.from_dict(raw)
+        except FileNotFoundError:
+            return Settings()
+        except (OSError, ValueError, TypeError) as exc:
+            return self._damaged(exc)
+        for name, value in self._overrides.items():
+            setattr(settings, name, value)
+        return settings
+
+    def _damaged(self, exc: Exception) -> Settings:
+        aside = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        kept = ""
+        if self.writable:
+            try:
+                os.replace(self.path, aside)
+                kept = f" It was kept as {aside.name}."
+            except OSError as move_error:
+                log.warning("cannot move %s aside: %s", self.path, move_error)
+        self.problem = (
+            f"Your settings could not be read ({exc}), so PhotoSearch uses its defaults "
+            f"until you choose again.{kept}"
+        )
+        log.warning("%s", self.problem)
+        return Settings()
+
+    def override(self, **values: object) -> None:
+        """Options for this run only (``--device``, ``--gentle``): never written."""
+        with self._lock:
+            for name, value in values.items():
+                _check_field(name)
+                self._overrides[name] = value
+                setattr(self.current, name, value)
+
+    def change(self, **values: object) -> None:
+        """Set these fields and write them (only them) to the file; a read-only owner
+        keeps them for this run."""
+        with self._lock:
+            for name, value in values.items():
+                _check_field(name)
+                self._overrides.pop(name, None)
+                setattr(self.current, name, value)
+            if not self.writable:
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with FileLock(self.path.with_name(self.path.name + ".lock")):
+                on_disk = self._on_disk()
+                on_disk.update(values)
+                write_text_atomically(self.path, json.dumps(on_disk, indent=2, sort_keys=True))
+
+    def _on_disk(self) -> dict[str, object]:
+        """The file's JSON as it is now (another process may have changed other fields)."""
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):
+            self._damaged(ValueError("damaged while running"))
+            return {}
+        return raw if isinstance(raw, dict) else {}
+
+
+_FIELDS = frozenset(f.name for f in dataclasses.fields(Settings)) - {"extra"}
+
+
+def _check_field(name: str) -> None:
+    if name not in _FIELDS:
+        raise AttributeError(f"Settings has no field {name!r}")

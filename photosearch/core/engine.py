@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from photosearch.config import DEVICES, PRECISIONS, AppPaths, Settings
+from photosearch.config import DEVICES, PRECISIONS, AppPaths, Settings, SettingsFile
 from photosearch.core import albums, models, text_reader
 from photosearch.core import saved_searches as saved
 from photosearch.core.catalog import Catalog
@@ -89,12 +89,12 @@ class Engine:
     def __init__(
         self,
         paths: AppPaths,
-        settings: Settings,
+        settings: SettingsFile,
         catalog: Catalog,
         lock: InstanceLock | None = None,
     ) -> None:
         self.paths = paths
-        self.settings = settings
+        self.settings_file = settings
         self.catalog = catalog
         self.lock = lock
         self._lock = threading.RLock()
@@ -126,7 +126,8 @@ class Engine:
                     raise
             lock = InstanceLock(paths.data_dir / "photosearch.lock") if exclusive else None
         try:
-            return cls(paths, Settings.load(paths.settings_path), Catalog(paths.catalog_path), lock)
+            settings = SettingsFile(paths.settings_path, writable=exclusive)
+            return cls(paths, settings, Catalog(paths.catalog_path), lock)
         except BaseException:
             if lock is not None:
                 lock.release()
@@ -247,13 +248,21 @@ class Engine:
                 self._vectors = open_store(self.paths, self.catalog, self.model_key)
             return self._vectors
 
-    def set_gentle(self, gentle: bool) -> None:
-        """Gentle mode: one torch thread and one decoder, leaving the computer responsive.
+    @property
+    def settings(self) -> Settings:
+        """The settings this run uses (the file's, with this command's own options)."""
+        return self.settings_file.current
+
+    def set_gentle(self, gentle: bool, save: bool = True) -> None:
+        """Gentle mode: one torch thread and one decoder, leaving the computer responsive;
+        ``save`` remembers it, else it lasts for this run only (``watch --gentle``).
 
         torch is not imported for this: a model loaded later reads the setting itself.
         """
-        self.settings.gentle = gentle
-        self.settings.save(self.paths.settings_path)
+        if save:
+            self.settings_file.change(gentle=gentle)
+        else:
+            self.settings_file.override(gentle=gentle)
         torch = sys.modules.get("torch")
         if torch is not None:
             from photosearch.core.encoder import default_threads
@@ -264,13 +273,11 @@ class Engine:
     def set_read_text(self, on: bool) -> None:
         """Read words in photos after indexing, or not (a pass under way stops at its
         next batch; what was read stays searchable)."""
-        self.settings.read_text = on
-        self.settings.save(self.paths.settings_path)
+        self.settings_file.change(read_text=on)
 
     def set_min_score(self, value: float | None) -> None:
         """The score cut-off for searches (None: the model's own)."""
-        self.settings.min_score = value
-        self.settings.save(self.paths.settings_path)
+        self.settings_file.change(min_score=value)
 
     @property
     def active_precision(self) -> str | None:
@@ -287,8 +294,7 @@ class Engine:
         with self._lock:
             self._encoder = None
             self._model_generation += 1
-            self.settings.precision = value
-            self.settings.save(self.paths.settings_path)
+            self.settings_file.change(precision=value)
 
     def set_device(self, value: str, save: bool = True) -> None:
         """Run the model on another device (reloaded on its next use); ``save`` remembers it."""
@@ -297,9 +303,10 @@ class Engine:
         with self._lock:
             self._encoder = None
             self._model_generation += 1
-            self.settings.device = value
             if save:
-                self.settings.save(self.paths.settings_path)
+                self.settings_file.change(device=value)
+            else:
+                self.settings_file.override(device=value)
 
     @property
     def active_device(self) -> str | None:
@@ -330,12 +337,12 @@ class Engine:
             self._vectors = None
             self._stand_in = None
             self._model_generation += 1
-            self.settings.model = key
+            changes: dict[str, object] = {"model": key}
             if keep_previous:
-                self.settings.previous_model = previous
+                changes["previous_model"] = previous
             elif self.settings.previous_model == key:
-                self.settings.previous_model = None
-            self.settings.save(self.paths.settings_path)
+                changes["previous_model"] = None
+            self.settings_file.change(**changes)
 
     def stand_in(self) -> StandIn | None:
         """The previous model while the chosen one is still indexing, else None (and the
@@ -346,8 +353,7 @@ class Engine:
         if not self.catalog.pending(self.vectors().model_id, limit=1):
             with self._lock:
                 self._stand_in = None
-                self.settings.previous_model = None
-                self.settings.save(self.paths.settings_path)
+                self.settings_file.change(previous_model=None)
             log.info("%s has caught up; %s no longer answers searches", self.model_key, previous)
             return None
         with self._lock:
@@ -583,8 +589,7 @@ class Engine:
         if report.encoded >= SPEED_SAMPLE and report.seconds > 0 and not self.settings.gentle:
             speeds = dict(self.settings.model_speeds)
             speeds[self.model_key] = round(report.encoded / report.seconds, 1)
-            self.settings.model_speeds = speeds
-            self.settings.save(self.paths.settings_path)
+            self.settings_file.change(model_speeds=speeds)
 
     def update(
         self,

@@ -19,6 +19,7 @@ import numpy as np
 import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from photosearch.core.atomic import replacing
 from photosearch.core.errors import FileGoneError, ImageError
 from photosearch.core.photo_meta import PhotoMeta, read_meta
 
@@ -172,8 +173,6 @@ def thumbnail(path: str, size: int, cache_dir: Path) -> Path:
         return target
     img, _, _, _ = open_image(path, min_side=size)
     img.thumbnail((size, size), Image.Resampling.LANCZOS)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f"{key}.{os.getpid()}.tmp")
-    img.save(tmp, "JPEG", quality=85)
-    os.replace(tmp, target)
+    with replacing(target) as tmp:  # a name of its own: two threads may make the same one
+        img.save(tmp, "JPEG", quality=85)
     return target

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import time
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 import numpy as np
 from usearch.index import Index  # after onnxruntime: see core/__init__.py
 
+from photosearch.core.atomic import replacing, write_text_atomically
 from photosearch.core.catalog import Catalog
 from photosearch.core.exact_search import Int8Copy
 
@@ -67,18 +67,6 @@ def _new_index(dim: int, params: IndexParams) -> Index:
         expansion_add=params.expansion_add,
         expansion_search=params.expansion_search,
     )
-
-
-def _fsync_replace(tmp: Path, target: Path) -> None:
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
-    if hasattr(os, "O_DIRECTORY"):
-        fd = os.open(target.parent, os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 class VectorStore:
@@ -183,22 +171,15 @@ class VectorStore:
         with self._lock:
             if self._index is None:
                 return
-            tmp = self.path.with_suffix(".usearch.tmp")
-            try:
+            with replacing(self.path) as tmp:  # a full disk keeps no half-written copy
                 self._index.save(str(tmp))
-                _fsync_replace(tmp, self.path)
-            except BaseException:
-                tmp.unlink(missing_ok=True)  # a full disk keeps no half-written copy
-                raise
             meta = {
                 "generation": self._generation,
                 "count": len(self._index),
                 "dim": self.dim,
                 "params": list(self._param_key()),
             }
-            tmp_meta = self.meta_path.with_suffix(".json.tmp")
-            tmp_meta.write_text(json.dumps(meta), encoding="utf-8")
-            _fsync_replace(tmp_meta, self.meta_path)
+            write_text_atomically(self.meta_path, json.dumps(meta))
 
     # -- mutation (indexer thread) -----------------------------------------------------
 

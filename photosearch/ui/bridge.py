@@ -59,6 +59,8 @@ class _Worker(QObject):
         needs the model only when there is something to encode.
         """
         self.model_state.emit("loading", f"Loading model {self.engine.model_key}…")
+        if self.engine.settings_file.problem:
+            self.failed.emit(self.engine.settings_file.problem)
         try:
             self.engine.vectors()
             if self.engine.text_tower() is not None:

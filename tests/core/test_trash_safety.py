@@ -59,7 +59,9 @@ def test_scans_with_the_same_size_and_edges_but_other_middles_are_never_grouped(
     assert len({digest for _, _, digest in hashes.values()}) == 2
 
 
-def test_a_true_byte_copy_goes_to_the_trash(engine: Engine, tmp_path: Path, user_trash: Path) -> None:
+def test_a_true_byte_copy_goes_to_the_trash(
+    engine: Engine, tmp_path: Path, user_trash: Path
+) -> None:
     folder = tmp_path / "photos"
     original = photo(folder / "a.jpg")
     copy = folder / "b.jpg"
@@ -106,7 +108,9 @@ def test_a_link_catalogued_before_is_never_kept_over_its_target(
     link.symlink_to(real)
     st = real.stat()
     folder_id = engine.catalog.folders()[0].id
-    engine.catalog.apply_scan([(folder_id, str(link), st.st_size, st.st_mtime_ns, None)], [], [], [])
+    engine.catalog.apply_scan(
+        [(folder_id, str(link), st.st_size, st.st_mtime_ns, None)], [], [], []
+    )
     assert engine.duplicates() == []  # one file, reached twice: not a copy of itself
     engine.update()
     assert engine.catalog.photo_by_path(str(link)) is None  # the next scan forgets the link

@@ -20,12 +20,9 @@ def run(
 ) -> subprocess.CompletedProcess[str]:
     """Run ``photosearch ARGS``; ``min_score`` sets the cut-off in its settings first."""
     if min_score is not None:
-        from photosearch.config import AppPaths, Settings
+        from photosearch.config import AppPaths, SettingsFile
 
-        paths = AppPaths.resolve()
-        settings = Settings.load(paths.settings_path)
-        settings.min_score = float(min_score)
-        settings.save(paths.settings_path)
+        SettingsFile(AppPaths.resolve().settings_path).change(min_score=float(min_score))
     proc = subprocess.run(
         [sys.executable, "-m", "photosearch", *args],
         capture_output=True,

@@ -105,8 +105,7 @@ def test_closing_the_window_in_the_middle_of_a_batch(qtbot: QtBot, tmp_path: Pat
     write_photos(tmp_path / "photos", 100, size=(1600, 1200))
     paths = AppPaths.resolve(tmp_path / "home")
     engine = Engine.open(paths)
-    engine.settings.model = models.DEMO_KEY
-    engine.settings.save(paths.settings_path)
+    engine.settings_file.change(model=models.DEMO_KEY)
     engine.add_folder(tmp_path / "photos")
     engine.close()
     window = create_window(paths, quiet_s=0.3)

@@ -34,8 +34,7 @@ def open_window(
 ) -> MainWindow:
     paths = AppPaths.resolve(home)
     engine = Engine.open(paths)
-    engine.settings.model = model
-    engine.settings.save(paths.settings_path)
+    engine.settings_file.change(model=model)
     for folder in folders:
         engine.add_folder(folder)
     engine.close()
