@@ -278,7 +278,7 @@ def scan(
             by_key[state.content_key].append(state)
     added: list[tuple[int, str, int, int, str | None]] = []
     moved: list[tuple[int, int, str, int, int]] = []
-    for folder, path, size, mtime_ns, file_id in sorted(appeared, key=lambda a: a[1]):
+    for folder, path, size, mtime_ns, file_id in appeared:
         key = content_key(path, size)
         if file_id is not None and key and _second_name(catalog, names, file_id, key, path):
             continue
