@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 import signal
 import sys
@@ -335,15 +336,36 @@ def _serve(engine: Engine, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(
-            f"photosearch: warning: listening on {args.host}: other computers can reach the "
-            "API (each request still needs the token).",
-            file=sys.stderr,
+    tls = bool(args.certfile and args.keyfile)
+    if bool(args.certfile) != bool(args.keyfile):
+        raise PhotoSearchError("--certfile and --keyfile go together: give both.")
+    if not _loopback(args.host) and not tls:
+        raise PhotoSearchError(
+            f"Listening on {args.host} would send the token across the network in clear "
+            "text. Give a certificate and its key (--certfile, --keyfile) to serve HTTPS, "
+            "or leave --host out to answer this computer only."
         )
-    print(f"PhotoSearch API on http://{args.host}:{args.port} (docs: /docs)", file=sys.stderr)
-    uvicorn.run(create_app(engine, token), host=args.host, port=args.port, log_level="warning")
+    scheme = "https" if tls else "http"
+    print(f"PhotoSearch API on {scheme}://{args.host}:{args.port} (docs: /docs)", file=sys.stderr)
+    uvicorn.run(
+        create_app(engine, token),
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        ssl_certfile=args.certfile,
+        ssl_keyfile=args.keyfile,
+    )
     return 0
+
+
+def _loopback(host: str) -> bool:
+    """Whether ``host`` names this computer only (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _crop(text: str, image: str) -> Crop:
@@ -667,9 +689,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p = command("serve", _serve, "answer searches over HTTP for other programs (local only)")
     p.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default: this computer only)"
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: this computer only; another needs --certfile)",
     )
     p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    p.add_argument(
+        "--certfile", help="TLS certificate (PEM): serve HTTPS; needed for a --host elsewhere"
+    )
+    p.add_argument("--keyfile", help="the certificate's private key (PEM)")
     p.add_argument("--show-token", action="store_true", help="print the API token and exit")
     p = command("status", _status, "what is catalogued and indexed")
     p.add_argument("--json", action="store_true")

@@ -6,14 +6,18 @@ the catalog can be read or probed through the API.
 
 # No "from __future__ import annotations": FastAPI reads these annotations at run time.
 
+import os
 import secrets
+import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, status
 from fastapi.responses import FileResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from photosearch import __version__
 from photosearch.core import jsontext
@@ -21,6 +25,7 @@ from photosearch.core.engine import Engine
 from photosearch.core.errors import ImageError, PhotoSearchError
 from photosearch.core.images import thumbnail
 from photosearch.core.types import Hit, Photo
+from photosearch.server.token import checked
 
 MAX_UPLOAD_BYTES = 32 * 2**20
 """The largest image accepted as a query (a camera's JPEG is well below)."""
@@ -28,7 +33,9 @@ THUMBNAIL_PIXELS = 256
 
 
 def create_app(engine: Engine, token: str) -> FastAPI:
+    checked(token, "The API token")  # an empty one would let every request in
     app = FastAPI(title="PhotoSearch", version=__version__)
+    folders = _LibraryFolders(engine)
     bearer = HTTPBearer(auto_error=False)
 
     def authorised(
@@ -84,10 +91,9 @@ def create_app(engine: Engine, token: str) -> FastAPI:
                 )
         if not body:
             raise HTTPException(status.HTTP_400_BAD_REQUEST, "Send an image as the body.")
-        with tempfile.TemporaryDirectory(prefix="photosearch-upload-") as folder:
-            query = Path(folder) / "query"
-            query.write_bytes(body)
-            return answered(lambda: engine.similar(str(query), limit=n))
+        # decoding and encoding take a while: in the thread pool, so that other requests
+        # are answered meanwhile (never in the event loop)
+        return await run_in_threadpool(_similar_to_bytes, engine, bytes(body), n, answered)
 
     @api.get("/photos/{photo_id}")
     def photo_info(photo_id: int) -> dict[str, object]:
@@ -98,7 +104,8 @@ def create_app(engine: Engine, token: str) -> FastAPI:
     def photo_thumbnail(photo_id: int) -> FileResponse:
         """A JPEG thumbnail (256 px on the longest side)."""
         try:
-            made = thumbnail(photo(photo_id).path, THUMBNAIL_PIXELS, engine.paths.thumbnails_dir)
+            path = folders.served(photo(photo_id).path)
+            made = thumbnail(path, THUMBNAIL_PIXELS, engine.paths.thumbnails_dir)
         except (ImageError, OSError) as exc:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "No thumbnail: " + str(exc)) from None
         return FileResponse(made, media_type="image/jpeg")
@@ -106,10 +113,10 @@ def create_app(engine: Engine, token: str) -> FastAPI:
     @api.get("/photos/{photo_id}/file")
     def photo_file(photo_id: int) -> FileResponse:
         """The photo itself."""
-        path = Path(photo(photo_id).path)
-        if not path.is_file():
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "The file is not there (offline?).")
-        return FileResponse(path)
+        try:
+            return FileResponse(folders.served(photo(photo_id).path))
+        except OSError as exc:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
 
     @api.get("/status")
     def library_status() -> dict[str, object]:
@@ -118,3 +125,34 @@ def create_app(engine: Engine, token: str) -> FastAPI:
 
     app.include_router(api)
     return app
+
+
+def _similar_to_bytes(
+    engine: Engine, body: bytes, n: int, answered: Callable[[object], list[dict[str, object]]]
+) -> list[dict[str, object]]:
+    with tempfile.TemporaryDirectory(prefix="photosearch-upload-") as folder:
+        query = Path(folder) / "query"
+        query.write_bytes(body)
+        return answered(lambda: engine.similar(str(query), limit=n))
+
+
+class _LibraryFolders:
+    """What the API may send: a regular file whose real path lies inside one of the
+    library's folders now. A catalogued path swapped for a link after indexing, or a
+    folder that is no longer the user's, serves nothing."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def served(self, path: str) -> str:
+        real = os.path.realpath(path)
+        roots = (os.path.realpath(f.path) for f in self.engine.folders() if f.enabled)
+        if not any(real.startswith(root.rstrip(os.sep) + os.sep) for root in roots):
+            raise OSError("The photo is not in your folders now.")
+        try:
+            regular = stat.S_ISREG(os.stat(real).st_mode)
+        except OSError:
+            regular = False
+        if not regular:
+            raise OSError("The file is not there (offline?).")
+        return real

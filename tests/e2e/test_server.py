@@ -18,12 +18,13 @@ from fastapi.testclient import TestClient
 
 from photosearch.core.engine import Engine
 from photosearch.server.app import MAX_UPLOAD_BYTES, create_app
-from photosearch.server.token import TOKEN_ENV, api_token
+from photosearch.server.token import TOKEN_ENV, TokenError, api_token
 from photosearch.synthetic import write_library
 from tests.e2e.test_cli import run
 from tests.photos import huge_png_header
 
-AUTH = {"Authorization": "Bearer s3cret"}
+TOKEN = "s3cret-" + "x" * 40
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture
@@ -35,10 +36,10 @@ def library(engine: Engine, tmp_path: Path) -> Engine:
 
 
 def test_requests_need_the_token_and_get_what_the_cli_prints(library: Engine) -> None:
-    client = TestClient(create_app(library, "s3cret"))
+    client = TestClient(create_app(library, TOKEN))
     assert client.get("/api/search", params={"q": "a red circle"}).status_code == 401
     wrong = client.get("/api/status", headers={"Authorization": "Bearer nope"})
-    assert wrong.status_code == 401 and "s3cret" not in wrong.text
+    assert wrong.status_code == 401 and TOKEN not in wrong.text
     answer = client.get("/api/search", params={"q": "a red circle", "n": 5}, headers=AUTH)
     assert answer.status_code == 200
     cli = json.loads(run("search", "a red circle", "-n", "5", "--json").stdout)
@@ -53,7 +54,7 @@ def test_requests_need_the_token_and_get_what_the_cli_prints(library: Engine) ->
 
 
 def test_photos_are_named_by_id_only(library: Engine, tmp_path: Path) -> None:
-    client = TestClient(create_app(library, "s3cret"))
+    client = TestClient(create_app(library, TOKEN))
     first = client.get("/api/search", params={"q": "a red circle", "n": 1}, headers=AUTH).json()[0]
     info = client.get(f"/api/photos/{first['id']}", headers=AUTH).json()
     assert info["path"] == first["path"] and info["score"] is None
@@ -74,7 +75,7 @@ def test_photos_are_named_by_id_only(library: Engine, tmp_path: Path) -> None:
 def test_uploads_search_by_image_and_hostile_ones_are_refused(
     library: Engine, tmp_path: Path
 ) -> None:
-    client = TestClient(create_app(library, "s3cret"))
+    client = TestClient(create_app(library, TOKEN))
     first = client.get("/api/search", params={"q": "a red circle", "n": 1}, headers=AUTH).json()[0]
     body = Path(first["path"]).read_bytes()
     like = client.post("/api/similar", params={"n": 3}, content=body, headers=AUTH)
@@ -97,8 +98,90 @@ def test_the_token_is_made_once_for_the_user_alone(
     assert len(token) >= 32 and api_token(tmp_path / "data") == token
     mode = stat.S_IMODE(os.stat(tmp_path / "data" / "api-token").st_mode)
     assert mode == 0o600
-    monkeypatch.setenv(TOKEN_ENV, "from-the-environment")
-    assert api_token(tmp_path / "data") == "from-the-environment"
+    monkeypatch.setenv(TOKEN_ENV, "from-the-environment-" + "z" * 20)
+    assert api_token(tmp_path / "data") == "from-the-environment-" + "z" * 20
+
+
+def test_an_empty_or_short_token_never_opens_the_door(
+    library: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "api-token").write_text("")  # a crash between creating and writing it
+    made = api_token(data)
+    assert len(made) >= 32 and (data / "api-token").read_text().strip() == made
+    assert stat.S_IMODE(os.stat(data / "api-token").st_mode) == 0o600
+    (data / "api-token").write_text("short\n")
+    with pytest.raises(TokenError, match="too short"):
+        api_token(data)
+    for given in ("", "x" * 31):
+        monkeypatch.setenv(TOKEN_ENV, given)
+        with pytest.raises(TokenError, match=TOKEN_ENV):
+            api_token(data)
+    with pytest.raises(TokenError):
+        create_app(library, "")
+    monkeypatch.setenv(TOKEN_ENV, "")
+    refused = run("serve", check=False)
+    assert refused.returncode == 1 and "too short" in refused.stderr
+
+
+def test_only_files_inside_the_library_are_served(library: Engine, tmp_path: Path) -> None:
+    client = TestClient(create_app(library, TOKEN))
+    first = client.get("/api/search", params={"q": "a red circle", "n": 1}, headers=AUTH).json()[0]
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not a photo of the library")
+    photo = Path(first["path"])
+    photo.unlink()
+    photo.symlink_to(secret)  # swapped for a link after indexing
+    for route in ("file", "thumbnail"):
+        answer = client.get(f"/api/photos/{first['id']}/{route}", headers=AUTH)
+        assert answer.status_code == 404 and "not a photo" not in answer.text
+
+
+def test_an_upload_search_never_holds_up_other_requests(library: Engine) -> None:
+    """The image is encoded in the thread pool: /api/status answers meanwhile."""
+    import asyncio
+    import threading
+
+    import httpx
+
+    release = threading.Event()
+    started = threading.Event()
+    similar = library.similar
+
+    def slow_similar(*args: object, **kwargs: object) -> object:
+        started.set()
+        release.wait(20)
+        return similar(*args, **kwargs)  # type: ignore[arg-type]
+
+    library.similar = slow_similar  # type: ignore[method-assign]
+    first = library.search("a red circle", limit=1).hits[0].photo.path
+    body = Path(first).read_bytes()
+
+    async def both() -> tuple[int, bool, int]:
+        transport = httpx.ASGITransport(app=create_app(library, TOKEN))
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            upload = asyncio.create_task(client.post("/api/similar", content=body, headers=AUTH))
+            while not started.is_set():
+                await asyncio.sleep(0.01)
+            status = await asyncio.wait_for(client.get("/api/status", headers=AUTH), 10)
+            still_running = not upload.done()
+            release.set()
+            return status.status_code, still_running, (await upload).status_code
+
+    try:
+        assert asyncio.run(both()) == (200, True, 200)
+    finally:
+        release.set()
+
+
+def test_serve_elsewhere_needs_a_certificate(library: Engine) -> None:
+    refused = run("serve", "--host", "0.0.0.0", check=False)
+    assert refused.returncode == 1 and "--certfile" in refused.stderr
+    assert "clear text" in refused.stderr
+    half = run("serve", "--host", "0.0.0.0", "--certfile", "cert.pem", check=False)
+    assert half.returncode == 1 and "give both" in half.stderr
 
 
 def test_serve_listens_on_this_computer_only(library: Engine) -> None:
