@@ -8,6 +8,7 @@ themselves and their migrations are in ``schema.py``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -192,8 +193,7 @@ class Catalog:
                 "PhotoSearch. The catalog was not modified."
             )
         self._lock = threading.RLock()
-        self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
+        self._readers: dict[int, sqlite3.Connection] = {}
         self._readers_lock = threading.Lock()
         self._db = _connect(path, frozen=self.frozen)
         if self.frozen:
@@ -246,7 +246,7 @@ class Catalog:
 
     def close(self) -> None:
         with self._readers_lock:
-            for reader in self._readers:
+            for reader in self._readers.values():
                 reader.close()
             self._readers.clear()
         with self._lock:
@@ -267,15 +267,34 @@ class Catalog:
             self._db.commit()
 
     def read(self) -> sqlite3.Connection:
-        """This thread's own read connection (WAL lets it read while the writer writes)."""
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = _connect(self.path, frozen=self.frozen)
-            db.execute("PRAGMA query_only = ON")
-            self._local.db = db
-            with self._readers_lock:
-                self._readers.append(db)
+        """This thread's own read connection (WAL lets it read while the writer writes).
+
+        Kept by thread id, not in thread-local storage: a thread Python did not start (a
+        Qt thread) loses its Python locals after every call, and would open a connection
+        per call. Connections of threads that ended are closed when a new one is opened;
+        a pool thread gives its own back with ``release_reader``."""
+        ident = threading.get_ident()
+        with self._readers_lock:
+            db = self._readers.get(ident)
+            if db is not None:
+                return db
+            threading.current_thread()  # a Qt thread is listed from now on (as alive)
+            alive = {t.ident for t in threading.enumerate()}
+            for gone in self._readers.keys() - alive:
+                with contextlib.suppress(sqlite3.Error):
+                    self._readers.pop(gone).close()
+        db = _connect(self.path, frozen=self.frozen)
+        db.execute("PRAGMA query_only = ON")
+        with self._readers_lock:
+            self._readers[ident] = db
         return db
+
+    def release_reader(self) -> None:
+        """Close this thread's read connection (a pool thread, after its call)."""
+        with self._readers_lock:
+            db = self._readers.pop(threading.get_ident(), None)
+        if db is not None:
+            db.close()
 
     # -- folders -----------------------------------------------------------------------
 

@@ -248,6 +248,10 @@ class Engine:
                 self._vectors = open_store(self.paths, self.catalog, self.model_key)
             return self._vectors
 
+    def release_reader(self) -> None:
+        """Close this thread's catalog reader (a pool thread, after a call)."""
+        self.catalog.release_reader()
+
     @property
     def settings(self) -> Settings:
         """The settings this run uses (the file's, with this command's own options)."""

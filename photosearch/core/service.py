@@ -87,6 +87,8 @@ class IndexingService:
         self.reconcile_interval_s = reconcile_interval_s
         self.control = JobControl()
         self.idle = threading.Event()
+        self._enqueue = threading.Lock()
+        """Held while a job is queued and while the worker decides it is idle."""
         self._queue: queue.PriorityQueue[tuple[int, int, object]] = queue.PriorityQueue()
         self._seq = itertools.count()
         self._thread = threading.Thread(target=self._run, name="indexing-service", daemon=True)
@@ -115,13 +117,20 @@ class IndexingService:
         if self.watcher is not None:
             self.watcher.close()
 
+    @property
+    def running(self) -> bool:
+        """Whether the service's thread is still at work (``stop`` waits a while only)."""
+        return self._thread.is_alive()
+
     def request_scan(self, priority: Priority = Priority.USER) -> None:
-        self.idle.clear()
-        self._queue.put((priority, next(self._seq), None))
+        with self._enqueue:
+            self.idle.clear()
+            self._queue.put((priority, next(self._seq), None))
 
     def _on_scope(self, scope: Scope) -> None:
-        self.idle.clear()
-        self._queue.put((Priority.CHANGES, next(self._seq), scope))
+        with self._enqueue:
+            self.idle.clear()
+            self._queue.put((Priority.CHANGES, next(self._seq), scope))
 
     def wait_idle(self, timeout: float) -> bool:
         return self.idle.wait(timeout)
@@ -149,8 +158,10 @@ class IndexingService:
                 self.problem = None
             if self._queue.empty():
                 release_free_memory()
-                self.progress(Progress("idle", 0))
-                self.idle.set()
+            with self._enqueue:  # no job can slip in between the look and "idle"
+                if self._queue.empty():
+                    self.progress(Progress("idle", 0))
+                    self.idle.set()
 
     def _cannot_write(self, problem: StorageError) -> None:
         """Say so (once per reason) and scan everything again later: what failed is

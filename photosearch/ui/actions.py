@@ -6,8 +6,8 @@ import os
 import subprocess
 import sys
 
-from PySide6.QtCore import QMimeData, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage, QImageReader
 
 
 def open_file(path: str) -> bool:
@@ -36,8 +36,24 @@ def copy_paths(paths: list[str]) -> None:
     QGuiApplication.clipboard().setMimeData(mime)
 
 
-def copy_image(path: str) -> bool:
-    image = QImage(path)
+def read_image(path: str) -> QImage:
+    """The photo upright, read by its real bytes (so any file name works); a null image
+    if it cannot be read. Seconds for a large photo: call it off the GUI thread."""
+    try:
+        with open(path, "rb") as fh:
+            data = QByteArray(fh.read())
+    except OSError:
+        return QImage()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    reader.setAutoTransform(True)
+    image = reader.read()
+    buffer.close()
+    return image
+
+
+def put_image_on_clipboard(image: QImage) -> bool:
     if image.isNull():
         return False
     QGuiApplication.clipboard().setImage(image)

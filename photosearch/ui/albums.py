@@ -48,6 +48,7 @@ class AlbumActions:
         self.bridge.run(
             lambda engine: [(a, engine.album_news(a)) for a in engine.saved_searches()],
             self.window.sidebar.set_saved,
+            long=True,  # each album's search: seconds in a large library
         )
 
     def rename(self, saved: SavedSearch) -> None:
@@ -75,4 +76,5 @@ class AlbumActions:
                 f"Exported {count(done, 'photo')} of {saved.name} to {readable(folder)}"
             ),
             lambda message: status.setText(f"Export stopped: {message}"),
+            long=True,
         )

@@ -212,19 +212,27 @@ class _Worker(QObject):
 
 
 class _SearchWorker(QObject):
-    """Lives on the search thread; answers one search at a time, newest request last."""
+    """Lives on the search thread; answers one search at a time. A request that a newer
+    one has replaced by the time its turn comes (a query typed quickly) is dropped: only
+    the newest is run."""
 
     search_done = Signal(int, object)  # request id, SearchResult
     search_failed = Signal(int, str)
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, latest: Callable[[], int]) -> None:
         super().__init__()
         self.engine = engine
+        self.latest = latest
+        self.run_count = 0
+        """Searches actually run (the dropped ones are not)."""
 
     @Slot(int, str, list, int, int, bool)
     def search(
         self, request: int, text: str, images: list[str], limit: int, offset: int, everything: bool
     ) -> None:
+        if request < self.latest():
+            return  # replaced already: nobody waits for this answer
+        self.run_count += 1
         try:
             result = self.engine.search(text, tuple(images), limit, offset, everything)
         except PhotoSearchError as exc:
@@ -261,6 +269,8 @@ class _Task(QRunnable):
             log.exception("engine call failed")
             self._emit(self.signals.failed, f"Something went wrong: {exc}")
             return
+        finally:
+            self.engine.release_reader()  # a pool thread may expire: leave nothing open
         self._emit(self.signals.done, result)
 
     def _emit(self, signal: Any, value: object) -> None:
@@ -309,7 +319,7 @@ class EngineBridge(QObject):
         self.worker.moveToThread(self._thread)
         self._search_thread = QThread()
         self._search_thread.setObjectName("engine-search")
-        self.searcher = _SearchWorker(engine)
+        self.searcher = _SearchWorker(engine, lambda: self._request)
         self.searcher.moveToThread(self._search_thread)
         for signal, slot in (
             (self.request_load, self.worker.load),
@@ -338,12 +348,17 @@ class EngineBridge(QObject):
             signal.connect(slot)
         self._tasks = QThreadPool(self)
         self._tasks.setMaxThreadCount(TASK_THREADS)
+        self._long_tasks = QThreadPool(self)
+        self._long_tasks.setMaxThreadCount(1)
+        """Jobs of seconds or minutes (duplicates, export), so they never hold up the
+        short calls (the details pane, counts)."""
         self._task_signals = _TaskSignals()
         self._task_signals.done.connect(self._task_done)
         self._task_signals.failed.connect(self._task_failed)
         self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[str], None]]] = {}
         self._request = 0
         self._task = 0
+        self._closed = False
         self._thread.start()
         self._search_thread.start()
 
@@ -370,15 +385,18 @@ class EngineBridge(QObject):
         job: Callable[[Engine], T],
         done: Callable[[T], None],
         failed: Callable[[str], None] | None = None,
+        long: bool = False,
     ) -> None:
-        """Run a short engine call off the GUI thread; ``done`` gets its result on the GUI
+        """Run an engine call off the GUI thread; ``done`` gets its result on the GUI
         thread (``failed`` the message of a PhotoSearchError, by default the ``failed``
-        signal's receivers)."""
-        if not self._thread.isRunning():
+        signal's receivers). ``long`` jobs (seconds or more) queue on a thread of their
+        own, never in the way of the short ones."""
+        if self._closed or not self._thread.isRunning():
             return  # shut down: nobody is left to answer
         self._task += 1
         self._callbacks[self._task] = (done, failed or self.failed.emit)
-        self._tasks.start(_Task(self._task, job, self.engine, self._task_signals))
+        pool = self._long_tasks if long else self._tasks
+        pool.start(_Task(self._task, job, self.engine, self._task_signals))
 
     def _task_done(self, token: int, result: object) -> None:
         callbacks = self._callbacks.pop(token, None)
@@ -443,18 +461,47 @@ class EngineBridge(QObject):
         if self.worker.download_control is not None:
             self.worker.download_control.stop.set()
 
-    def shutdown(self) -> None:
-        """Stop indexing cleanly (the batch in flight is committed), then the thread."""
-        if not self._thread.isRunning():
-            return
+    def shutdown(self, timeout_ms: int = 30_000) -> bool:
+        """Stop indexing cleanly (the batch in flight is committed), then the threads;
+        returns whether all of them stopped. The catalog is closed only then: a thread
+        still running after ``timeout_ms`` keeps it open, rather than SQLite being closed
+        under a running query (a later call waits again, and closes it)."""
+        if self._closed:
+            return True
         self.worker.stop()
         self._callbacks.clear()
-        self._tasks.waitForDone(30_000)
         self._search_thread.quit()
         self._thread.quit()
-        self._search_thread.wait(30_000)
-        self._thread.wait(30_000)
+        stopped = self._tasks.waitForDone(timeout_ms)
+        stopped &= self._long_tasks.waitForDone(timeout_ms)
+        stopped &= self._search_thread.wait(timeout_ms)
+        stopped &= self._thread.wait(timeout_ms)
         # The slot that was running (loading the model) may have started the indexing
         # service after the first stop: stop it too before the catalog closes.
         self.worker.stop()
+        service = self.worker.service
+        stopped &= service is None or not service.running
+        if not stopped:
+            log.warning("a background job is still running: the catalog stays open")
+            return False
         self.engine.close()
+        self._closed = True
+        return True
+        self.worker.stop()
+        self._callbacks.clear()
+        stopped = self._tasks.waitForDone(timeout_ms)
+        stopped &= self._long_tasks.waitForDone(timeout_ms)
+        self._search_thread.quit()
+        self._thread.quit()
+        stopped &= self._search_thread.wait(timeout_ms)
+        stopped &= self._thread.wait(timeout_ms)
+        # The slot that was running (loading the model) may have started the indexing
+        # service after the first stop: stop it too before the catalog closes.
+        self.worker.stop()
+        service = self.worker.service
+        stopped &= service is None or not service.running
+        if not stopped:
+            log.warning("a background job is still running: the catalog stays open")
+            return False
+        self.engine.close()
+        return True

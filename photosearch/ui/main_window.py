@@ -47,7 +47,7 @@ from photosearch.core.feedback import marked_images, marks_of
 from photosearch.core.images import is_supported
 from photosearch.core.jsontext import readable
 from photosearch.core.search import SearchResult
-from photosearch.core.types import Crop, Hit, ImageQuery, Progress, SavedSearch
+from photosearch.core.types import Crop, Hit, ImageQuery, JobControl, Progress, SavedSearch
 from photosearch.ui import actions
 from photosearch.ui.albums import AlbumActions
 from photosearch.ui.bridge import EngineBridge
@@ -56,7 +56,7 @@ from photosearch.ui.filter_bar import FilterBar
 from photosearch.ui.folders_dialog import FoldersDialog
 from photosearch.ui.help import HelpDialog
 from photosearch.ui.icons import icon as themed_icon
-from photosearch.ui.results import ResultsModel, ThumbnailCache
+from photosearch.ui.results import ResultsModel, ThumbnailCache, display_name
 from photosearch.ui.results_view import ResultsView
 from photosearch.ui.settings_dialog import SettingsDialog
 from photosearch.ui.sidebar import Sidebar
@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self.browsing = False
         """The grid lists photos (All photos, a folder) rather than answering a search."""
         self.duplicate_groups: list[DuplicateGroup] | None = None
+        self._duplicates_control: JobControl | None = None
         """Shown in the grid: groups of duplicates (the sidebar's Duplicates)."""
         self._pending_search = False
         self._welcomed = False
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
         self.results.need_more.connect(self._more)
         self.view = ResultsView(self.results)
         self.view.find_similar.connect(self.find_similar)
+        self.view.copy_image.connect(self.copy_image)
         self.view.mark.connect(self.mark)
         self.view.view_photo.connect(self.show_viewer)
         self.view.current_hit.connect(self._current_hit)
@@ -460,6 +462,18 @@ class MainWindow(QMainWindow):
         self._clear_chips()
         self.run_search()
 
+    def copy_image(self, path: str) -> None:
+        """Put the photo on the clipboard; it is decoded off the GUI thread first."""
+        name = display_name(path)
+        self.bridge.run(
+            lambda _: actions.read_image(path),
+            lambda image: self.status_label.setText(
+                f"Copied {name}"
+                if actions.put_image_on_clipboard(image)
+                else f"{name} could not be read to copy it"
+            ),
+        )
+
     # -- duplicates --------------------------------------------------------------------
 
     def show_duplicates(self) -> None:
@@ -473,10 +487,14 @@ class MainWindow(QMainWindow):
             "<h3>Looking for duplicates…</h3><p>PhotoSearch compares your photos; in a large "
             "library this takes a few seconds.</p>"
         )
+        if self._duplicates_control is not None:
+            self._duplicates_control.stop.set()
+        control = self._duplicates_control = JobControl()
         asked = self._duplicates_asked = object()
         self.bridge.run(
-            lambda engine: engine.duplicates(),
+            lambda engine: engine.duplicates(control=control),
             lambda groups: self._duplicates_found(groups, asked),
+            long=True,
         )
 
     def _duplicates_found(self, groups: list[DuplicateGroup], asked: object) -> None:
@@ -500,6 +518,9 @@ class MainWindow(QMainWindow):
         self.view.select_first()
 
     def _leave_duplicates(self) -> None:
+        if self._duplicates_control is not None:
+            self._duplicates_control.stop.set()  # a search for them under way stops
+            self._duplicates_control = None
         if self.duplicate_groups is not None:
             self.duplicate_groups = None
             self.results.set_hits([])

@@ -18,6 +18,7 @@ class ResultsView(QListView):
     """The hits of the last search as a grid; asks the window to view or search by a photo."""
 
     find_similar = Signal(str)
+    copy_image = Signal(str)  # decoded off the GUI thread by the window
     mark = Signal(list, int)  # hits, +1 (more like these) or -1 (less like these)
     view_photo = Signal()
     current_hit = Signal(object)  # Hit | None
@@ -142,7 +143,7 @@ class ResultsView(QListView):
             (
                 ("Find similar", lambda: self.find_similar.emit(first), None),
                 ("Copy path" + ("s" if many else ""), lambda: actions.copy_paths(paths), None),
-                ("Copy image", lambda: actions.copy_image(first), None),
+                ("Copy image", lambda: self.copy_image.emit(first), None),
             ),
             (("Remove from these results", self.remove_selected, None),),
         )

@@ -269,3 +269,35 @@ def test_photos_copied_while_starting_and_during_a_long_first_index_come_first(
     finally:
         service.stop()
         engine.close()
+
+
+def test_never_idle_while_a_job_is_queued(
+    plumbing_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request that arrives just as the last job ends (here: while memory is handed
+    back, the moment between "the queue is empty" and "idle") is never reported idle."""
+    from photosearch.core import service as service_module
+    from photosearch.core.types import Progress
+
+    write_photos(tmp_path / "pics", 2)
+    plumbing_engine.add_folder(tmp_path / "pics")
+    queued_when_idle: list[int] = []
+    asked: list[bool] = []
+
+    def progress(p: Progress) -> None:
+        if p.phase == "idle":
+            queued_when_idle.append(service._queue.qsize())
+
+    def ask_once() -> None:
+        if not asked:
+            asked.append(True)
+            service.request_scan()  # as the window's "Rescan" would, from another thread
+
+    monkeypatch.setattr(service_module, "release_free_memory", ask_once)
+    service = IndexingService(plumbing_engine, progress, watch=False)
+    service.start()
+    try:
+        assert wait_for(lambda: bool(queued_when_idle) and service.idle.is_set())
+        assert asked and queued_when_idle[0] == 0 and set(queued_when_idle) == {0}
+    finally:
+        service.stop()
