@@ -193,7 +193,7 @@ class Catalog:
                 "PhotoSearch. The catalog was not modified."
             )
         self._lock = threading.RLock()
-        self._readers: dict[int, sqlite3.Connection] = {}
+        self._readers: dict[int, tuple[threading.Thread, sqlite3.Connection]] = {}
         self._readers_lock = threading.Lock()
         self._db = _connect(path, frozen=self.frozen)
         if self.frozen:
@@ -246,7 +246,7 @@ class Catalog:
 
     def close(self) -> None:
         with self._readers_lock:
-            for reader in self._readers.values():
+            for _, reader in self._readers.values():
                 reader.close()
             self._readers.clear()
         with self._lock:
@@ -273,28 +273,29 @@ class Catalog:
         Qt thread) loses its Python locals after every call, and would open a connection
         per call. Connections of threads that ended are closed when a new one is opened;
         a pool thread gives its own back with ``release_reader``."""
-        ident = threading.get_ident()
+        ident, thread = threading.get_ident(), threading.current_thread()
         with self._readers_lock:
-            db = self._readers.get(ident)
-            if db is not None:
-                return db
-            threading.current_thread()  # a Qt thread is listed from now on (as alive)
-            alive = {t.ident for t in threading.enumerate()}
-            for gone in self._readers.keys() - alive:
+            known = self._readers.get(ident)
+            if known is not None and known[0] is thread:
+                return known[1]
+            # a thread that ended (its id may be reused) leaves its connection here: close
+            # it, never hand it to another thread (it may hold an old snapshot)
+            alive = {t.ident: t for t in threading.enumerate()}
+            for gone in [i for i, (t, _) in self._readers.items() if alive.get(i) is not t]:
                 with contextlib.suppress(sqlite3.Error):
-                    self._readers.pop(gone).close()
+                    self._readers.pop(gone)[1].close()
         db = _connect(self.path, frozen=self.frozen)
         db.execute("PRAGMA query_only = ON")
         with self._readers_lock:
-            self._readers[ident] = db
+            self._readers[ident] = (thread, db)
         return db
 
     def release_reader(self) -> None:
         """Close this thread's read connection (a pool thread, after its call)."""
         with self._readers_lock:
-            db = self._readers.pop(threading.get_ident(), None)
-        if db is not None:
-            db.close()
+            known = self._readers.pop(threading.get_ident(), None)
+        if known is not None:
+            known[1].close()
 
     # -- folders -----------------------------------------------------------------------
 

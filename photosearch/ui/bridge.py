@@ -50,6 +50,7 @@ class _Worker(QObject):
         self.quiet_s = quiet_s
         self.service: IndexingService | None = None
         self.download_control: JobControl | None = None
+        self._phase = ""
 
     @Slot()
     def load(self) -> None:
@@ -76,7 +77,7 @@ class _Worker(QObject):
         if self.service is None:
             self.service = IndexingService(
                 self.engine,
-                self.progress.emit,
+                self._service_progress,
                 self._job_done,
                 watch=self.watch,
                 quiet_s=self.quiet_s,
@@ -91,6 +92,15 @@ class _Worker(QObject):
             self.model_state.emit("error", str(exc))
             return
         self.model_state.emit("ready", self.engine.model_key)
+
+    def _service_progress(self, p: Progress) -> None:
+        """Relay progress; when a phase ends (the scan, the encoding), the counts the
+        window shows are read again then, not only when the whole job (hours of words
+        read in photos) is done."""
+        if self._phase not in (p.phase, "idle", "") and p.phase != "idle":
+            self.refresh()
+        self._phase = p.phase
+        self.progress.emit(p)
 
     def _job_done(self, job: JobDone) -> None:
         self.storage.emit("", "")
