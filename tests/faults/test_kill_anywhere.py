@@ -11,6 +11,7 @@ attributes untouched by indexing, watching, reading words, finding duplicates an
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -25,12 +26,15 @@ from pathlib import Path
 
 import pytest
 
+import photosearch
 from photosearch.core.schema import MIGRATIONS
 from tests.conftest import write_photos
 
 pytestmark = pytest.mark.faults
 
 KILLER = Path(__file__).with_name("killer.py")
+NO_SUCH_POINT = 3
+"""killer.py's exit status when the function it should die in does not exist."""
 PHOTOS = 500
 
 
@@ -58,8 +62,9 @@ INDEXING = [
     Point("commit", "catalog.py", "commit_batch", 4),
     Point("commit", "catalog.py", "_bump", 3),
     Point("index save", "vectors.py", "save", 1),
-    Point("index save", "vectors.py", "_fsync_replace", 1),
-    Point("index save", "vectors.py", "_fsync_replace", 2),
+    Point("index save", "atomic.py", "replacing", 1),
+    Point("index save", "atomic.py", "_sync_folder", 1),
+    Point("index save", "atomic.py", "replacing", 2),
     Point("metadata", "photo_meta.py", "read_meta", 10),
     Point("metadata", "photo_text.py", "store_meta", 1),
     Point("metadata", "photo_text.py", "store_meta", 3),
@@ -70,17 +75,35 @@ INDEXING = [
 WATCHING = [
     Point("watch commit", "catalog.py", "commit_batch", 1),
     Point("watch metadata", "photo_text.py", "store_meta", 1),
-    Point("watch index save", "vectors.py", "_fsync_replace", 1),
+    Point("watch index save", "atomic.py", "replacing", 1),
 ]
 MIGRATING = [
     Point("migration backup", "catalog.py", "_backup", 1),
     Point("migration", "catalog.py", "_migrate", 1),
     Point("migration", "schema.py", "_v5", 1),
+    Point("migration", "schema.py", "_v6", 1),
     Point("migration", "schema.py", "_in_transaction", 1),
     Point("migration", "words.py", "name_words", 200),
     Point("migration", "words.py", "folder_words", 450),
 ]
 RANDOM_KILLS = 4
+
+
+def test_every_kill_point_names_a_function_that_exists() -> None:
+    """A function renamed or moved fails here at once, not as a kill quietly "missed"."""
+    for point in [*INDEXING, *WATCHING, *MIGRATING]:
+        assert defines(point.module, point.function), point
+
+
+def defines(suffix: str, function: str) -> bool:
+    """Whether a module of photosearch whose file ends with ``suffix`` defines ``function``."""
+    package = Path(photosearch.__file__).parent
+    files = [f for f in package.rglob("*.py") if str(f).endswith(os.sep + suffix)]
+    return any(
+        isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == function
+        for f in files
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8")))
+    )
 
 
 def killer(point: Point) -> list[str]:
@@ -123,6 +146,7 @@ class Library:
             timeout=240,
         )
         assert "Traceback" not in proc.stderr, proc.stderr
+        assert proc.returncode != NO_SUCH_POINT, proc.stderr
         return self._after(proc.returncode, f"{point.phase} ({point.function} #{point.nth})")
 
     def _after(self, returncode: int, phase: str) -> bool:
