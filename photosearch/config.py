@@ -92,6 +92,8 @@ class Settings:
     """Read the words in photos (receipts, signs) after indexing, so they can be searched."""
     previous_model: str | None = None
     """The model that answers searches until ``model`` has indexed every photo."""
+    thumbnail_cache_mb: int = 2048
+    """The thumbnail cache's budget on disk; the least recently used go beyond it."""
     model_speeds: dict[str, float] = field(default_factory=dict)
     """Photos per second each model indexed at on this computer, as last measured."""
     extra: dict[str, object] = field(default_factory=dict)

@@ -45,6 +45,8 @@ from photosearch.core.scanner import ScanReport, Scope, library_link_targets, sc
 from photosearch.core.search import Searcher, SearchResult, filter_sql
 from photosearch.core.stand_in import StandIn, cutoff_for, open_store
 from photosearch.core.text_pass import PassRun, TextReport, read_missing_meta, read_words
+from photosearch.core.thumbnail_cache import MB, Pruned
+from photosearch.core.thumbnail_cache import prune as prune_thumbnail_cache
 from photosearch.core.types import (
     Crop,
     Cutoff,
@@ -247,6 +249,16 @@ class Engine:
             if self._vectors is None:
                 self._vectors = open_store(self.paths, self.catalog, self.model_key)
             return self._vectors
+
+    def prune_thumbnails(self) -> Pruned:
+        """Keep the thumbnail cache within its budget (Settings), oldest-used out first."""
+        budget = max(self.settings.thumbnail_cache_mb, 0) * MB
+        return prune_thumbnail_cache(self.paths.thumbnails_dir, budget)
+
+    def set_thumbnail_budget(self, megabytes: int) -> Pruned:
+        """A new budget for the thumbnail cache, kept to at once."""
+        self.settings_file.change(thumbnail_cache_mb=int(megabytes))
+        return self.prune_thumbnails()
 
     def release_reader(self) -> None:
         """Close this thread's catalog reader (a pool thread, after a call)."""

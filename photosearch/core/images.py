@@ -6,12 +6,14 @@ Photos are only ever opened for reading. Anything wrong with a file becomes an
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import math
 import os
 import re
 import stat
+import time
 import warnings
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from photosearch.core.atomic import replacing
 from photosearch.core.errors import FileGoneError, ImageError
 from photosearch.core.photo_meta import PhotoMeta, read_meta
+from photosearch.core.thumbnail_cache import TOUCH_AFTER_S
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +172,14 @@ def thumbnail(path: str, size: int, cache_dir: Path) -> Path:
         os.fsencode(path) + f"|{stat.st_size}|{stat.st_mtime_ns}|{size}".encode()
     ).hexdigest()
     target = cache_dir / key[:2] / f"{key}.jpg"
-    if target.exists():
+    try:
+        made = os.stat(target).st_mtime
+    except FileNotFoundError:
+        pass
+    else:
+        if time.time() - made > TOUCH_AFTER_S:  # used again: the cache prunes it last
+            with contextlib.suppress(OSError):
+                os.utime(target)
         return target
     img, _, _, _ = open_image(path, min_side=size)
     img.thumbnail((size, size), Image.Resampling.LANCZOS)

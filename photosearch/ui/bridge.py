@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,6 +28,8 @@ from photosearch.core.types import JobControl, Progress
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+PRUNE_EVERY_S = 3600.0
+"""The thumbnail cache is kept to its budget after an indexing job, at most this often."""
 TASK_THREADS = 2
 """Short engine calls (details, folder counts, saved searches) run beside search and indexing."""
 
@@ -51,6 +54,7 @@ class _Worker(QObject):
         self.service: IndexingService | None = None
         self.download_control: JobControl | None = None
         self._phase = ""
+        self._pruned_at = -PRUNE_EVERY_S
 
     @Slot()
     def load(self) -> None:
@@ -103,6 +107,9 @@ class _Worker(QObject):
         self.progress.emit(p)
 
     def _job_done(self, job: JobDone) -> None:
+        if time.monotonic() - self._pruned_at > PRUNE_EVERY_S:
+            self._pruned_at = time.monotonic()
+            self.engine.prune_thumbnails()  # on the service's thread, between jobs
         self.storage.emit("", "")
         self.indexed.emit(job.index.encoded if job.index is not None else 0)
         self.refresh()
@@ -188,6 +195,9 @@ class _Worker(QObject):
             engine.set_min_score(float(value) if isinstance(value, (int, float)) else None)
         if "gentle" in changes:
             engine.set_gentle(bool(changes["gentle"]))
+        if "thumbnail_cache_mb" in changes:
+            value = changes["thumbnail_cache_mb"]
+            engine.set_thumbnail_budget(int(value) if isinstance(value, (int, float)) else 0)
         if "read_text" in changes:
             engine.set_read_text(bool(changes["read_text"]))
             if changes["read_text"] and self.service is not None:

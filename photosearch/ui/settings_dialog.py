@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -81,6 +82,16 @@ class SettingsDialog(QDialog):
         self.min_score.setSpecialValueText("model default")
         self.min_score.setValue(bridge.settings.min_score or 0.0)
         self.min_score.setAccessibleName("Minimum score")
+        self.thumbnail_budget = QSpinBox()
+        self.thumbnail_budget.setRange(100, 100_000)
+        self.thumbnail_budget.setSingleStep(256)
+        self.thumbnail_budget.setSuffix(" MB")
+        self.thumbnail_budget.setValue(bridge.settings.thumbnail_cache_mb)
+        self.thumbnail_budget.setAccessibleName("Thumbnail cache size")
+        self.thumbnail_budget.setToolTip(
+            "Thumbnails shown least recently are removed beyond this size; they are made "
+            "again when needed."
+        )
         data = QLabel(f"{bridge.paths.data_dir}<br>thumbnails: {bridge.paths.thumbnails_dir}")
         data.setWordWrap(True)
         general = QWidget()
@@ -90,6 +101,7 @@ class SettingsDialog(QDialog):
         form.addRow("Model precision", self.precision)
         form.addRow("Device", self.device)
         form.addRow("Minimum score", self.min_score)
+        form.addRow("Thumbnail cache", self.thumbnail_budget)
         form.addRow("Data folder", data)
         self.models = ModelsPage(bridge)
         self.tabs = QTabWidget()
@@ -122,6 +134,8 @@ class SettingsDialog(QDialog):
             changes["precision"] = self.precision.currentData()
         if self.device.currentData() != settings.device:
             changes["device"] = self.device.currentData()
+        if self.thumbnail_budget.value() != settings.thumbnail_cache_mb:
+            changes["thumbnail_cache_mb"] = self.thumbnail_budget.value()
         if changes:
             self.bridge.apply_settings(changes)
         super().accept()
