@@ -531,12 +531,6 @@ def _doctor(engine: Engine, args: argparse.Namespace) -> int:
     return 0 if all(c.ok for c in checks) else 1
 
 
-def _demo(engine: Engine, args: argparse.Namespace) -> int:
-    from photosearch.demo import run_demo
-
-    return run_demo(engine, args.count, gui=not args.no_gui)
-
-
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -715,7 +709,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = command("doctor", _doctor, "check environment, model, catalog and index health")
     p.add_argument("--json", action="store_true")
-    p = command("demo", _demo, "generate sample photos and index them with the built-in demo model")
+    about = "generate sample photos and index them with the built-in demo model"
+    p = sub.add_parser("demo", help=about, description=about)  # run before any library opens
     p.add_argument(
         "--no-gui", action="store_true", help="print example results instead of opening the app"
     )
@@ -776,6 +771,12 @@ def main(argv: list[str] | None = None) -> int:
     paths = AppPaths.resolve()
     setup_logging(paths.log_dir, args.verbose)
     try:
+        if args.command == "demo":  # its own library: the user's is never opened
+            from photosearch.demo import run_demo
+
+            if not args.no_gui and not _has_display():
+                args.no_gui = True
+            return run_demo(paths, args.count, gui=not args.no_gui)
         exclusive = args.command not in READ_ONLY_COMMANDS
         with Engine.open(paths, exclusive=exclusive) as engine:
             if engine.settings_file.problem:

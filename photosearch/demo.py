@@ -35,7 +35,9 @@ def prepare_demo(paths: AppPaths, count: int) -> Engine:
     return engine
 
 
-def run_demo(engine: Engine, count: int, gui: bool) -> int:
+def run_demo(paths: AppPaths, count: int, gui: bool) -> int:
+    """The demo, beside the user's own library (whose lock it never takes): printed
+    answers, or a window of its own (an open demo window comes to the front instead)."""
     from photosearch.cli import ProgressBar
 
     print(
@@ -43,20 +45,25 @@ def run_demo(engine: Engine, count: int, gui: bool) -> int:
         "in red, green, blue, yellow, orange, purple, white, black).",
         file=sys.stderr,
     )
-    with prepare_demo(engine.paths, count) as demo:
+    demo = demo_paths(paths)
+    if gui:
+        from photosearch.ui.app import run_app
+        from photosearch.ui.single_instance import hand_over, server_name
+
+        if hand_over(server_name(demo.data_dir), []):
+            return 0  # the demo's window is open already: it comes to the front
+    with prepare_demo(paths, count) as engine:
         if not gui:
             bar = ProgressBar()
-            demo.update(bar)
+            engine.update(bar)
             bar.close()
             for text in EXAMPLES:
-                result = demo.search(text, limit=5)
+                result = engine.search(text, limit=5)
                 print(f"\n{text}")
                 for hit in result.hits or result.weak:
                     print(f"  {hit.score:.3f}  {hit.path}")
             return 0
-    from photosearch.ui.app import run_app
-
-    return run_app(demo_paths(engine.paths), demo=True)  # the window indexes as it shows
+    return run_app(demo, demo=True)  # the window indexes as it shows
 
 
 def self_test() -> int:

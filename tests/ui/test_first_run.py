@@ -3,8 +3,10 @@ from the welcome page, and the demo window says what it is."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -44,16 +46,43 @@ def test_no_internet_is_said_in_words_with_a_retry(
         win.bridge.shutdown()
 
 
-def test_the_demo_command_of_the_welcome_page_works(tmp_path: Path) -> None:
+def test_the_demo_opens_beside_a_running_app(qapp: object, tmp_path: Path) -> None:
+    """The user's library is open (its lock held, as by the app): the welcome page's demo
+    still prints its answers, and its window comes up and answers "a red circle"."""
+    from photosearch.core.engine import Engine
+    from photosearch.demo import demo_paths
+    from photosearch.ui.single_instance import hand_over, server_name
+
     program, arguments = demo_command()
-    proc = subprocess.run(
-        [program, *arguments, "--no-gui", "--count", "30"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert "a red circle" in proc.stdout
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PHOTOSEARCH_HOME": str(tmp_path)}
+    paths = AppPaths.resolve(tmp_path)
+    with Engine.open(paths):  # the app holds the library
+        printed = subprocess.run(
+            [program, *arguments, "--no-gui", "--count", "30"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+        )
+        assert printed.returncode == 0, printed.stderr
+        answers = printed.stdout.strip().split("\n\n")[0].splitlines()
+        assert answers[0] == "a red circle" and "red-circle" in answers[1]
+        window = subprocess.Popen(
+            [program, *arguments, "--count", "30"], env=env, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            demo = demo_paths(paths)
+            deadline = time.monotonic() + 120
+            while not hand_over(server_name(demo.data_dir), []):  # until its window listens
+                assert window.poll() is None, window.stderr.read() if window.stderr else ""
+                assert time.monotonic() < deadline, "the demo window never came up"
+                time.sleep(0.3)
+            with Engine.open(demo, exclusive=False) as beside:
+                top = beside.search("a red circle", limit=1).hits
+            assert top and "red-circle" in top[0].path
+        finally:
+            window.terminate()
+            window.wait(30)
 
 
 def test_the_demo_window_says_it_is_the_demo(qtbot: QtBot, tmp_path: Path) -> None:
