@@ -25,10 +25,10 @@ def learned_threshold(searcher: Searcher, query: Query) -> float | None:
     vector = searcher.query_vector(query)
     if vector is None:
         return None
-    marks = [t for t in query.terms if t.image is not None and t.weight != 1.0]
+    marks = [t for t in query.marks if t.image is not None]
     scores = {t.image: float(searcher.image_vector(t.image) @ vector) for t in marks if t.image}
-    liked = [scores[t.image] for t in marks if t.image and t.weight > 0]
-    disliked = [scores[t.image] for t in marks if t.image and t.weight < 0]
+    liked = [scores[t.image] for t in marks if t.image and t.mark > 0]
+    disliked = [scores[t.image] for t in marks if t.image and t.mark < 0]
     return album_threshold(np.array(liked), np.array(disliked))
 
 

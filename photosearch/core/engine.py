@@ -508,7 +508,7 @@ class Engine:
         is learned from them (written as ``min:`` into its text, where the user sees it),
         so that new photos join it only when they look like the ones liked."""
         query = self._query(text, images)
-        if any(t.image and t.weight != 1.0 for t in query.terms) and not query.filters.min_score:
+        if query.marks and not query.filters.min_score:
             threshold = albums.learned_threshold(self.searcher(), query)
             if threshold is not None:
                 text = f"{text} min:{threshold:.3f}".strip()
@@ -712,7 +712,9 @@ class Engine:
         query = parse(text)
         for image in images:
             wanted = image if isinstance(image, ImageQuery) else ImageQuery(image)
-            query = query.with_image(os.path.abspath(wanted.path), wanted.weight, wanted.crop)
+            query = query.with_image(
+                os.path.abspath(wanted.path), wanted.weight, wanted.crop, wanted.mark
+            )
         return query
 
     def photo(self, photo_id: int) -> Photo | None:

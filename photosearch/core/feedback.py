@@ -18,15 +18,15 @@ def marked_images(marks: dict[str, int]) -> list[ImageQuery]:
     """The marks (path → +1 or −1) as weighted query images, each side sharing its weight."""
     liked = sorted(p for p, mark in marks.items() if mark > 0)
     disliked = sorted(p for p, mark in marks.items() if mark < 0)
-    return [ImageQuery(p, weight=LIKED_WEIGHT / len(liked)) for p in liked] + [
-        ImageQuery(p, weight=-DISLIKED_WEIGHT / len(disliked)) for p in disliked
+    return [ImageQuery(p, weight=LIKED_WEIGHT / len(liked), mark=1) for p in liked] + [
+        ImageQuery(p, weight=-DISLIKED_WEIGHT / len(disliked), mark=-1) for p in disliked
     ]
 
 
 def marks_of(images: tuple[ImageQuery, ...]) -> tuple[list[ImageQuery], dict[str, int]]:
-    """Split saved query images into the user's own (weight 1) and the marks."""
-    own = [i for i in images if i.weight == 1.0]
-    marks = {i.path: (1 if i.weight > 0 else -1) for i in images if i.weight != 1.0}
+    """Split saved query images into the user's own and the marks (path → +1 or −1)."""
+    own = [i for i in images if not i.mark]
+    marks = {i.path: i.mark for i in images if i.mark}
     return own, marks
 
 

@@ -40,6 +40,8 @@ class Term:
     image: str | None = None
     crop: Crop | None = None
     """Only this region of ``image``."""
+    mark: int = 0
+    """+1 or −1 for an image marked 👍 or 👎 on a result; 0 for what the user asked."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +73,19 @@ class Query:
     terms: tuple[Term, ...] = ()
     filters: Filters = field(default_factory=Filters)
 
-    def with_image(self, path: str, weight: float = 1.0, crop: Crop | None = None) -> Query:
-        return replace(self, terms=(*self.terms, Term(weight, image=path, crop=crop)))
+    def with_image(
+        self, path: str, weight: float = 1.0, crop: Crop | None = None, mark: int = 0
+    ) -> Query:
+        return replace(self, terms=(*self.terms, Term(weight, image=path, crop=crop, mark=mark)))
 
     @property
     def has_negative(self) -> bool:
-        return any(t.weight < 0 for t in self.terms)
+        """Whether the user asked for "less like" (a 👎 on a result is only a mark)."""
+        return any(t.weight < 0 and not t.mark for t in self.terms)
+
+    @property
+    def marks(self) -> tuple[Term, ...]:
+        return tuple(t for t in self.terms if t.mark)
 
 
 def parse_date(value: str, key: str) -> float:

@@ -49,18 +49,24 @@ def mark_seen(catalog: Catalog, search_id: int) -> int:
 
 
 def _images(stored: list[object]) -> tuple[ImageQuery, ...]:
-    """Query images as saved: a path, or ``{"path", "crop", "weight"}``."""
+    """Query images as saved: a path, or ``{"path", "crop", "weight", "mark"}`` (saved
+    before marks were kept as such, a weight other than 1 was a mark)."""
     found = []
     for item in stored:
         if isinstance(item, str):
             found.append(ImageQuery(item))
         elif isinstance(item, dict) and isinstance(item.get("path"), str):
             crop = item.get("crop")
+            weight = float(item.get("weight", 1.0))
+            mark = item.get("mark")
+            if not isinstance(mark, int):
+                mark = 0 if weight == 1.0 else (1 if weight > 0 else -1)
             found.append(
                 ImageQuery(
                     item["path"],
                     tuple(crop) if isinstance(crop, list) and len(crop) == 4 else None,
-                    float(item.get("weight", 1.0)),
+                    weight,
+                    max(-1, min(1, mark)),
                 )
             )
     return tuple(found)
@@ -69,7 +75,7 @@ def _images(stored: list[object]) -> tuple[ImageQuery, ...]:
 def _stored(image: str | ImageQuery) -> object:
     if isinstance(image, str):
         return image
-    return {"path": image.path, "crop": image.crop, "weight": image.weight}
+    return {"path": image.path, "crop": image.crop, "weight": image.weight, "mark": image.mark}
 
 
 def save_search(

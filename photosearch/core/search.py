@@ -162,8 +162,8 @@ class Searcher:
         cutoff = query.filters.min_score
         if cutoff is None and not query.has_negative and self.default_cutoff is not None:
             # adaptive for words, what it was measured on; an image's best match is
-            # itself or its copies, whatever the query's kind
-            words_only = all(t.image is None for t in query.terms)
+            # itself or its copies, whatever the query's kind (marks are not asked for)
+            words_only = all(t.image is None or t.mark for t in query.terms)
             best = _cosine(scores[0]) if len(scores) and words_only else None
             cutoff = self.default_cutoff.for_best(best)
         photos = self.catalog.photos(ids.tolist())
@@ -172,9 +172,10 @@ class Searcher:
             for i, s in zip(ids.tolist(), scores, strict=True)
             if i in photos
         ]
-        # Photos asked to be less like go last: still there to take the mark back.
+        # Photos marked 👎 (or asked to be less like) leave the ranking and follow the
+        # good matches, however low they score: in sight, to take the mark back.
         unwanted = {t.image for t in query.terms if t.image is not None and t.weight < 0}
-        ranked.sort(key=lambda h: h.path in unwanted)
+        ranked = [h for h in ranked if h.path not in unwanted]
         good = [h for h in ranked if cutoff is None or (h.score or 0.0) >= cutoff]
         worded = self._word_matches(query, vector, want)
         if query.filters.min_score is not None:  # a score asked for holds for every hit
@@ -184,9 +185,23 @@ class Searcher:
         weak = [] if good else ranked[: min(WEAK_SHOWN, limit)]
         # Sorted by date or name, only the good matches count: weak ones are not shown.
         good = ordered(good, query.filters.sort)
+        marked = self._kept_in_sight(unwanted, vector)
+        if good:
+            good += marked
+        else:
+            weak += marked
         return SearchResult(
             good[offset : offset + limit], weak, cutoff, offset, sort=query.filters.sort
         )
+
+    def _kept_in_sight(self, paths: set[str], vector: np.ndarray) -> list[Hit]:
+        """The photos marked 👎, scored by the query, for the end of the results."""
+        found = (self.catalog.photo_by_path(p) for p in sorted(paths))
+        return [
+            Hit(photo, _cosine(float(self.image_vector(photo.path) @ vector)))
+            for photo in found
+            if photo is not None
+        ]
 
     def _word_matches(self, query: Query, vector: np.ndarray, limit: int) -> list[Hit]:
         """Photos whose name, metadata or words read in them hold every word typed, best

@@ -165,6 +165,9 @@ class ImageQuery:
     path: str
     crop: Crop | None = None
     weight: float = 1.0
+    mark: int = 0
+    """0: an image the user searches by; +1 or −1: a 👍 or 👎 on a result (a mark, not a
+    query image, whatever its weight)."""
 
 
 @dataclass(frozen=True, slots=True)

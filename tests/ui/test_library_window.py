@@ -319,13 +319,13 @@ def test_marking_results_steers_the_search_and_is_saved(
     qtbot.waitUntil(lambda: window.last_result is not None, timeout=15_000)
     assert "min:0" in window._ask[0] and window._ask[1][0].weight == -0.5
     row = window.results.row_of(first.path)
-    if row is not None and row < window.results.rowCount():
-        assert window.results.index(row).data(BadgeRole) == "▼ less"
+    assert row is not None and row < window.results.rowCount()  # in sight, to take back
+    assert window.results.index(row).data(BadgeRole) == "▼ less"
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Not that one", True))
     window.albums.save()
     qtbot.waitUntil(lambda: bool(window.bridge.engine.saved_searches()), timeout=10_000)
     saved = window.bridge.engine.saved_searches()[0]
-    assert [(i.path, i.weight) for i in saved.images] == [(first.path, -0.5)]
+    assert [(i.path, i.weight, i.mark) for i in saved.images] == [(first.path, -0.5, -1)]
     window.clear()
     assert window.marks == {}
     window.run_saved_search(saved)
