@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
-from photosearch.core.jsontext import readable
 from photosearch.core.types import SavedSearch
-from photosearch.ui.wording import count
+from photosearch.ui.wording import count, shown
 
 if TYPE_CHECKING:
     from photosearch.ui.main_window import MainWindow
@@ -73,7 +72,7 @@ class AlbumActions:
         self.bridge.run(
             lambda engine: engine.export_album(saved, Path(folder), copy=True),
             lambda done: status.setText(
-                f"Exported {count(done, 'photo')} of {saved.name} to {readable(folder)}"
+                f"Exported {count(done, 'photo')} of {saved.name} to {shown(folder)}"
             ),
             lambda message: status.setText(f"Export stopped: {message}"),
             long=True,

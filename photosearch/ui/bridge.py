@@ -38,8 +38,8 @@ class _Worker(QObject):
     """Lives on the worker thread; each slot runs one engine call and reports back."""
 
     model_state = Signal(str, str)  # "loading" | "text" | "ready" | "missing" | "error", message
-    folders = Signal(list)
-    errors = Signal(list)
+    folders = Signal(object)  # list[Folder]: Python values (Qt lists drop a name's bytes)
+    errors = Signal(object)  # list of (path, reason)
     status = Signal(dict)
     failed = Signal(str)
     storage = Signal(str, str)  # why indexing waits (message, in short); empty: it goes on
@@ -137,17 +137,17 @@ class _Worker(QObject):
             return False
         return True
 
-    @Slot(str)
+    @Slot(object)
     def add_folder(self, path: str) -> None:
         if self._attempt(lambda: self.engine.add_folder(path)):
             self._rescan()
 
-    @Slot(str)
+    @Slot(object)
     def remove_folder(self, path: str) -> None:
         self._attempt(lambda: self.engine.remove_folder(path))
         self._rescan()
 
-    @Slot(str, bool, bool)
+    @Slot(object, bool, bool)
     def set_folder_flags(self, path: str, enabled: bool, polling: bool) -> None:
         folder = self.engine.catalog.folder_by_path(path)
         if folder is not None:
@@ -165,7 +165,7 @@ class _Worker(QObject):
         if self.service is not None:
             self.service.request_scan()
 
-    @Slot(str)
+    @Slot(object)
     def import_model(self, path: str) -> None:
         source = Path(path)
         arch = None if source.is_dir() else DEFAULT_MODEL  # a bare file: the default model's
@@ -186,7 +186,7 @@ class _Worker(QObject):
         if self._attempt(lambda: self.engine.set_precision(value)):
             self.load()
 
-    @Slot(dict)
+    @Slot(object)
     def apply_settings(self, changes: dict[str, object]) -> None:
         """Save and apply what the settings dialog changed; a new model or precision reloads."""
         engine = self.engine
@@ -246,7 +246,7 @@ class _SearchWorker(QObject):
         self.run_count = 0
         """Searches actually run (the dropped ones are not)."""
 
-    @Slot(int, str, list, int, int, bool)
+    @Slot(int, str, object, int, int, bool)
     def search(
         self, request: int, text: str, images: list[str], limit: int, offset: int, everything: bool
     ) -> None:
@@ -306,8 +306,8 @@ class EngineBridge(QObject):
     """
 
     model_state = Signal(str, str)
-    folders = Signal(list)
-    errors = Signal(list)
+    folders = Signal(object)  # list[Folder]: Python values (Qt lists drop a name's bytes)
+    errors = Signal(object)  # list of (path, reason)
     status = Signal(dict)
     failed = Signal(str)
     storage = Signal(str, str)
@@ -317,17 +317,17 @@ class EngineBridge(QObject):
     search_failed = Signal(int, str)
 
     request_load = Signal()
-    request_search = Signal(int, str, list, int, int, bool)
+    request_search = Signal(int, str, object, int, int, bool)  # images: list[str]
     request_refresh = Signal()
-    request_add_folder = Signal(str)
-    request_remove_folder = Signal(str)
-    request_folder_flags = Signal(str, bool, bool)
+    request_add_folder = Signal(object)  # paths: Python str (a Qt string drops bytes)
+    request_remove_folder = Signal(object)
+    request_folder_flags = Signal(object, bool, bool)
     request_rescan = Signal()
-    request_import_model = Signal(str)
+    request_import_model = Signal(object)
     request_use_model = Signal(str)
     request_download = Signal(str)
     request_precision = Signal(str)
-    request_settings = Signal(dict)
+    request_settings = Signal(object)  # dict of changes
 
     def __init__(self, engine: Engine, watch: bool = True, quiet_s: float = 1.0) -> None:
         super().__init__()

@@ -19,13 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photosearch.core.jsontext import readable
 from photosearch.core.photo_details import PhotoDetails
 from photosearch.core.types import Hit
 from photosearch.ui import actions
 from photosearch.ui.bridge import EngineBridge
 from photosearch.ui.results import ThumbnailCache, display_name
-from photosearch.ui.wording import file_size
+from photosearch.ui.wording import file_size, shown
 
 WIDTH = 300
 
@@ -33,7 +32,7 @@ WIDTH = 300
 class DetailsPane(QWidget):
     """Shows one hit; camera, lens and exposure arrive from the file a moment later."""
 
-    find_similar = Signal(str)
+    find_similar = Signal(object)  # a path (str, any bytes: never a Qt string)
     view = Signal()
 
     def __init__(
@@ -120,7 +119,7 @@ class DetailsPane(QWidget):
             return
         photo = hit.photo
         self.name.setText(display_name(hit.path))
-        folder = readable(os.path.dirname(hit.path))
+        folder = shown(os.path.dirname(hit.path))
         self.folder.setText(f"<a href='folder'>{html.escape(folder)}</a>")
         taken = "" if photo.taken_at else " (file modified; no date in the photo)"
         values = {

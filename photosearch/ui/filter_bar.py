@@ -11,9 +11,9 @@ from PySide6.QtCore import QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QToolTip, QWidget
 
-from photosearch.core.jsontext import readable
 from photosearch.core.query import filter_tokens, filter_values, with_filter, without_token
 from photosearch.core.types import Folder
+from photosearch.ui.wording import shown
 
 TYPES = (
     ("Any type", None),
@@ -201,10 +201,10 @@ class FilterBar(QWidget):
         self.folder.clear()
         self.folder.addItem("Any folder", None)
         for folder in folders:
-            name = readable(os.path.basename(folder.path.rstrip(os.sep)) or folder.path)
+            name = shown(os.path.basename(folder.path.rstrip(os.sep)) or folder.path)
             self.folder.addItem(name, folder.path)
             self.folder.setItemData(
-                self.folder.count() - 1, readable(folder.path), Qt.ItemDataRole.ToolTipRole
+                self.folder.count() - 1, shown(folder.path), Qt.ItemDataRole.ToolTipRole
             )
         self.folder.blockSignals(False)
         self.sync(self.text)

@@ -45,7 +45,6 @@ from photosearch.core import models
 from photosearch.core.duplicates import DuplicateGroup, TrashPlan
 from photosearch.core.feedback import marked_images, marks_of
 from photosearch.core.images import is_supported
-from photosearch.core.jsontext import readable
 from photosearch.core.search import SearchResult
 from photosearch.core.types import Crop, Hit, ImageQuery, JobControl, Progress, SavedSearch
 from photosearch.ui import actions
@@ -63,7 +62,7 @@ from photosearch.ui.sidebar import Sidebar
 from photosearch.ui.viewer import Viewer
 from photosearch.ui.welcome import WelcomeDialog
 from photosearch.ui.widgets import EmptyPage, ImageChip, tool_button
-from photosearch.ui.wording import count, progress_text
+from photosearch.ui.wording import count, progress_text, shown
 
 SEARCH_DELAY_MS = 350
 SEARCH_LIMIT = 500
@@ -559,7 +558,7 @@ class MainWindow(QMainWindow):
             text += f"; kept {count(len(plan.skipped), 'photo')} (hover for why)"
         self.status_label.setText(text)
         self.status_label.setToolTip(
-            "\n".join(f"{readable(path)}: {reason}" for path, reason in plan.skipped)
+            "\n".join(f"{shown(path)}: {reason}" for path, reason in plan.skipped)
         )
         self.show_duplicates()
 
@@ -595,7 +594,7 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(
             self,
             "Remove folder",
-            f"Stop searching the photos in {readable(path)}?\n\n"
+            f"Stop searching the photos in {shown(path)}?\n\n"
             "The photos themselves stay where they are; only PhotoSearch forgets them.",
         )
         if answer == QMessageBox.StandardButton.Yes:
@@ -760,7 +759,7 @@ class MainWindow(QMainWindow):
         if entry is not None and entry.saved is not None:
             title = entry.saved.name
         elif self.scope:
-            title = readable(os.path.basename(self.scope.rstrip(os.sep)) or self.scope)
+            title = shown(os.path.basename(self.scope.rstrip(os.sep)) or self.scope)
         elif self.browsing:
             title = "All photos"
         elif self.duplicate_groups is not None:

@@ -30,16 +30,15 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from photosearch.core.errors import ImageError
 from photosearch.core.images import thumbnail
-from photosearch.core.jsontext import readable
 from photosearch.core.types import Hit
-from photosearch.ui.wording import file_size
+from photosearch.ui.wording import file_size, shown
 
 log = logging.getLogger(__name__)
 
 
 def display_name(path: str) -> str:
     """A file's name as text a label can show (undecodable bytes as ``\\xNN``)."""
-    return readable(os.path.basename(path))
+    return shown(os.path.basename(path))
 
 
 def badge_text(hit: Hit) -> str:
@@ -51,7 +50,7 @@ def badge_text(hit: Hit) -> str:
 
 def tooltip(hit: Hit) -> str:
     """Full path, date, size (and pixels) of a photo, and whether its drive is away."""
-    lines = [readable(hit.path), describe(hit)]
+    lines = [shown(hit.path), describe(hit)]
     photo = hit.photo
     pixels = f" · {photo.width} × {photo.height}" if photo.width and photo.height else ""
     lines.append(f"{file_size(photo.size)}{pixels}")
@@ -85,7 +84,7 @@ THUMB_MEMORY_BYTES = 192 * 2**20
 
 
 class ThumbnailSignals(QObject):
-    ready = Signal(str, QImage)  # path, image (null when the photo cannot be read)
+    ready = Signal(object, QImage)  # path (any bytes), image (null: cannot be read)
 
 
 class ThumbnailJob(QRunnable):
@@ -111,7 +110,7 @@ class ThumbnailCache(QObject):
     scrolling through 100,000 photos does not keep 100,000 pixmaps.
     """
 
-    changed = Signal(str)
+    changed = Signal(object)  # a path
 
     def __init__(
         self, cache_dir: Path, parent: QObject | None = None, budget: int = THUMB_MEMORY_BYTES

@@ -17,9 +17,9 @@ OPEN_AT_ONCE = 20
 class ResultsView(QListView):
     """The hits of the last search as a grid; asks the window to view or search by a photo."""
 
-    find_similar = Signal(str)
-    copy_image = Signal(str)  # decoded off the GUI thread by the window
-    mark = Signal(list, int)  # hits, +1 (more like these) or -1 (less like these)
+    find_similar = Signal(object)  # paths travel as Python str: Qt strings drop bytes
+    copy_image = Signal(object)  # a path, decoded off the GUI thread by the window
+    mark = Signal(object, int)  # list[Hit], +1 (more like these) or -1 (less like these)
     view_photo = Signal()
     current_hit = Signal(object)  # Hit | None
 

@@ -14,8 +14,8 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, QWidget
 
-from photosearch.core.jsontext import readable
 from photosearch.core.types import Folder, SavedSearch
+from photosearch.ui.wording import shown
 
 EntryRole = Qt.ItemDataRole.UserRole + 10
 
@@ -77,14 +77,14 @@ def folder_state(folder: Folder, mode: str | None) -> str:
 class Sidebar(QTreeView):
     browse_all = Signal()
     show_duplicates = Signal()
-    browse_folder = Signal(str)
+    browse_folder = Signal(object)  # paths: Python str (a Qt string drops bytes)
     run_saved = Signal(object)  # SavedSearch
     rescan = Signal()
-    remove_folder = Signal(str)
+    remove_folder = Signal(object)
     rename_saved = Signal(object)
     delete_saved = Signal(object)
     export_saved = Signal(object)
-    show_in_file_manager = Signal(str)
+    show_in_file_manager = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -143,10 +143,10 @@ class Sidebar(QTreeView):
         for folder in folders:
             tree = folder_tree(folder.path, counts)
             state = folder_state(folder, modes.get(folder.path))
-            name = readable(folder.path)
+            name = shown(folder.path)
             item = self._add_node(self.folders, tree, name, root=True)
             if state:
-                item.setText(f"{readable(os.path.basename(folder.path)) or name} — {state}")
+                item.setText(f"{shown(os.path.basename(folder.path)) or name} — {state}")
                 item.setForeground(self.palette().placeholderText())
             item.setToolTip(f"{name}\n{state}" if state else name)
         self.expand(self.folders.index())
@@ -161,14 +161,14 @@ class Sidebar(QTreeView):
         self, parent: QStandardItem, node: _Node, label: str, root: bool
     ) -> QStandardItem:
         item = _item(
-            readable(os.path.basename(node.path.rstrip(os.sep))) or label,
+            shown(os.path.basename(node.path.rstrip(os.sep))) or label,
             Entry("folder", node.path, root=root),
         )
         item.setToolTip(label)
         parent.appendRow([item, _count_item(node.total())])
         for name in sorted(node.children or {}, key=str.casefold):
             child = (node.children or {})[name]
-            self._add_node(item, child, readable(child.path), root=False)
+            self._add_node(item, child, shown(child.path), root=False)
         return item
 
     def set_saved(self, albums: list[tuple[SavedSearch, int | None]]) -> None:

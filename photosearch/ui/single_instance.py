@@ -94,7 +94,7 @@ def hand_over(name: str, images: list[str]) -> bool:
 class InstanceServer(QObject):
     """Listens for later launches; ``request`` carries their images (maybe none)."""
 
-    request = Signal(list)
+    request = Signal(object)  # list[str] of image paths
 
     def __init__(self, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)

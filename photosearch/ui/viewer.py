@@ -36,7 +36,7 @@ MAX_ZOOM = 8.0
 
 
 class _Loaded(QObject):
-    ready = Signal(str, QImage, int, int)  # path, image, full width, full height
+    ready = Signal(object, QImage, int, int)  # path, image, full width, full height
 
 
 class _LoadJob(QRunnable):
@@ -151,8 +151,8 @@ class Viewer(QWidget):
 
     back = Signal()
     moved = Signal(int)  # the row now shown, so the grid's selection follows
-    open_file = Signal(str)
-    search_region = Signal(str, object)  # path, (left, top, width, height) fractions
+    open_file = Signal(object)  # a path (any bytes)
+    search_region = Signal(object, object)  # path, (left, top, width, height) fractions
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from photosearch.core.types import Progress
 
 
@@ -63,3 +65,13 @@ def download_text(p: Progress) -> str:
             f" · about {p.eta:.0f} s left" if p.eta < 90 else f" · about {p.eta / 60:.0f} min left"
         )
     return text
+
+
+def shown(path: str) -> str:
+    """A file or folder name as a file manager shows it: bytes that are not UTF-8 (a name
+    from an old camera or another system) as �, the rest as they are."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "replace")
+    return path

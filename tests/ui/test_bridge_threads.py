@@ -138,7 +138,7 @@ def test_copy_image_decodes_off_the_gui_thread_by_the_real_bytes(
         qtbot.waitUntil(lambda: any(t.startswith("Copied") for t in said), timeout=10_000)
         assert threads == [False]
         assert QGuiApplication.clipboard().image().size().toTuple() == (64, 48)
-        assert any("caf\\xe9" in t for t in said)
+        assert any("caf\ufffd-xxxx.jpg" in t for t in said)  # as a file manager shows it
     finally:
         window.close()
         window.bridge.shutdown()
@@ -158,6 +158,36 @@ def test_leaving_duplicates_stops_the_search_for_them(qtbot: QtBot, tmp_path: Pa
         window.search.setText("a red circle")
         window.run_search()  # the user moved on
         assert latest is not None and latest.stop.is_set()
+    finally:
+        window.close()
+        window.bridge.shutdown()
+
+
+def test_a_name_that_is_not_utf8_shows_everywhere(qtbot: QtBot, tmp_path: Path) -> None:
+    """Found, its thumbnail, details and viewer arrive (never "Loading…" for ever), and
+    its name reads as in a file manager."""
+    from photosearch.core.types import Hit
+    from tests.ui.test_main_window import open_window, wait_indexed
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    raw = os.path.join(os.fsencode(folder), b"caf\xe9_astronaut.jpg")
+    Image.new("RGB", (120, 90), "red").save(raw, "JPEG")
+    path = os.fsdecode(raw)
+    window = open_window(qtbot, tmp_path / "home", [folder])
+    try:
+        wait_indexed(qtbot, window, 1)
+        hit = Hit(window.bridge.engine.catalog.photo_by_path(path), None)
+        assert window.thumbs.get(path) is None  # being made
+        qtbot.waitUntil(lambda: window.thumbs.get(path) is not None, timeout=10_000)
+        assert not window.thumbs.get(path).isNull()
+        window.details.show_hit(hit)
+        assert window.details.name.text() == "caf\ufffd_astronaut.jpg"
+        qtbot.waitUntil(lambda: window.details.fields["Type"].text() != "", timeout=10_000)
+        assert window.details.preview.text() != "Loading…"
+        window.viewer.show_hits([hit], 0)
+        qtbot.waitUntil(lambda: window.viewer.canvas.pixmap is not None, timeout=10_000)
+        assert window.viewer.canvas.pixmap.size().toTuple() == (120, 90)
     finally:
         window.close()
         window.bridge.shutdown()
