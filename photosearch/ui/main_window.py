@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import (
     QByteArray,
+    QEvent,
+    QObject,
     QSettings,
     QStringListModel,
     Qt,
@@ -21,8 +23,11 @@ from PySide6.QtGui import (
     QDropEvent,
     QGuiApplication,
     QIcon,
+    QImage,
+    QKeyEvent,
     QKeySequence,
     QShortcut,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -103,6 +108,7 @@ class MainWindow(QMainWindow):
         """The grid lists photos (All photos, a folder) rather than answering a search."""
         self.duplicate_groups: list[DuplicateGroup] | None = None
         self._duplicates_control: JobControl | None = None
+        self._shown_once = False
         """Shown in the grid: groups of duplicates (the sidebar's Duplicates)."""
         self._pending_search = False
         self._welcomed = False
@@ -117,6 +123,7 @@ class MainWindow(QMainWindow):
         )
 
         self.search = QLineEdit()
+        self.search.installEventFilter(self)
         self.search.setPlaceholderText(
             "Search your photos — e.g. dog on the beach at sunset, or drop a photo here"
         )
@@ -790,12 +797,43 @@ class MainWindow(QMainWindow):
     # -- image queries -----------------------------------------------------------------
 
     def bring_forward(self, images: list[str]) -> None:
-        """Show this window in front (another launch asked), searching by ``images``."""
+        """Show this window in front (another launch asked); photos it brings to search
+        by (``--similar``, *Open with*) replace the search, never mix with what was
+        typed before."""
         self.showNormal()
         self.raise_()
         self.activateWindow()
-        for path in images:
-            self.add_query_image(path)
+        if images:
+            self.search.clear()
+            self.replace_images(images)
+        self.search.setFocus()
+
+    def replace_images(self, paths: list[str]) -> None:
+        """Search by these photos instead of the images (and marks) searched by so far."""
+        self._clear_chips()
+        for path in dict.fromkeys(paths):
+            self._add_chip(path)
+        self.run_search()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:  # typing at once goes to the search, never to a button
+            self._shown_once = True
+            self.search.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+V in the search field pastes an image (or photo files) as a query; the
+        field itself would paste only text, and quietly nothing for an image."""
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Paste)
+            and self._clipboard_images()
+        ):
+            self.paste()
+            return True
+        return super().eventFilter(watched, event)
 
     def add_query_image(self, path: str) -> None:
         if path not in self.query_images:
@@ -844,36 +882,41 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         paths = self._dropped_paths(event.mimeData().urls()) if event.mimeData().hasUrls() else []
-        if paths:
+        if paths:  # a new search by these photos
             self.search.clear()
-            self._clear_chips()
-            for path in paths:
-                self.add_query_image(path)
+            self.replace_images(paths)
             event.acceptProposedAction()
         elif event.mimeData().hasImage():
-            self._add_image_data(event.mimeData().imageData())
+            self._paste_image(QImage(event.mimeData().imageData()))
             event.acceptProposedAction()
 
     @staticmethod
     def _dropped_paths(urls: list) -> list[str]:
         return [u.toLocalFile() for u in urls if u.isLocalFile() and is_supported(u.toLocalFile())]
 
+    def _clipboard_images(self) -> bool:
+        mime = QGuiApplication.clipboard().mimeData()
+        return mime is not None and (
+            mime.hasImage() or (mime.hasUrls() and bool(self._dropped_paths(mime.urls())))
+        )
+
     def paste(self) -> None:
+        """An image or photo files on the clipboard become the images searched by (they
+        replace earlier ones, never pile up); text goes into the search field."""
         mime = QGuiApplication.clipboard().mimeData()
         if mime.hasUrls() and self._dropped_paths(mime.urls()):
-            for path in self._dropped_paths(mime.urls()):
-                self.add_query_image(path)
+            self.replace_images(self._dropped_paths(mime.urls()))
         elif mime.hasImage():
-            self._add_image_data(QGuiApplication.clipboard().image())
+            self._paste_image(QGuiApplication.clipboard().image())
         elif self.search.hasFocus():
             self.search.paste()
 
-    def _add_image_data(self, image: object) -> None:
+    def _paste_image(self, image: QImage) -> None:
         folder = self.bridge.paths.cache_dir / "pasted"
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"pasted-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.png"
-        if image.save(str(path), "PNG"):  # type: ignore[attr-defined]
-            self.add_query_image(str(path))
+        path = folder / f"pasted-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{id(image)}.png"
+        if image.save(str(path), "PNG"):
+            self.replace_images([str(path)])
 
     # -- engine state ------------------------------------------------------------------
 

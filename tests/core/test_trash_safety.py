@@ -130,7 +130,8 @@ def test_hard_links_are_one_photo_and_never_trashed(
     engine.add_folder(folder)
     engine.update()
     listed = {Path(p.path).name for p in engine.catalog.photos(range(1, 10)).values()}
-    assert listed == {"a.jpg", "c.jpg", "d.jpg"}  # two names of one file: listed once
+    assert listed - {"a.jpg", "b.jpg"} == {"c.jpg", "d.jpg"}
+    assert len(listed & {"a.jpg", "b.jpg"}) == 1  # two names of one file: listed once
     groups = engine.duplicates()
     assert grouped(engine) == [{"c.jpg", "d.jpg"}]
     plan = engine.trash_copies(groups, [str(folder / "c.jpg")])

@@ -191,7 +191,7 @@ def test_migration_from_schema_4_keeps_everything_and_indexes_names(tmp_path: Pa
     old.close()
     new = Catalog(path)
     try:
-        assert new.schema_version == 5
+        assert new.schema_version == len(MIGRATIONS)
         rows = new.read().execute("SELECT rowid, name, folders FROM photo_fts").fetchall()
         assert rows == [(1, "IMG 2041", "Pictures")]
         assert path.with_name("catalog.sqlite3.v4.bak").exists()
@@ -222,7 +222,7 @@ def test_a_migration_that_fails_half_way_leaves_nothing_behind(tmp_path: Path) -
     assert db.execute("SELECT name FROM sqlite_master WHERE name = 'photo_meta'").fetchall() == []
     db.close()
     reopened = Catalog(path)
-    assert reopened.schema_version == 5
+    assert reopened.schema_version == len(MIGRATIONS)
     reopened.close()
 
 
