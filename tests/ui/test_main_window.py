@@ -113,6 +113,36 @@ def test_pasted_image_becomes_a_query(qtbot: QtBot, window: MainWindow, shapes: 
     assert "yellow" in labels(window)[0]
 
 
+def test_ctrl_v_in_the_search_field_searches_by_the_image_and_replaces_the_last(
+    qtbot: QtBot, window: MainWindow, shapes: Path
+) -> None:
+    """The field has the focus from the start; Ctrl+V there pastes an image as the query,
+    and a second one replaces the first (never a pile of chips)."""
+    assert window.search.hasFocus() or QApplication.focusWidget() is window.search
+    stars = [p for p in sorted(shapes.iterdir()) if p.stem.endswith("yellow-star")]
+    for source in stars[:2]:
+        QGuiApplication.clipboard().setImage(QImage(str(source)))
+        window.search.setFocus()
+        qtbot.keyClick(window.search, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: window.results.rowCount() > 0, timeout=10_000)
+        assert len(window.query_images) == 1 and window.chips.count() == 1
+    assert window.search.text() == ""  # no image data pasted into the field as text
+    assert "yellow" in labels(window)[0]
+
+
+def test_a_photo_from_outside_replaces_the_search(
+    qtbot: QtBot, window: MainWindow, shapes: Path
+) -> None:
+    """--similar or Open with: the photo is the new search, not added to the old one."""
+    window.search.setText("a green triangle")
+    first, second = sorted(shapes.iterdir())[:2]
+    window.bring_forward([str(first)])
+    window.bring_forward([str(second)])
+    assert window.search.text() == "" and window.query_images == [str(second)]
+    qtbot.waitUntil(lambda: window.results.rowCount() > 0, timeout=10_000)
+    assert window.results.hits()[0].path == str(second)
+
+
 def test_context_menu_find_similar(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.keyClicks(window.search, "a green triangle")
     qtbot.waitUntil(lambda: window.results.rowCount() > 0, timeout=10_000)
