@@ -11,9 +11,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QGridLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -105,16 +107,22 @@ class DetailsPane(QWidget):
         body.addWidget(self.offline)
         body.addLayout(buttons)
         body.addStretch(1)
+        # a short screen (600 px) scrolls the details instead of squeezing the preview
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.body)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty)
-        layout.addWidget(self.body)
+        layout.addWidget(self.scroll)
         thumbs.changed.connect(self._thumb_changed)
         self.show_hit(None)
 
     def show_hit(self, hit: Hit | None) -> None:
         self.hit = hit
         self.empty.setVisible(hit is None)
-        self.body.setVisible(hit is not None)
+        self.scroll.setVisible(hit is not None)
         if hit is None:
             return
         photo = hit.photo

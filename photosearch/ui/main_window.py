@@ -330,13 +330,12 @@ class MainWindow(QMainWindow):
         banner.setPalette(palette)
         row = QHBoxLayout(banner)
         row.setContentsMargins(8, 4, 8, 4)
-        row.addWidget(
-            QLabel(
-                "This is the demo: generated shapes and a tiny model that knows only colours "
-                "and shapes (try “a red circle”). Your own library is not touched."
-            ),
-            1,
+        said = QLabel(
+            "This is the demo: generated shapes and a tiny model that knows only colours "
+            "and shapes (try “a red circle”). Your own library is not touched."
         )
+        said.setWordWrap(True)  # a narrow window wraps it instead of growing
+        row.addWidget(said, 1)
         leave = tool_button("Leave the demo", "Close the demo window", self.close)
         row.addWidget(leave)
         banner.setAccessibleName("Demo library")

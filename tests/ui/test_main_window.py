@@ -444,3 +444,21 @@ def test_a_data_disk_that_cannot_be_written_is_said_once_and_shown_until_it_can(
     window.bridge.storage.emit("", "")  # a job went through
     qtbot.waitUntil(lambda: window.status_label.text().startswith("Up to date"))
     assert shown == [message]
+
+
+def test_a_small_laptop_screen_fits(qtbot: QtBot, window: MainWindow) -> None:
+    """1024 × 600 with the sidebar and the details open; 800 × 600 with both hidden; the
+    details scroll on a short screen instead of drawing over the preview."""
+    window._set_panes(True, True)
+    window.resize(1024, 600)
+    qtbot.waitUntil(lambda: window.size().toTuple() == (1024, 600), timeout=5_000)
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1024 and hint.height() <= 600, hint
+    qtbot.keyClicks(window.search, "a red circle")
+    qtbot.waitUntil(lambda: window.results.rowCount() > 0, timeout=10_000)
+    window.details.show_hit(window.results.hits()[0])
+    qtbot.waitUntil(lambda: window.details.preview.pixmap() is not None, timeout=10_000)
+    details = window.details
+    assert details.preview.geometry().bottom() < details.name.geometry().top()
+    window._set_panes(False, False)
+    qtbot.waitUntil(lambda: window.minimumSizeHint().width() <= 800, timeout=5_000)
