@@ -165,6 +165,7 @@ def user_trash(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     from send2trash import plat_other
 
     data = tmp_path / "xdg-data"
+    monkeypatch.setenv("HOME", str(tmp_path))  # the home trash: on the photos' drive
     monkeypatch.setenv("XDG_DATA_HOME", str(data))
     monkeypatch.setattr(plat_other, "XDG_DATA_HOME", os.fsencode(data))
     monkeypatch.setattr(plat_other, "HOMETRASH_B", os.fsencode(data / "Trash"))

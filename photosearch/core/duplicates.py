@@ -32,6 +32,7 @@ from PIL import Image
 from photosearch.core.catalog import Catalog
 from photosearch.core.errors import ImageError
 from photosearch.core.images import open_image
+from photosearch.core.trash import Trashed
 from photosearch.core.types import JobControl, Photo, ProgressCallback, ProgressMeter, no_progress
 from photosearch.core.vectors import VectorStore
 
@@ -282,6 +283,8 @@ class TrashPlan:
     """What may go to the trash now (each with the copy that stays) and what may not, why."""
 
     move: list[Photo] = field(default_factory=list)
+    trashed: list[Trashed] = field(default_factory=list)
+    """Where the moved ones lie in the trash (what *Undo* puts back)."""
     gone: list[Photo] = field(default_factory=list)
     """Already gone from the disk: only forgotten."""
     skipped: list[tuple[str, str]] = field(default_factory=list)

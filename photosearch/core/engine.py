@@ -47,6 +47,7 @@ from photosearch.core.stand_in import StandIn, cutoff_for, open_store
 from photosearch.core.text_pass import PassRun, TextReport, read_missing_meta, read_words
 from photosearch.core.thumbnail_cache import MB, Pruned
 from photosearch.core.thumbnail_cache import prune as prune_thumbnail_cache
+from photosearch.core.trash import Trashed, move_to_trash, restore
 from photosearch.core.types import (
     Crop,
     Cutoff,
@@ -478,13 +479,11 @@ class Engine:
         ``chosen`` paths, else all but the first of each group. Each is checked again
         first (``plan_trash``); the plan says what moved and what was skipped, why. A
         file already gone is only forgotten."""
-        from send2trash import send2trash
-
         plan = plan_trash(groups, chosen, self._link_targets())
         moved: list[Photo] = []
         for photo in plan.move:
             try:
-                send2trash(photo.path)
+                plan.trashed.append(move_to_trash(photo.path))
             except OSError as exc:
                 plan.skipped.append((photo.path, f"could not be moved: {os_reason(exc)}"))
                 continue
@@ -495,6 +494,11 @@ class Engine:
                 self._vectors.remove([photo.id], self.catalog.generation())
         plan.move = moved
         return plan
+
+    def restore_trashed(self, items: list[Trashed]) -> list[str]:
+        """Put photos moved to the trash back where they were (*Undo*); returns those put
+        back. The next scan lists them again."""
+        return [item.path for item in items if restore(item)]
 
     # -- saved searches and details ------------------------------------------------------
 
@@ -548,6 +552,10 @@ class Engine:
 
     def delete_saved_search(self, search_id: int) -> None:
         saved.delete_search(self.catalog, search_id)
+
+    def restore_saved_search(self, album: SavedSearch) -> SavedSearch:
+        """An album deleted a moment ago, back as it was saved (*Undo*)."""
+        return saved.save_search(self.catalog, album.name, album.text, album.images)
 
     def details(self, path: str) -> PhotoDetails:
         """What one photo's file says of it (camera, exposure, title…), and the words

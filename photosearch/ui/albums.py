@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from photosearch.core.types import SavedSearch
 from photosearch.ui.wording import count, shown
@@ -59,7 +59,29 @@ class AlbumActions:
             )
 
     def delete(self, saved: SavedSearch) -> None:
-        self.bridge.run(lambda engine: engine.delete_saved_search(saved.id), lambda _: self.load())
+        """Delete an album after asking (Cancel is the default); *Undo* brings it back
+        for a moment. Its photos are never touched."""
+        answer = QMessageBox.question(
+            self.window,
+            "Delete album",
+            f"Delete the album “{saved.name}”? Its photos stay where they are.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+
+        def deleted(_: object) -> None:
+            self.window.album_gone(saved)
+            self.window.undo.offer(f"Deleted the album “{saved.name}”", lambda: restore())
+            self.load()
+
+        def restore() -> None:
+            self.bridge.run(
+                lambda engine: engine.restore_saved_search(saved), lambda _: self.load()
+            )
+
+        self.bridge.run(lambda engine: engine.delete_saved_search(saved.id), deleted)
 
     def export(self, saved: SavedSearch) -> None:
         """Copy an album's photos into a folder the user picks (for a USB stick, a

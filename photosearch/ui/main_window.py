@@ -51,6 +51,7 @@ from photosearch.core.duplicates import DuplicateGroup, TrashPlan
 from photosearch.core.feedback import marked_images, marks_of
 from photosearch.core.images import is_supported
 from photosearch.core.search import SearchResult
+from photosearch.core.trash import Trashed
 from photosearch.core.types import Crop, Hit, ImageQuery, JobControl, Progress, SavedSearch
 from photosearch.ui import actions
 from photosearch.ui.albums import AlbumActions
@@ -62,6 +63,7 @@ from photosearch.ui.help import HelpDialog
 from photosearch.ui.icons import icon as themed_icon
 from photosearch.ui.results import ResultsModel, ThumbnailCache, display_name
 from photosearch.ui.results_view import ResultsView
+from photosearch.ui.safety import ConfirmPhotos, UndoNotice
 from photosearch.ui.settings_dialog import SettingsDialog
 from photosearch.ui.sidebar import Sidebar
 from photosearch.ui.viewer import Viewer
@@ -283,8 +285,10 @@ class MainWindow(QMainWindow):
         self.errors_button.clicked.connect(self.show_errors)
         self.errors_button.hide()
         self.errors: list[tuple[str, str]] = []
+        self.undo = UndoNotice()
         bar = self.statusBar()
         bar.addWidget(self.status_label, 1)
+        bar.addPermanentWidget(self.undo)
         bar.addPermanentWidget(self.errors_button)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.pause_button)
@@ -540,18 +544,19 @@ class MainWindow(QMainWindow):
         chosen: list[str] | None = [h.path for h in self.view.selected_hits()]
         if chosen is not None and all(path in keepers for path in chosen):
             chosen = None  # nothing chosen beyond the suggestion: all but the first
-        total = sum(len(g.photos) - 1 for g in groups) if chosen is None else len(chosen)
-        if not total:
+        paths = [p.path for g in groups for p in g.photos[1:]] if chosen is None else chosen
+        if not paths:
             return
-        answer = QMessageBox.question(
+        confirm = ConfirmPhotos(
             self,
             "Move to trash",
-            f"Move {count(total, 'photo')} to the trash?\n\nThey can be restored from "
-            "the trash; PhotoSearch forgets them. One copy of each group always stays.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
+            f"Move {count(len(paths), 'photo')} to the trash? They can be put back (Undo, "
+            "or from the trash); one copy of each group always stays.",
+            paths,
+            "Move to trash",
+            self.thumbs,
         )
-        if answer != QMessageBox.StandardButton.Yes:
+        if confirm.exec() != ConfirmPhotos.DialogCode.Accepted:
             return
         self.bridge.run(
             lambda engine: engine.trash_copies(groups, chosen),
@@ -562,11 +567,17 @@ class MainWindow(QMainWindow):
         text = f"Moved {count(len(plan.move), 'photo')} to the trash"
         if plan.skipped:
             text += f"; kept {count(len(plan.skipped), 'photo')} (hover for why)"
-        self.status_label.setText(text)
-        self.status_label.setToolTip(
-            "\n".join(f"{shown(path)}: {reason}" for path, reason in plan.skipped)
-        )
+        self.undo.setToolTip("\n".join(f"{shown(path)}: {reason}" for path, reason in plan.skipped))
+        items = [t for t in plan.trashed if t.can_restore]
+        self.undo.offer(text, (lambda: self._put_back(items)) if items else None)
         self.show_duplicates()
+
+    def _put_back(self, items: list[Trashed]) -> None:
+        def done(paths: list[str]) -> None:
+            self.undo.offer(f"Put {count(len(paths), 'photo')} back", None)
+            self.bridge.request_rescan.emit()  # listed again as they are found
+
+        self.bridge.run(lambda engine: engine.restore_trashed(items), done)
 
     def run_saved_search(self, saved: SavedSearch) -> None:
         """Open an album: its search runs again, and the photos that arrived since it was
@@ -587,6 +598,13 @@ class MainWindow(QMainWindow):
             self.albums.load()  # its "new" count is spent
 
         self.bridge.run(lambda engine: engine.open_album(saved.id), opened)
+
+    def album_gone(self, saved: SavedSearch) -> None:
+        """An album was deleted: neither the sidebar nor the header names it any more."""
+        entry = self.sidebar.current_entry()
+        if entry is not None and entry.saved is not None and entry.saved.id == saved.id:
+            self.sidebar.clear_choice()
+        self._update_header()
 
     def search_to_keep(self) -> tuple[str, list[ImageQuery]]:
         """The search as an album keeps it: the words and filters (the folder browsed

@@ -195,7 +195,11 @@ class Sidebar(QTreeView):
         self.expand(self.searches.index())
         if chosen is not None and chosen.kind == "saved" and chosen.saved is not None:
             saved_id = chosen.saved.id
-            self._select(lambda e: e.saved is not None and e.saved.id == saved_id, emit=False)
+            found = self._find(lambda e: e.saved is not None and e.saved.id == saved_id)
+            if found is None:
+                self.clear_choice()  # it is gone: nothing else lights up in its place
+            else:
+                self._select(lambda e: e.saved is not None and e.saved.id == saved_id, emit=False)
 
     # -- choosing ----------------------------------------------------------------------
 

@@ -8,18 +8,18 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from photosearch.ui.results import BadgeRole, Section, SectionRole
+from photosearch.ui.safety import ConfirmPhotos
 from tests.core.test_duplicates import write_originals_and_copies
 from tests.ui.test_main_window import open_window, wait_indexed
 
 
 def test_duplicates_view_keeps_the_originals_and_trashes_the_copies(
-    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, user_trash: Path
 ) -> None:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # the trash, on Linux
     families = write_originals_and_copies(tmp_path / "photos")
     win = open_window(qtbot, tmp_path / "app", [tmp_path / "photos"])
     try:
@@ -37,18 +37,25 @@ def test_duplicates_view_keeps_the_originals_and_trashes_the_copies(
             win.summary.text()
             == f"{len(families)} groups · {4 * len(families)} photos besides the ones to keep"
         )
-        asked: list[str] = []
+        asked: list[ConfirmPhotos] = []
 
-        def answer(*args: object) -> QMessageBox.StandardButton:
-            asked.append(str(args[2]))
-            return QMessageBox.StandardButton.Yes
+        def answer(dialog: ConfirmPhotos) -> int:
+            asked.append(dialog)
+            default = next(b for b in dialog.findChildren(QPushButton) if b.isDefault())
+            assert default.text() == "Cancel"  # Enter never moves anything
+            return ConfirmPhotos.DialogCode.Accepted
 
-        monkeypatch.setattr(QMessageBox, "question", answer)
+        monkeypatch.setattr(ConfirmPhotos, "exec", answer)
         win.trash_duplicates()
-        assert len(asked) == 1 and f"Move {4 * len(families)} photos" in asked[0]
+        copies = [p for f in families.values() for p in f[1:]]
+        assert len(asked) == 1 and asked[0].photos.count() == len(copies)  # shown, each one
         qtbot.waitUntil(lambda: "No duplicates" in win.message.text(), timeout=30_000)
         assert all(os.path.exists(p) for p in families)
-        assert not any(os.path.exists(p) for f in families.values() for p in f[1:])
+        assert not any(os.path.exists(p) for p in copies)
+        assert win.undo.offering and len(list(user_trash.iterdir())) == len(copies)
+        win.undo.button.click()  # Undo: every copy back where it was
+        qtbot.waitUntil(lambda: all(os.path.exists(p) for p in copies), timeout=10_000)
+        assert list(user_trash.iterdir()) == []
         win.search.setText("a red circle")
         win.run_search()  # typing leaves the duplicates view
         qtbot.waitUntil(lambda: win.last_result is not None, timeout=15_000)

@@ -1,0 +1,65 @@
+"""Risky actions ask first with Cancel as the default, and can be undone for a moment:
+deleting an album (its name leaves the header and the sidebar), and the trash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from photosearch.core.trash import move_to_trash, restore
+from tests.conftest import write_photos
+from tests.ui.test_main_window import open_window
+
+
+def test_deleting_an_album_asks_and_can_be_undone(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = open_window(qtbot, tmp_path / "home", [])
+    engine = window.bridge.engine
+    try:
+        saved = engine.save_search("Red things", "a red circle")
+        window.albums.load()
+        qtbot.waitUntil(
+            lambda: window.sidebar._find(lambda e: e.saved is not None) is not None,
+            timeout=30_000,
+        )
+        window.sidebar._select(lambda e: e.saved is not None and e.saved.id == saved.id)
+        qtbot.waitUntil(lambda: window.title.text() == "Red things", timeout=10_000)
+        defaults: list[object] = []
+
+        def question(*args: object) -> QMessageBox.StandardButton:
+            defaults.append(args[4])
+            return QMessageBox.StandardButton.Cancel
+
+        monkeypatch.setattr(QMessageBox, "question", question)
+        window.albums.delete(saved)
+        assert defaults == [QMessageBox.StandardButton.Cancel]
+        assert [a.name for a in engine.saved_searches()] == ["Red things"]  # kept
+        monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+        window.albums.delete(saved)
+        qtbot.waitUntil(lambda: engine.saved_searches() == [], timeout=10_000)
+        qtbot.waitUntil(lambda: window.undo.offering, timeout=10_000)
+        assert window.title.text() != "Red things" and window.sidebar.current_entry() is None
+        window.undo.button.click()
+        qtbot.waitUntil(lambda: len(engine.saved_searches()) == 1, timeout=10_000)
+        back = engine.saved_searches()[0]
+        assert (back.name, back.text) == ("Red things", "a red circle")
+    finally:
+        window.close()
+        window.bridge.shutdown()
+
+
+def test_a_trashed_file_goes_back_and_never_over_another(tmp_path: Path, user_trash: Path) -> None:
+    first, second = write_photos(tmp_path / "photos", 2)
+    content = first.read_bytes()
+    item = move_to_trash(str(first))
+    assert item.can_restore and not first.exists()
+    assert restore(item) and first.read_bytes() == content
+    assert list(user_trash.iterdir()) == []
+    again = move_to_trash(str(second))
+    second.write_bytes(b"a new file took its name")
+    assert not restore(again)  # never replaced
+    assert second.read_bytes() == b"a new file took its name"
