@@ -46,6 +46,20 @@ def _cuda_name() -> str:
         return "NVIDIA GPU"
 
 
+def unavailable() -> dict[str, str]:
+    """The devices this computer cannot run the model on, each with why, in words."""
+    missing: dict[str, str] = {}
+    if not _cuda():
+        missing["cuda"] = (
+            "this PyTorch build has no CUDA support"
+            if torch.version.cuda is None
+            else "no NVIDIA graphics card that PyTorch can use was found"
+        )
+    if not _mps():
+        missing["mps"] = "only on a Mac with Apple graphics"
+    return missing
+
+
 def choose(setting: str) -> DeviceChoice:
     """The device for a setting: auto, cpu, cuda or mps (unknown settings count as auto)."""
     if setting == "cpu":

@@ -261,6 +261,12 @@ class Engine:
         self.settings_file.change(thumbnail_cache_mb=int(megabytes))
         return self.prune_thumbnails()
 
+    def unavailable_devices(self) -> dict[str, str]:
+        """Devices this computer cannot run the model on, with why (imports torch)."""
+        from photosearch.core import devices
+
+        return devices.unavailable()
+
     def release_reader(self) -> None:
         """Close this thread's catalog reader (a pool thread, after a call)."""
         self.catalog.release_reader()
@@ -787,7 +793,11 @@ class Engine:
                 )
             )
             device = self.active_device or ""
-            checks.append(Check("device", "GPU failed" not in device, device))
+            asked = self.settings.device
+            fell_back = encoder.fallback is not None or (
+                asked in ("cuda", "mps") and encoder.device.type != asked
+            )
+            checks.append(Check("device", not fell_back, device))
             store = self.vectors()
             counts = self.catalog.counts(store.model_id)
             in_sync = len(store) == counts["indexed"]

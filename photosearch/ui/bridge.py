@@ -54,6 +54,8 @@ class _Worker(QObject):
         self.service: IndexingService | None = None
         self.download_control: JobControl | None = None
         self._phase = ""
+        self.unavailable_devices: dict[str, str] | None = None
+        """Devices the model cannot run on here, with why; None until the model loaded."""
         self._pruned_at = -PRUNE_EVERY_S
 
     @Slot()
@@ -95,6 +97,7 @@ class _Worker(QObject):
         except PhotoSearchError as exc:
             self.model_state.emit("error", str(exc))
             return
+        self.unavailable_devices = self.engine.unavailable_devices()  # torch is in memory
         self.model_state.emit("ready", self.engine.model_key)
 
     def _service_progress(self, p: Progress) -> None:
@@ -432,6 +435,11 @@ class EngineBridge(QObject):
     def settings(self) -> Settings:
         """The settings in force (a value: change them with ``apply_settings``)."""
         return self.engine.settings
+
+    @property
+    def unavailable_devices(self) -> dict[str, str] | None:
+        """Devices this computer lacks (with why); None until the model has loaded."""
+        return self.worker.unavailable_devices
 
     @property
     def model_key(self) -> str:

@@ -22,6 +22,7 @@ from photosearch.config import PRECISIONS
 from photosearch.ui.bridge import EngineBridge
 from photosearch.ui.models_page import ModelsPage
 
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
 DEVICE_LABELS = {
     "auto": "Automatic — the graphics card when there is one",
     "cpu": "Processor (CPU) only",
@@ -70,8 +71,20 @@ class SettingsDialog(QDialog):
         )
         self.device = QComboBox()
         self.device.setAccessibleName("Device")
+        missing = bridge.unavailable_devices
         for value, label in DEVICE_LABELS.items():
             self.device.addItem(label, value)
+            why = (
+                missing.get(value)
+                if missing is not None
+                else ("known once the model has loaded" if value in ("cuda", "mps") else None)
+            )
+            if why:  # offered only where it exists (a choice made before stays shown)
+                row = self.device.count() - 1
+                self.device.setItemData(row, f"Not on this computer: {why}", TOOLTIP)
+                self.device.setItemText(row, f"{label} — not on this computer")
+                if value != bridge.settings.device:
+                    self.device.model().item(row).setEnabled(False)  # type: ignore[attr-defined]
         self.device.setCurrentIndex(max(0, self.device.findData(bridge.settings.device)))
         where = bridge.active_device
         self.device.setToolTip(f"The model now runs on {where}." if where else "")

@@ -368,6 +368,39 @@ def ready(state: str, _: str) -> bool:
     return state == "ready"
 
 
+def test_only_devices_this_computer_has_are_offered(qtbot: QtBot, window: MainWindow) -> None:
+    """No GPU here (CI, this machine): CUDA and Apple graphics are greyed, with why."""
+    from PySide6.QtCore import Qt
+
+    from photosearch.core import devices
+    from photosearch.ui.settings_dialog import SettingsDialog
+
+    missing = devices.unavailable()
+    assert window.bridge.unavailable_devices == missing
+    dialog = SettingsDialog(window.bridge, window)
+    for value in ("auto", "cpu", "cuda", "mps"):
+        row = dialog.device.findData(value)
+        enabled = dialog.device.model().item(row).isEnabled()
+        assert enabled == (value not in missing), value
+        if value in missing:
+            tip = dialog.device.itemData(row, Qt.ItemDataRole.ToolTipRole)
+            assert tip == f"Not on this computer: {missing[value]}"
+    dialog.close()
+
+
+def test_doctor_never_calls_a_fallback_ok(tmp_path: Path) -> None:
+    from photosearch.config import AppPaths
+    from photosearch.core import devices
+
+    if "cuda" not in devices.unavailable():
+        pytest.skip("this computer has CUDA: nothing falls back")
+    with Engine.open(AppPaths.resolve(tmp_path)) as engine:
+        engine.use_model(models.DEMO_KEY)
+        engine.set_device("cuda")
+        check = next(c for c in engine.doctor() if c.name == "device")
+    assert not check.ok and "CUDA was chosen" in check.detail
+
+
 def test_words_are_searched_while_the_model_still_loads(
     qtbot: QtBot, tmp_path: Path, shapes: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
