@@ -23,6 +23,7 @@ from photosearch.core.errors import PhotoSearchError, QueryError
 from photosearch.core.images import upright_size
 from photosearch.core.search import SearchResult
 from photosearch.core.types import Crop, Hit, JobControl, Progress, SavedSearch
+from photosearch.core.wording import count
 from photosearch.logs import setup_logging
 
 READ_ONLY_COMMANDS = frozenset({"search", "similar", "status", "doctor", "serve"})
@@ -183,7 +184,7 @@ def _watch(engine: Engine, args: argparse.Namespace) -> int:
         if p.phase == "idle":
             bar.close()
             print(
-                f"Up to date. Watching {len(engine.folders())} folder(s)… (Ctrl+C to stop)",
+                f"Up to date. Watching {count(len(engine.folders()), 'folder')}… (Ctrl+C to stop)",
                 file=sys.stderr,
             )
         else:
@@ -478,7 +479,7 @@ def _folders(engine: Engine, args: argparse.Namespace) -> int:
         for f in engine.folders():
             state = "" if f.online else "  [offline]"
             state += "" if f.enabled else "  [disabled]"
-            state += f"  [cannot read {len(f.unreadable)} folder(s)]" if f.unreadable else ""
+            state += f"  [cannot read {count(len(f.unreadable), 'folder')}]" if f.unreadable else ""
             print(f"{f.path}  —  {f.photo_count} photos, {f.error_count} skipped{state}")
     return 0
 

@@ -12,6 +12,7 @@ import sys
 from photosearch.config import AppPaths
 from photosearch.core import models
 from photosearch.core.engine import Engine
+from photosearch.core.wording import count
 from photosearch.synthetic import text_photo, write_library
 
 EXAMPLES = ("a red circle", "blue square", "yellow star + black", "green - triangle")
@@ -97,7 +98,7 @@ def self_test() -> int:
         )
         print(
             f"self-test: indexed {report.encoded if report else 0} photos, top hit "
-            f"{hits[0].path if hits else None}, words read in {len(read)} photo(s), "
+            f"{hits[0].path if hits else None}, words read in {count(len(read), 'photo')}, "
             f"{'the OS' if authorities is None else authorities} certificate authorities for "
             f"downloads: {'OK' if ok else 'FAILED'}"
         )

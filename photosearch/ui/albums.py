@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from photosearch.core.types import SavedSearch
-from photosearch.ui.wording import count, shown
+from photosearch.core.wording import count
+from photosearch.ui.wording import shown
 
 if TYPE_CHECKING:
     from photosearch.ui.main_window import MainWindow

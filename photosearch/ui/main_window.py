@@ -53,6 +53,7 @@ from photosearch.core.images import is_supported
 from photosearch.core.search import SearchResult
 from photosearch.core.trash import Trashed
 from photosearch.core.types import Crop, Hit, ImageQuery, JobControl, Progress, SavedSearch
+from photosearch.core.wording import count
 from photosearch.ui import actions
 from photosearch.ui.albums import AlbumActions
 from photosearch.ui.bridge import EngineBridge
@@ -66,10 +67,11 @@ from photosearch.ui.results_view import ResultsView
 from photosearch.ui.safety import ConfirmPhotos, UndoNotice
 from photosearch.ui.settings_dialog import SettingsDialog
 from photosearch.ui.sidebar import Sidebar
+from photosearch.ui.skipped import SkippedDialog, skipped_summary
 from photosearch.ui.viewer import Viewer
 from photosearch.ui.welcome import WelcomeDialog
 from photosearch.ui.widgets import EmptyPage, ImageChip, tool_button
-from photosearch.ui.wording import count, progress_text, shown
+from photosearch.ui.wording import progress_text, shown
 
 SEARCH_DELAY_MS = 350
 SEARCH_LIMIT = 500
@@ -1041,23 +1043,21 @@ class MainWindow(QMainWindow):
         self.sidebar.set_total(self.photo_count)
         self._show_empty_state()
 
+    def _unreadable_folders(self) -> set[str]:
+        return {path for f in self.folder_list for path, _ in f.unreadable}
+
     def _errors(self, errors: list[tuple[str, str]]) -> None:
         self.errors = errors
+        folders = self._unreadable_folders()
+        photos = sum(path not in folders for path, _ in errors)
+        summary = skipped_summary(photos, len(errors) - photos)
         self.errors_button.setVisible(bool(errors))
-        self.errors_button.setText(f"⚠ {count(len(errors), 'photo')} skipped")
-        self.errors_button.setToolTip("Photos that could not be read — click to see which and why")
-        self.errors_button.setAccessibleName(f"{count(len(errors), 'photo')} skipped: show them")
+        self.errors_button.setText(f"⚠ {summary}")
+        self.errors_button.setToolTip("What could not be read — click to see which and why")
+        self.errors_button.setAccessibleName(f"{summary}: show them")
 
     def show_errors(self) -> None:
-        lines = "\n".join(f"{p}\n    {r}" for p, r in self.errors[:200])
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            "Skipped photos",
-            f"{count(len(self.errors), 'photo')} could not be read.",
-            parent=self,
-        )
-        box.setDetailedText(lines)
-        box.exec()
+        SkippedDialog(self, self.errors, self._unreadable_folders()).exec()
 
     def toggle_pause(self) -> None:
         if self.bridge.paused:
@@ -1130,8 +1130,8 @@ class MainWindow(QMainWindow):
             )
         elif not self.query_text() and not self.query_images:
             self._message(
-                f"<h3>Search {self.photo_count:,} photos</h3><p>Describe what you are looking "
-                "for, drop a photo on this window, or paste one.</p>",
+                f"<h3>Search {count(self.photo_count, 'photo')}</h3><p>Describe what you are "
+                "looking for, drop a photo on this window, or paste one.</p>",
                 "Browse all photos",
                 self.sidebar.choose_all,
             )

@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QBrush, QColor, QFont, QStandardItem, QStanda
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, QWidget
 
 from photosearch.core.types import Folder, SavedSearch
+from photosearch.core.wording import count
 from photosearch.ui.wording import shown
 
 EntryRole = Qt.ItemDataRole.UserRole + 10
@@ -45,7 +46,7 @@ def folder_tree(root: str, counts: dict[str, int]) -> _Node:
     """The directories below ``root`` that hold photos (and those on the way to them)."""
     top = _Node(root, counts.get(root, 0), {})
     prefix = root.rstrip(os.sep) + os.sep
-    for path, count in counts.items():
+    for path, held in counts.items():
         if not path.startswith(prefix):
             continue
         node = top
@@ -55,7 +56,7 @@ def folder_tree(root: str, counts: dict[str, int]) -> _Node:
             if child is None:
                 child = node.children[part] = _Node(os.path.join(node.path, part), 0, {})
             node = child
-        node.own += count
+        node.own += held
     return top
 
 
@@ -68,7 +69,7 @@ def folder_state(folder: Folder, mode: str | None) -> str:
     if not folder.enabled:
         return "paused: not indexed"
     if folder.unreadable:
-        return f"{len(folder.unreadable)} folder(s) inside cannot be read"
+        return f"{count(len(folder.unreadable), 'folder')} inside cannot be read"
     if mode == "polling":
         return "checked for changes every few minutes"
     return ""

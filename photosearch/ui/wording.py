@@ -7,11 +7,6 @@ import os
 from photosearch.core.types import Progress
 
 
-def count(n: int, one: str, many: str | None = None) -> str:
-    """``1 photo`` / ``5 photos``."""
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
-
-
 def duration(seconds: float) -> str:
     if seconds < 90:
         return f"{seconds:.0f} s"

@@ -123,7 +123,7 @@ def test_unreadable_root_is_not_ok(base: Path) -> None:
     os.chmod(root, 0)
     proc = scan_as_user(base, "index", "-q", str(root))
     assert f"Cannot read the folder {root}: permission denied" in proc.stderr
-    assert "[cannot read 1 folder(s)]" in run("folders").stdout
+    assert "[cannot read 1 folder]" in run("folders").stdout
     doctor = run("doctor", check=False)
     assert f"[!!] folder {root}" in doctor.stdout
     assert "cannot read the folder itself: permission denied" in doctor.stdout

@@ -63,3 +63,30 @@ def test_a_trashed_file_goes_back_and_never_over_another(tmp_path: Path, user_tr
     second.write_bytes(b"a new file took its name")
     assert not restore(again)  # never replaced
     assert second.read_bytes() == b"a new file took its name"
+
+
+def test_the_skipped_list_is_a_real_list(qtbot: QtBot, tmp_path: Path) -> None:
+    """Photos and folders that could not be read: named as what they are, sortable, with
+    Copy; the status bar says "1 folder could not be read", not "1 photos"."""
+    from PySide6.QtGui import QGuiApplication
+
+    from photosearch.ui.skipped import SkippedDialog, skipped_summary
+
+    assert skipped_summary(2, 1) == "2 photos skipped · 1 folder could not be read"
+    assert skipped_summary(0, 1) == "1 folder could not be read"
+    errors = [
+        ("/photos/private", "folder cannot be read: permission denied"),
+        ("/photos/b.jpg", "not an image"),
+        ("/photos/a.jpg", "truncated"),
+    ]
+    dialog = SkippedDialog(None, errors, {"/photos/private"})  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    table = dialog.table
+    assert table.rowCount() == 3 and table.isSortingEnabled()
+    kinds = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(3)}
+    assert kinds == {"private": "Folder", "b.jpg": "Photo", "a.jpg": "Photo"}
+    table.sortItems(0)
+    assert [table.item(r, 0).text() for r in range(3)] == ["a.jpg", "b.jpg", "private"]
+    table.selectRow(0)
+    dialog.copy()
+    assert QGuiApplication.clipboard().text() == "/photos/a.jpg\ttruncated"
