@@ -62,6 +62,7 @@ from photosearch.ui.filter_bar import FilterBar
 from photosearch.ui.folders_dialog import FoldersDialog
 from photosearch.ui.help import HelpDialog
 from photosearch.ui.icons import icon as themed_icon
+from photosearch.ui.menus import build_menus
 from photosearch.ui.results import ResultsModel, ThumbnailCache, display_name
 from photosearch.ui.results_view import ResultsView
 from photosearch.ui.safety import ConfirmPhotos, UndoNotice
@@ -148,14 +149,14 @@ class MainWindow(QMainWindow):
         self.zoom.setFixedWidth(110)
         self.zoom.setToolTip("Thumbnail size")
         self.zoom.setAccessibleName("Thumbnail size")
-        self.sidebar_button = tool_button("☰", "Show or hide the sidebar", self._toggle_sidebar)
+        self.sidebar_button = tool_button("☰", "Show or hide the sidebar", self.toggle_sidebar)
         self.sidebar_button.setCheckable(True)
         self.details_button = tool_button(
-            "Details", "Show or hide photo details (I)", self._toggle_details, "details"
+            "Details", "Show or hide photo details (I)", self.toggle_details, "details"
         )
         self.details_button.setCheckable(True)
         self.filters_button = tool_button(
-            "Filters", "Show or hide the filters", self._toggle_filters, "filters"
+            "Filters", "Show or hide the filters", self.toggle_filters, "filters"
         )
         self.filters_button.setCheckable(True)
         self.filter_bar = FilterBar()
@@ -350,23 +351,19 @@ class MainWindow(QMainWindow):
     # -- keyboard ----------------------------------------------------------------------
 
     def _shortcuts(self) -> None:
-        for keys, slot in (
-            (QKeySequence.StandardKey.Find, self.focus_search),
-            (QKeySequence("Ctrl+O"), self.open_selected),
-            (QKeySequence(Qt.Key.Key_Escape), self.escape),
-            (QKeySequence.StandardKey.Paste, self.paste),
-            (QKeySequence("Ctrl+S"), self.albums.save),
-            (QKeySequence(Qt.Key.Key_F1), self.show_help),
-        ):
-            shortcut = QShortcut(keys, self)
-            shortcut.activated.connect(slot)
+        build_menus(self)  # Ctrl+F, Ctrl+O, Ctrl+V, Ctrl+S, Ctrl+Q, F1… live in the menus
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.activated.connect(self.escape)
         down = QShortcut(QKeySequence(Qt.Key.Key_Down), self.search)
         down.setContext(Qt.ShortcutContext.WidgetShortcut)
         down.activated.connect(self.view.enter)
         for widget in (self.view, self.sidebar, self.details):  # not while typing a search
             info = QShortcut(QKeySequence(Qt.Key.Key_I), widget)
             info.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            info.activated.connect(self._toggle_details)
+            info.activated.connect(self.toggle_details)
+
+    def save_album(self) -> None:
+        self.albums.save()
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -409,15 +406,15 @@ class MainWindow(QMainWindow):
         self.sidebar_button.setChecked(sidebar)
         self.details_button.setChecked(details)
 
-    def _toggle_sidebar(self) -> None:
+    def toggle_sidebar(self) -> None:
         self._set_panes(not self.sidebar.isVisible(), self.details.isVisible())
 
-    def _toggle_details(self) -> None:
+    def toggle_details(self) -> None:
         self._set_panes(self.sidebar.isVisible(), not self.details.isVisible())
         if self.details.isVisible():
             self.details.show_hit(self.view.current_hit_value())
 
-    def _toggle_filters(self) -> None:
+    def toggle_filters(self) -> None:
         self.filter_bar.setVisible(not self.filter_bar.isVisible())
         self.filters_button.setChecked(self.filter_bar.isVisible())
 

@@ -242,7 +242,7 @@ def test_filter_bar_writes_and_reads_the_search_syntax(qtbot: QtBot, window: Mai
     from PySide6.QtWidgets import QToolButton
 
     bar = window.filter_bar
-    window._toggle_filters()
+    window.toggle_filters()
     assert bar.isVisible()
     qtbot.waitUntil(lambda: len(bar.histogram.months) >= 5, timeout=15_000)
     assert bar.histogram.months[0] == "2021-01"  # the library's first month, gaps filled

@@ -90,3 +90,27 @@ def test_the_skipped_list_is_a_real_list(qtbot: QtBot, tmp_path: Path) -> None:
     table.selectRow(0)
     dialog.copy()
     assert QGuiApplication.clipboard().text() == "/photos/a.jpg\ttruncated"
+
+
+def test_the_menu_bar_has_the_usual_menus_and_shortcuts(qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeySequence
+
+    window = open_window(qtbot, tmp_path / "home", [])
+    try:
+        menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
+        assert menus == ["File", "Edit", "View", "Help"]
+        actions = {
+            a.text().replace("&", ""): a
+            for menu in window.menuBar().actions()
+            for a in menu.menu().actions()
+        }
+        assert actions["Quit"].shortcut() == QKeySequence("Ctrl+Q")
+        assert actions["Find"].shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
+        assert actions["Save as album"].shortcut() == QKeySequence("Ctrl+S")
+        assert actions["Search syntax and keys"].shortcut() == QKeySequence(Qt.Key.Key_F1)
+        actions["Quit"].trigger()
+        qtbot.waitUntil(lambda: not window.isVisible(), timeout=5_000)
+    finally:
+        window.close()
+        window.bridge.shutdown()
