@@ -27,6 +27,8 @@ from photosearch.core.wording import count
 from photosearch.logs import setup_logging
 
 READ_ONLY_COMMANDS = frozenset({"search", "similar", "status", "doctor", "serve"})
+READ_ONLY_ACTIONS = {"models": {"list"}, "albums": {"list", "show"}, "folders": {"list"}}
+"""Actions of other commands that only read: they run beside the app (its lock held)."""
 """Commands that work alongside a running app (they never write the index)."""
 
 UNITS = {
@@ -778,7 +780,10 @@ def main(argv: list[str] | None = None) -> int:
             if not args.no_gui and not _has_display():
                 args.no_gui = True
             return run_demo(paths, args.count, gui=not args.no_gui)
-        exclusive = args.command not in READ_ONLY_COMMANDS
+        read_only = args.command in READ_ONLY_COMMANDS or getattr(
+            args, "action", None
+        ) in READ_ONLY_ACTIONS.get(args.command, set())
+        exclusive = not read_only
         with Engine.open(paths, exclusive=exclusive) as engine:
             if engine.settings_file.problem:
                 print(f"photosearch: {engine.settings_file.problem}", file=sys.stderr)

@@ -8,11 +8,24 @@ import sys
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage, QImageReader
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from photosearch.ui.wording import shown
 
 
 def open_file(path: str) -> bool:
-    """Open a photo in its default app (a folder in the file manager)."""
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+    """Open a photo in its default app (a folder in the file manager); when no app takes
+    it, say so (an app to open it is chosen in the system's settings)."""
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
+        return True
+    name = os.path.basename(path.rstrip(os.sep)) or path
+    QMessageBox.information(
+        QApplication.activeWindow(),
+        "Nothing opens it",
+        f"No app on this computer opens “{shown(name)}”. Choose one in your system's "
+        "settings (default apps), then try again.",
+    )
+    return False
 
 
 def show_in_folder(path: str) -> bool:

@@ -57,6 +57,8 @@ def tooltip(hit: Hit) -> str:
     if hit.score is not None:
         taken = "taken" if photo.taken_at else "modified"
         lines.insert(2, f"{taken} {datetime.fromtimestamp(photo.date):%Y-%m-%d %H:%M}")
+    if hit.words:
+        lines.append("matched by words: its name, details or words read in the photo")
     if not photo.folder_online:
         lines.append("(offline: its drive is not connected)")
     return "\n".join(lines)

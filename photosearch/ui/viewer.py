@@ -188,9 +188,13 @@ class Viewer(QWidget):
         )
         self.region_button.setCheckable(True)
         bar.addWidget(self.region_button)
+        self.hint = QLabel("Drag a rectangle around what to search for — Esc to cancel")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
+        layout.addWidget(self.hint)
         layout.addWidget(self.canvas, 1)
         self._loaded = _Loaded()
         self._loaded.ready.connect(self._arrived)
@@ -263,6 +267,12 @@ class Viewer(QWidget):
         self.canvas.selecting = self.region_button.isChecked()
         cursor = Qt.CursorShape.CrossCursor if self.canvas.selecting else Qt.CursorShape.ArrowCursor
         self.canvas.setCursor(cursor)
+        self.canvas.setToolTip(
+            "Drag a rectangle around what to search for (Esc: cancel)"
+            if self.canvas.selecting
+            else ""
+        )
+        self.hint.setVisible(self.canvas.selecting)
 
     def _region_chosen(self, crop: tuple[float, float, float, float]) -> None:
         hit = self.current()

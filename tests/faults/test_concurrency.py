@@ -89,6 +89,11 @@ def test_the_command_line_beside_a_running_app(plumbing_engine: Engine, tmp_path
         )
         assert found.returncode == 0, found.stderr
         assert len(json.loads(found.stdout)) == 5
+        for listing in (["models", "list"], ["albums", "list"], ["folders"]):  # only read
+            listed = subprocess.run(
+                [sys.executable, "-m", "photosearch", *listing], capture_output=True, text=True
+            )
+            assert listed.returncode == 0, (listing, listed.stderr)
     finally:
         service.stop()
     db = sqlite3.connect(plumbing_engine.paths.catalog_path)

@@ -114,3 +114,26 @@ def test_the_menu_bar_has_the_usual_menus_and_shortcuts(qtbot: QtBot, tmp_path: 
     finally:
         window.close()
         window.bridge.shutdown()
+
+
+def test_open_says_so_when_no_app_opens_the_photo(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    from photosearch.ui import actions
+
+    said: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: said.append(str(a[2])))
+    assert actions.open_file("/photos/caf\udce9.heic") is False
+    assert said and "caf\ufffd.heic" in said[0] and "default apps" in said[0]
+
+
+def test_the_words_badge_is_explained() -> None:
+    from photosearch.core.types import Hit, Photo
+    from photosearch.ui.results import tooltip
+
+    photo = Photo(1, "/p/receipt.jpg", 10, 0, 10, 10, None)
+    assert "words read in the photo" in tooltip(Hit(photo, 0.2, words=True))
+    assert "words read" not in tooltip(Hit(photo, 0.2))
