@@ -511,10 +511,10 @@ def _models(engine: Engine, args: argparse.Namespace) -> int:
         print(f"Downloaded to {path}", file=sys.stderr)
         engine.use_model(args.name)
     elif args.action == "import":
-        key = models.import_model(Path(args.path), home, args.arch)
-        engine.use_model(key)
-        engine.encoder()
-        print(f"Imported as {key}", file=sys.stderr)
+        checked = engine.import_model(Path(args.path), args.arch)
+        print(f"Imported as {engine.model_key}", file=sys.stderr)
+        if checked.warning:
+            print(f"photosearch: warning: {checked.warning}", file=sys.stderr)
     else:
         engine.use_model(args.name)
     print(

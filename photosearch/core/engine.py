@@ -65,6 +65,7 @@ from photosearch.core.watcher import NETWORK_FILESYSTEMS, filesystem_type
 
 if TYPE_CHECKING:
     from photosearch.core.encoder import Encoder
+    from photosearch.core.model_probe import ProbeResult
     from photosearch.core.search import TextEncoder
     from photosearch.core.text_reader import TextReader
     from photosearch.core.text_tower import TextTower
@@ -366,6 +367,16 @@ class Engine:
             elif self.settings.previous_model == key:
                 changes["previous_model"] = None
             self.settings_file.change(**changes)
+
+    def import_model(self, source: Path, arch: str | None = None) -> ProbeResult:
+        """Import a model (an open_clip directory, or a weights file of ``arch``), make it
+        the active one, and check that it ranks pictures by meaning (``model_probe``):
+        weights of unknown origin may be random or damaged, which would make every search
+        noise. The result's ``warning`` says so in words."""
+        from photosearch.core.model_probe import check_ranking
+
+        self.use_model(models.import_model(source, self.paths.models_dir, arch))
+        return check_ranking(self.encoder())
 
     def stand_in(self) -> StandIn | None:
         """The previous model while the chosen one is still indexing, else None (and the

@@ -22,6 +22,7 @@ from photosearch.config import DEFAULT_MODEL, AppPaths, Settings
 from photosearch.core import models, text_reader
 from photosearch.core.engine import Engine
 from photosearch.core.errors import ModelNotAvailableError, PhotoSearchError
+from photosearch.core.model_probe import ProbeResult
 from photosearch.core.service import IndexingService, JobDone
 from photosearch.core.types import JobControl, Progress
 
@@ -172,11 +173,10 @@ class _Worker(QObject):
     def import_model(self, path: str) -> None:
         source = Path(path)
         arch = None if source.is_dir() else DEFAULT_MODEL  # a bare file: the default model's
-        if self._attempt(
-            lambda: self.engine.use_model(
-                models.import_model(source, self.engine.paths.models_dir, arch)
-            )
-        ):
+        checked: list[ProbeResult] = []
+        if self._attempt(lambda: checked.append(self.engine.import_model(source, arch))):
+            if checked[0].warning:
+                self.failed.emit(checked[0].warning)
             self.load()
 
     @Slot(str)
