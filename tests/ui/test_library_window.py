@@ -110,7 +110,7 @@ def test_a_folder_is_browsed_from_the_sidebar(
 def test_saved_search_round_trip(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from PySide6.QtWidgets import QInputDialog
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
 
     window.search.setText("a blue square")
     window.run_search()
@@ -133,9 +133,11 @@ def test_saved_search_round_trip(
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Squares in blue", True))
     window.albums.rename(saved()[0])
     qtbot.waitUntil(lambda: bool(saved()) and saved()[0].name == "Squares in blue", timeout=15_000)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     window.albums.delete(saved()[0])
     qtbot.waitUntil(lambda: not saved(), timeout=15_000)
     assert window.bridge.engine.saved_searches() == []
+    assert window.title.text() != "Squares in blue"  # the header no longer names it
 
 
 def test_details_pane_shows_what_the_file_says(
