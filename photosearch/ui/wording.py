@@ -40,6 +40,8 @@ def progress_text(p: Progress, paused: bool) -> str:
     else:
         total = f" of {p.total:,}" if p.total else ""
         text = verb.format(count=f"{p.done:,}{total}")
+        if paused:  # no speed or time left while nothing moves
+            return text + " · paused"
         if p.rate:
             text += f" · {p.rate:.1f} photos/s" if p.rate < 10 else f" · {p.rate:.0f} photos/s"
         if p.eta:
