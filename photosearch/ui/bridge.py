@@ -45,7 +45,7 @@ class _Worker(QObject):
     failed = Signal(str)
     storage = Signal(str, str)  # why indexing waits (message, in short); empty: it goes on
     progress = Signal(object)
-    indexed = Signal(int)  # photos newly encoded by a finished indexing job
+    indexed = Signal(int)  # photos encoded, removed or moved by a finished indexing job
 
     def __init__(self, engine: Engine, watch: bool, quiet_s: float) -> None:
         super().__init__()
@@ -66,7 +66,8 @@ class _Worker(QObject):
         The service starts first: it watches the folders before it scans them, and it
         needs the model only when there is something to encode.
         """
-        self.model_state.emit("loading", f"Loading model {self.engine.model_key}…")
+        if models.is_installed(self.engine.model_key, self.engine.paths.models_dir):
+            self.model_state.emit("loading", f"Loading model {self.engine.model_key}…")
         if self.engine.settings_file.problem:
             self.failed.emit(self.engine.settings_file.problem)
         try:
@@ -115,7 +116,8 @@ class _Worker(QObject):
             self._pruned_at = time.monotonic()
             self.engine.prune_thumbnails()  # on the service's thread, between jobs
         self.storage.emit("", "")
-        self.indexed.emit(job.index.encoded if job.index is not None else 0)
+        encoded = job.index.encoded if job.index is not None else 0
+        self.indexed.emit(encoded + job.scan.removed + job.scan.moved)
         self.refresh()
 
     @Slot()

@@ -1006,10 +1006,11 @@ class MainWindow(QMainWindow):
             return "No model yet — PhotoSearch needs one to search"
         return "The model could not be loaded"
 
-    def _indexed(self, encoded: int) -> None:
-        """New photos are searchable: refresh a search, or a listing still short of a page
-        (a long listing is left alone: it would jump back to the top)."""
-        if not encoded:
+    def _indexed(self, changed: int) -> None:
+        """Photos were added, moved or removed: refresh a search (its count and photos,
+        the details of one that is gone), or a listing still short of a page (a long
+        listing is left alone: it would jump back to the top)."""
+        if not changed:
             return
         self.albums.load()  # albums may have new photos
         short = self.browsing and self.results.rowCount() < SEARCH_LIMIT // 4

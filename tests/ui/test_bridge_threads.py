@@ -191,3 +191,39 @@ def test_a_name_that_is_not_utf8_shows_everywhere(qtbot: QtBot, tmp_path: Path) 
     finally:
         window.close()
         window.bridge.shutdown()
+
+
+def test_no_loading_is_said_when_there_is_no_model(qtbot: QtBot, tmp_path: Path) -> None:
+    from photosearch.config import AppPaths
+
+    engine = Engine.open(AppPaths.resolve(tmp_path / "home"))  # the default: not on disk
+    bridge = EngineBridge(engine, watch=False)
+    states: list[str] = []
+    bridge.model_state.connect(lambda state, _: states.append(state))
+    try:
+        bridge.start()
+        qtbot.waitUntil(lambda: "missing" in states, timeout=10_000)
+        assert states == ["missing"]
+    finally:
+        bridge.shutdown()
+
+
+def test_a_deleted_photo_leaves_the_search(qtbot: QtBot, tmp_path: Path) -> None:
+    """The count and the photos follow a delete within moments (not "43 matches" for
+    ever), and the details pane lets go of the photo that is gone."""
+    from tests.ui.test_main_window import open_window, wait_indexed
+
+    folder = tmp_path / "photos"
+    photos = write_photos(folder, 4)
+    window = open_window(qtbot, tmp_path / "home", [folder])
+    try:
+        wait_indexed(qtbot, window, 4)
+        window.show_all_photos()
+        qtbot.waitUntil(lambda: len(window.results.all_hits()) == 4, timeout=15_000)
+        gone = str(photos[0])
+        photos[0].unlink()
+        qtbot.waitUntil(lambda: len(window.results.all_hits()) == 3, timeout=30_000)
+        assert gone not in [h.path for h in window.results.all_hits()]
+    finally:
+        window.close()
+        window.bridge.shutdown()
