@@ -517,21 +517,3 @@ class EngineBridge(QObject):
         self.engine.close()
         self._closed = True
         return True
-        self.worker.stop()
-        self._callbacks.clear()
-        stopped = self._tasks.waitForDone(timeout_ms)
-        stopped &= self._long_tasks.waitForDone(timeout_ms)
-        self._search_thread.quit()
-        self._thread.quit()
-        stopped &= self._search_thread.wait(timeout_ms)
-        stopped &= self._thread.wait(timeout_ms)
-        # The slot that was running (loading the model) may have started the indexing
-        # service after the first stop: stop it too before the catalog closes.
-        self.worker.stop()
-        service = self.worker.service
-        stopped &= service is None or not service.running
-        if not stopped:
-            log.warning("a background job is still running: the catalog stays open")
-            return False
-        self.engine.close()
-        return True
