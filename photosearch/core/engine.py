@@ -541,8 +541,11 @@ class Engine:
 
     def album_photos(self, album: SavedSearch, limit: int = ALBUM_LIMIT) -> SearchResult:
         """An album's photos now: its search re-run, so photos indexed since it was saved
-        that match are in it."""
-        return self.search(album.text, album.images, limit=limit, everything=True)
+        that match are in it. A photo marked 👎 is never one of them (a search keeps it in
+        sight, to take the mark back; an album leaves it out)."""
+        result = self.search(album.text, album.images, limit=limit, everything=True)
+        unwanted = {os.path.abspath(i.path) for i in album.images if i.mark < 0}
+        return replace(result, hits=[h for h in result.hits if h.path not in unwanted])
 
     def album_news(self, album: SavedSearch) -> int | None:
         """How many of an album's photos arrived since the user last opened it; None when

@@ -4,10 +4,13 @@ cut-off and the marked photo in sight."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from photosearch.config import AppPaths
+from photosearch.core import models
 from photosearch.core.engine import Engine
 from photosearch.core.feedback import marked_images, marks_of
 from photosearch.synthetic import write_library
@@ -15,12 +18,18 @@ from photosearch.synthetic import write_library
 TOTAL = 120
 
 
-@pytest.fixture
-def shapes(engine: Engine, tmp_path: Path) -> Engine:
-    write_library(tmp_path / "shapes", TOTAL, seed=21)
-    engine.add_folder(tmp_path / "shapes")
+@pytest.fixture(scope="module")
+def shapes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """One indexed library for the module (indexing it is most of the time)."""
+    root = tmp_path_factory.mktemp("marks")
+    write_library(root / "shapes", TOTAL, seed=21)
+    engine = Engine.open(AppPaths.resolve(root / "home"))
+    engine.use_model(models.DEMO_KEY)
+    engine.set_device("cpu", save=False)
+    engine.add_folder(root / "shapes")
     engine.update()
-    return engine
+    yield engine
+    engine.close()
 
 
 def test_an_album_from_one_like_holds_only_photos_like_it(shapes: Engine) -> None:
