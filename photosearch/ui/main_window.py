@@ -272,7 +272,8 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel("Starting…")
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
-        self.progress.setTextVisible(True)
+        self.progress.setTextVisible(False)  # the counts are in words beside it: a fill
+        # drawn over digits hid them in some styles
         self.progress.hide()
         self.pause_button = QToolButton()
         self.pause_button.setText("Pause")
@@ -965,7 +966,7 @@ class MainWindow(QMainWindow):
         if p.total:
             self.progress.setRange(0, p.total)
             self.progress.setValue(p.done)
-            self.progress.setFormat(f"{p.done}/{p.total}")
+            self.progress.setAccessibleDescription(f"{p.done:,} of {p.total:,}")
         else:
             self.progress.setRange(0, 0)
         self._last_progress = p

@@ -137,3 +137,19 @@ def test_the_words_badge_is_explained() -> None:
     photo = Photo(1, "/p/receipt.jpg", 10, 0, 10, 10, None)
     assert "words read in the photo" in tooltip(Hit(photo, 0.2, words=True))
     assert "words read" not in tooltip(Hit(photo, 0.2))
+
+
+def test_indexing_progress_is_said_in_words_not_hidden_under_the_fill(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from photosearch.core.types import Progress
+
+    window = open_window(qtbot, tmp_path / "home", [])
+    try:
+        window._progress(Progress("index", 240, 323))
+        assert not window.progress.isTextVisible()  # no digits for the fill to cover
+        assert window.progress.accessibleDescription() == "240 of 323"
+        assert "240 of 323 photos" in window.status_label.text()
+    finally:
+        window.close()
+        window.bridge.shutdown()
