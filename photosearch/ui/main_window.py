@@ -1014,6 +1014,9 @@ class MainWindow(QMainWindow):
         if not changed:
             return
         self.albums.load()  # albums may have new photos
+        if self.duplicate_groups is not None:  # the groups shown may have changed
+            self.show_duplicates()
+            return
         short = self.browsing and self.results.rowCount() < SEARCH_LIMIT // 4
         if self.query_text() or self.query_images or short:
             self.run_search()

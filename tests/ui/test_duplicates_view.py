@@ -56,6 +56,8 @@ def test_duplicates_view_keeps_the_originals_and_trashes_the_copies(
         win.undo.button.click()  # Undo: every copy back where it was
         qtbot.waitUntil(lambda: all(os.path.exists(p) for p in copies), timeout=10_000)
         assert list(user_trash.iterdir()) == []
+        # found again by the rescan, the copies are back in the view (never "No duplicates")
+        qtbot.waitUntil(lambda: len(win.duplicate_groups or []) == len(families), timeout=60_000)
         win.search.setText("a red circle")
         win.run_search()  # typing leaves the duplicates view
         qtbot.waitUntil(lambda: win.last_result is not None, timeout=15_000)
