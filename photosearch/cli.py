@@ -779,7 +779,11 @@ def main(argv: list[str] | None = None) -> int:
 
             if not args.no_gui and not _has_display():
                 args.no_gui = True
-            return run_demo(paths, args.count, gui=not args.no_gui)
+            bar = ProgressBar()
+            try:
+                return run_demo(paths, args.count, not args.no_gui, bar)
+            finally:
+                bar.close()
         read_only = args.command in READ_ONLY_COMMANDS or getattr(
             args, "action", None
         ) in READ_ONLY_ACTIONS.get(args.command, set())

@@ -12,6 +12,7 @@ import sys
 from photosearch.config import AppPaths
 from photosearch.core import models
 from photosearch.core.engine import Engine
+from photosearch.core.types import ProgressCallback, no_progress
 from photosearch.core.wording import count
 from photosearch.synthetic import text_photo, write_library
 
@@ -36,11 +37,12 @@ def prepare_demo(paths: AppPaths, count: int) -> Engine:
     return engine
 
 
-def run_demo(paths: AppPaths, count: int, gui: bool) -> int:
+def run_demo(
+    paths: AppPaths, count: int, gui: bool, progress: ProgressCallback = no_progress
+) -> int:
     """The demo, beside the user's own library (whose lock it never takes): printed
-    answers, or a window of its own (an open demo window comes to the front instead)."""
-    from photosearch.cli import ProgressBar
-
+    answers (indexing reports to ``progress``), or a window of its own (an open demo
+    window comes to the front instead)."""
     print(
         "The demo model only knows coloured shapes (circle, square, triangle, star, cross "
         "in red, green, blue, yellow, orange, purple, white, black).",
@@ -55,9 +57,7 @@ def run_demo(paths: AppPaths, count: int, gui: bool) -> int:
             return 0  # the demo's window is open already: it comes to the front
     with prepare_demo(paths, count) as engine:
         if not gui:
-            bar = ProgressBar()
-            engine.update(bar)
-            bar.close()
+            engine.update(progress)
             for text in EXAMPLES:
                 result = engine.search(text, limit=5)
                 print(f"\n{text}")

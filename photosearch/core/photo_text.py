@@ -9,13 +9,20 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from contextlib import AbstractContextManager
+from typing import Protocol
 
 from photosearch.core.photo_meta import PhotoMeta
 from photosearch.core.words import query_words
 
-if TYPE_CHECKING:
-    from photosearch.core.catalog import Catalog
+
+class Catalog(Protocol):
+    """What this module needs of ``core.catalog.Catalog`` (which imports this module:
+    naming the class here would make the two import each other)."""
+
+    def read(self) -> sqlite3.Connection: ...
+    def write(self) -> AbstractContextManager[sqlite3.Connection]: ...
+
 
 BM25_WEIGHTS = (2.0, 1.0, 1.0, 3.0, 3.0, 2.0)
 """Column weights for ranking (name, folders, camera, tags, caption, ocr): words a

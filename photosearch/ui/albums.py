@@ -8,23 +8,39 @@ the actions around it, kept apart so that the window's module stays about search
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMessageBox, QWidget
 
-from photosearch.core.types import SavedSearch
+from photosearch.core.types import ImageQuery, SavedSearch
 from photosearch.core.wording import count
+from photosearch.ui.bridge import EngineBridge
+from photosearch.ui.safety import UndoNotice
+from photosearch.ui.sidebar import Sidebar
 from photosearch.ui.wording import shown
 
-if TYPE_CHECKING:
-    from photosearch.ui.main_window import MainWindow
+
+class AlbumHost(Protocol):
+    """What the album actions use of the main window (which imports this module: naming
+    the window's class here would make the two import each other)."""
+
+    bridge: EngineBridge
+    sidebar: Sidebar
+    status_label: QLabel
+    undo: UndoNotice
+
+    def search_to_keep(self) -> tuple[str, list[ImageQuery]]: ...
+    def query_text(self) -> str: ...
+    def album_gone(self, saved: SavedSearch) -> None: ...
 
 
 class AlbumActions:
     """What the sidebar's album menu and *Save as album* do, on the window's bridge."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: AlbumHost, parent: QWidget) -> None:
         self.window = window
+        self.parent = parent
+        """Where the album dialogs open (the window itself)."""
         self.bridge = window.bridge
 
     def save(self) -> None:
@@ -35,7 +51,7 @@ class AlbumActions:
             window.status_label.setText("Type a search (or add a photo) first, then save it.")
             return
         name, ok = QInputDialog.getText(
-            window, "Save as album", "Name of this album:", text=window.query_text()[:60]
+            self.parent, "Save as album", "Name of this album:", text=window.query_text()[:60]
         )
         if ok and name.strip():
             self.bridge.run(
@@ -52,7 +68,7 @@ class AlbumActions:
         )
 
     def rename(self, saved: SavedSearch) -> None:
-        name, ok = QInputDialog.getText(self.window, "Rename album", "New name:", text=saved.name)
+        name, ok = QInputDialog.getText(self.parent, "Rename album", "New name:", text=saved.name)
         if ok and name.strip() and name != saved.name:
             self.bridge.run(
                 lambda engine: engine.rename_saved_search(saved.id, name),
@@ -63,7 +79,7 @@ class AlbumActions:
         """Delete an album after asking (Cancel is the default); *Undo* brings it back
         for a moment. Its photos are never touched."""
         answer = QMessageBox.question(
-            self.window,
+            self.parent,
             "Delete album",
             f"Delete the album “{saved.name}”? Its photos stay where they are.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
@@ -88,7 +104,7 @@ class AlbumActions:
         """Copy an album's photos into a folder the user picks (for a USB stick, a
         slideshow, an upload): copies, so that the folder works anywhere."""
         status = self.window.status_label
-        folder = QFileDialog.getExistingDirectory(self.window, f"Export {saved.name} to")
+        folder = QFileDialog.getExistingDirectory(self.parent, f"Export {saved.name} to")
         if not folder:
             return
         status.setText(f"Exporting {saved.name}…")

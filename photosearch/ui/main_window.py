@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
     def __init__(self, bridge: EngineBridge, icon: QIcon | None = None, demo: bool = False) -> None:
         super().__init__()
         self.bridge = bridge
-        self.albums = AlbumActions(self)
+        self.albums = AlbumActions(self, self)
         self.setWindowTitle("PhotoSearch — demo library" if demo else "PhotoSearch")
         if icon is not None:
             self.setWindowIcon(icon)
