@@ -21,11 +21,13 @@ from photosearch.core.photo_meta import MAX_TEXT
 
 log = logging.getLogger(__name__)
 
-GATE_SIDE = 480
-"""Longest side the gate looks at. On generated 1-MP photos with words 3–11 % of the
-photo's height, the detector found every one at 640, 480, 400 and even 320 pixels (60 of
-60 each), and one ordinary photo in 40; 480 keeps a margin for smaller print at half the
-cost of 640 (33 against 63 ms a photo on 2 cores)."""
+GATE_SIDE = 320
+"""Longest side the gate looks at. On 60 generated photos with words 3–11 % of the
+photo's height (JPEG quality 55–90), the detector found every one at 480, 320 and even
+224 pixels, and passed 1 ordinary photo in 40 at 480, none at 320; 320 costs 0.42× of
+480 (81 against 190 ms a photo on a 2-core AMX Xeon, 2 threads; measured by
+`benchmarks/bench_words.py --skip pass latency ranking`) and keeps a margin over 224 for
+smaller print."""
 READ_SIDE = 1600
 """Longest side words are read at (small print on a 12-MP receipt stays legible)."""
 MIN_CONFIDENCE = 0.6

@@ -130,6 +130,7 @@ class Library:
         self.missed: list[str] = []  # runs that finished before reaching their point
         self.fingerprints: dict[str, tuple[object, ...]] = {}
         self.written = 0
+        self.server: subprocess.Popen[str] | None = None
 
     def add_photos(self, count: int) -> None:
         for path in write_photos(self.root, count, start=self.written):
@@ -138,16 +139,40 @@ class Library:
         self.written += count
 
     def killed_at(self, point: Point, *args: str) -> bool:
-        """Run ``photosearch ARGS`` to die at ``point``; whether it died there."""
-        proc = subprocess.run(
-            [*killer(point), *args],
-            capture_output=True,
-            text=True,
-            timeout=240,
-        )
-        assert "Traceback" not in proc.stderr, proc.stderr
-        assert proc.returncode != NO_SUCH_POINT, proc.stderr
-        return self._after(proc.returncode, f"{point.phase} ({point.function} #{point.nth})")
+        """Run ``photosearch ARGS`` to die at ``point``; whether it died there. The runs
+        are forked from one ``killer.py --serve`` that imported torch once."""
+        if self.server is None:
+            self.server = subprocess.Popen(
+                [sys.executable, str(KILLER), "--serve"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+        assert self.server.stdin is not None and self.server.stdout is not None
+        output = self.home.parent / "killed-run.txt"
+        request = {
+            "suffix": point.module,
+            "function": point.function,
+            "nth": point.nth,
+            "args": list(args),
+            "output": str(output),
+        }
+        self.server.stdin.write(json.dumps(request) + "\n")
+        self.server.stdin.flush()
+        answer = self.server.stdout.readline()
+        assert answer, "killer.py --serve ended"
+        returncode = int(answer)
+        printed = output.read_text(encoding="utf-8", errors="replace")
+        assert "Traceback" not in printed, printed
+        assert returncode != NO_SUCH_POINT, printed
+        return self._after(returncode, f"{point.phase} ({point.function} #{point.nth})")
+
+    def close(self) -> None:
+        if self.server is not None:
+            assert self.server.stdin is not None
+            self.server.stdin.close()
+            self.server.wait(timeout=60)
+            self.server = None
 
     def _after(self, returncode: int, phase: str) -> bool:
         killed = returncode == -signal.SIGKILL
@@ -236,8 +261,15 @@ def make_schema_4(catalog: Path) -> None:
 def test_kill_9_at_every_stage_loses_nothing(
     imported_model: None, tmp_path: Path, _isolated_home: Path
 ) -> None:
-    rng = random.Random(19)
     library = Library(_isolated_home, tmp_path / "photos")
+    try:
+        kill_everywhere(library)
+    finally:
+        library.close()
+
+
+def kill_everywhere(library: Library) -> None:
+    rng = random.Random(19)
     library.add_photos(PHOTOS)
     root = str(library.root)
     first = True

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+import PIL.Image
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
@@ -16,7 +18,11 @@ from pytestqt.qtbot import QtBot
 
 from photosearch.config import DEFAULT_MODEL, AppPaths
 from photosearch.core import models
+from photosearch.core.catalog import Catalog
+from photosearch.core.encoder import Encoder
 from photosearch.core.engine import Engine
+from photosearch.core.text_tower import TextTower
+from photosearch.core.vectors import VectorStore
 from photosearch.synthetic import write_library
 from photosearch.ui.app import create_window
 from photosearch.ui.folders_dialog import FoldersDialog
@@ -285,24 +291,56 @@ def welcome_dialog() -> WelcomeDialog | None:
     return next((w for w in shown if w.isVisible()), None)
 
 
-@pytest.mark.perf
-def test_gui_thread_never_blocks(
-    qtbot: QtBot, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_the_gui_thread_never_does_disk_model_or_index_work(
+    qtbot: QtBot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """A 10 ms heartbeat while 300 photos index and searches run: 99 % of the gaps stay
-    under 50 ms and none reaches 100 ms (work done on the GUI thread — a model load, a
-    catalog write, a thumbnail decode — shows as gaps of hundreds of ms). Single gaps of
-    50–65 ms happen on a 2-core machine when the indexing and search threads hold the
-    GIL between torch calls.
+    """While 150 photos index and searches run, the GUI thread never opens the catalog,
+    never runs the model, never searches the index and never decodes a photo: each of those
+    would freeze the window for as long as it takes. A 10 ms heartbeat is printed for the
+    record, not gated: on a busy 2-core machine its gaps say more about the machine than
+    about the code (`benchmarks/bench_browse.py` measures it while scrolling)."""
+    gui = threading.main_thread()
+    test_reads = [False]  # this test's own reads of the catalog are not the window's
+    on_gui: Counter[str] = Counter()
 
-    It starts once the model has loaded: the model's first import is measured by the
-    start-up benchmark, not here.
-    """
+    def watch(owner: object, name: str) -> None:
+        real = getattr(owner, name)
+
+        def recorded(*args: object, **kwargs: object) -> object:
+            if threading.current_thread() is gui and not test_reads[0]:
+                on_gui[f"{getattr(owner, '__name__', owner)}.{name}"] += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, recorded)
+
+    for owner, name in [
+        (Catalog, "read"),
+        (Catalog, "write"),
+        (Encoder, "encode_images"),
+        (Encoder, "encode_text"),
+        (TextTower, "encode_text"),
+        (VectorStore, "search"),
+        (VectorStore, "search_many"),
+        (PIL.Image, "open"),
+    ]:
+        watch(owner, name)
+
     folder = tmp_path / "beat"
-    write_library(folder, 300, seed=8, size_range=(500, 800))
+    write_library(folder, 150, seed=8, size_range=(500, 800))
     win = open_window(qtbot, tmp_path / "app", [folder])
     engine = win.bridge.engine
-    qtbot.waitUntil(lambda: win.model_state == "ready", timeout=60_000)
+
+    def indexed() -> int:
+        test_reads[0] = True
+        try:
+            vectors = engine._vectors
+            return 0 if vectors is None else engine.catalog.counts(vectors.model_id)["indexed"]
+        finally:
+            test_reads[0] = False
+
     ticks: list[float] = []
     timer = QTimer()
     timer.setInterval(10)
@@ -311,16 +349,14 @@ def test_gui_thread_never_blocks(
     queries = ["a red circle", "blue", "green star", "a white square", "black - cross"]
     i = 0
     deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and indexed() < 150:
         win.search.setText(queries[i % len(queries)])
         win.run_search()
         i += 1
         qtbot.wait(150)
-        if (
-            engine._vectors is not None
-            and engine.catalog.counts(engine._vectors.model_id)["indexed"] >= 300
-        ):
-            break
+    qtbot.waitUntil(lambda: bool(win.results.hits()), timeout=30_000)
+    win.view.scrollToBottom()  # thumbnails are asked for
+    qtbot.wait(500)
     timer.stop()
     gaps = np.diff(ticks) * 1000
     with capsys.disabled():
@@ -328,9 +364,9 @@ def test_gui_thread_never_blocks(
             f"\nheartbeat: {len(gaps)} ticks, max gap {gaps.max():.1f} ms, "
             f"p99 {np.percentile(gaps, 99):.1f} ms, {i} searches"
         )
-    assert engine.catalog.counts(engine.vectors().model_id)["indexed"] == 300
-    assert np.percentile(gaps, 99) < 50, np.percentile(gaps, 99)
-    assert gaps.max() < 100, gaps.max()
+    assert indexed() == 150
+    assert i >= 3, "searches ran while the photos indexed"
+    assert not on_gui, f"done on the GUI thread: {dict(on_gui)}"
     win.close()
     win.bridge.shutdown()
 
