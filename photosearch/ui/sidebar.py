@@ -11,7 +11,15 @@ import os
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QFont,
+    QMouseEvent,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, QWidget
 
 from photosearch.core.types import Folder, SavedSearch
@@ -266,6 +274,14 @@ class Sidebar(QTreeView):
         return found
 
     # -- context menu ------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """A right press opens the entry's menu and nothing else: it must not choose the
+        entry (which would leave the search the user is looking at for that folder)."""
+        if event.button() == Qt.MouseButton.RightButton:
+            event.accept()
+            return
+        super().mousePressEvent(event)
 
     def _context_menu(self, pos: QPoint) -> None:
         entry = self.indexAt(pos).siblingAtColumn(0).data(EntryRole)

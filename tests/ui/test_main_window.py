@@ -13,7 +13,7 @@ import PIL.Image
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from photosearch.config import DEFAULT_MODEL, AppPaths
@@ -27,6 +27,7 @@ from photosearch.synthetic import write_library
 from photosearch.ui.app import create_window
 from photosearch.ui.folders_dialog import FoldersDialog
 from photosearch.ui.main_window import MainWindow
+from photosearch.ui.sidebar import Entry
 from photosearch.ui.welcome import WelcomeDialog
 from tests.hub import Hub, release
 
@@ -540,3 +541,28 @@ def test_a_small_laptop_screen_fits(qtbot: QtBot, window: MainWindow) -> None:
     assert details.preview.geometry().bottom() < details.name.geometry().top()
     window._set_panes(False, False)
     qtbot.waitUntil(lambda: window.minimumSizeHint().width() <= 800, timeout=5_000)
+
+
+def test_a_right_click_on_a_folder_opens_its_menu_and_keeps_the_search(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sidebar = window.sidebar
+    asked: list[Entry] = []
+
+    def menu_for(entry: Entry) -> QMenu:
+        asked.append(entry)
+        return QMenu()  # empty: nothing modal opens in the test
+
+    monkeypatch.setattr(sidebar, "menu_for", menu_for)
+    qtbot.keyClicks(window.search, "a red circle")
+    qtbot.waitUntil(lambda: window.results.rowCount() > 0, timeout=10_000)
+    shown = [h.path for h in window.results.hits()]
+    index = sidebar._find(lambda e: e.kind == "folder")
+    assert index is not None
+    where = sidebar.visualRect(index).center()
+    qtbot.mouseClick(sidebar.viewport(), Qt.MouseButton.RightButton, pos=where)
+    sidebar.customContextMenuRequested.emit(where)  # what the platform's menu event does
+    qtbot.wait(300)
+    assert asked[0].kind == "folder"
+    assert window.search.text() == "a red circle"
+    assert [h.path for h in window.results.hits()] == shown
