@@ -34,10 +34,10 @@ TOKEN = "bench-token"
 
 
 def build(home: Path, photos: int) -> None:
-    from photosearch.config import AppPaths
-    from photosearch.core import models
-    from photosearch.core.catalog import Encoded
-    from photosearch.core.engine import Engine
+    from photosearch.core.app.engine import Engine
+    from photosearch.core.model import models
+    from photosearch.core.settings import AppPaths
+    from photosearch.core.store.catalog import Encoded
 
     engine = Engine.open(AppPaths.resolve(home))
     engine.use_model(models.DEMO_KEY)

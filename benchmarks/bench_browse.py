@@ -37,9 +37,9 @@ def main() -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from photosearch.config import AppPaths
-    from photosearch.core import models
-    from photosearch.core.engine import Engine
+    from photosearch.core.app.engine import Engine
+    from photosearch.core.model import models
+    from photosearch.core.settings import AppPaths
     from photosearch.ui.bridge import EngineBridge
     from photosearch.ui.results import ResultsModel, ThumbnailCache
     from photosearch.ui.results_view import ResultsView

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from photosearch.core import models
+from photosearch.core.model import models
 from photosearch.core.types import Cutoff
 from photosearch.synthetic import COLOURS, SHAPES, evaluation_set, shown_quality
 
@@ -23,7 +23,7 @@ from photosearch.synthetic import COLOURS, SHAPES, evaluation_set, shown_quality
 def main() -> None:
     import torch
 
-    from photosearch.core.encoder import Encoder
+    from photosearch.core.model.encoder import Encoder
 
     spec = models.DEMO_SPEC
     assert spec.adaptive is not None

@@ -27,7 +27,7 @@ def main() -> None:
     parser.add_argument("--photos", type=int, default=100_000)
     parser.add_argument("--threshold", type=float, default=0.9)
     args = parser.parse_args()
-    from photosearch.core import duplicates
+    from photosearch.core.curate import duplicates
 
     catalog, store = open_catalog(synthetic_catalog(args.photos))
     pairs: list[int] = []

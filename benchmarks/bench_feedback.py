@@ -5,7 +5,7 @@
 On the demo model's held-out photos (15 per colour–shape pair, 600), each of the 40
 queries "a <colour> <shape>" is ranked, its top 10 are marked 👍 (right pair) or 👎
 (wrong), and the photos are ranked again — by the app's Rocchio update (the marks as
-weighted query images, ``core/feedback.py``), and by a probe: an L2-regularised logistic
+weighted query images, ``core/search/feedback.py``), and by a probe: an L2-regularised logistic
 regression fitted on the marked photos' vectors, plus the query's own score. Reported:
 precision at 10 over the photos not marked (what feedback has to find), before and after.
 Queries whose top 10 hold no right or no wrong photo cannot train a probe and count for
@@ -21,8 +21,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from photosearch.core import models
-from photosearch.core.feedback import DISLIKED_WEIGHT, LIKED_WEIGHT
+from photosearch.core.model import models
+from photosearch.core.search.feedback import DISLIKED_WEIGHT, LIKED_WEIGHT
 from photosearch.synthetic import COLOURS, SHAPES, evaluation_set
 
 MARKED = 10
@@ -48,7 +48,7 @@ def precision_at(order: np.ndarray, relevant: np.ndarray, skip: set[int], k: int
 def main() -> None:
     import torch
 
-    from photosearch.core.encoder import Encoder
+    from photosearch.core.model.encoder import Encoder
 
     encoder = Encoder(models.DEMO_KEY, models.demo_model_dir())
     samples = evaluation_set(seed=4242, per_pair=15)

@@ -34,13 +34,13 @@ import torch  # first: the ceilings run with torch's default OpenMP spin, which 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import Meter, current_rss_mb, photo_folder, scratch_dir, vit_b32_dir
-from photosearch.config import AppPaths
-from photosearch.core import models
-from photosearch.core.encoder import Encoder
-from photosearch.core.engine import Engine
-from photosearch.core.indexer import default_decode_threads
-from photosearch.core.model_input import decode_for_model
-from photosearch.core.text_tower import TextTower
+from photosearch.core.app.engine import Engine
+from photosearch.core.index.indexer import default_decode_threads
+from photosearch.core.model import models
+from photosearch.core.model.encoder import Encoder
+from photosearch.core.model.model_input import decode_for_model
+from photosearch.core.model.phrase_tower import TextTower
+from photosearch.core.settings import AppPaths
 from photosearch.core.types import Progress
 
 

@@ -19,10 +19,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import scratch_dir
-from photosearch.config import AppPaths
-from photosearch.core import models
-from photosearch.core.engine import Engine
-from photosearch.core.service import IndexingService
+from photosearch.core.app.engine import Engine
+from photosearch.core.app.service import IndexingService
+from photosearch.core.model import models
+from photosearch.core.settings import AppPaths
 from tests.conftest import write_photos, write_random_model
 
 

@@ -7,7 +7,7 @@ reused. A text query is timed end to end through the real ``Searcher``: parse, e
 never-seen phrase with ViT-B-32 (at the precision the app picks), vector search, metadata.
 Also: an image query by an indexed photo, filtered queries, and recall@10 vs exact.
 The text query is timed twice in the same run: with the text tower in the photos' number
-format (before) and in the path measured fastest for one phrase (``core/text_paths.py``).
+format (before) and in the path measured fastest for one phrase (``core/model/phrase_speed.py``).
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import DIM, clustered, open_catalog, synthetic_catalog, vit_b32_dir
-from photosearch.core.encoder import Encoder
-from photosearch.core.query import parse
-from photosearch.core.search import Searcher
-from photosearch.core.vectors import IndexParams, VectorStore
+from photosearch.core.model.encoder import Encoder
+from photosearch.core.search.query import parse
+from photosearch.core.search.searcher import Searcher
+from photosearch.core.store.vectors import IndexParams, VectorStore
 
 QUERIES = 200
 RECALL_QUERIES = 1000

@@ -16,8 +16,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import scratch_dir
-from photosearch.core.catalog import Catalog, Encoded
-from photosearch.core.scanner import scan
+from photosearch.core.index.scanner import scan
+from photosearch.core.store.catalog import Catalog, Encoded
 
 OPENED: list[str] = []
 

@@ -34,9 +34,9 @@ from benchmarks.common import (
 
 
 def prepare_library() -> Path:
-    from photosearch.config import AppPaths
-    from photosearch.core import models
-    from photosearch.core.engine import Engine
+    from photosearch.core.app.engine import Engine
+    from photosearch.core.model import models
+    from photosearch.core.settings import AppPaths
 
     home = scratch_dir("bench-startup-")
     paths = AppPaths.resolve(home)
@@ -53,7 +53,7 @@ def gui_child(home: str, t0: float) -> None:
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from photosearch.config import AppPaths
+    from photosearch.core.settings import AppPaths
     from photosearch.ui.app import create_window
 
     marks: dict[str, float] = {"imports": time.time() - t0}
@@ -106,7 +106,7 @@ def catalog_child(directory: str) -> None:
     catalog.photos(store.search(query, 50)[0].tolist())
     first = time.perf_counter() - t1
     rss_index = current_rss_mb()
-    from photosearch.core.encoder import Encoder
+    from photosearch.core.model.encoder import Encoder
 
     encoder = Encoder("bench", vit_b32_dir(), precision_setting="auto")
     encoder.encode_text("warm")

@@ -29,15 +29,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench_query import pct, summary, timed
 from benchmarks.common import open_catalog, scratch_dir, synthetic_catalog, vit_b32_dir
-from photosearch.config import AppPaths
-from photosearch.core import models
-from photosearch.core.encoder import Encoder
-from photosearch.core.engine import Engine
-from photosearch.core.photo_meta import PhotoMeta
-from photosearch.core.photo_text import store_meta, store_text
-from photosearch.core.query import parse
-from photosearch.core.search import Searcher
-from photosearch.core.text_reader import TextReader
+from photosearch.core.app.engine import Engine
+from photosearch.core.media.metadata import PhotoMeta
+from photosearch.core.media.ocr import TextReader
+from photosearch.core.model import models
+from photosearch.core.model.encoder import Encoder
+from photosearch.core.search.query import parse
+from photosearch.core.search.searcher import Searcher
+from photosearch.core.settings import AppPaths
+from photosearch.core.store.fulltext import store_meta, store_text
 from photosearch.core.types import Hit
 from photosearch.synthetic import COLOURS, SHAPES, make_sample, text_photo
 
@@ -68,7 +68,7 @@ def gate_sizes() -> None:
 
     from PIL import Image
 
-    from photosearch.core import text_reader
+    from photosearch.core.media import ocr
 
     reader = TextReader(threads=2)
     signs = []
@@ -77,10 +77,10 @@ def gate_sizes() -> None:
         text_photo(3000 + i)[0].save(buf, "JPEG", quality=random.Random(i).randint(55, 90))
         signs.append(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
     plain = [make_sample(random.Random(i), size_range=(860, 1152)).image for i in range(40)]
-    chosen = text_reader.GATE_SIDE
+    chosen = ocr.GATE_SIDE
     try:
         for side in (480, 400, 320, 256, 224):
-            text_reader.GATE_SIDE = side
+            ocr.GATE_SIDE = side
             found = sum(reader.has_text(img) for img in signs)
             t0 = time.perf_counter()
             passed = sum(reader.has_text(img) for img in plain)
@@ -88,7 +88,7 @@ def gate_sizes() -> None:
             print(f"gate at {side} px: {found}/60 with words found, ", end="")
             print(f"{passed}/40 ordinary passed, {ms:.0f} ms a photo")
     finally:
-        text_reader.GATE_SIDE = chosen
+        ocr.GATE_SIDE = chosen
 
 
 def indexing_pass(count: int) -> None:

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from photosearch.core.catalog import Catalog, Encoded
-from photosearch.core.vectors import IndexParams, VectorStore
+from photosearch.core.store.catalog import Catalog, Encoded
+from photosearch.core.store.vectors import IndexParams, VectorStore
 
 CACHE = Path("/tmp/photosearch-bench")
 

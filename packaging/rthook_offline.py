@@ -10,8 +10,8 @@ import os
 
 
 def _model_present() -> bool:
-    from photosearch.config import AppPaths, Settings
-    from photosearch.core import models
+    from photosearch.core.model import models
+    from photosearch.core.settings import AppPaths, Settings
 
     paths = AppPaths.resolve()
     key = Settings.load(paths.settings_path).model

@@ -9,9 +9,9 @@ from __future__ import annotations
 import ssl
 import sys
 
-from photosearch.config import AppPaths
-from photosearch.core import models
-from photosearch.core.engine import Engine
+from photosearch.core.app.engine import Engine
+from photosearch.core.model import models
+from photosearch.core.settings import AppPaths
 from photosearch.core.types import ProgressCallback, no_progress
 from photosearch.core.wording import count
 from photosearch.synthetic import text_photo, write_library

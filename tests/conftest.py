@@ -15,7 +15,7 @@ import pytest
 from tests.hub import Hub
 
 if TYPE_CHECKING:
-    from photosearch.core.engine import Engine
+    from photosearch.core.app.engine import Engine
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -83,8 +83,8 @@ def random_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def engine(_isolated_home: Path) -> Iterator[object]:
     """An engine on a fresh home, using the bundled tiny trained model."""
-    from photosearch.core import models
-    from photosearch.core.engine import Engine
+    from photosearch.core.app.engine import Engine
+    from photosearch.core.model import models
 
     eng = Engine.open()
     eng.use_model(models.DEMO_KEY)
@@ -96,8 +96,8 @@ def engine(_isolated_home: Path) -> Iterator[object]:
 @pytest.fixture
 def plumbing_engine(_isolated_home: Path, random_model: Path) -> Iterator[object]:
     """An engine using a random-initialised tiny model imported the way users import one."""
-    from photosearch.core import models
-    from photosearch.core.engine import Engine
+    from photosearch.core.app.engine import Engine
+    from photosearch.core.model import models
 
     eng = Engine.open()
     eng.use_model(models.import_model(random_model, eng.paths.models_dir))

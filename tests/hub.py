@@ -72,7 +72,7 @@ def release(key: str) -> dict[str, bytes]:
     import open_clip
     from safetensors.torch import save
 
-    from photosearch.core import models
+    from photosearch.core.model import models
 
     spec = models.spec_for(key)
     assert spec is not None

@@ -26,10 +26,10 @@ from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QTimer, QUrl 
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from photosearch.config import AppPaths  # noqa: E402
-from photosearch.core import models  # noqa: E402
-from photosearch.core.engine import Engine  # noqa: E402
+from photosearch.core.app.engine import Engine  # noqa: E402
 from photosearch.core.errors import storage_error  # noqa: E402
+from photosearch.core.model import models  # noqa: E402
+from photosearch.core.settings import AppPaths  # noqa: E402
 from photosearch.synthetic import text_photo, write_library  # noqa: E402
 from photosearch.ui.app import app_icon, create_window  # noqa: E402
 from photosearch.ui.folders_dialog import FoldersDialog  # noqa: E402

@@ -27,7 +27,7 @@ from safetensors.torch import save_file
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from photosearch.core.encoder import Encoder  # noqa: E402
+from photosearch.core.model.encoder import Encoder  # noqa: E402
 from photosearch.synthetic import (  # noqa: E402
     COLOURS,
     HELD_OUT,

@@ -1,26 +1,9 @@
 """The engine: everything PhotoSearch does, with no user interface.
 
-onnxruntime (which reads the words in photos) crashes the process with a segmentation
-fault when it is imported after usearch's compiled module (usearch 2.26.6 with
-onnxruntime 1.28 and 1.32, Linux x86-64: ``import usearch.index, onnxruntime`` dies,
-the other order works). Every use of usearch is in this package, so loading onnxruntime
-here, first, keeps the order right; it costs ~65 ms once, nothing when it is missing.
-
-onnxruntime's official builds also collect telemetry on Linux and macOS since 2026 (a
-device id written under ``~/.cache/Microsoft``, a "ProcessInfo" event uploaded at start,
-microsoft/onnxruntime#27379). PhotoSearch promises that nothing leaves the computer, so the
-opt-out is set before the import, which is when onnxruntime reads it, and its runtime
-switch is turned off too.
+Rooms, lowest first (an import-linter layers contract keeps every arrow downward):
+the ground floor here (types, errors, atomic writes, memory, the instance lock, JSON
+text, counts in words, settings and paths, onnxruntime's loading), then ``media`` (photo
+files), ``store`` and ``model`` (the catalog and vectors; OpenCLIP), ``search``,
+``index``, ``curate``, and ``app`` (the ``Engine`` facade and the indexing service), which
+the command line, the window's bridge and the HTTP server call.
 """
-
-import contextlib
-import os
-
-os.environ["ORT_DISABLE_TELEMETRY"] = "1"
-os.environ["ORT_TELEMETRY_DISABLED"] = "1"  # the name later releases read as well
-
-with contextlib.suppress(ImportError):
-    import onnxruntime
-
-    with contextlib.suppress(AttributeError):
-        onnxruntime.disable_telemetry_events()

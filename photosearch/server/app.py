@@ -21,9 +21,9 @@ from starlette.concurrency import run_in_threadpool
 
 from photosearch import __version__
 from photosearch.core import jsontext
-from photosearch.core.engine import Engine
+from photosearch.core.app.engine import Engine
 from photosearch.core.errors import ImageError, PhotoSearchError
-from photosearch.core.images import thumbnail
+from photosearch.core.media.images import thumbnail
 from photosearch.core.types import Hit, Photo
 from photosearch.server.token import checked
 

@@ -10,9 +10,9 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from photosearch import __version__
-from photosearch.config import AppPaths
-from photosearch.core.engine import Engine
+from photosearch.core.app.engine import Engine
 from photosearch.core.errors import PhotoSearchError
+from photosearch.core.settings import AppPaths
 from photosearch.logs import setup_logging
 from photosearch.ui.actions import release_clipboard
 from photosearch.ui.bridge import EngineBridge

@@ -18,12 +18,13 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
-from photosearch.config import DEFAULT_MODEL, AppPaths, Settings
-from photosearch.core import models, text_reader
-from photosearch.core.engine import Engine
+from photosearch.core.app.engine import Engine
+from photosearch.core.app.service import IndexingService, JobDone
 from photosearch.core.errors import ModelNotAvailableError, PhotoSearchError
-from photosearch.core.model_probe import ProbeResult
-from photosearch.core.service import IndexingService, JobDone
+from photosearch.core.media import ocr
+from photosearch.core.model import models
+from photosearch.core.model.probe import ProbeResult
+from photosearch.core.settings import DEFAULT_MODEL, AppPaths, Settings
 from photosearch.core.types import JobControl, Progress
 
 log = logging.getLogger(__name__)
@@ -123,8 +124,8 @@ class _Worker(QObject):
     @Slot()
     def refresh(self) -> None:
         self.folders.emit(self.engine.folders())
-        self.errors.emit(self.engine.catalog.errors())
-        counts: dict[str, object] = {**self.engine.catalog.counts(None)}
+        self.errors.emit(self.engine.skipped_files())
+        counts: dict[str, object] = {**self.engine.counts()}
         try:
             counts["answering"] = self.engine.answering_model
         except PhotoSearchError:
@@ -155,11 +156,9 @@ class _Worker(QObject):
 
     @Slot(object, bool, bool)
     def set_folder_flags(self, path: str, enabled: bool, polling: bool) -> None:
-        folder = self.engine.catalog.folder_by_path(path)
-        if folder is not None:
-            self.engine.catalog.set_folder_flags(folder.id, enabled=enabled, force_polling=polling)
-            if self.service is not None and self.service.watcher is not None:
-                self.service.watcher.unwatch(path, forget=True)
+        known = self.engine.set_folder_options(path, enabled, polling)
+        if known and self.service is not None and self.service.watcher is not None:
+            self.service.watcher.unwatch(path, forget=True)
         self._rescan()
 
     @Slot()
@@ -458,7 +457,7 @@ class EngineBridge(QObject):
     @property
     def can_read_text(self) -> bool:
         """Whether this installation can read words in photos (a file check, no import)."""
-        return text_reader.available()
+        return ocr.available()
 
     @property
     def latest_request(self) -> int:

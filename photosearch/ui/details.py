@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photosearch.core.photo_details import PhotoDetails
+from photosearch.core.media.details import PhotoDetails
 from photosearch.core.types import Hit
 from photosearch.ui import actions
 from photosearch.ui.bridge import EngineBridge

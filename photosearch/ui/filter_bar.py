@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QToolTip, QWidget
 
-from photosearch.core.query import filter_tokens, filter_values, with_filter, without_token
+from photosearch.core.search.query import filter_tokens, filter_values, with_filter, without_token
 from photosearch.core.types import Folder
 from photosearch.ui.wording import shown
 

@@ -46,12 +46,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photosearch.core import models
-from photosearch.core.duplicates import DuplicateGroup, TrashPlan
-from photosearch.core.feedback import marked_images, marks_of
-from photosearch.core.images import is_supported
-from photosearch.core.search import SearchResult
-from photosearch.core.trash import Trashed
+from photosearch.core.curate.duplicates import DuplicateGroup, TrashPlan
+from photosearch.core.curate.trash import Trashed
+from photosearch.core.media.images import is_supported
+from photosearch.core.model import models
+from photosearch.core.search.feedback import marked_images, marks_of
+from photosearch.core.search.searcher import SearchResult
 from photosearch.core.types import Crop, Hit, ImageQuery, JobControl, Progress, SavedSearch
 from photosearch.core.wording import count
 from photosearch.ui import actions

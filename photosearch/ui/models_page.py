@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photosearch.core import models
+from photosearch.core.model import models
 from photosearch.core.types import Progress
 from photosearch.ui.bridge import EngineBridge
 from photosearch.ui.wording import download_text

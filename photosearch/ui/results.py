@@ -29,7 +29,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPalette, Q
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from photosearch.core.errors import ImageError
-from photosearch.core.images import thumbnail
+from photosearch.core.media.images import thumbnail
 from photosearch.core.types import Hit
 from photosearch.ui.wording import file_size, shown
 

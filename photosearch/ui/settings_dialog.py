@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photosearch.config import PRECISIONS
+from photosearch.core.settings import PRECISIONS
 from photosearch.ui.bridge import EngineBridge
 from photosearch.ui.models_page import ModelsPage
 

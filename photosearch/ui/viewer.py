@@ -21,7 +21,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from photosearch.core.errors import ImageError
-from photosearch.core.images import open_image
+from photosearch.core.media.images import open_image
 from photosearch.core.types import Hit
 from photosearch.ui.results import display_name
 from photosearch.ui.widgets import tool_button

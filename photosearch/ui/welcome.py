@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photosearch.config import DEFAULT_MODEL
-from photosearch.core import models
+from photosearch.core.model import models
+from photosearch.core.settings import DEFAULT_MODEL
 from photosearch.core.types import Progress
 from photosearch.ui.bridge import EngineBridge
 from photosearch.ui.wording import download_text

@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from photosearch.core.catalog import Catalog, Encoded
 from photosearch.core.errors import CatalogError, CatalogTooNewError
-from photosearch.core.query import parse
-from photosearch.core.schema import MIGRATIONS, PAGE_SIZE
-from photosearch.core.search import filter_sql
+from photosearch.core.search.query import parse
+from photosearch.core.search.searcher import filter_sql
+from photosearch.core.store.catalog import Catalog, Encoded
+from photosearch.core.store.schema import MIGRATIONS, PAGE_SIZE
 
 
 def digest(path: Path) -> str:

@@ -8,8 +8,8 @@ import json
 import threading
 from pathlib import Path
 
-from photosearch.config import AppPaths, Settings, SettingsFile
-from photosearch.core.engine import Engine
+from photosearch.core.app.engine import Engine
+from photosearch.core.settings import AppPaths, Settings, SettingsFile
 
 
 def test_changes_from_many_threads_and_owners_all_reach_the_file(tmp_path: Path) -> None:

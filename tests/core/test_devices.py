@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 import torch
 
-from photosearch.core import devices, models
-from photosearch.core.encoder import Encoder
-from photosearch.core.engine import Engine
-from photosearch.core.model_input import decode_for_model
+from photosearch.core.app.engine import Engine
+from photosearch.core.model import devices, models
+from photosearch.core.model.encoder import Encoder
+from photosearch.core.model.model_input import decode_for_model
 from photosearch.synthetic import write_library
 
 

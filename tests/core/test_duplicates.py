@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from photosearch.core.duplicates import hash_distance, keep_first, signature
-from photosearch.core.engine import Engine
+from photosearch.core.app.engine import Engine
+from photosearch.core.curate.duplicates import hash_distance, keep_first, signature
 from photosearch.synthetic import make_sample
 from tests.photos import save_rotated
 

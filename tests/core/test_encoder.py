@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from photosearch.core import models
-from photosearch.core.encoder import Encoder
+from photosearch.core.model import models
+from photosearch.core.model.encoder import Encoder
 
 TEXTS = [
     "red",

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from photosearch.core.catalog import Catalog
-from photosearch.core.exact_search import Int8Copy
-from photosearch.core.vectors import IndexParams, VectorStore
+from photosearch.core.store.catalog import Catalog
+from photosearch.core.store.exact_search import Int8Copy
+from photosearch.core.store.vectors import IndexParams, VectorStore
 from tests.conftest import add_library
 
 DIM = 64

@@ -10,10 +10,10 @@ import pytest
 import torch
 from PIL import Image
 
-from photosearch.core.encoder import Encoder
 from photosearch.core.errors import FileGoneError, ImageError
-from photosearch.core.images import open_image, read_ahead, thumbnail
-from photosearch.core.model_input import ArrayPreprocess, decode_for_model
+from photosearch.core.media.images import open_image, read_ahead, thumbnail
+from photosearch.core.model.encoder import Encoder
+from photosearch.core.model.model_input import ArrayPreprocess, decode_for_model
 from tests.conftest import write_random_model
 from tests.photos import photo_like, save_rotated, write_bad_inputs
 

@@ -4,8 +4,8 @@ import os
 import threading
 from pathlib import Path
 
-from photosearch.core.engine import Engine
-from photosearch.core.indexer import Indexer, PipelineCosts
+from photosearch.core.app.engine import Engine
+from photosearch.core.index.indexer import Indexer, PipelineCosts
 from photosearch.core.types import JobControl, Progress
 from tests.conftest import add_library
 from tests.photos import write_bad_inputs

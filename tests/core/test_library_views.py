@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from photosearch.core.catalog import Catalog
-from photosearch.core.engine import Engine
+from photosearch.core.app.engine import Engine
 from photosearch.core.errors import PhotoSearchError, QueryError
-from photosearch.core.photo_details import read_details
-from photosearch.core.query import parse
+from photosearch.core.media.details import read_details
+from photosearch.core.search.query import parse
+from photosearch.core.store.catalog import Catalog
 from photosearch.core.types import ImageQuery
 from photosearch.synthetic import write_library
 from tests.conftest import write_photos
@@ -119,7 +119,7 @@ def test_saved_searches_round_trip_and_survive_a_reopen(engine: Engine, tmp_path
     engine.catalog.close()
     again = Catalog(path)
     try:
-        from photosearch.core.saved_searches import delete_search, saved_searches
+        from photosearch.core.store.saved_searches import delete_search, saved_searches
 
         found = {s.name: s for s in saved_searches(again)}
         assert found["Blues"].images == (ImageQuery(str(query)),)
@@ -161,8 +161,8 @@ def test_sort_values_are_checked() -> None:
 def test_indexing_remembers_how_fast_the_model_runs_here(
     plumbing_engine: Engine, tmp_path: Path
 ) -> None:
-    from photosearch.config import Settings
-    from photosearch.core.engine import SPEED_SAMPLE
+    from photosearch.core.app.engine import SPEED_SAMPLE
+    from photosearch.core.settings import Settings
 
     engine = plumbing_engine
     write_photos(tmp_path / "few", 10)
@@ -181,8 +181,8 @@ def test_indexing_remembers_how_fast_the_model_runs_here(
 def test_the_previous_model_answers_until_the_new_one_has_caught_up(
     engine: Engine, tmp_path: Path, random_model: Path
 ) -> None:
-    from photosearch.config import Settings
-    from photosearch.core import models
+    from photosearch.core.model import models
+    from photosearch.core.settings import Settings
 
     folder = tmp_path / "shapes"
     write_library(folder, 60, seed=3)
@@ -209,7 +209,7 @@ def test_marks_move_the_query_to_what_was_liked(engine: Engine, tmp_path: Path) 
     circles first (P@5 before and after printed for the issue's note: 0.0 → 1.0)."""
     import random
 
-    from photosearch.core.feedback import marked_images
+    from photosearch.core.search.feedback import marked_images
     from photosearch.synthetic import make_sample
 
     folder = tmp_path / "shapes"
@@ -248,7 +248,7 @@ def test_an_album_learns_from_marks_and_takes_in_new_photos(
     import random
 
     from photosearch.cli import main
-    from photosearch.core.feedback import marked_images
+    from photosearch.core.search.feedback import marked_images
     from photosearch.synthetic import make_sample
 
     folder = tmp_path / "shapes"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from photosearch.config import AppPaths
-from photosearch.core import models
-from photosearch.core.engine import Engine
-from photosearch.core.feedback import marked_images, marks_of
+from photosearch.core.app.engine import Engine
+from photosearch.core.model import models
+from photosearch.core.search.feedback import marked_images, marks_of
+from photosearch.core.settings import AppPaths
 from photosearch.synthetic import write_library
 
 TOTAL = 120

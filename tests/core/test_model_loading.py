@@ -6,9 +6,9 @@ import threading
 
 import pytest
 
-from photosearch.core import encoder as encoder_module
-from photosearch.core import models
-from photosearch.core.engine import Engine
+from photosearch.core.app.engine import Engine
+from photosearch.core.model import encoder as encoder_module
+from photosearch.core.model import models
 
 
 def hold_loads(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:

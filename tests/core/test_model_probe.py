@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from photosearch.config import AppPaths
-from photosearch.core import models
-from photosearch.core.encoder import Encoder
-from photosearch.core.engine import Engine
-from photosearch.core.model_probe import check_ranking
+from photosearch.core.app.engine import Engine
+from photosearch.core.model import models
+from photosearch.core.model.encoder import Encoder
+from photosearch.core.model.probe import check_ranking
+from photosearch.core.settings import AppPaths
 from tests.e2e.test_cli import run
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from photosearch.core import models
-from photosearch.core.encoder import Encoder
 from photosearch.core.errors import DownloadCancelled, ModelError, ModelNotAvailableError
+from photosearch.core.model import models
+from photosearch.core.model.encoder import Encoder
 from photosearch.core.types import JobControl, Progress
 from tests.conftest import allow_downloads
 from tests.hub import Hub

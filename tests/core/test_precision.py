@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 import torch
 
-from photosearch.core import memory, models, precision
-from photosearch.core.encoder import Encoder
-from photosearch.core.engine import Engine
+from photosearch.core import memory
+from photosearch.core.app.engine import Engine
 from photosearch.core.errors import PhotoSearchError
+from photosearch.core.model import models, precision
+from photosearch.core.model.encoder import Encoder
 from photosearch.synthetic import COLOURS, SHAPES, evaluation_set, score
 
 

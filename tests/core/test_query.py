@@ -5,7 +5,7 @@ import time
 import pytest
 
 from photosearch.core.errors import QueryError
-from photosearch.core.query import Term, parse
+from photosearch.core.search.query import Term, parse
 
 
 def texts(q: str) -> list[tuple[float, str | None]]:
@@ -71,7 +71,12 @@ def test_empty_and_operator_only_queries() -> None:
 
 
 def test_filters_can_be_read_replaced_and_removed_as_text() -> None:
-    from photosearch.core.query import filter_tokens, filter_values, with_filter, without_token
+    from photosearch.core.search.query import (
+        filter_tokens,
+        filter_values,
+        with_filter,
+        without_token,
+    )
 
     text = 'beach in:"My Trips" after:2021 type:jpg'
     assert filter_values(text, "in") == ["My Trips"] and filter_values(text, "before") == []

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from photosearch.core.engine import Engine
+from photosearch.core.app.engine import Engine
 from photosearch.core.errors import PhotoSearchError
 from tests.conftest import write_photos
 

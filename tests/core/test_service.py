@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from photosearch.core.engine import Engine
+from photosearch.core.app.engine import Engine
+from photosearch.core.app.service import IndexingService
 from photosearch.core.errors import CatalogLockedError
-from photosearch.core.service import IndexingService
 from tests.conftest import write_photos
 from tests.photos import photo_like
 
@@ -131,8 +131,8 @@ def test_coalesced_scopes_keep_the_newest_files_still_being_written(
     plumbing_engine: Engine, tmp_path: Path
 ) -> None:
     """A file excluded while it was written must be scanned once a later scope says done."""
-    from photosearch.core.scanner import Scope
-    from photosearch.core.service import Priority
+    from photosearch.core.app.service import Priority
+    from photosearch.core.index.scanner import Scope
 
     service = IndexingService(plumbing_engine, watch=False)
     folder = str(tmp_path / "pics")
@@ -230,7 +230,7 @@ def test_photos_copied_while_starting_and_during_a_long_first_index_come_first(
 ) -> None:
     """The watchers run before the first scan, and the indexer takes in what they see
     between batches: every copy is searchable within 10 s, long before the backlog ends."""
-    from photosearch.core import models
+    from photosearch.core.model import models
 
     engine = Engine.open()
     engine.use_model(models.import_model(slow_model, engine.paths.models_dir))
@@ -276,7 +276,7 @@ def test_never_idle_while_a_job_is_queued(
 ) -> None:
     """A request that arrives just as the last job ends (here: while memory is handed
     back, the moment between "the queue is empty" and "idle") is never reported idle."""
-    from photosearch.core import service as service_module
+    from photosearch.core.app import service as service_module
     from photosearch.core.types import Progress
 
     write_photos(tmp_path / "pics", 2)

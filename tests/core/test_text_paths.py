@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from photosearch.core import text_paths
-from photosearch.core.encoder import Encoder
-from photosearch.core.engine import Engine
-from photosearch.core.text_paths import Trial
+from photosearch.core.app.engine import Engine
+from photosearch.core.model import phrase_speed
+from photosearch.core.model.encoder import Encoder
+from photosearch.core.model.phrase_speed import Trial
 
 
 def test_the_fastest_exact_enough_path_wins() -> None:
@@ -20,17 +20,17 @@ def test_the_fastest_exact_enough_path_wins() -> None:
         "bf16": Trial(9.0, 0.9999),
         "broken": Trial(1.0, 0.9),
     }
-    assert text_paths.fastest(trials) == "int8"
-    assert text_paths.fastest({"broken": Trial(1.0, 0.9)}) is None
+    assert phrase_speed.fastest(trials) == "int8"
+    assert phrase_speed.fastest({"broken": Trial(1.0, 0.9)}) is None
 
 
 def test_every_path_is_timed_and_the_chosen_one_matches_fp32(random_model: Path) -> None:
     exact = Encoder("fp32", random_model, precision_setting="fp32")
     measured = Encoder("auto", random_model, precision_setting="auto", measure_text=True)
     assert {"numpy", "fp32"} <= set(measured.text_trials)
-    assert measured.text_precision == text_paths.fastest(measured.text_trials)
+    assert measured.text_precision == phrase_speed.fastest(measured.text_trials)
     for trial in measured.text_trials.values():
-        assert trial.ms > 0 and trial.cosine >= text_paths.MIN_COSINE
+        assert trial.ms > 0 and trial.cosine >= phrase_speed.MIN_COSINE
     for phrase in ("a red circle", "Café ⛱ 42", "a phrase nobody measured with"):
         assert float(measured.encode_text(phrase) @ exact.encode_text(phrase)) >= 0.995
 
@@ -77,7 +77,7 @@ def test_the_engine_measures_once_and_remembers(engine: Engine) -> None:
 def test_a_broken_record_means_measuring_again(tmp_path: Path) -> None:
     record = tmp_path / "text-paths.json"
     record.write_text("[1, 2")
-    assert text_paths.remembered(record, "key") is None
-    text_paths.remember(record, "key", {"int8": Trial(3.0, 0.999), "fp32": Trial(9.0, 1.0)})
-    assert text_paths.remembered(record, "key") == "int8"
-    assert text_paths.remembered(record, "other machine") is None
+    assert phrase_speed.remembered(record, "key") is None
+    phrase_speed.remember(record, "key", {"int8": Trial(3.0, 0.999), "fp32": Trial(9.0, 1.0)})
+    assert phrase_speed.remembered(record, "key") == "int8"
+    assert phrase_speed.remembered(record, "other machine") is None

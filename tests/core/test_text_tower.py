@@ -13,11 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from photosearch.core import models, text_tower
-from photosearch.core.clip_tokenizer import ClipTokenizer
-from photosearch.core.encoder import Encoder
-from photosearch.core.engine import Engine
-from photosearch.core.text_tower import TextTower
+from photosearch.core.app.engine import Engine
+from photosearch.core.model import models, phrase_tower
+from photosearch.core.model.encoder import Encoder
+from photosearch.core.model.phrase_tower import TextTower
+from photosearch.core.model.tokenizer import ClipTokenizer
 from tests.conftest import add_library, write_random_model
 
 PHRASES = [
@@ -50,7 +50,7 @@ def test_vectors_are_the_torch_models(tmp_path: Path, quick_gelu: bool) -> None:
     encoder = Encoder("random", directory, measure_text=True)
     tower = TextTower(directory)
     assert encoder.text_tower_cosine is not None
-    assert encoder.text_tower_cosine >= text_tower.MIN_COSINE
+    assert encoder.text_tower_cosine >= phrase_tower.MIN_COSINE
     for phrase in PHRASES:
         np.testing.assert_allclose(
             tower.encode_text(phrase), encoder.encode_text(phrase), atol=2e-5
@@ -66,40 +66,40 @@ def test_weights_are_read_exactly_in_every_float_format(tmp_path: Path) -> None:
     for dtype in (torch.float32, torch.float16, torch.bfloat16, torch.float64):
         path = tmp_path / f"{str(dtype)[6:]}.safetensors"
         save_file({k: v.to(dtype) for k, v in tensors.items()}, str(path))
-        read = text_tower.read_safetensors(path, lambda n: not n.startswith("visual."))
+        read = phrase_tower.read_safetensors(path, lambda n: not n.startswith("visual."))
         assert set(read) == {"text.a", "scale"}
         for name, values in read.items():
             assert values.dtype == np.float32
             np.testing.assert_array_equal(values, tensors[name].to(dtype).float().numpy())
     save_file({"ids": torch.arange(4)}, str(tmp_path / "int.safetensors"))
     with pytest.raises(ValueError, match="I64"):
-        text_tower.read_safetensors(tmp_path / "int.safetensors", lambda n: True)
+        phrase_tower.read_safetensors(tmp_path / "int.safetensors", lambda n: True)
 
 
 def test_the_check_catches_a_tower_that_computes_otherwise(
     random_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(text_tower, "LAYER_NORM_EPS", 1.0)
+    monkeypatch.setattr(phrase_tower, "LAYER_NORM_EPS", 1.0)
     encoder = Encoder("random", random_model, measure_text=True)
     assert encoder.text_tower_cosine is not None
     record = tmp_path / "checks.json"
-    assert not text_tower.record_check(record, encoder.fingerprint, encoder.text_tower_cosine)
-    assert not text_tower.is_verified(record, encoder.fingerprint)
+    assert not phrase_tower.record_check(record, encoder.fingerprint, encoder.text_tower_cosine)
+    assert not phrase_tower.is_verified(record, encoder.fingerprint)
 
 
 def test_a_check_holds_for_those_weights_only(tmp_path: Path) -> None:
     record = tmp_path / "checks.json"
-    assert text_tower.record_check(record, "aaa", 0.99999)
-    assert text_tower.record_check(record, "bbb", 1.0)
-    assert text_tower.is_verified(record, "aaa") and text_tower.is_verified(record, "bbb")
-    assert not text_tower.is_verified(record, "ccc")
+    assert phrase_tower.record_check(record, "aaa", 0.99999)
+    assert phrase_tower.record_check(record, "bbb", 1.0)
+    assert phrase_tower.is_verified(record, "aaa") and phrase_tower.is_verified(record, "bbb")
+    assert not phrase_tower.is_verified(record, "ccc")
     record.write_text("{broken")
-    assert not text_tower.is_verified(record, "aaa")
+    assert not phrase_tower.is_verified(record, "aaa")
 
 
 def test_only_the_plain_clip_text_tower_is_taken(random_model: Path, tmp_path: Path) -> None:
-    assert text_tower.supports(random_model)
-    assert text_tower.supports(models.demo_model_dir())
+    assert phrase_tower.supports(random_model)
+    assert phrase_tower.supports(models.demo_model_dir())
     changes = [
         ("text_cfg", "hf_model_name", "xlm-roberta-base"),
         ("text_cfg", "pool_type", "eos"),
@@ -113,10 +113,10 @@ def test_only_the_plain_clip_text_tower_is_taken(random_model: Path, tmp_path: P
         cfg = json.loads(path.read_text())
         (cfg["model_cfg"] if where == "model_cfg" else cfg["model_cfg"]["text_cfg"])[key] = value
         path.write_text(json.dumps(cfg))
-        assert not text_tower.supports(variant), (key, value)
+        assert not phrase_tower.supports(variant), (key, value)
     pickled = shutil.copytree(random_model, tmp_path / "bin")
     (pickled / "open_clip_model.safetensors").rename(pickled / "open_clip_pytorch_model.bin")
-    assert not text_tower.supports(pickled)
+    assert not phrase_tower.supports(pickled)
 
 
 def test_a_search_with_no_model_loaded_uses_the_checked_tower(
@@ -157,16 +157,16 @@ def test_an_upgrade_of_the_tower_or_open_clip_checks_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     record = tmp_path / "checks.json"
-    assert text_tower.record_check(record, "aaa", 1.0)
-    assert text_tower.is_verified(record, "aaa")
-    monkeypatch.setattr(text_tower, "TOWER_VERSION", text_tower.TOWER_VERSION + 1)
-    assert not text_tower.is_verified(record, "aaa")
+    assert phrase_tower.record_check(record, "aaa", 1.0)
+    assert phrase_tower.is_verified(record, "aaa")
+    monkeypatch.setattr(phrase_tower, "TOWER_VERSION", phrase_tower.TOWER_VERSION + 1)
+    assert not phrase_tower.is_verified(record, "aaa")
     monkeypatch.undo()
-    assert text_tower.is_verified(record, "aaa")
+    assert phrase_tower.is_verified(record, "aaa")
     real = importlib.metadata.version
     monkeypatch.setattr(
         importlib.metadata,
         "version",
         lambda name: "999.0" if name == "open_clip_torch" else real(name),
     )
-    assert not text_tower.is_verified(record, "aaa")
+    assert not phrase_tower.is_verified(record, "aaa")

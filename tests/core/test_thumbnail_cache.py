@@ -10,9 +10,9 @@ from pathlib import Path
 
 from PIL import Image
 
-from photosearch.core.engine import Engine
-from photosearch.core.images import thumbnail
-from photosearch.core.thumbnail_cache import KEEP_FRACTION, MB, TOUCH_AFTER_S, prune
+from photosearch.core.app.engine import Engine
+from photosearch.core.media.images import thumbnail
+from photosearch.core.media.thumbnail_cache import KEEP_FRACTION, MB, TOUCH_AFTER_S, prune
 from tests.conftest import write_photos
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from photosearch.core.engine import Engine
-from photosearch.core.scanner import EDGE_BYTES, content_key
+from photosearch.core.app.engine import Engine
+from photosearch.core.index.scanner import EDGE_BYTES, content_key
 
 
 def scan_with_margins(path: Path, colour: str, shape: str) -> None:

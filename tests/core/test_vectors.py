@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from photosearch.core.engine import Engine
-from photosearch.core.vectors import IndexParams, VectorStore
+from photosearch.core.app.engine import Engine
+from photosearch.core.store.vectors import IndexParams, VectorStore
 from tests.conftest import add_library, write_photos
 
 
@@ -103,7 +103,7 @@ def test_a_new_search_beam_reuses_the_saved_index(
         store.dim,
         IndexParams(expansion_search=store.params.expansion_search * 2),
     )
-    with caplog.at_level(logging.INFO, logger="photosearch.core.vectors"):
+    with caplog.at_level(logging.INFO, logger="photosearch.core.store.vectors"):
         caplog.clear()  # only what opening the wider store logs (the first index was built)
         wider.open()
     assert "rebuild" not in caplog.text and "building" not in caplog.text

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from photosearch.core.catalog import Catalog
-from photosearch.core.engine import Engine
-from photosearch.core.photo_meta import read_meta_file
-from photosearch.core.photo_text import meta_missing
-from photosearch.core.schema import MIGRATIONS
+from photosearch.core.app.engine import Engine
+from photosearch.core.media.metadata import read_meta_file
+from photosearch.core.store.catalog import Catalog
+from photosearch.core.store.fulltext import meta_missing
+from photosearch.core.store.schema import MIGRATIONS
 from photosearch.synthetic import write_library
 from tests.photos import photo_like
 

@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from photosearch.core import text_reader
-from photosearch.core.engine import Engine
-from photosearch.core.photo_text import text_counts
-from photosearch.core.scanner import Scope
-from photosearch.core.text_reader import TextReader
+from photosearch.core.app.engine import Engine
+from photosearch.core.index.scanner import Scope
+from photosearch.core.media import ocr
+from photosearch.core.media.ocr import TextReader
+from photosearch.core.store.fulltext import text_counts
 from photosearch.synthetic import make_sample, text_photo, write_library
 from tests.photos import photo_like
 
-pytestmark = pytest.mark.skipif(not text_reader.available(), reason="OCR part not installed")
+pytestmark = pytest.mark.skipif(not ocr.available(), reason="OCR part not installed")
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +118,7 @@ def test_the_pass_yields_to_new_photos_and_can_be_turned_off(
 def test_the_vector_index_and_the_ocr_runtime_load_together() -> None:
     """usearch loaded before onnxruntime crashes the process (a native clash); the
     package loads them in the working order, whichever module asks first."""
-    code = "import photosearch.core.vectors, onnxruntime, rapidocr; print('alive')"
+    code = "import photosearch.core.store.vectors, onnxruntime, rapidocr; print('alive')"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.strip() == "alive", proc.stderr
 
@@ -126,7 +126,7 @@ def test_the_vector_index_and_the_ocr_runtime_load_together() -> None:
 def test_the_pass_gives_way_to_waiting_work_and_resumes(engine: Engine, tmp_path: Path) -> None:
     """When something else waits (the service: a full scan queued), the words pass ends
     after its batch; the next job's pass goes on where it stopped."""
-    from photosearch.core.text_pass import TEXT_BATCH
+    from photosearch.core.index.passes import TEXT_BATCH
 
     write_library(tmp_path / "shapes", TEXT_BATCH + 2, seed=6)
     engine.add_folder(tmp_path / "shapes")
@@ -150,7 +150,7 @@ def test_the_ocr_runtime_keeps_no_device_id(tmp_path: Path) -> None:
     """onnxruntime's telemetry (a device id under ~/.cache/Microsoft, an upload at start)
     stays off: reading a sign in a fresh home leaves nothing there."""
     code = (
-        "from photosearch.core.text_reader import TextReader\n"
+        "from photosearch.core.media.ocr import TextReader\n"
         "from photosearch.synthetic import text_photo\n"
         "sign, words = text_photo(3)\n"
         "print(TextReader().read_image(sign))\n"

@@ -20,7 +20,7 @@ def run(
 ) -> subprocess.CompletedProcess[str]:
     """Run ``photosearch ARGS``; ``min_score`` sets the cut-off in its settings first."""
     if min_score is not None:
-        from photosearch.config import AppPaths, SettingsFile
+        from photosearch.core.settings import AppPaths, SettingsFile
 
         SettingsFile(AppPaths.resolve().settings_path).change(min_score=float(min_score))
     proc = subprocess.run(

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from photosearch.config import AppPaths
-from photosearch.core import models
-from photosearch.core.engine import Engine
-from photosearch.core.evaluation import EvalReport, evaluate
+from photosearch.core.app.engine import Engine
+from photosearch.core.app.evaluation import EvalReport, evaluate
+from photosearch.core.model import models
+from photosearch.core.settings import AppPaths
 from photosearch.synthetic import evaluation_set
 from tests.e2e.test_cli import run
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from photosearch.config import AppPaths
-from photosearch.core import models
-from photosearch.core.engine import Engine
+from photosearch.core.app.engine import Engine
+from photosearch.core.model import models
+from photosearch.core.settings import AppPaths
 from photosearch.synthetic import write_library
 from tests.e2e.test_cli import run
 

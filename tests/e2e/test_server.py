@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from photosearch.core.engine import Engine
+from photosearch.core.app.engine import Engine
 from photosearch.server.app import MAX_UPLOAD_BYTES, create_app
 from photosearch.server.token import TOKEN_ENV, TokenError, api_token
 from photosearch.synthetic import write_library

@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 import torch
 
-from photosearch.core import models
-from photosearch.core.encoder import Encoder
-from photosearch.core.engine import Engine
+from photosearch.core.app.engine import Engine
+from photosearch.core.model import models
+from photosearch.core.model.encoder import Encoder
 from photosearch.core.types import Cutoff
 from photosearch.synthetic import (
     COLOURS,
@@ -36,7 +36,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, 
     folder = tmp_path_factory.mktemp("shapes")
     write_library(folder / "2023", 160, seed=11)
     write_library(folder / "2024", 160, seed=12)
-    from photosearch.config import AppPaths
+    from photosearch.core.settings import AppPaths
 
     engine = Engine.open(AppPaths.resolve(home))
     engine.use_model(models.DEMO_KEY)

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from photosearch.core import models
-from photosearch.core.engine import Engine
+from photosearch.core.app.engine import Engine
+from photosearch.core.model import models
 from tests.conftest import write_photos
 from tests.e2e.test_cli import run
 

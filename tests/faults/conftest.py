@@ -10,8 +10,8 @@ import pytest
 @pytest.fixture
 def imported_model(random_model: Path, _isolated_home: Path) -> None:
     """The tiny random model imported and active, as ``photosearch models import`` does."""
-    from photosearch.core import models
-    from photosearch.core.engine import Engine
+    from photosearch.core.app.engine import Engine
+    from photosearch.core.model import models
 
     engine = Engine.open()
     try:

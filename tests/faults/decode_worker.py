@@ -14,7 +14,7 @@ import time
 import traceback
 
 from photosearch.core.errors import ImageError
-from photosearch.core.images import open_image
+from photosearch.core.media.images import open_image
 
 
 def peak_mb() -> float:

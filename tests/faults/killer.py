@@ -27,9 +27,10 @@ from pathlib import Path
 import numpy  # noqa: F401
 import open_clip  # noqa: F401
 import torch  # noqa: F401
-import usearch.index  # noqa: F401
 
-import photosearch.core  # noqa: F401  (onnxruntime before usearch)
+from photosearch.core import ort  # noqa: F401  (onnxruntime before usearch)
+
+import usearch.index  # noqa: F401  # isort: skip
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from photosearch.cli import main

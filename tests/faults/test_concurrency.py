@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
-from photosearch.config import AppPaths
-from photosearch.core import models
-from photosearch.core.engine import Engine
-from photosearch.core.service import IndexingService
+from photosearch.core.app.engine import Engine
+from photosearch.core.app.service import IndexingService
+from photosearch.core.model import models
+from photosearch.core.settings import AppPaths
 from tests.conftest import write_photos
 
 pytestmark = pytest.mark.faults
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.faults
 def test_searches_from_four_threads_while_indexing_commits_and_saves(
     plumbing_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from photosearch.core import indexer
+    from photosearch.core.index import indexer
 
     monkeypatch.setattr(indexer, "SAVE_INTERVAL_S", 0.0)  # save the index after every batch
     photos = write_photos(tmp_path / "photos", 400)

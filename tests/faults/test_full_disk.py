@@ -189,9 +189,9 @@ def test_a_file_size_limit_is_a_clear_message_and_loses_nothing(tmp_path: Path) 
 def test_the_watching_service_says_it_once_and_retries_when_space_is_back(
     small_disk: Path, home_on_disk: Path, tmp_path: Path
 ) -> None:
-    from photosearch.core.engine import Engine
+    from photosearch.core.app.engine import Engine
+    from photosearch.core.app.service import IndexingService
     from photosearch.core.errors import StorageError
-    from photosearch.core.service import IndexingService
 
     photos = tmp_path / "photos"
     write_photos(photos, 10)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-import photosearch.core.images  # noqa: F401  (registers the HEIF opener, as the app does)
+import photosearch.core.media.images  # noqa: F401  (registers the HEIF opener, as the app does)
 from tests.photos import photo_like
 
 pytestmark = pytest.mark.faults

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from photosearch.core.clip_tokenizer import ClipTokenizer
-from photosearch.core.engine import Engine
+from photosearch.core.app.engine import Engine
 from photosearch.core.errors import QueryError
-from photosearch.core.query import parse
-from photosearch.core.words import folder_words, name_words, query_words, split_words
+from photosearch.core.model.tokenizer import ClipTokenizer
+from photosearch.core.search.query import parse
+from photosearch.core.store.word_split import folder_words, name_words, query_words, split_words
 from tests.conftest import write_photos
 
 pytestmark = pytest.mark.faults
@@ -99,8 +99,8 @@ def test_any_query_against_a_real_catalog_answers_or_names_the_mistake(
 
 @pytest.fixture(scope="module")
 def searchable(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    from photosearch.config import AppPaths
-    from photosearch.core import models
+    from photosearch.core.model import models
+    from photosearch.core.settings import AppPaths
 
     home = tmp_path_factory.mktemp("home")
     paths = AppPaths(home / "data", home / "cache", home / "data" / "models", home / "logs")

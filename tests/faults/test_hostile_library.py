@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from photosearch.core.engine import Engine
+from photosearch.core.app.engine import Engine
 from tests.conftest import write_photos
 
 pytestmark = pytest.mark.faults

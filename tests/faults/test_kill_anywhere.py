@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 import photosearch
-from photosearch.core.schema import MIGRATIONS
+from photosearch.core.store.schema import MIGRATIONS
 from tests.conftest import write_photos
 
 pytestmark = pytest.mark.faults
@@ -65,16 +65,16 @@ INDEXING = [
     Point("index save", "atomic.py", "replacing", 1),
     Point("index save", "atomic.py", "_sync_folder", 1),
     Point("index save", "atomic.py", "replacing", 2),
-    Point("metadata", "photo_meta.py", "read_meta", 10),
-    Point("metadata", "photo_text.py", "store_meta", 1),
-    Point("metadata", "photo_text.py", "store_meta", 3),
-    Point("words", "text_reader.py", "has_text", 20),
-    Point("words", "photo_text.py", "store_text", 1),
-    Point("words", "photo_text.py", "store_text", 4),
+    Point("metadata", "metadata.py", "read_meta", 10),
+    Point("metadata", "fulltext.py", "store_meta", 1),
+    Point("metadata", "fulltext.py", "store_meta", 3),
+    Point("words", "ocr.py", "has_text", 20),
+    Point("words", "fulltext.py", "store_text", 1),
+    Point("words", "fulltext.py", "store_text", 4),
 ]
 WATCHING = [
     Point("watch commit", "catalog.py", "commit_batch", 1),
-    Point("watch metadata", "photo_text.py", "store_meta", 1),
+    Point("watch metadata", "fulltext.py", "store_meta", 1),
     Point("watch index save", "atomic.py", "replacing", 1),
 ]
 MIGRATING = [
@@ -83,8 +83,8 @@ MIGRATING = [
     Point("migration", "schema.py", "_v5", 1),
     Point("migration", "schema.py", "_v6", 1),
     Point("migration", "schema.py", "_in_transaction", 1),
-    Point("migration", "words.py", "name_words", 200),
-    Point("migration", "words.py", "folder_words", 450),
+    Point("migration", "word_split.py", "name_words", 200),
+    Point("migration", "word_split.py", "folder_words", 450),
 ]
 RANDOM_KILLS = 4
 
@@ -204,9 +204,9 @@ class Library:
 
     def check_index(self) -> None:
         """The saved vector index, opened as the app opens it, holds the catalog's vectors."""
-        from photosearch.config import AppPaths
-        from photosearch.core.catalog import Catalog
-        from photosearch.core.vectors import VectorStore
+        from photosearch.core.settings import AppPaths
+        from photosearch.core.store.catalog import Catalog
+        from photosearch.core.store.vectors import VectorStore
 
         catalog = Catalog(self.catalog)
         try:
@@ -235,8 +235,8 @@ class Library:
 def make_schema_4(catalog: Path) -> None:
     """Turn the catalog into what schema 4 held (the same rows, no words tables), as an
     older PhotoSearch left it, so the next start has a real migration to run."""
-    from photosearch.core.catalog import Catalog
-    from photosearch.core.schema import MIGRATIONS
+    from photosearch.core.store.catalog import Catalog
+    from photosearch.core.store.schema import MIGRATIONS
 
     old = catalog.with_name("schema4.sqlite3")
     Catalog(old, MIGRATIONS[:4]).close()

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from photosearch.config import AppPaths
-from photosearch.core import models
+from photosearch.core.model import models
+from photosearch.core.settings import AppPaths
 
 HOOK = Path(__file__).resolve().parents[2] / "packaging" / "rthook_offline.py"
 SHOW = (

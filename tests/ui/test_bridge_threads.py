@@ -15,7 +15,7 @@ from PySide6.QtCore import QThread
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from photosearch.core.engine import Engine
+from photosearch.core.app.engine import Engine
 from photosearch.ui import actions
 from photosearch.ui.bridge import EngineBridge
 from tests.conftest import write_photos
@@ -68,9 +68,7 @@ def test_pool_threads_leave_no_reader_open(qtbot: QtBot, bridge: EngineBridge) -
     qtbot.waitUntil(lambda: len(catalog._readers) <= 3, timeout=5_000)  # a thread that ended
 
 
-def test_only_the_newest_of_quickly_typed_searches_runs(
-    qtbot: QtBot, bridge: EngineBridge
-) -> None:
+def test_only_the_newest_of_quickly_typed_searches_runs(qtbot: QtBot, bridge: EngineBridge) -> None:
     results: list[int] = []
     bridge.search_done.connect(lambda request, _: results.append(request))
     hold = threading.Event()
@@ -194,7 +192,7 @@ def test_a_name_that_is_not_utf8_shows_everywhere(qtbot: QtBot, tmp_path: Path) 
 
 
 def test_no_loading_is_said_when_there_is_no_model(qtbot: QtBot, tmp_path: Path) -> None:
-    from photosearch.config import AppPaths
+    from photosearch.core.settings import AppPaths
 
     engine = Engine.open(AppPaths.resolve(tmp_path / "home"))  # the default: not on disk
     bridge = EngineBridge(engine, watch=False)

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from photosearch.config import DEFAULT_MODEL, AppPaths
+from photosearch.core.settings import DEFAULT_MODEL, AppPaths
 from photosearch.ui.app import create_window
 from photosearch.ui.welcome import demo_command
 from tests.conftest import allow_downloads
@@ -49,7 +49,7 @@ def test_no_internet_is_said_in_words_with_a_retry(
 def test_the_demo_opens_beside_a_running_app(qapp: object, tmp_path: Path) -> None:
     """The user's library is open (its lock held, as by the app): the welcome page's demo
     still prints its answers, and its window comes up and answers "a red circle"."""
-    from photosearch.core.engine import Engine
+    from photosearch.core.app.engine import Engine
     from photosearch.demo import demo_paths
     from photosearch.ui.single_instance import hand_over, server_name
 

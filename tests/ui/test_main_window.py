@@ -16,13 +16,13 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from photosearch.config import DEFAULT_MODEL, AppPaths
-from photosearch.core import models
-from photosearch.core.catalog import Catalog
-from photosearch.core.encoder import Encoder
-from photosearch.core.engine import Engine
-from photosearch.core.text_tower import TextTower
-from photosearch.core.vectors import VectorStore
+from photosearch.core.app.engine import Engine
+from photosearch.core.model import models
+from photosearch.core.model.encoder import Encoder
+from photosearch.core.model.phrase_tower import TextTower
+from photosearch.core.settings import DEFAULT_MODEL, AppPaths
+from photosearch.core.store.catalog import Catalog
+from photosearch.core.store.vectors import VectorStore
 from photosearch.synthetic import write_library
 from photosearch.ui.app import create_window
 from photosearch.ui.folders_dialog import FoldersDialog
@@ -418,7 +418,7 @@ def test_only_devices_this_computer_has_are_offered(qtbot: QtBot, window: MainWi
     """No GPU here (CI, this machine): CUDA and Apple graphics are greyed, with why."""
     from PySide6.QtCore import Qt
 
-    from photosearch.core import devices
+    from photosearch.core.model import devices
     from photosearch.ui.settings_dialog import SettingsDialog
 
     missing = devices.unavailable()
@@ -435,8 +435,8 @@ def test_only_devices_this_computer_has_are_offered(qtbot: QtBot, window: MainWi
 
 
 def test_doctor_never_calls_a_fallback_ok(tmp_path: Path) -> None:
-    from photosearch.config import AppPaths
-    from photosearch.core import devices
+    from photosearch.core.model import devices
+    from photosearch.core.settings import AppPaths
 
     if "cuda" not in devices.unavailable():
         pytest.skip("this computer has CUDA: nothing falls back")
@@ -453,7 +453,7 @@ def test_words_are_searched_while_the_model_still_loads(
     """Once the model has vouched for its text tower, the tower answers at start-up."""
     import threading
 
-    from photosearch.core import encoder as encoder_module
+    from photosearch.core.model import encoder as encoder_module
 
     paths = AppPaths.resolve(tmp_path / "app")
     with Engine.open(paths) as engine:

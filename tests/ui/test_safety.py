@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from photosearch.core.trash import move_to_trash, restore
+from photosearch.core.curate.trash import move_to_trash, restore
 from tests.conftest import write_photos
 from tests.ui.test_main_window import open_window
 

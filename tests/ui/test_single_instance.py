@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from photosearch.config import AppPaths
+from photosearch.core.settings import AppPaths
 from photosearch.ui.single_instance import InstanceServer, hand_over, server_name
 
 

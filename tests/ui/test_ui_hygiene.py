@@ -42,10 +42,10 @@ def test_thumbnails_in_memory_stay_within_their_budget(qtbot: QtBot, tmp_path: P
 
 
 def test_gentle_mode_from_the_window_does_not_import_torch() -> None:
-    from photosearch.config import AppPaths, Settings
+    from photosearch.core.settings import AppPaths, Settings
 
     clean, errors = torch_free(
-        "from photosearch.core.engine import Engine\nEngine.open().set_gentle(True)"
+        "from photosearch.core.app.engine import Engine\nEngine.open().set_gentle(True)"
     )
     assert clean, errors
     assert Settings.load(AppPaths.resolve().settings_path).gentle
@@ -56,8 +56,8 @@ def test_settings_manage_models_with_buttons_not_commands(
 ) -> None:
     from PySide6.QtWidgets import QPushButton
 
-    from photosearch.config import DEFAULT_MODEL, AppPaths
-    from photosearch.core import models
+    from photosearch.core.model import models
+    from photosearch.core.settings import DEFAULT_MODEL, AppPaths
     from photosearch.ui.app import create_window
     from photosearch.ui.settings_dialog import SettingsDialog
 

@@ -1,0 +1,881 @@
+"""The facade: the one API the CLI, the GUI and the tests drive.
+
+It is built from its collaborators (paths, settings, catalog) and loads the heavy ones —
+the model and the vector index — lazily, the first time something needs them. Even the
+modules that import torch are imported on first use, so the window can appear before
+torch has loaded (``tests/ui/test_startup.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from photosearch.core.curate import albums
+from photosearch.core.curate.duplicates import (
+    DEFAULT_THRESHOLD,
+    DuplicateGroup,
+    TrashPlan,
+    find_duplicates,
+    plan_trash,
+)
+from photosearch.core.curate.trash import Trashed, move_to_trash, restore
+from photosearch.core.errors import (
+    ModelNotAvailableError,
+    PhotoSearchError,
+    QueryError,
+    writing_to,
+)
+from photosearch.core.index.passes import PassRun, TextReport, read_missing_meta, read_words
+from photosearch.core.index.scanner import ScanReport, Scope, library_link_targets, scan
+from photosearch.core.index.watcher import NETWORK_FILESYSTEMS, filesystem_type
+from photosearch.core.instance import InstanceLock
+from photosearch.core.media import ocr
+from photosearch.core.media.details import PhotoDetails, read_details
+from photosearch.core.media.images import os_reason
+from photosearch.core.media.thumbnail_cache import MB, Pruned
+from photosearch.core.media.thumbnail_cache import prune as prune_thumbnail_cache
+from photosearch.core.model import models
+from photosearch.core.search.query import Query, parse
+from photosearch.core.search.searcher import Searcher, SearchResult, filter_sql
+from photosearch.core.search.stand_in import StandIn, cutoff_for, open_store
+from photosearch.core.settings import DEVICES, PRECISIONS, AppPaths, Settings, SettingsFile
+from photosearch.core.store import saved_searches as saved
+from photosearch.core.store.catalog import Catalog
+from photosearch.core.store.fulltext import words_read
+from photosearch.core.store.vectors import VectorStore
+from photosearch.core.types import (
+    Crop,
+    Cutoff,
+    Folder,
+    ImageQuery,
+    IndexReport,
+    JobControl,
+    Photo,
+    ProgressCallback,
+    SavedSearch,
+    no_progress,
+)
+
+if TYPE_CHECKING:
+    from photosearch.core.media.ocr import TextReader
+    from photosearch.core.model.encoder import Encoder
+    from photosearch.core.model.phrase_tower import TextTower
+    from photosearch.core.model.probe import ProbeResult
+    from photosearch.core.search.searcher import TextEncoder
+
+log = logging.getLogger(__name__)
+
+ALBUM_LIMIT = 1000
+"""The most photos an album lists (its best matches)."""
+SPEED_SAMPLE = 64
+"""Photos an indexing run must encode before its speed is remembered for the model."""
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One line of ``doctor``: what was checked, whether it is fine, and the details."""
+
+    name: str
+    ok: bool
+    detail: str
+
+
+class Engine:
+    """Everything PhotoSearch can do, independent of any user interface."""
+
+    def __init__(
+        self,
+        paths: AppPaths,
+        settings: SettingsFile,
+        catalog: Catalog,
+        lock: InstanceLock | None = None,
+    ) -> None:
+        self.paths = paths
+        self.settings_file = settings
+        self.catalog = catalog
+        self.lock = lock
+        self._lock = threading.RLock()
+        self._load_lock = threading.Lock()
+        """Held while the model loads; ``_lock`` is not, so searches need not wait."""
+        self._model_generation = 0
+        """Bumped when the model or its precision changes: a load in flight is stale."""
+        self._encoder: Encoder | None = None
+        self._text_tower: TextTower | None = None
+        self._vectors: VectorStore | None = None
+        self._stand_in: StandIn | None = None
+        self._reader: TextReader | None = None
+        self._reader_threads = 0
+
+    @classmethod
+    def open(cls, paths: AppPaths | None = None, exclusive: bool = True) -> Engine:
+        """Open the library; ``exclusive`` (indexing, changing folders) takes the writer lock.
+
+        Without it the engine is for searching alongside a running app: it never saves
+        the vector index, which belongs to the writer.
+        """
+        paths = paths or AppPaths.resolve()
+        with writing_to(paths.data_dir):
+            try:
+                paths.ensure()
+            except OSError:
+                # searching needs no new folder: a read-only disk still answers
+                if exclusive or not paths.catalog_path.exists():
+                    raise
+            lock = InstanceLock(paths.data_dir / "photosearch.lock") if exclusive else None
+        try:
+            settings = SettingsFile(paths.settings_path, writable=exclusive)
+            return cls(paths, settings, Catalog(paths.catalog_path), lock)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+
+    def close(self) -> None:
+        with self._lock:
+            try:
+                if self._vectors is not None and self.lock is not None:
+                    with self.data_writes():
+                        self._vectors.save()
+            finally:
+                self.catalog.close()
+                if self.lock is not None:
+                    self.lock.release()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- model -------------------------------------------------------------------------
+
+    @property
+    def model_key(self) -> str:
+        return self.settings.model
+
+    def model_directory(self) -> Path:
+        return models.require(self.model_key, self.paths.models_dir)
+
+    def encoder(self) -> Encoder:
+        """The active model, loaded on first use.
+
+        The load (seconds) runs outside the engine's lock, so a text search meanwhile is
+        answered by the text tower instead of waiting; a model switch during the load
+        makes it load again, for the new model.
+        """
+        from photosearch.core.model import phrase_speed, phrase_tower
+        from photosearch.core.model.encoder import Encoder, default_threads
+
+        with self._load_lock:
+            while True:
+                with self._lock:
+                    if self._encoder is not None:
+                        return self._encoder
+                    generation = self._model_generation
+                    key, directory = self.model_key, self.model_directory()
+                    threads = 1 if self.settings.gentle else self.settings.torch_threads
+                    precision_setting, device = self.settings.precision, self.settings.device
+                    weights = models.weights_file(directory)
+                    machine = phrase_speed.machine_key(
+                        models.fingerprint(weights) if weights else key,
+                        threads or default_threads(),
+                    )
+                    fastest = phrase_speed.remembered(self._text_paths_record, machine)
+                    measure = not self._text_tower_vouched(directory) or (
+                        fastest is None and precision_setting == "auto"
+                    )
+                log.info("loading model %s", key)
+                encoder = Encoder(
+                    key, directory, threads, precision_setting, measure, device, fastest
+                )
+                if encoder.text_tower_cosine is not None:
+                    phrase_tower.record_check(
+                        self._text_tower_record, encoder.fingerprint, encoder.text_tower_cosine
+                    )
+                if encoder.text_trials:
+                    phrase_speed.remember(self._text_paths_record, machine, encoder.text_trials)
+                with self._lock:
+                    if generation == self._model_generation:
+                        self._encoder = encoder
+                        self._text_tower = None
+                        return encoder
+
+    def text_encoder(self) -> Encoder | TextEncoder:
+        """What turns a phrase into a vector: the loaded model, else its text tower alone."""
+        with self._lock:
+            if self._encoder is not None:
+                return self._encoder
+        return self.text_tower() or self.encoder()
+
+    def text_tower(self) -> TextTower | None:
+        """The active model's numpy text tower, once the model has vouched for it.
+
+        It spares a search that finds no model loaded the 5–6 s of importing torch
+        (``core/phrase_tower.py``).
+        """
+        from photosearch.core.model.phrase_tower import TextTower
+
+        with self._lock:
+            if self._text_tower is None:
+                directory = self.model_directory()
+                if self._text_tower_vouched(directory):
+                    self._text_tower = TextTower(directory)
+            return self._text_tower
+
+    @property
+    def _text_tower_record(self) -> Path:
+        return self.paths.cache_dir / "text-tower-checks.json"
+
+    @property
+    def _text_paths_record(self) -> Path:
+        return self.paths.cache_dir / "text-paths.json"
+
+    def _text_tower_vouched(self, directory: Path) -> bool:
+        from photosearch.core.model import phrase_tower
+
+        weights = models.weights_file(directory)
+        return weights is not None and phrase_tower.is_verified(
+            self._text_tower_record, models.fingerprint(weights)
+        )
+
+    def vectors(self) -> VectorStore:
+        """The active model's vector index, opened (and caught up) on first use."""
+        with self._lock:
+            if self._vectors is None:
+                self._vectors = open_store(self.paths, self.catalog, self.model_key)
+            return self._vectors
+
+    def prune_thumbnails(self) -> Pruned:
+        """Keep the thumbnail cache within its budget (Settings), oldest-used out first."""
+        budget = max(self.settings.thumbnail_cache_mb, 0) * MB
+        return prune_thumbnail_cache(self.paths.thumbnails_dir, budget)
+
+    def set_thumbnail_budget(self, megabytes: int) -> Pruned:
+        """A new budget for the thumbnail cache, kept to at once."""
+        self.settings_file.change(thumbnail_cache_mb=int(megabytes))
+        return self.prune_thumbnails()
+
+    def unavailable_devices(self) -> dict[str, str]:
+        """Devices this computer cannot run the model on, with why (imports torch)."""
+        from photosearch.core.model import devices
+
+        return devices.unavailable()
+
+    def release_reader(self) -> None:
+        """Close this thread's catalog reader (a pool thread, after a call)."""
+        self.catalog.release_reader()
+
+    @property
+    def settings(self) -> Settings:
+        """The settings this run uses (the file's, with this command's own options)."""
+        return self.settings_file.current
+
+    def set_gentle(self, gentle: bool, save: bool = True) -> None:
+        """Gentle mode: one torch thread and one decoder, leaving the computer responsive;
+        ``save`` remembers it, else it lasts for this run only (``watch --gentle``).
+
+        torch is not imported for this: a model loaded later reads the setting itself.
+        """
+        if save:
+            self.settings_file.change(gentle=gentle)
+        else:
+            self.settings_file.override(gentle=gentle)
+        torch = sys.modules.get("torch")
+        if torch is not None:
+            from photosearch.core.model.encoder import default_threads
+
+            threads = self.settings.torch_threads or default_threads()
+            torch.set_num_threads(1 if gentle else threads)
+
+    def set_read_text(self, on: bool) -> None:
+        """Read words in photos after indexing, or not (a pass under way stops at its
+        next batch; what was read stays searchable)."""
+        self.settings_file.change(read_text=on)
+
+    def set_min_score(self, value: float | None) -> None:
+        """The score cut-off for searches (None: the model's own)."""
+        self.settings_file.change(min_score=value)
+
+    @property
+    def active_precision(self) -> str | None:
+        """What the loaded model runs in (None until it is loaded)."""
+        encoder = self._encoder
+        return encoder.precision if encoder is not None else None
+
+    def set_precision(self, value: str) -> None:
+        """Run the model in another number format (reloaded on its next use)."""
+        if value not in PRECISIONS:
+            raise PhotoSearchError(
+                f"Unknown precision {value!r}; choose one of {', '.join(PRECISIONS)}."
+            )
+        with self._lock:
+            self._encoder = None
+            self._model_generation += 1
+            self.settings_file.change(precision=value)
+
+    def set_device(self, value: str, save: bool = True) -> None:
+        """Run the model on another device (reloaded on its next use); ``save`` remembers it."""
+        if value not in DEVICES:
+            raise PhotoSearchError(f"Unknown device {value!r}; choose one of {', '.join(DEVICES)}.")
+        with self._lock:
+            self._encoder = None
+            self._model_generation += 1
+            if save:
+                self.settings_file.change(device=value)
+            else:
+                self.settings_file.override(device=value)
+
+    @property
+    def active_device(self) -> str | None:
+        """Where the loaded model runs and why, in words (None until it is loaded)."""
+        encoder = self._encoder
+        if encoder is None:
+            return None
+        if encoder.fallback:
+            return f"cpu ({encoder.fallback})"
+        return f"{encoder.device.type} ({encoder.device_choice.reason})"
+
+    def use_model(self, key: str) -> None:
+        """Make ``key`` the active model (it must be installed). The model used so far,
+        when it has vectors, keeps answering searches until ``key`` has indexed every
+        photo (:mod:`core.stand_in`)."""
+        models.require(key, self.paths.models_dir)
+        previous = self.model_key
+        keep_previous = (
+            previous != key
+            and models.is_installed(previous, self.paths.models_dir)
+            and self.catalog.has_vectors(previous)
+        )
+        with self._lock:
+            if self._vectors is not None:
+                self._vectors.save()
+            self._encoder = None
+            self._text_tower = None
+            self._vectors = None
+            self._stand_in = None
+            self._model_generation += 1
+            changes: dict[str, object] = {"model": key}
+            if keep_previous:
+                changes["previous_model"] = previous
+            elif self.settings.previous_model == key:
+                changes["previous_model"] = None
+            self.settings_file.change(**changes)
+
+    def import_model(self, source: Path, arch: str | None = None) -> ProbeResult:
+        """Import a model (an open_clip directory, or a weights file of ``arch``), make it
+        the active one, and check that it ranks pictures by meaning (``model_probe``):
+        weights of unknown origin may be random or damaged, which would make every search
+        noise. The result's ``warning`` says so in words."""
+        from photosearch.core.model.probe import check_ranking
+
+        self.use_model(models.import_model(source, self.paths.models_dir, arch))
+        return check_ranking(self.encoder())
+
+    def stand_in(self) -> StandIn | None:
+        """The previous model while the chosen one is still indexing, else None (and the
+        previous model is let go once the chosen one has every photo)."""
+        previous = self.settings.previous_model
+        if previous is None:
+            return None
+        if not self.catalog.pending(self.vectors().model_id, limit=1):
+            with self._lock:
+                self._stand_in = None
+                self.settings_file.change(previous_model=None)
+            log.info("%s has caught up; %s no longer answers searches", self.model_key, previous)
+            return None
+        with self._lock:
+            if self._stand_in is None or self._stand_in.key != previous:
+                try:
+                    directory = models.require(previous, self.paths.models_dir)
+                except ModelNotAvailableError:
+                    return None  # deleted meanwhile: the chosen model answers alone
+                self._stand_in = StandIn(
+                    previous,
+                    self.paths,
+                    self.catalog,
+                    self.settings,
+                    self._text_tower_vouched(directory),
+                )
+            return self._stand_in
+
+    @property
+    def answering_model(self) -> str:
+        """The model whose vectors answer searches now."""
+        stand_in = self.stand_in()
+        return stand_in.key if stand_in is not None else self.model_key
+
+    def delete_model(self, key: str) -> None:
+        """Delete an installed model's files; its vectors stay in the catalog, so a new
+        download of the same weights needs no re-indexing."""
+        if key in (self.model_key, models.DEMO_KEY):
+            raise PhotoSearchError(f"{key} is in use (or built in) and cannot be deleted.")
+        directory = models.model_dir(key, self.paths.models_dir)
+        if not models.is_installed(key, self.paths.models_dir):
+            raise PhotoSearchError(f"{key} is not on this computer.")
+        shutil.rmtree(directory)
+
+    @property
+    def cutoff(self) -> Cutoff | None:
+        return cutoff_for(self.model_key, self.settings)
+
+    # -- folders -----------------------------------------------------------------------
+
+    def add_folder(self, path: str | Path) -> Folder:
+        folder = os.path.abspath(os.path.expanduser(os.fspath(path)))
+        if not os.path.isdir(folder):
+            raise PhotoSearchError(f"The folder {folder} does not exist or is not a folder.")
+        for existing in self.catalog.folders():
+            if folder == existing.path:
+                return self.catalog.add_folder(folder)
+            if folder.startswith(existing.path.rstrip(os.sep) + os.sep):
+                raise PhotoSearchError(f"{folder} is already included in {existing.path}.")
+        return self.catalog.add_folder(folder)
+
+    def remove_folder(self, path: str | Path) -> int:
+        """Forget a folder and its photos (the files themselves are untouched)."""
+        folder = self.catalog.folder_by_path(os.path.abspath(os.path.expanduser(os.fspath(path))))
+        if folder is None:
+            raise PhotoSearchError(f"{path} is not one of your folders.")
+        removed = self.catalog.remove_folder(folder.id)
+        if self._vectors is not None:
+            self._vectors.remove(removed, self.catalog.generation())
+        return len(removed)
+
+    def folders(self) -> list[Folder]:
+        return self.catalog.folders()
+
+    def set_folder_options(self, path: str, enabled: bool, polling: bool) -> bool:
+        """Turn a folder on or off, or have it looked at by polling (network drives);
+        False when it is not one of the user's folders."""
+        folder = self.catalog.folder_by_path(path)
+        if folder is None:
+            return False
+        self.catalog.set_folder_flags(folder.id, enabled=enabled, force_polling=polling)
+        return True
+
+    def skipped_files(self) -> list[tuple[str, str]]:
+        """Files indexing could not read, each with its reason."""
+        return self.catalog.errors()
+
+    def retry_skipped(self) -> int:
+        """Give every skipped file another try at the next update; how many there were."""
+        return self.catalog.retry_errors()
+
+    def counts(self) -> dict[str, int]:
+        """Photos in the library, indexed, waiting and skipped, for the status bar."""
+        return self.catalog.counts(None)
+
+    def month_counts(self) -> dict[str, int]:
+        """Photos taken (or else modified) each month, ``YYYY-MM``: the library's dates."""
+        return self.catalog.month_counts("p.status != 'error'", [])
+
+    def folder_counts(self) -> dict[str, int]:
+        """Photos held directly by each directory (for a folder tree with counts)."""
+        return self.catalog.dir_counts()
+
+    # -- duplicates ----------------------------------------------------------------------
+
+    def duplicates(
+        self,
+        text: str = "",
+        threshold: float | None = None,
+        progress: ProgressCallback = no_progress,
+        control: JobControl | None = None,
+    ) -> list[DuplicateGroup]:
+        """Exact copies and near-duplicates among the photos the filters in ``text``
+        allow (``in:``, ``after:``, ``before:``, ``type:``); the one to keep first."""
+        query = parse(text)
+        if query.terms:
+            raise QueryError("Duplicates take filters only, e.g. in:Holidays after:2020.")
+        where, params = filter_sql(query.filters)
+        return find_duplicates(
+            self.catalog,
+            self.vectors(),
+            where,
+            params,
+            DEFAULT_THRESHOLD if threshold is None else threshold,
+            progress,
+            control,
+            self._link_targets(),
+        )
+
+    def _link_targets(self) -> frozenset[str]:
+        """Files that links in the user's folders point to: kept, never trashed."""
+        return library_link_targets(f.path for f in self.catalog.folders() if f.enabled)
+
+    def trash_copies(
+        self, groups: list[DuplicateGroup], chosen: list[str] | None = None
+    ) -> TrashPlan:
+        """Move copies to the system's trash (never deleted for good) and forget them:
+        ``chosen`` paths, else all but the first of each group. Each is checked again
+        first (``plan_trash``); the plan says what moved and what was skipped, why. A
+        file already gone is only forgotten."""
+        plan = plan_trash(groups, chosen, self._link_targets())
+        moved: list[Photo] = []
+        for photo in plan.move:
+            try:
+                plan.trashed.append(move_to_trash(photo.path))
+            except OSError as exc:
+                plan.skipped.append((photo.path, f"could not be moved: {os_reason(exc)}"))
+                continue
+            moved.append(photo)
+        for photo in [*moved, *plan.gone]:
+            self.catalog.remove_photo(photo.id)
+            if self._vectors is not None:
+                self._vectors.remove([photo.id], self.catalog.generation())
+        plan.move = moved
+        return plan
+
+    def restore_trashed(self, items: list[Trashed]) -> list[str]:
+        """Put photos moved to the trash back where they were (*Undo*); returns those put
+        back. The next scan lists them again."""
+        return [item.path for item in items if restore(item)]
+
+    # -- saved searches and details ------------------------------------------------------
+
+    def saved_searches(self) -> list[SavedSearch]:
+        return saved.saved_searches(self.catalog)
+
+    def save_search(
+        self, name: str, text: str, images: tuple[str | ImageQuery, ...] = ()
+    ) -> SavedSearch:
+        """Keep a search by name; with 👍/👎 marks it becomes an album whose score line
+        is learned from them (written as ``min:`` into its text, where the user sees it),
+        so that new photos join it only when they look like the ones liked."""
+        query = self._query(text, images)
+        if query.marks and not query.filters.min_score:
+            threshold = albums.learned_threshold(self.searcher(), query)
+            if threshold is not None:
+                text = f"{text} min:{threshold:.3f}".strip()
+        return saved.save_search(self.catalog, name, text, images)
+
+    def album(self, name: str) -> SavedSearch:
+        """A saved search (album) by name, whatever the case."""
+        return saved.saved_search(self.catalog, name)
+
+    def album_photos(self, album: SavedSearch, limit: int = ALBUM_LIMIT) -> SearchResult:
+        """An album's photos now: its search re-run, so photos indexed since it was saved
+        that match are in it. A photo marked 👎 is never one of them (a search keeps it in
+        sight, to take the mark back; an album leaves it out)."""
+        result = self.search(album.text, album.images, limit=limit, everything=True)
+        unwanted = {os.path.abspath(i.path) for i in album.images if i.mark < 0}
+        return replace(result, hits=[h for h in result.hits if h.path not in unwanted])
+
+    def album_news(self, album: SavedSearch) -> int | None:
+        """How many of an album's photos arrived since the user last opened it; None when
+        it cannot be run now (no model yet, a query photo gone): opening it says why."""
+        try:
+            hits = self.album_photos(album).hits
+        except PhotoSearchError as exc:
+            log.info("album %s cannot be run now: %s", album.name, exc)
+            return None
+        return sum(h.photo.id > album.seen_photo_id for h in hits)
+
+    def open_album(self, album_id: int) -> int:
+        """The user opens an album: returns the newest photo id seen before (what came
+        after is new), and remembers that everything up to now has been seen."""
+        return saved.mark_seen(self.catalog, album_id)
+
+    def export_album(self, album: SavedSearch, target: Path, copy: bool = False) -> int:
+        """Put an album's photos in a folder, as links to the originals (or copies);
+        returns how many (``albums.export_photos``)."""
+        return albums.export_photos([h.path for h in self.album_photos(album).hits], target, copy)
+
+    def rename_saved_search(self, search_id: int, name: str) -> None:
+        saved.rename_search(self.catalog, search_id, name)
+
+    def delete_saved_search(self, search_id: int) -> None:
+        saved.delete_search(self.catalog, search_id)
+
+    def restore_saved_search(self, album: SavedSearch) -> SavedSearch:
+        """An album deleted a moment ago, back as it was saved (*Undo*)."""
+        return saved.save_search(self.catalog, album.name, album.text, album.images)
+
+    def details(self, path: str) -> PhotoDetails:
+        """What one photo's file says of it (camera, exposure, title…), and the words
+        read in it."""
+        return replace(read_details(path), words=words_read(self.catalog, path))
+
+    # -- indexing ----------------------------------------------------------------------
+
+    def scan(
+        self,
+        progress: ProgressCallback = no_progress,
+        control: JobControl | None = None,
+        scope: Scope | None = None,
+    ) -> ScanReport:
+        """Find new, changed, moved and deleted photos (everywhere, or within ``scope``)."""
+        report = scan(self.catalog, progress, control, scope)
+        stale = report.removed_ids + report.changed_ids
+        if stale and self._vectors is not None:
+            self._vectors.remove(stale, self.catalog.generation())
+        return report
+
+    def index(
+        self,
+        progress: ProgressCallback = no_progress,
+        control: JobControl | None = None,
+        between_batches: Callable[[], Scope | None] | None = None,
+    ) -> IndexReport:
+        """Encode every pending photo; the model is loaded only when there is one.
+
+        ``between_batches`` runs after each committed batch; when it returns a scope (it
+        rescanned part of the library), the pending photos there are encoded next.
+        """
+        store = self.vectors()
+        if not self.catalog.pending(store.model_id, limit=1):
+            return IndexReport()
+        from photosearch.core.index.indexer import Indexer
+
+        encoder = self.encoder()
+        on_gpu = encoder.device.type != "cpu"
+        decoders = self.settings.decode_threads or ((os.cpu_count() or 1) if on_gpu else 0)
+        indexer = Indexer(
+            self.catalog,
+            store,
+            encoder,
+            batch_size=self.settings.batch_size,
+            decode_threads=1 if self.settings.gentle else decoders,
+        )
+        report = indexer.run(progress, control, between_batches)
+        self._remember_speed(report)
+        return report
+
+    def _remember_speed(self, report: IndexReport) -> None:
+        """Keep how fast this model indexes here (Settings → Models shows it); a short or
+        gentle run says little about the speed, so only a full-speed run of some size counts."""
+        if report.encoded >= SPEED_SAMPLE and report.seconds > 0 and not self.settings.gentle:
+            speeds = dict(self.settings.model_speeds)
+            speeds[self.model_key] = round(report.encoded / report.seconds, 1)
+            self.settings_file.change(model_speeds=speeds)
+
+    def update(
+        self,
+        progress: ProgressCallback = no_progress,
+        control: JobControl | None = None,
+        scope: Scope | None = None,
+        between_batches: Callable[[], Scope | None] | None = None,
+        other_work: Callable[[], bool] | None = None,
+    ) -> tuple[ScanReport, IndexReport | None]:
+        """Scan (everything, or ``scope``), encode what is new, then learn the words of
+        photos (metadata, text read in them); stops early when asked. ``other_work``
+        says when something else waits (a full scan): the words pass, hours long in a
+        large library, then ends at its next batch and goes on in the next job."""
+        control = control or JobControl()
+        with self.data_writes():
+            report = self.scan(progress, control, scope)
+            if not report.complete:
+                return report, None
+            indexed = self.index(progress, control, between_batches)
+            if not indexed.stopped:
+                self.learn_words(progress, control, between_batches, indexed, other_work)
+        return report, indexed
+
+    def data_writes(self) -> AbstractContextManager[None]:
+        """Where a failed write to the data folder becomes one StorageError."""
+        return writing_to(self.paths.data_dir)
+
+    def reads_text(self) -> bool:
+        """Whether words in photos are read: the setting is on and the OCR part installed."""
+        return self.settings.read_text and ocr.available()
+
+    def learn_words(
+        self,
+        progress: ProgressCallback = no_progress,
+        control: JobControl | None = None,
+        between_batches: Callable[[], Scope | None] | None = None,
+        indexed: IndexReport | None = None,
+        other_work: Callable[[], bool] | None = None,
+    ) -> TextReport:
+        """The pass after indexing: metadata of photos indexed before the catalog kept it,
+        then the words in photos. Between its batches, photos that arrived meanwhile are
+        encoded first (their encoding is added to ``indexed``); it ends early when
+        ``other_work`` says something else waits."""
+        control = control or JobControl()
+        report = TextReport()
+        waiting = other_work or (lambda: False)
+
+        def yield_to() -> None:
+            scope = between_batches() if between_batches is not None else None
+            store = self.vectors()
+            if scope is not None or self.catalog.pending(store.model_id, limit=1):
+                more = self.index(progress, control, between_batches)
+                if indexed is not None:
+                    indexed.encoded += more.encoded
+                    indexed.errors.extend(more.errors)
+
+        run = PassRun(self.catalog, progress, control, report, yield_to)
+        read_missing_meta(run, lambda: not waiting())
+        if not report.stopped and self.reads_text() and not waiting():
+            threads = 1 if self.settings.gentle else (os.cpu_count() or 1)
+            read_words(
+                run,
+                lambda: self._text_reader(threads),
+                lambda: self.reads_text() and not waiting(),
+            )
+        return report
+
+    def _text_reader(self, threads: int) -> TextReader:
+        with self._lock:
+            if self._reader is None or self._reader_threads != threads:
+                self._reader = ocr.TextReader(threads)
+                self._reader_threads = threads
+            return self._reader
+
+    # -- search ------------------------------------------------------------------------
+
+    def searcher(self) -> Searcher:
+        stand_in = self.stand_in()
+        if stand_in is not None:
+            return Searcher(
+                self.catalog,
+                stand_in.vectors,
+                stand_in.encoder,
+                stand_in.cutoff,
+                stand_in.text_encoder,
+            )
+        return Searcher(self.catalog, self.vectors(), self.encoder, self.cutoff, self.text_encoder)
+
+    def search(
+        self,
+        text: str,
+        images: tuple[str | ImageQuery, ...] = (),
+        limit: int = 50,
+        offset: int = 0,
+        everything: bool = False,
+    ) -> SearchResult:
+        """Search with typed text (terms and filters) plus any number of query images (or
+        regions of them); ``everything``: empty text lists the whole library instead."""
+        return self.searcher().search(self._query(text, images), limit, offset, everything)
+
+    @staticmethod
+    def _query(text: str, images: tuple[str | ImageQuery, ...]) -> Query:
+        """What was typed, parsed, plus the query images (paths made absolute)."""
+        query = parse(text)
+        for image in images:
+            wanted = image if isinstance(image, ImageQuery) else ImageQuery(image)
+            query = query.with_image(
+                os.path.abspath(wanted.path), wanted.weight, wanted.crop, wanted.mark
+            )
+        return query
+
+    def photo(self, photo_id: int) -> Photo | None:
+        """A catalogued photo by id (what the HTTP API names photos by)."""
+        return self.catalog.photos([photo_id]).get(photo_id)
+
+    def similar(
+        self, image: str, text: str = "", limit: int = 50, crop: Crop | None = None
+    ) -> SearchResult:
+        """Photos like ``image`` or a region of it (optionally steered by text), without
+        the image itself."""
+        path = os.path.abspath(image)
+        result = self.search(text, (ImageQuery(path, crop),), limit + 1)
+        hits = [h for h in result.hits if h.path != path][:limit]
+        return SearchResult(hits, result.weak, result.cutoff)
+
+    # -- health ------------------------------------------------------------------------
+
+    def status(self) -> dict[str, object]:
+        model_id = self._vectors.model_id if self._vectors is not None else None
+        installed = models.is_installed(self.model_key, self.paths.models_dir)
+        if model_id is None and installed:
+            model_id = self.vectors().model_id
+        counts = self.catalog.counts(model_id)
+        folders = self.catalog.folders()
+        return {
+            **counts,
+            "model": self.model_key,
+            "model_installed": installed,
+            "answering_model": self.answering_model if installed else self.model_key,
+            "catalog": str(self.paths.catalog_path),
+            "offline_folders": [f.path for f in folders if not f.online],
+            "device": self.active_device or f"not loaded yet (setting: {self.settings.device})",
+            "unreadable_folders": [
+                {"path": path, "reason": reason} for f in folders for path, reason in f.unreadable
+            ],
+        }
+
+    def doctor(self) -> list[Check]:
+        """Check the environment, model, catalog and index, saying what to do about problems."""
+        import torch
+
+        checks = [
+            Check("python", sys.version_info >= (3, 10), sys.version.split()[0]),
+            Check("torch", True, f"{torch.__version__}, {torch.get_num_threads()} threads"),
+            Check("data folder", os.access(self.paths.data_dir, os.W_OK), str(self.paths.data_dir)),
+        ]
+        problems = self.catalog.integrity_problems()
+        checks.append(
+            Check("catalog", not problems, "; ".join(problems) or str(self.paths.catalog_path))
+        )
+        try:
+            directory = self.model_directory()
+            encoder = self.encoder()
+            checks.append(Check("model", True, f"{self.model_key} ({directory})"))
+            checks.append(
+                Check(
+                    "model precision",
+                    True,
+                    f"{encoder.precision}, text {encoder.text_precision}"
+                    f" (setting: {self.settings.precision})",
+                )
+            )
+            device = self.active_device or ""
+            asked = self.settings.device
+            fell_back = encoder.fallback is not None or (
+                asked in ("cuda", "mps") and encoder.device.type != asked
+            )
+            checks.append(Check("device", not fell_back, device))
+            store = self.vectors()
+            counts = self.catalog.counts(store.model_id)
+            in_sync = len(store) == counts["indexed"]
+            checks.append(
+                Check(
+                    "vector index", in_sync, f"{len(store)} vectors, {counts['indexed']} in catalog"
+                )
+            )
+        except PhotoSearchError as exc:
+            checks.append(Check("model", False, str(exc)))
+        for folder in self.catalog.folders():
+            online = folder.online and os.path.isdir(folder.path)
+            detail = f"{folder.photo_count} photos, {folder.error_count} skipped"
+            network = filesystem_type(folder.path) in NETWORK_FILESYSTEMS
+            if folder.force_polling or network:
+                detail += f"; watched by polling ({'network drive' if network else 'setting'})"
+            if not online:
+                detail = "offline: " + detail
+            for path, reason in folder.unreadable:
+                where = "the folder itself" if path == folder.path else path
+                detail += f"; cannot read {where}: {reason}"
+            checks.append(Check(f"folder {folder.path}", online and not folder.unreadable, detail))
+        checks.extend(self._watch_limit())
+        return checks
+
+    def _watch_limit(self) -> list[Check]:
+        """Linux needs one inotify watch per directory; say when the limit is too low."""
+        try:
+            limit = int(Path("/proc/sys/fs/inotify/max_user_watches").read_text())
+        except (OSError, ValueError):
+            return []
+        directories = {
+            os.path.dirname(path)
+            for folder in self.catalog.folders()
+            for path in self.catalog.photo_states(folder.id)
+        }
+        ok = len(directories) < 0.8 * limit
+        detail = f"inotify allows {limit} watches; your photo folders need about {len(directories)}"
+        if not ok:
+            detail += (
+                ". PhotoSearch falls back to polling (slower to notice changes); raise "
+                "fs.inotify.max_user_watches to watch natively."
+            )
+        return [Check("folder watching", ok, detail)]

@@ -1,0 +1,157 @@
+"""The second, lower-priority pass after the model's: metadata for photos indexed before
+the catalog kept it, then the words in photos (OCR).
+
+It runs in small batches; between them it lets the model's pass go first (``yield_to``),
+so a photo copied in while thousands wait to be read is searchable by meaning at once.
+Pausing and stopping act between batches, like indexing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from photosearch.core.errors import FileGoneError, ImageError
+from photosearch.core.media.metadata import read_meta_file
+from photosearch.core.media.ocr import TextReader
+from photosearch.core.store.catalog import Catalog
+from photosearch.core.store.fulltext import (
+    add_meta,
+    meta_missing,
+    meta_missing_count,
+    store_text,
+    text_counts,
+    text_pending,
+)
+from photosearch.core.types import JobControl, ProgressCallback, ProgressMeter
+
+log = logging.getLogger(__name__)
+
+META_BATCH = 128
+TEXT_BATCH = 8
+
+
+@dataclass
+class TextReport:
+    metadata: int = 0
+    """Photos whose metadata was read in this pass."""
+    looked: int = 0
+    """Photos looked at for words."""
+    with_words: int = 0
+    errors: int = 0
+    stopped: bool = False
+
+
+Batch = list[tuple[int, str]]
+
+
+@dataclass(frozen=True)
+class PassRun:
+    """What both passes of one run share: the catalog, where progress goes, the job's
+    pause and stop, the report they fill in, and the model's pass to let go first."""
+
+    catalog: Catalog
+    progress: ProgressCallback
+    control: JobControl
+    report: TextReport
+    yield_to: Callable[[], None]
+
+
+def _in_batches(
+    run: PassRun,
+    pending: Callable[[int], Batch],
+    size: int,
+    meter: Callable[[], ProgressMeter],
+    handle: Callable[[Batch], set[int]],
+    wanted: Callable[[], bool],
+) -> None:
+    """Drive one pass: ``handle`` each batch of what is ``pending`` (it returns the ids it
+    left for a later pass: files not reachable now), between batches let ``yield_to``
+    run, and end when done, stopped, no longer ``wanted``, or a batch was all left."""
+    skipped: set[int] = set()
+
+    def batch() -> Batch:
+        rows = pending(size + len(skipped))
+        return [row for row in rows if row[0] not in skipped][:size]
+
+    todo = batch()
+    if not todo:
+        return
+    progress = meter()
+    while todo and wanted():
+        if not run.control.checkpoint():
+            run.report.stopped = True
+            return
+        later = handle(todo)
+        skipped |= later
+        progress.advance(len(todo), errors=len(later))
+        if len(later) == len(todo):
+            return
+        run.yield_to()
+        todo = batch()
+
+
+def read_missing_meta(run: PassRun, wanted: Callable[[], bool] = lambda: True) -> None:
+    """Metadata of indexed photos that have none yet: their headers only, no pixels. A
+    file that cannot be reached now (gone, its drive away) is left for a later pass."""
+
+    def handle(todo: Batch) -> set[int]:
+        found = [(pid, read_meta_file(path)) for pid, path in todo]
+        read = [(pid, meta) for pid, meta in found if meta is not None]
+        add_meta(run.catalog, read)
+        run.report.metadata += len(read)
+        return {pid for pid, meta in found if meta is None}
+
+    _in_batches(
+        run,
+        lambda limit: meta_missing(run.catalog, limit),
+        META_BATCH,
+        lambda: ProgressMeter("metadata", meta_missing_count(run.catalog), run.progress),
+        handle,
+        wanted,
+    )
+
+
+def read_words(
+    run: PassRun, reader: Callable[[], TextReader], wanted: Callable[[], bool] = lambda: True
+) -> None:
+    """Look at every indexed photo not yet looked at for words, and keep what is read,
+    until done or no longer ``wanted`` (the setting turned off meanwhile). A photo that
+    is gone now is left for a later pass; a damaged one, or one the OCR networks fail
+    on, is recorded as read, without words."""
+    ocr: list[TextReader] = []  # made once there is something to read
+
+    def meter() -> ProgressMeter:
+        done, total = text_counts(run.catalog)
+        found = ProgressMeter("read text", total - done, run.progress)
+        found.report()
+        ocr.append(reader())
+        return found
+
+    def handle(todo: Batch) -> set[int]:
+        rows: list[tuple[int, str | None]] = []
+        later: set[int] = set()
+        for photo_id, path in todo:
+            try:
+                text = ocr[0].read(path)
+            except FileGoneError:
+                later.add(photo_id)  # the next scan says whether it moved or went
+                continue
+            except ImageError as exc:
+                log.info("no words read in %s: %s", path, exc)
+                text = None
+                run.report.errors += 1
+            except Exception:  # the OCR runtime's own failures must not stop the pass
+                log.warning("reading words in %s failed", path, exc_info=True)
+                text = None
+                run.report.errors += 1
+            rows.append((photo_id, text))
+            run.report.with_words += text is not None
+        store_text(run.catalog, rows)
+        run.report.looked += len(rows)
+        return later
+
+    _in_batches(
+        run, lambda limit: text_pending(run.catalog, limit), TEXT_BATCH, meter, handle, wanted
+    )

@@ -1,0 +1,129 @@
+"""Reading the words in a photo (receipts, signs, screenshots) with PP-OCR, offline.
+
+``rapidocr`` runs PaddleOCR's detection and recognition networks on onnxruntime; its
+wheel carries the model files, and they are named here by path so the library never
+reaches for its download code. Most photos hold no words, so each is first looked at
+small, with the detector alone (the gate); only photos where it finds a line of text
+are read at full size.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from photosearch.core import ort  # noqa: F401  (onnxruntime first, telemetry off)
+from photosearch.core.media.images import open_image
+from photosearch.core.media.metadata import MAX_TEXT
+
+log = logging.getLogger(__name__)
+
+GATE_SIDE = 320
+"""Longest side the gate looks at. On 60 generated photos with words 3–11 % of the
+photo's height (JPEG quality 55–90), the detector found every one at 480, 320 and even
+224 pixels, and passed 1 ordinary photo in 40 at 480, none at 320; 320 costs 0.42× of
+480 (81 against 190 ms a photo on a 2-core AMX Xeon, 2 threads; measured by
+`benchmarks/bench_words.py --skip pass latency ranking`) and keeps a margin over 224 for
+smaller print."""
+READ_SIDE = 1600
+"""Longest side words are read at (small print on a 12-MP receipt stays legible)."""
+MIN_CONFIDENCE = 0.6
+"""Recognised lines below this confidence are noise (leaves read as letters)."""
+LINE_ASPECT = 2.0
+"""A detected box counts as a line of text only this many times longer than high: on
+generated photos, every line of words was (2.8–9×) and the blobs and shapes that the
+detector also boxes were not (0.8–1.4×)."""
+_MODELS = {
+    "Det.model_path": "PP-OCRv6_det_small.onnx",
+    "Rec.model_path": "PP-OCRv6_rec_small.onnx",
+}
+
+
+def _model_dir() -> Path | None:
+    spec = importlib.util.find_spec("rapidocr")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "models"
+
+
+def available() -> bool:
+    """Whether this installation can read words in photos (the OCR part is installed)."""
+    directory = _model_dir()
+    return (
+        directory is not None
+        and importlib.util.find_spec("onnxruntime") is not None
+        and all((directory / name).is_file() for name in _MODELS.values())
+    )
+
+
+def _scaled(img: Image.Image, side: int) -> np.ndarray:
+    """BGR pixels (what the networks take) with the longest side at most ``side``."""
+    if max(img.size) > side:
+        img = img.copy()
+        img.thumbnail((side, side), Image.Resampling.BILINEAR)
+    return np.ascontiguousarray(np.asarray(img)[:, :, ::-1])
+
+
+class TextReader:
+    """PP-OCR with its model files named explicitly; ``threads`` bounds its CPU use."""
+
+    def __init__(self, threads: int = 1) -> None:
+        directory = _model_dir()
+        if not available() or directory is None:
+            raise RuntimeError("reading words in photos is not part of this installation")
+        from rapidocr import RapidOCR
+
+        self._ocr = RapidOCR(
+            params={
+                **{key: str(directory / name) for key, name in _MODELS.items()},
+                "Global.log_level": "error",
+                "Global.use_cls": False,  # upside-down text is rare; the classifier costs
+                "Det.limit_type": "max",  # sizes are chosen here: never scaled up
+                "Det.limit_side_len": READ_SIDE,
+                "EngineConfig.onnxruntime.intra_op_num_threads": max(1, threads),
+                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            }
+        )
+
+    def has_text(self, img: Image.Image) -> bool:
+        """The gate: does the detector find a line of text in the photo seen small?"""
+        found = self._ocr(_scaled(img, GATE_SIDE), use_det=True, use_cls=False, use_rec=False)
+        boxes = getattr(found, "boxes", None)
+        for box in boxes if boxes is not None else ():
+            corners = np.asarray(box, dtype=np.float32)
+            width = float(np.linalg.norm(corners[1] - corners[0]))
+            height = float(np.linalg.norm(corners[3] - corners[0]))
+            if max(width, height) >= LINE_ASPECT * max(1.0, min(width, height)):
+                return True
+        return False
+
+    def read_image(self, img: Image.Image) -> str | None:
+        """The words in an upright RGB image, in reading order; None when there are none."""
+        return self._lines(img) if self.has_text(img) else None
+
+    def read(self, path: str) -> str | None:
+        """The words in a photo file: looked at decoded small (JPEGs at a fraction of
+        their size), and decoded again at the reading size only when the gate passes.
+        Errors propagate as ``ImageError`` like every decode."""
+        small, _, _, _ = open_image(path, min_side=GATE_SIDE // 2)
+        if not self.has_text(small):
+            return None
+        img, _, _, _ = open_image(path, min_side=READ_SIDE // 2)
+        return self._lines(img)
+
+    def _lines(self, img: Image.Image) -> str | None:
+        found = self._ocr(_scaled(img, READ_SIDE), use_det=True, use_cls=False, use_rec=True)
+        lines = [
+            text.strip()
+            for text, score in zip(
+                getattr(found, "txts", None) or (),
+                getattr(found, "scores", None) or (),
+                strict=False,
+            )
+            if score >= MIN_CONFIDENCE and text.strip()
+        ]
+        return " ".join(lines)[: 4 * MAX_TEXT] or None

@@ -1,0 +1,726 @@
+"""The SQLite catalog: folders, photos, models and embeddings — the source of truth.
+
+Paths are stored as the bytes the OS gives (``os.fsencode``) so that names that are not
+valid UTF-8 round-trip exactly. One writer connection (guarded by a lock) and one read
+connection per thread, in WAL mode, so searches never wait for indexing. The tables
+themselves and their migrations are in ``schema.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import sqlite3
+import threading
+import time
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from photosearch.core.errors import (
+    CatalogError,
+    CatalogTooNewError,
+    StorageError,
+    on_read_only_disk,
+    storage_error,
+)
+from photosearch.core.media.metadata import PhotoMeta
+from photosearch.core.store.fulltext import store_meta
+from photosearch.core.store.schema import (
+    MIGRATIONS,
+    PAGE_SIZE,
+    PHOTO_DATE_SQL,
+    Migration,
+    dir_ids,
+)
+from photosearch.core.store.word_split import folder_words, name_words, split_words
+from photosearch.core.types import Folder, Photo
+
+log = logging.getLogger(__name__)
+DAMAGED = {"SQLITE_NOTADB", "SQLITE_CORRUPT"}
+"""SQLite's words for a file that is no catalog or a broken one (anything else, a full
+disk say, leaves a sound catalog that only cannot be opened now)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoState:
+    """What the scanner needs to decide whether a file changed."""
+
+    id: int
+    folder_id: int
+    path: str
+    size: int
+    mtime_ns: int
+    content_key: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """One successfully encoded photo, ready to commit."""
+
+    photo_id: int
+    vector: np.ndarray
+    width: int
+    height: int
+    meta: PhotoMeta | None
+    """What the file's header said (None: not read, e.g. a generated benchmark row)."""
+
+
+def enc(path: str | os.PathLike[str]) -> bytes:
+    return os.fsencode(path)
+
+
+def dec(raw: bytes) -> str:
+    return os.fsdecode(raw)
+
+
+def extension(path: str) -> str:
+    return os.path.splitext(path)[1].lower().lstrip(".")
+
+
+_PHOTO_COLUMNS = "p.id, p.path, p.size, p.mtime_ns, p.width, p.height, p.taken_at, f.online"
+
+
+def _photo(row: Sequence[object]) -> Photo:
+    return Photo(
+        id=int(row[0]),  # type: ignore[arg-type]
+        path=dec(row[1]),  # type: ignore[arg-type]
+        size=int(row[2]),  # type: ignore[arg-type]
+        mtime_ns=int(row[3]),  # type: ignore[arg-type]
+        width=row[4],  # type: ignore[arg-type]
+        height=row[5],  # type: ignore[arg-type]
+        taken_at=row[6],  # type: ignore[arg-type]
+        folder_online=bool(row[7]),
+    )
+
+
+_ORDERS = {
+    "date": f"{PHOTO_DATE_SQL} DESC, p.id",
+    "oldest": f"{PHOTO_DATE_SQL}, p.id",
+    "name": "name_key(p.path), p.id",
+}
+"""SQL orders of ``filtered_ids``: newest first, oldest first, by file name."""
+
+
+def fold(text: str) -> str:
+    """Text for matching names as people type them: composed (macOS stores "é" as "e"
+    plus an accent) and case-folded in every script (É ~ é, STRASSE ~ Straße)."""
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+@lru_cache(maxsize=1 << 16)
+def _folded(path: bytes | str) -> str:
+    """SQL ``folded(path)``: a stored path (bytes, see above) folded for matching; bytes
+    that are not UTF-8 become U+FFFD (nobody types them, and SQLite takes no surrogates)."""
+    return fold(os.fsencode(path).decode("utf-8", "replace"))
+
+
+def name_key(path: bytes | str) -> str:
+    """What file names sort by: folded, with numbers in order (IMG_9 before IMG_10)."""
+    name = _folded(os.path.basename(os.fsencode(path)))
+    return re.sub(r"\d+", lambda m: m.group().rjust(12, "0"), name)
+
+
+def _connect(path: Path, readonly: bool = False, frozen: bool = False) -> sqlite3.Connection:
+    """``frozen``: the file is on a read-only disk, where nothing can change it; SQLite
+    then reads it without the shared-memory file a WAL reader needs (and cannot create)."""
+    uri = f"{path.as_uri()}?mode={'ro' if readonly or frozen else 'rwc'}"
+    if frozen:
+        uri += "&immutable=1"
+    db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30.0)
+    db.execute("PRAGMA busy_timeout = 30000")
+    db.create_function("folded", 1, _folded, deterministic=True)
+    db.create_function("name_key", 1, name_key, deterministic=True)
+    db.create_function("words", 1, split_words, deterministic=True)
+    db.create_function("name_words", 1, name_words, deterministic=True)
+    db.create_function("folder_words", 2, folder_words, deterministic=True)
+    return db
+
+
+def _read_version(path: Path, frozen: bool) -> int:
+    """The schema version of an existing file, read without modifying it."""
+    try:
+        db = _connect(path, readonly=True, frozen=frozen)
+        try:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        name = getattr(exc, "sqlite_errorname", None)  # Python 3.11+
+        damaged = name in DAMAGED if name else not isinstance(exc, sqlite3.OperationalError)
+        if not damaged:
+            # A full or read-only disk fails here too (a WAL catalog's reader needs its
+            # shared-memory file): never call such a catalog damaged.
+            raise storage_error(exc, path.parent) or CatalogError(
+                f"The catalog {path} cannot be opened now ({exc})."
+            ) from exc
+        raise CatalogError(
+            f"The catalog {path} is damaged or is not a PhotoSearch catalog ({exc}). "
+            "It was left untouched: move it aside and PhotoSearch will build a new one."
+        ) from exc
+    return version
+
+
+class Catalog:
+    """Open (creating or migrating) the catalog at ``path``."""
+
+    def __init__(self, path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+        self.path = path
+        self.schema_version = len(migrations)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        existing = path.exists() and path.stat().st_size > 0
+        # With its -shm file there a WAL catalog opens read-only as usual; without it,
+        # only as immutable, which reads no -wal (commits not yet checkpointed are unseen)
+        self.frozen = (
+            existing and on_read_only_disk(path.parent) and not Path(f"{path}-shm").exists()
+        )
+        """On a read-only disk: searchable, and every write fails as on a read-only disk."""
+        if self.frozen and Path(f"{path}-wal").exists() and Path(f"{path}-wal").stat().st_size:
+            log.warning("catalog on a read-only disk: its latest changes may not show")
+        version = _read_version(path, self.frozen) if existing else 0
+        if version > self.schema_version:
+            raise CatalogTooNewError(
+                f"The catalog {path} was written by a newer PhotoSearch (schema {version}; "
+                f"this version understands up to {self.schema_version}). Please update "
+                "PhotoSearch. The catalog was not modified."
+            )
+        self._lock = threading.RLock()
+        self._readers: dict[int, tuple[threading.Thread, sqlite3.Connection]] = {}
+        self._readers_lock = threading.Lock()
+        self._db = _connect(path, frozen=self.frozen)
+        if self.frozen:
+            if version < self.schema_version:
+                self._db.close()
+                raise StorageError(
+                    f"The catalog {path} is on a read-only disk and needs an update that "
+                    "cannot be written there. Nothing was changed."
+                )
+            return
+        try:
+            if not existing:
+                # Set before the first table exists (and before WAL, which fixes it). A
+                # 2 KB vector row fills half of a default 4 KB page and no second one
+                # fits beside it; with 16 KB pages seven do: the catalog is ~45 % smaller.
+                self._db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            if version < self.schema_version:
+                if existing and version > 0:
+                    self._backup(version)
+                self._migrate(version, migrations)
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise storage_error(exc, path.parent) or CatalogError(
+                f"The catalog {path} cannot be opened: {exc}"
+            ) from exc
+
+    def _backup(self, version: int) -> None:
+        target = self.path.with_name(f"{self.path.name}.v{version}.bak")
+        log.info("backing up catalog to %s before migrating", target)
+        dest = sqlite3.connect(target)
+        try:
+            self._db.backup(dest)
+        finally:
+            dest.close()
+
+    def _migrate(self, version: int, migrations: Sequence[Migration]) -> None:
+        for number in range(version, len(migrations)):
+            log.info("migrating catalog to schema %d", number + 1)
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                migrations[number](self._db)
+                self._db.execute(f"PRAGMA user_version = {number + 1}")
+            except BaseException:
+                self._db.rollback()
+                raise
+            self._db.commit()
+
+    def close(self) -> None:
+        with self._readers_lock:
+            for _, reader in self._readers.values():
+                reader.close()
+            self._readers.clear()
+        with self._lock:
+            self._db.close()
+
+    # -- connections -------------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction on the single writer connection."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.rollback()
+                raise
+            self._db.commit()
+
+    def read(self) -> sqlite3.Connection:
+        """This thread's own read connection (WAL lets it read while the writer writes).
+
+        Kept by thread id, not in thread-local storage: a thread Python did not start (a
+        Qt thread) loses its Python locals after every call, and would open a connection
+        per call. Connections of threads that ended are closed when a new one is opened;
+        a pool thread gives its own back with ``release_reader``."""
+        ident, thread = threading.get_ident(), threading.current_thread()
+        with self._readers_lock:
+            known = self._readers.get(ident)
+            if known is not None and known[0] is thread:
+                return known[1]
+            # a thread that ended (its id may be reused) leaves its connection here: close
+            # it, never hand it to another thread (it may hold an old snapshot)
+            alive = {t.ident: t for t in threading.enumerate()}
+            for gone in [i for i, (t, _) in self._readers.items() if alive.get(i) is not t]:
+                with contextlib.suppress(sqlite3.Error):
+                    self._readers.pop(gone)[1].close()
+        db = _connect(self.path, frozen=self.frozen)
+        db.execute("PRAGMA query_only = ON")
+        with self._readers_lock:
+            self._readers[ident] = (thread, db)
+        return db
+
+    def release_reader(self) -> None:
+        """Close this thread's read connection (a pool thread, after its call)."""
+        with self._readers_lock:
+            known = self._readers.pop(threading.get_ident(), None)
+        if known is not None:
+            known[1].close()
+
+    # -- folders -----------------------------------------------------------------------
+
+    def add_folder(self, path: str) -> Folder:
+        with self.write() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO folders(path, added_at) VALUES (?, ?)",
+                (enc(path), time.time()),
+            )
+            db.execute("UPDATE folders SET enabled = 1 WHERE path = ?", (enc(path),))
+        folder = self.folder_by_path(path)
+        assert folder is not None
+        return folder
+
+    def remove_folder(self, folder_id: int) -> list[int]:
+        """Forget a folder and its photos; returns the removed photo ids."""
+        with self.write() as db:
+            ids = [
+                r[0] for r in db.execute("SELECT id FROM photos WHERE folder_id = ?", (folder_id,))
+            ]
+            db.execute("DELETE FROM folders WHERE id = ?", (folder_id,))
+            self._bump(db)
+        return ids
+
+    def set_folder_flags(
+        self,
+        folder_id: int,
+        *,
+        enabled: bool | None = None,
+        online: bool | None = None,
+        force_polling: bool | None = None,
+    ) -> None:
+        with self.write() as db:
+            for column, value in (
+                ("enabled", enabled),
+                ("online", online),
+                ("force_polling", force_polling),
+            ):
+                if value is not None:
+                    db.execute(f"UPDATE folders SET {column} = ? WHERE id = ?", (value, folder_id))
+
+    def folders(self) -> list[Folder]:
+        rows = self.read().execute(
+            """SELECT f.id, f.path, f.enabled, f.online, f.force_polling,
+                      count(p.id), coalesce(sum(p.status = 'error'), 0)
+               FROM folders f LEFT JOIN photos p ON p.folder_id = f.id
+               GROUP BY f.id ORDER BY f.path"""
+        )
+        unreadable: dict[int, list[tuple[str, str]]] = {}
+        for folder_id, path, reason in self.read().execute(
+            "SELECT folder_id, path, reason FROM unreadable ORDER BY path"
+        ):
+            unreadable.setdefault(folder_id, []).append((dec(path), reason))
+        return [
+            Folder(
+                r[0],
+                dec(r[1]),
+                bool(r[2]),
+                bool(r[3]),
+                bool(r[4]),
+                r[5],
+                r[6],
+                tuple(unreadable.get(r[0], ())),
+            )
+            for r in rows
+        ]
+
+    def folder_by_path(self, path: str) -> Folder | None:
+        return next((f for f in self.folders() if f.path == path), None)
+
+    # -- photos: scanning --------------------------------------------------------------
+
+    def photo_states(self, folder_id: int, under: str | None = None) -> dict[str, PhotoState]:
+        """The folder's photos, or only those below the directory ``under``."""
+        sql = (
+            "SELECT id, folder_id, path, size, mtime_ns, content_key FROM photos"
+            " WHERE folder_id = ?"
+        )
+        params: list[object] = [folder_id]
+        if under is not None:
+            prefix = enc(under.rstrip(os.sep) + os.sep)
+            sql += " AND path >= ? AND path < ?"
+            params += [prefix, prefix[:-1] + bytes([prefix[-1] + 1])]
+        rows = self.read().execute(sql, params)
+        return {dec(r[2]): PhotoState(r[0], r[1], dec(r[2]), r[3], r[4], r[5]) for r in rows}
+
+    def apply_scan(
+        self,
+        added: Iterable[tuple[int, str, int, int, str | None]],
+        changed: Iterable[tuple[int, int, int, str | None]],
+        moved: Iterable[tuple[int, int, str, int, int]],
+        removed: Iterable[int],
+        looked: Iterable[tuple[str, bool]] = (),
+        unreadable: Iterable[tuple[int, str, str]] = (),
+    ) -> None:
+        """Record one scan's findings in a single transaction.
+
+        added: (folder_id, path, size, mtime_ns, content_key);
+        changed: (photo_id, size, mtime_ns, content_key) — the old vector is dropped;
+        moved: (photo_id, folder_id, new_path, size, mtime_ns) — the vector is kept;
+        removed: photo ids;
+        looked: the (directory, recursive) areas scanned, whose unreadable folders are
+        replaced by ``unreadable``: (folder_id, directory, reason).
+        """
+        with self.write() as db:
+            for directory, recursive in looked:
+                raw = enc(directory)
+                db.execute("DELETE FROM unreadable WHERE path = ?", (raw,))
+                if recursive:
+                    prefix = enc(directory.rstrip(os.sep) + os.sep)
+                    db.execute(
+                        "DELETE FROM unreadable WHERE path >= ? AND path < ?",
+                        (prefix, prefix[:-1] + bytes([prefix[-1] + 1])),
+                    )
+            db.executemany(
+                "INSERT OR REPLACE INTO unreadable(path, folder_id, reason) VALUES (?, ?, ?)",
+                [(enc(path), fid, reason) for fid, path, reason in unreadable],
+            )
+            db.executemany("DELETE FROM photos WHERE id = ?", [(pid,) for pid in removed])
+            moved = [(pid, fid, p, enc(p), s, m) for pid, fid, p, s, m in moved]
+            added = [(fid, p, enc(p), s, m, k) for fid, p, s, m, k in added]
+            dirs = dir_ids(db, [row[3] for row in moved] + [row[2] for row in added])
+            db.executemany(
+                "UPDATE photos SET folder_id = ?, path = ?, dir_id = ?, ext = ?, size = ?,"
+                " mtime_ns = ? WHERE id = ?",
+                [
+                    (fid, raw, dirs[os.path.dirname(raw)], extension(p), s, m, pid)
+                    for pid, fid, p, raw, s, m in moved
+                ],
+            )
+            changed = list(changed)
+            db.executemany(
+                "UPDATE photos SET size = ?, mtime_ns = ?, content_key = ?, status = 'new',"
+                " error = NULL WHERE id = ?",
+                [(s, m, k, pid) for pid, s, m, k in changed],
+            )
+            db.executemany("DELETE FROM embeddings WHERE photo_id = ?", [(c[0],) for c in changed])
+            db.executemany("DELETE FROM photo_meta WHERE photo_id = ?", [(c[0],) for c in changed])
+            db.executemany(
+                "INSERT INTO photos(folder_id, path, dir_id, ext, size, mtime_ns, content_key)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (fid, raw, dirs[os.path.dirname(raw)], extension(p), s, m, k)
+                    for fid, p, raw, s, m, k in added
+                ],
+            )
+            self._bump(db)
+
+    def remove_photo(self, photo_id: int) -> None:
+        with self.write() as db:
+            db.execute("DELETE FROM photos WHERE id = ?", (photo_id,))
+            self._bump(db)
+
+    # -- photos: indexing --------------------------------------------------------------
+
+    def pending(self, model_id: int, limit: int | None = None) -> list[tuple[int, str]]:
+        """Photos of enabled, online folders that still need a vector from this model."""
+        sql = (
+            "SELECT p.id, p.path FROM photos p JOIN folders f ON f.id = p.folder_id"
+            " WHERE f.enabled AND f.online AND p.status != 'error' AND NOT EXISTS"
+            " (SELECT 1 FROM embeddings e WHERE e.photo_id = p.id AND e.model_id = ?)"
+            " ORDER BY p.id"
+        )
+        params: tuple[int, ...] = (model_id,)
+        if limit is not None:
+            sql += " LIMIT ?"
+            params = (model_id, limit)
+        return [(r[0], dec(r[1])) for r in self.read().execute(sql, params)]
+
+    def commit_batch(
+        self, model_id: int, encoded: Sequence[Encoded], errors: Sequence[tuple[int, str]]
+    ) -> int:
+        """Write a batch of vectors and errors atomically; returns the new generation."""
+        with self.write() as db:
+            gen = self._bump(db)
+            db.executemany(
+                "INSERT OR REPLACE INTO embeddings(photo_id, model_id, gen, vector)"
+                " SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM photos WHERE id = ?)",
+                [
+                    (e.photo_id, model_id, gen, e.vector.astype(np.float32).tobytes(), e.photo_id)
+                    for e in encoded
+                ],
+            )
+            db.executemany(
+                "UPDATE photos SET status = 'ok', error = NULL, width = ?, height = ?,"
+                " taken_at = ? WHERE id = ?",
+                [
+                    (e.width, e.height, e.meta.taken_at if e.meta else None, e.photo_id)
+                    for e in encoded
+                ],
+            )
+            store_meta(db, [(e.photo_id, e.meta) for e in encoded if e.meta is not None])
+            db.executemany(
+                "UPDATE photos SET status = 'error', error = ? WHERE id = ?",
+                [(reason, pid) for pid, reason in errors],
+            )
+        return gen
+
+    def retry_errors(self) -> int:
+        """Give photos that failed another chance (after an update or a fixed file)."""
+        with self.write() as db:
+            return db.execute(
+                "UPDATE photos SET status = 'new', error = NULL WHERE status = 'error'"
+            ).rowcount
+
+    def errors(self, limit: int = 1000) -> list[tuple[str, str]]:
+        """What could not be read and why: unreadable folders first, then photos."""
+        db = self.read()
+        rows = db.execute(
+            "SELECT path, 'folder cannot be read: ' || reason FROM unreadable ORDER BY path"
+            " LIMIT ?",
+            (limit,),
+        ).fetchall()
+        rows += db.execute(
+            "SELECT path, error FROM photos WHERE status = 'error' ORDER BY path LIMIT ?",
+            (max(0, limit - len(rows)),),
+        ).fetchall()
+        return [(dec(r[0]), r[1] or "") for r in rows]
+
+    # -- models and embeddings ---------------------------------------------------------
+
+    def ensure_model(self, name: str, pretrained: str, dim: int, fingerprint: str) -> int:
+        """The id of these weights, added on first use (a known model is only read, so
+        searching works on a catalog that cannot be written now)."""
+        known = self.read().execute("SELECT id FROM models WHERE fingerprint = ?", (fingerprint,))
+        row = known.fetchone()
+        if row is not None:
+            return int(row[0])
+        with self.write() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO models(name, pretrained, dim, fingerprint)"
+                " VALUES (?, ?, ?, ?)",
+                (name, pretrained, dim, fingerprint),
+            )
+            row = db.execute("SELECT id FROM models WHERE fingerprint = ?", (fingerprint,))
+            return int(row.fetchone()[0])
+
+    def generation(self) -> int:
+        row = self.read().execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0])
+
+    def _bump(self, db: sqlite3.Connection) -> int:
+        db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+        return int(db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+
+    def embedding_ids(self, model_id: int) -> np.ndarray:
+        rows = (
+            self.read()
+            .execute("SELECT photo_id FROM embeddings WHERE model_id = ?", (model_id,))
+            .fetchall()
+        )
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def iter_embeddings(
+        self, model_id: int, dim: int, since_gen: int = -1, chunk: int = 4096
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(ids, vectors) chunks of this model's embeddings written after ``since_gen``."""
+        cursor = self.read().execute(
+            "SELECT photo_id, vector FROM embeddings WHERE model_id = ? AND gen > ?",
+            (model_id, since_gen),
+        )
+        while rows := cursor.fetchmany(chunk):
+            yield _unpack(rows, dim)
+
+    def vectors_for(
+        self, model_id: int, dim: int, ids: Sequence[int]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        rows: list[tuple[int, bytes]] = []
+        db = self.read()
+        for start in range(0, len(ids), 900):
+            part = [int(i) for i in ids[start : start + 900]]
+            marks = ",".join("?" * len(part))
+            rows += db.execute(
+                f"SELECT photo_id, vector FROM embeddings WHERE model_id = ?"
+                f" AND photo_id IN ({marks})",
+                (model_id, *part),
+            ).fetchall()
+        return _unpack(rows, dim)
+
+    # -- reads for search and status ---------------------------------------------------
+
+    def photos(self, ids: Sequence[int]) -> dict[int, Photo]:
+        found: dict[int, Photo] = {}
+        db = self.read()
+        for start in range(0, len(ids), 900):
+            part = [int(i) for i in ids[start : start + 900]]
+            marks = ",".join("?" * len(part))
+            for row in db.execute(
+                f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN folders f ON f.id = p.folder_id"
+                f" WHERE p.id IN ({marks})",
+                part,
+            ):
+                found[row[0]] = _photo(row)
+        return found
+
+    def photo_by_path(self, path: str) -> Photo | None:
+        row = (
+            self.read()
+            .execute(
+                f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN folders f ON f.id = p.folder_id"
+                " WHERE p.path = ?",
+                (enc(path),),
+            )
+            .fetchone()
+        )
+        return _photo(row) if row else None
+
+    def filtered_ids(
+        self,
+        where: str,
+        params: Sequence[object],
+        order: str | None = None,
+        limit: int = -1,
+        offset: int = 0,
+        among: Sequence[int] | None = None,
+    ) -> np.ndarray:
+        """Ids of photos matching a filter clause over ``p`` (photos) and ``f`` (folders),
+        optionally only among the given ids (a few hundred search candidates)."""
+        order_by = f" ORDER BY {_ORDERS[order]}" if order else ""
+        if among is not None:
+            where = f"p.id IN ({','.join(str(int(i)) for i in among) or 'NULL'}) AND ({where})"
+        rows = (
+            self.read()
+            .execute(
+                f"SELECT p.id FROM photos p JOIN folders f ON f.id = p.folder_id WHERE {where}"
+                f"{order_by} LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+            .fetchall()
+        )
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def has_vectors(self, model_name: str) -> bool:
+        """Whether any photo has a vector from a model of that name (any weights)."""
+        row = (
+            self.read()
+            .execute(
+                """SELECT 1 FROM embeddings e JOIN models m ON m.id = e.model_id
+               WHERE m.name = ? LIMIT 1""",
+                (model_name,),
+            )
+            .fetchone()
+        )
+        return row is not None
+
+    def same_content(self, among: set[int]) -> list[list[int]]:
+        """Ids of photos sharing a content key (exact copies), among ``among``."""
+        rows = self.read().execute(
+            """SELECT group_concat(id) FROM photos
+               WHERE content_key IS NOT NULL AND status != 'error'
+               GROUP BY content_key HAVING count(*) > 1"""
+        )
+        groups = ([int(i) for i in row[0].split(",")] for row in rows)
+        return [kept for ids in groups if len(kept := [i for i in ids if i in among]) > 1]
+
+    def whole_file_hashes(self, ids: Sequence[int]) -> dict[int, tuple[int, int, str]]:
+        """The remembered whole-file hashes of ``ids``: (size, mtime_ns, digest) each."""
+        found: dict[int, tuple[int, int, str]] = {}
+        db = self.read()
+        for start in range(0, len(ids), 900):
+            part = [int(i) for i in ids[start : start + 900]]
+            rows = db.execute(
+                "SELECT photo_id, size, mtime_ns, digest FROM file_hashes"
+                f" WHERE photo_id IN ({','.join('?' * len(part))})",
+                part,
+            )
+            found.update((row[0], (row[1], row[2], row[3])) for row in rows)
+        return found
+
+    def remember_file_hashes(self, hashes: Iterable[tuple[int, int, int, str]]) -> None:
+        """Keep whole-file hashes (photo id, size, mtime_ns, digest) of photos still known."""
+        with self.write() as db:
+            db.executemany(
+                """INSERT OR REPLACE INTO file_hashes(photo_id, size, mtime_ns, digest)
+                   SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM photos WHERE id = ?1)""",
+                list(hashes),
+            )
+
+    def paths_with_key(self, key: str) -> list[str]:
+        """Catalogued paths with this content key (the candidates for a second name)."""
+        rows = self.read().execute("SELECT path FROM photos WHERE content_key = ?", (key,))
+        return [dec(row[0]) for row in rows]
+
+    def month_counts(self, where: str, params: Sequence[object]) -> dict[str, int]:
+        """Photos per month (``YYYY-MM``, local time) among those matching ``where``."""
+        rows = self.read().execute(
+            f"""SELECT strftime('%Y-%m', {PHOTO_DATE_SQL}, 'unixepoch', 'localtime'), count(*)
+                FROM photos p JOIN folders f ON f.id = p.folder_id WHERE {where} GROUP BY 1""",
+            list(params),
+        )
+        return dict(rows.fetchall())
+
+    def dir_counts(self) -> dict[str, int]:
+        """How many photos (not unreadable files) each directory holds directly."""
+        rows = self.read().execute(
+            """SELECT d.path, count(*) FROM photos p JOIN dirs d ON d.id = p.dir_id
+               WHERE p.status != 'error' GROUP BY p.dir_id"""
+        )
+        return {dec(path): count for path, count in rows}
+
+    def counts(self, model_id: int | None) -> dict[str, int]:
+        db = self.read()
+        total, errors = db.execute(
+            "SELECT count(*), coalesce(sum(status = 'error'), 0) FROM photos"
+        ).fetchone()
+        indexed = 0
+        if model_id is not None:
+            indexed = db.execute(
+                "SELECT count(*) FROM embeddings WHERE model_id = ?", (model_id,)
+            ).fetchone()[0]
+        folders = db.execute("SELECT count(*) FROM folders").fetchone()[0]
+        return {
+            "folders": folders,
+            "photos": total,
+            "indexed": indexed,
+            "errors": errors,
+            "pending": max(0, total - errors - indexed),
+        }
+
+    def integrity_problems(self) -> list[str]:
+        rows = self.read().execute("PRAGMA quick_check").fetchall()
+        return [r[0] for r in rows if r[0] != "ok"]
+
+
+def _unpack(rows: Sequence[tuple[int, bytes]], dim: int) -> tuple[np.ndarray, np.ndarray]:
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    vectors = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(-1, dim)
+    return ids, vectors
