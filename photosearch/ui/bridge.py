@@ -9,14 +9,13 @@ waits on disk, model or index.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QThreadPool, Signal, Slot
 
 from photosearch.core.app.engine import Engine
 from photosearch.core.app.service import IndexingService, JobDone
@@ -26,6 +25,7 @@ from photosearch.core.model import models
 from photosearch.core.model.probe import ProbeResult
 from photosearch.core.settings import DEFAULT_MODEL, AppPaths, Settings
 from photosearch.core.types import JobControl, Progress
+from photosearch.ui.tasks import run_task
 
 log = logging.getLogger(__name__)
 
@@ -269,39 +269,6 @@ class _SearchWorker(QObject):
         self.search_done.emit(request, result)
 
 
-class _TaskSignals(QObject):
-    done = Signal(int, object)
-    failed = Signal(int, str)
-
-
-class _Task(QRunnable):
-    """One engine call on the bridge's task pool; its answer goes back as a signal."""
-
-    def __init__(
-        self, token: int, job: Callable[[Engine], object], engine: Engine, signals: _TaskSignals
-    ) -> None:
-        super().__init__()
-        self.token, self.job, self.engine, self.signals = token, job, engine, signals
-
-    def run(self) -> None:
-        try:
-            result = self.job(self.engine)
-        except PhotoSearchError as exc:
-            self._emit(self.signals.failed, str(exc))
-            return
-        except Exception as exc:
-            log.exception("engine call failed")
-            self._emit(self.signals.failed, f"Something went wrong: {exc}")
-            return
-        finally:
-            self.engine.release_reader()  # a pool thread may expire: leave nothing open
-        self._emit(self.signals.done, result)
-
-    def _emit(self, signal: Any, value: object) -> None:
-        with contextlib.suppress(RuntimeError):  # the window went away meanwhile
-            signal.emit(self.token, value)
-
-
 class EngineBridge(QObject):
     """Owned by the GUI; forwards requests to the worker threads and relays their answers.
 
@@ -376,12 +343,7 @@ class EngineBridge(QObject):
         self._long_tasks.setMaxThreadCount(1)
         """Jobs of seconds or minutes (duplicates, export), so they never hold up the
         short calls (the details pane, counts)."""
-        self._task_signals = _TaskSignals()
-        self._task_signals.done.connect(self._task_done)
-        self._task_signals.failed.connect(self._task_failed)
-        self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[str], None]]] = {}
         self._request = 0
-        self._task = 0
         self._closed = False
         self._thread.start()
         self._search_thread.start()
@@ -410,27 +372,34 @@ class EngineBridge(QObject):
         done: Callable[[T], None],
         failed: Callable[[str], None] | None = None,
         long: bool = False,
+        receiver: QObject | None = None,
     ) -> None:
         """Run an engine call off the GUI thread; ``done`` gets its result on the GUI
         thread (``failed`` the message of a PhotoSearchError, by default the ``failed``
-        signal's receivers). ``long`` jobs (seconds or more) queue on a thread of their
-        own, never in the way of the short ones."""
+        signal's receivers), unless ``receiver`` (the bridge by default) is gone by then.
+        ``long`` jobs (seconds or more) queue on a thread of their own, never in the way
+        of the short ones."""
         if self._closed or not self._thread.isRunning():
             return  # shut down: nobody is left to answer
-        self._task += 1
-        self._callbacks[self._task] = (done, failed or self.failed.emit)
+        engine = self.engine
+        tell = failed or self.failed.emit
+
+        def call() -> T:
+            try:
+                return job(engine)
+            except PhotoSearchError:
+                raise
+            except Exception:
+                log.exception("engine call failed")
+                raise
+            finally:
+                engine.release_reader()  # a pool thread may expire: leave nothing open
+
+        def fail(exc: Exception) -> None:
+            tell(str(exc) if isinstance(exc, PhotoSearchError) else f"Something went wrong: {exc}")
+
         pool = self._long_tasks if long else self._tasks
-        pool.start(_Task(self._task, job, self.engine, self._task_signals))
-
-    def _task_done(self, token: int, result: object) -> None:
-        callbacks = self._callbacks.pop(token, None)
-        if callbacks is not None:
-            callbacks[0](result)
-
-    def _task_failed(self, token: int, message: str) -> None:
-        callbacks = self._callbacks.pop(token, None)
-        if callbacks is not None:
-            callbacks[1](message)
+        run_task(call, done, fail, receiver or self, pool)
 
     @property
     def settings(self) -> Settings:

@@ -141,7 +141,9 @@ class DetailsPane(QWidget):
         self.offline.setVisible(not photo.folder_online)
         self._thumb_changed(hit.path)
         path = hit.path
-        self.bridge.run(lambda engine: engine.details(path), lambda d: self._details(path, d))
+        self.bridge.run(
+            lambda engine: engine.details(path), lambda d: self._details(path, d), receiver=self
+        )
 
     def _set(self, key: str, value: str | None) -> None:
         """Show a field with its value; a field the photo has no value for is hidden."""

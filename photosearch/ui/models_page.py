@@ -191,7 +191,9 @@ class ModelsPage(QWidget):
             "so using it again after a new download does not re-index your photos.",
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.bridge.run(lambda engine: engine.delete_model(key), lambda _: self.refresh())
+            self.bridge.run(
+                lambda engine: engine.delete_model(key), lambda _: self.refresh(), receiver=self
+            )
 
     def _import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

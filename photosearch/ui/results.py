@@ -17,7 +17,6 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QRect,
-    QRunnable,
     QSize,
     Qt,
     QThread,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from photosearch.core.errors import ImageError
 from photosearch.core.media.images import thumbnail
 from photosearch.core.types import Hit
+from photosearch.ui.tasks import run_task
 from photosearch.ui.wording import file_size, shown
 
 log = logging.getLogger(__name__)
@@ -85,24 +85,13 @@ THUMB_MEMORY_BYTES = 192 * 2**20
 """Pixmaps kept in memory (~750 thumbnails of 256 px); older ones come back from disk."""
 
 
-class ThumbnailSignals(QObject):
-    ready = Signal(object, QImage)  # path (any bytes), image (null: cannot be read)
-
-
-class ThumbnailJob(QRunnable):
-    """Make (or read from the disk cache) one thumbnail of ``pixels``, on a thread pool."""
-
-    def __init__(self, path: str, pixels: int, cache: Path, signals: ThumbnailSignals) -> None:
-        super().__init__()
-        self.path, self.pixels, self.cache, self.signals = path, pixels, cache, signals
-
-    def run(self) -> None:
-        try:
-            image = QImage(str(thumbnail(self.path, self.pixels, self.cache)))
-        except (ImageError, OSError) as exc:
-            log.info("no thumbnail for %s: %s", self.path, exc)
-            image = QImage()
-        self.signals.ready.emit(self.path, image)
+def _make_thumbnail(path: str, pixels: int, cache: Path) -> QImage:
+    """Make (or read from the disk cache) one thumbnail of ``pixels``; null if unreadable."""
+    try:
+        return QImage(str(thumbnail(path, pixels, cache)))
+    except (ImageError, OSError) as exc:
+        log.info("no thumbnail for %s: %s", path, exc)
+        return QImage()
 
 
 class ThumbnailCache(QObject):
@@ -129,8 +118,6 @@ class ThumbnailCache(QObject):
         self.pool.setMaxThreadCount(THUMB_THREADS)
         self.pool.setThreadPriority(QThread.Priority.LowPriority)
         self._pixmaps: OrderedDict[str, QPixmap | None] = OrderedDict()
-        self._signals = ThumbnailSignals()
-        self._signals.ready.connect(self._arrived)
 
     def get(self, path: str) -> QPixmap | None:
         """The thumbnail if ready; otherwise start making it and return None."""
@@ -138,7 +125,14 @@ class ThumbnailCache(QObject):
             self._pixmaps.move_to_end(path)
             return self._pixmaps[path]
         self._pixmaps[path] = None
-        self.pool.start(ThumbnailJob(path, self.pixels, self.cache_dir, self._signals))
+        pixels, cache = self.pixels, self.cache_dir
+        run_task(
+            lambda: _make_thumbnail(path, pixels, cache),
+            lambda image: self._arrived(path, image),
+            lambda exc: log.warning("thumbnail of %s failed: %s", path, exc),
+            self,
+            self.pool,
+        )
         return None
 
     def _arrived(self, path: str, image: QImage) -> None:

@@ -3,10 +3,9 @@ user zooms), previous/next through the results, zoom and pan, Esc back to the gr
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
-from PySide6.QtCore import QObject, QPointF, QRectF, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -24,6 +23,7 @@ from photosearch.core.errors import ImageError
 from photosearch.core.media.images import open_image
 from photosearch.core.types import Hit
 from photosearch.ui.results import display_name
+from photosearch.ui.tasks import run_task
 from photosearch.ui.widgets import tool_button
 
 log = logging.getLogger(__name__)
@@ -35,28 +35,17 @@ ZOOM_STEP = 1.25
 MAX_ZOOM = 8.0
 
 
-class _Loaded(QObject):
-    ready = Signal(object, QImage, int, int)  # path, image, full width, full height
-
-
-class _LoadJob(QRunnable):
-    """Decode one photo upright (EXIF turned, HEIC too) off the GUI thread."""
-
-    def __init__(self, path: str, signals: _Loaded) -> None:
-        super().__init__()
-        self.path, self.signals = path, signals
-
-    def run(self) -> None:
-        try:
-            rgb, width, height, _ = open_image(self.path, VIEW_SIDE)
-            data = rgb.tobytes()
-            image = QImage(data, rgb.width, rgb.height, 3 * rgb.width, QImage.Format.Format_RGB888)
-            image = image.copy()  # own the pixels: ``data`` goes away with this frame
-        except (ImageError, OSError) as exc:
-            log.info("cannot show %s: %s", self.path, exc)
-            image, width, height = QImage(), 0, 0
-        with contextlib.suppress(RuntimeError):  # the viewer closed meanwhile
-            self.signals.ready.emit(self.path, image, width, height)
+def _decode(path: str) -> tuple[QImage, int, int]:
+    """One photo upright (EXIF turned, HEIC too) for the viewer, with its full size; a
+    null image when it cannot be read."""
+    try:
+        rgb, width, height, _ = open_image(path, VIEW_SIDE)
+    except (ImageError, OSError) as exc:
+        log.info("cannot show %s: %s", path, exc)
+        return QImage(), 0, 0
+    data = rgb.tobytes()
+    image = QImage(data, rgb.width, rgb.height, 3 * rgb.width, QImage.Format.Format_RGB888)
+    return image.copy(), width, height  # the copy owns its pixels: ``data`` goes away
 
 
 class _Canvas(QWidget):
@@ -196,8 +185,6 @@ class Viewer(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.hint)
         layout.addWidget(self.canvas, 1)
-        self._loaded = _Loaded()
-        self._loaded.ready.connect(self._arrived)
         self.canvas.region.connect(self._region_chosen)
         self.setFocusProxy(self.canvas)
         self.canvas.installEventFilter(self)
@@ -218,7 +205,13 @@ class Viewer(QWidget):
         self.canvas.message = "Loading…"
         self.title.setText(f"{display_name(hit.path)}   ·   {row + 1} of {len(self.hits)}")
         self._zoom_changed()
-        QThreadPool.globalInstance().start(_LoadJob(hit.path, self._loaded))
+        path = hit.path
+        run_task(
+            lambda: _decode(path),
+            lambda loaded: self._arrived(path, *loaded),
+            lambda exc: self._arrived(path, QImage(), 0, 0),
+            self,
+        )
         self.moved.emit(row)
 
     def current(self) -> Hit | None:
