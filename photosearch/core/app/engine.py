@@ -254,6 +254,13 @@ class Engine:
                 self._vectors = open_store(self.paths, self.catalog, self.model_key)
             return self._vectors
 
+    def _forget_vectors(self, ids: list[int]) -> None:
+        """Photos the catalog just forgot (or must encode again) leave the vector index
+        too; under the lock, so an index opening meanwhile never keeps them."""
+        with self._lock:
+            if ids and self._vectors is not None:
+                self._vectors.remove(ids, self.catalog.generation())
+
     def prune_thumbnails(self) -> Pruned:
         """Keep the thumbnail cache within its budget (Settings), oldest-used out first."""
         budget = max(self.settings.thumbnail_cache_mb, 0) * MB
@@ -446,8 +453,7 @@ class Engine:
         if folder is None:
             raise PhotoSearchError(f"{path} is not one of your folders.")
         removed = self.catalog.remove_folder(folder.id)
-        if self._vectors is not None:
-            self._vectors.remove(removed, self.catalog.generation())
+        self._forget_vectors(removed)
         return len(removed)
 
     def folders(self) -> list[Folder]:
@@ -530,8 +536,7 @@ class Engine:
             moved.append(photo)
         for photo in [*moved, *plan.gone]:
             self.catalog.remove_photo(photo.id)
-            if self._vectors is not None:
-                self._vectors.remove([photo.id], self.catalog.generation())
+        self._forget_vectors([photo.id for photo in [*moved, *plan.gone]])
         plan.move = moved
         return plan
 
@@ -615,9 +620,7 @@ class Engine:
     ) -> ScanReport:
         """Find new, changed, moved and deleted photos (everywhere, or within ``scope``)."""
         report = scan(self.catalog, progress, control, scope)
-        stale = report.removed_ids + report.changed_ids
-        if stale and self._vectors is not None:
-            self._vectors.remove(stale, self.catalog.generation())
+        self._forget_vectors(report.removed_ids + report.changed_ids)
         return report
 
     def index(
