@@ -50,30 +50,28 @@ def duplicates(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def status(engine: Engine, args: argparse.Namespace) -> int:
-    status = engine.status()
-    if args.errors:
-        status["skipped_files"] = [
-            {**jsontext.path_fields(p), "reason": r} for p, r in engine.skipped_files()
-        ]
+    state = engine.status()
+    skipped = engine.skipped_files() if args.errors else []
     if args.json:
-        print_json(status)
+        shown = state.as_dict()
+        if args.errors:
+            shown["skipped_files"] = [{**jsontext.path_fields(p), "reason": r} for p, r in skipped]
+        print_json(shown)
         return 0
+    print(f"Model:    {state.model}" + ("" if state.model_installed else "  (not installed)"))
+    print(f"Catalog:  {state.catalog}")
+    print(f"Device:   {state.device}")
+    print(f"Folders:  {state.folders}")
     print(
-        f"Model:    {status['model']}" + ("" if status["model_installed"] else "  (not installed)")
+        f"Photos:   {state.photos} ({state.indexed} indexed, {state.pending} pending, "
+        f"{state.errors} skipped)"
     )
-    print(f"Catalog:  {status['catalog']}")
-    print(f"Device:   {status['device']}")
-    print(f"Folders:  {status['folders']}")
-    print(
-        f"Photos:   {status['photos']} ({status['indexed']} indexed, {status['pending']} pending, "
-        f"{status['errors']} skipped)"
-    )
-    for path in status["offline_folders"]:  # type: ignore[attr-defined]
+    for path in state.offline_folders:
         print(f"Offline:  {path}")
-    for item in status["unreadable_folders"]:  # type: ignore[attr-defined]
-        print(f"Unreadable: {item['path']} ({item['reason']})")
-    for item in status.get("skipped_files", []):  # type: ignore[attr-defined]
-        print(f"  skipped {item['path']}: {item['reason']}")
+    for path, reason in state.unreadable_folders:
+        print(f"Unreadable: {path} ({reason})")
+    for path, reason in skipped:
+        print(f"  skipped {jsontext.readable(path)}: {reason}")
     return 0
 
 

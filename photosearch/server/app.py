@@ -121,7 +121,7 @@ def create_app(engine: Engine, token: str) -> FastAPI:
     @api.get("/status")
     def library_status() -> dict[str, object]:
         """What is catalogued and indexed, and which model answers."""
-        return engine.status()
+        return engine.status().as_dict()
 
     app.include_router(api)
     return app

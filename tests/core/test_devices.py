@@ -108,10 +108,10 @@ def test_out_of_memory_halves_the_batch(shapes: list[str], monkeypatch: pytest.M
 
 
 def test_doctor_and_status_name_the_device(engine: Engine) -> None:
-    assert engine.status()["device"] == "not loaded yet (setting: cpu)"  # the fixture's
+    assert engine.status().device == "not loaded yet (setting: cpu)"  # the fixture's
     checks = {c.name: c for c in engine.doctor()}
     assert checks["device"].ok and checks["device"].detail.startswith("cpu (chosen in the settings")
-    assert engine.status()["device"] == checks["device"].detail
+    assert engine.status().device == checks["device"].detail
 
 
 def test_unknown_device_is_refused(engine: Engine) -> None:

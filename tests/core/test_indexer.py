@@ -25,7 +25,7 @@ def test_bad_inputs_are_skipped_and_the_rest_indexed(
     assert {os.path.basename(p) for p, _ in index.errors} == bad
     assert all(reason for _, reason in index.errors)
     status = plumbing_engine.status()
-    assert status["errors"] == len(bad) and status["pending"] == 0
+    assert status.errors == len(bad) and status.pending == 0
     # the skipped files stay skipped: a rescan does not retry them or lose anything
     scan, index = plumbing_engine.update()
     assert index is not None and index.encoded == 0 and scan.unchanged == len(expected) + 5

@@ -199,7 +199,7 @@ def test_the_previous_model_answers_until_the_new_one_has_caught_up(
     engine.update()  # the new model indexes every photo
     assert engine.answering_model == imported
     assert Settings.load(engine.paths.settings_path).previous_model is None
-    assert engine.status()["answering_model"] == imported
+    assert engine.status().answering_model == imported
     engine.use_model(models.DEMO_KEY)  # back to a model that has every photo already
     assert engine.answering_model == models.DEMO_KEY
 

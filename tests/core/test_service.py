@@ -207,7 +207,7 @@ def test_second_writer_is_refused_but_search_works(plumbing_engine: Engine) -> N
     with pytest.raises(CatalogLockedError, match="already running"):
         Engine.open(plumbing_engine.paths)
     reader = Engine.open(plumbing_engine.paths, exclusive=False)
-    assert reader.status()["photos"] == 0
+    assert reader.status().photos == 0
     reader.close()
 
 

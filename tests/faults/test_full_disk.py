@@ -216,10 +216,10 @@ def test_the_watching_service_says_it_once_and_retries_when_space_is_back(
         assert "full" in str(problems[0])
         filler.unlink()
         deadline = 120
-        while deadline and (engine.status()["indexed"] < 210 or service.problem is not None):
+        while deadline and (engine.status().indexed < 210 or service.problem is not None):
             threading.Event().wait(0.5)
             deadline -= 1
-        assert engine.status()["indexed"] == 210
+        assert engine.status().indexed == 210
         assert service.problem is None  # the job that went through (words pass too) ended
     finally:
         service.stop()

@@ -15,10 +15,11 @@ import sys
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from photosearch.core.app.health import Check, LibraryStatus, doctor, library_status
 from photosearch.core.curate import albums
 from photosearch.core.curate.duplicates import (
     DEFAULT_THRESHOLD,
@@ -36,7 +37,6 @@ from photosearch.core.errors import (
 )
 from photosearch.core.index.passes import PassRun, TextReport, read_missing_meta, read_words
 from photosearch.core.index.scanner import ScanReport, Scope, library_link_targets, scan
-from photosearch.core.index.watcher import NETWORK_FILESYSTEMS, filesystem_type
 from photosearch.core.instance import InstanceLock
 from photosearch.core.media import ocr
 from photosearch.core.media.details import PhotoDetails, read_details
@@ -78,15 +78,6 @@ ALBUM_LIMIT = 1000
 """The most photos an album lists (its best matches)."""
 SPEED_SAMPLE = 64
 """Photos an indexing run must encode before its speed is remembered for the model."""
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    """One line of ``doctor``: what was checked, whether it is fine, and the details."""
-
-    name: str
-    ok: bool
-    detail: str
 
 
 class Engine:
@@ -253,6 +244,10 @@ class Engine:
             if self._vectors is None:
                 self._vectors = open_store(self.paths, self.catalog, self.model_key)
             return self._vectors
+
+    def loaded_vectors(self) -> VectorStore | None:
+        """The vector index if it is open already (nothing is loaded to answer)."""
+        return self._vectors
 
     def _forget_vectors(self, ids: list[int]) -> None:
         """Photos the catalog just forgot (or must encode again) leave the vector index
@@ -787,98 +782,10 @@ class Engine:
 
     # -- health ------------------------------------------------------------------------
 
-    def status(self) -> dict[str, object]:
-        model_id = self._vectors.model_id if self._vectors is not None else None
-        installed = models.is_installed(self.model_key, self.paths.models_dir)
-        if model_id is None and installed:
-            model_id = self.vectors().model_id
-        counts = self.catalog.counts(model_id)
-        folders = self.catalog.folders()
-        return {
-            **counts,
-            "model": self.model_key,
-            "model_installed": installed,
-            "answering_model": self.answering_model if installed else self.model_key,
-            "catalog": str(self.paths.catalog_path),
-            "offline_folders": [f.path for f in folders if not f.online],
-            "device": self.active_device or f"not loaded yet (setting: {self.settings.device})",
-            "unreadable_folders": [
-                {"path": path, "reason": reason} for f in folders for path, reason in f.unreadable
-            ],
-        }
+    def status(self) -> LibraryStatus:
+        """What is catalogued and indexed, which model answers and where (``status``)."""
+        return library_status(self)
 
     def doctor(self) -> list[Check]:
         """Check the environment, model, catalog and index, saying what to do about problems."""
-        import torch
-
-        checks = [
-            Check("python", sys.version_info >= (3, 10), sys.version.split()[0]),
-            Check("torch", True, f"{torch.__version__}, {torch.get_num_threads()} threads"),
-            Check("data folder", os.access(self.paths.data_dir, os.W_OK), str(self.paths.data_dir)),
-        ]
-        problems = self.catalog.integrity_problems()
-        checks.append(
-            Check("catalog", not problems, "; ".join(problems) or str(self.paths.catalog_path))
-        )
-        try:
-            directory = self.model_directory()
-            encoder = self.encoder()
-            checks.append(Check("model", True, f"{self.model_key} ({directory})"))
-            checks.append(
-                Check(
-                    "model precision",
-                    True,
-                    f"{encoder.precision}, text {encoder.text_precision}"
-                    f" (setting: {self.settings.precision})",
-                )
-            )
-            device = self.active_device or ""
-            asked = self.settings.device
-            fell_back = encoder.fallback is not None or (
-                asked in ("cuda", "mps") and encoder.device.type != asked
-            )
-            checks.append(Check("device", not fell_back, device))
-            store = self.vectors()
-            counts = self.catalog.counts(store.model_id)
-            in_sync = len(store) == counts["indexed"]
-            checks.append(
-                Check(
-                    "vector index", in_sync, f"{len(store)} vectors, {counts['indexed']} in catalog"
-                )
-            )
-        except PhotoSearchError as exc:
-            checks.append(Check("model", False, str(exc)))
-        for folder in self.catalog.folders():
-            online = folder.online and os.path.isdir(folder.path)
-            detail = f"{folder.photo_count} photos, {folder.error_count} skipped"
-            network = filesystem_type(folder.path) in NETWORK_FILESYSTEMS
-            if folder.force_polling or network:
-                detail += f"; watched by polling ({'network drive' if network else 'setting'})"
-            if not online:
-                detail = "offline: " + detail
-            for path, reason in folder.unreadable:
-                where = "the folder itself" if path == folder.path else path
-                detail += f"; cannot read {where}: {reason}"
-            checks.append(Check(f"folder {folder.path}", online and not folder.unreadable, detail))
-        checks.extend(self._watch_limit())
-        return checks
-
-    def _watch_limit(self) -> list[Check]:
-        """Linux needs one inotify watch per directory; say when the limit is too low."""
-        try:
-            limit = int(Path("/proc/sys/fs/inotify/max_user_watches").read_text())
-        except (OSError, ValueError):
-            return []
-        directories = {
-            os.path.dirname(path)
-            for folder in self.catalog.folders()
-            for path in self.catalog.photo_states(folder.id)
-        }
-        ok = len(directories) < 0.8 * limit
-        detail = f"inotify allows {limit} watches; your photo folders need about {len(directories)}"
-        if not ok:
-            detail += (
-                ". PhotoSearch falls back to polling (slower to notice changes); raise "
-                "fs.inotify.max_user_watches to watch natively."
-            )
-        return [Check("folder watching", ok, detail)]
+        return doctor(self)
