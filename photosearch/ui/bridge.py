@@ -344,6 +344,7 @@ class EngineBridge(QObject):
         """Jobs of seconds or minutes (duplicates, export), so they never hold up the
         short calls (the details pane, counts)."""
         self._request = 0
+        self._closing = False
         self._closed = False
         self._thread.start()
         self._search_thread.start()
@@ -395,11 +396,20 @@ class EngineBridge(QObject):
             finally:
                 engine.release_reader()  # a pool thread may expire: leave nothing open
 
+        def answer(result: T) -> None:
+            if not self._closing:
+                done(result)
+
         def fail(exc: Exception) -> None:
-            tell(str(exc) if isinstance(exc, PhotoSearchError) else f"Something went wrong: {exc}")
+            if not self._closing:
+                tell(
+                    str(exc)
+                    if isinstance(exc, PhotoSearchError)
+                    else f"Something went wrong: {exc}"
+                )
 
         pool = self._long_tasks if long else self._tasks
-        run_task(call, done, fail, receiver or self, pool)
+        run_task(call, answer, fail, receiver or self, pool)
 
     @property
     def settings(self) -> Settings:
@@ -467,7 +477,7 @@ class EngineBridge(QObject):
         if self._closed:
             return True
         self.worker.stop()
-        self._callbacks.clear()
+        self._closing = True  # answers that arrive from now on are dropped
         self._search_thread.quit()
         self._thread.quit()
         stopped = self._tasks.waitForDone(timeout_ms)
