@@ -125,7 +125,7 @@ def spec_for(key: str) -> ModelSpec | None:
 
 
 def demo_model_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "assets" / "tiny_clip"
+    return Path(__file__).resolve().parents[2] / "assets" / "tiny_clip"
 
 
 def model_dir(key: str, models_dir: Path) -> Path:
