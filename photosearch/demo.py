@@ -10,6 +10,7 @@ import ssl
 import sys
 
 from photosearch.core.app.engine import Engine
+from photosearch.core.media.places import gazetteer
 from photosearch.core.model import models
 from photosearch.core.settings import AppPaths
 from photosearch.core.types import ProgressCallback, no_progress
@@ -88,6 +89,8 @@ def self_test() -> int:
             hits = engine.search("a red circle", limit=3).hits
             read = [h.path for h in engine.search(f'text:"{words}"').hits]
         authorities = trusted_authorities()
+        towns = gazetteer()
+        place = towns.places([(38.7223, -9.1393)])[0] if towns is not None else None
         ok = (
             report is not None
             and report.encoded == 61
@@ -95,12 +98,15 @@ def self_test() -> int:
             and "red-circle" in hits[0].path
             and read == [str(paths.demo_dir / "sign.jpg")]
             and authorities != 0
+            and place is not None
+            and place.country == "Portugal"
         )
         print(
             f"self-test: indexed {report.encoded if report else 0} photos, top hit "
             f"{hits[0].path if hits else None}, words read in {count(len(read), 'photo')}, "
             f"{'the OS' if authorities is None else authorities} certificate authorities for "
-            f"downloads: {'OK' if ok else 'FAILED'}"
+            f"downloads, Lisbon's coordinates in {place.words() if place else None}: "
+            f"{'OK' if ok else 'FAILED'}"
         )
         return 0 if ok else 1
 

@@ -107,3 +107,18 @@ def write_bad_inputs(folder: Path) -> dict[str, bool]:
     os.symlink("loop-b.jpg", folder / "loop-a.jpg")
     os.symlink("loop-a.jpg", folder / "loop-b.jpg")
     return expected
+
+
+def gps_exif(latitude: float, longitude: float) -> Image.Exif:
+    """EXIF with GPS coordinates as a phone writes them (degrees, minutes, seconds)."""
+
+    def dms(value: float) -> tuple[float, float, float]:
+        value = abs(value)
+        degrees, minutes = int(value), int(abs(value) % 1 * 60)
+        return float(degrees), float(minutes), round((value * 60 % 1) * 60, 4)
+
+    exif = Image.Exif()
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = ("N" if latitude >= 0 else "S"), dms(latitude)
+    gps[3], gps[4] = ("E" if longitude >= 0 else "W"), dms(longitude)
+    return exif

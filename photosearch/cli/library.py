@@ -75,6 +75,19 @@ def status(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
+def places(engine: Engine, args: argparse.Namespace) -> int:
+    """The towns the photos were taken in (from their GPS coordinates), most photos first."""
+    found = engine.places()
+    if args.json:
+        print_json(jsontext.places_dict(found))
+        return 0
+    for place, n in found:
+        print(f"{count(n, 'photo'):>14}  {place.words()}")
+    if not found:
+        print("No photos with a place yet (none carries GPS coordinates).", file=sys.stderr)
+    return 0
+
+
 def folders(engine: Engine, args: argparse.Namespace) -> int:
     if args.action == "add":
         for path in args.paths:

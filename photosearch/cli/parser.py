@@ -8,7 +8,7 @@ from pathlib import Path
 
 from photosearch.cli.albums import albums
 from photosearch.cli.indexing import index, watch
-from photosearch.cli.library import doctor, duplicates, folders, manage_models, status
+from photosearch.cli.library import doctor, duplicates, folders, manage_models, places, status
 from photosearch.cli.searching import search, similar
 from photosearch.cli.serving import serve
 from photosearch.core.app.engine import Engine
@@ -136,6 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("status", status, "what is catalogued and indexed")
     p.add_argument("--json", action="store_true")
     p.add_argument("--errors", action="store_true", help="list skipped files and why")
+    p = command("places", places, "the towns, regions and countries photos were taken in")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
     p = command("folders", folders, "list, add or remove folders")
     p.add_argument("action", choices=("list", "add", "remove"), nargs="?", default="list")
     p.add_argument("paths", nargs="*")

@@ -15,7 +15,7 @@ from photosearch.core.errors import PhotoSearchError
 from photosearch.core.settings import HOME_ENV, AppPaths
 from photosearch.logs import setup_logging
 
-READ_ONLY_COMMANDS = frozenset({"search", "similar", "status", "doctor", "serve"})
+READ_ONLY_COMMANDS = frozenset({"search", "similar", "status", "doctor", "serve", "places"})
 """Commands that work alongside a running app (they never write the index)."""
 READ_ONLY_ACTIONS = {"models": {"list"}, "albums": {"list", "show"}, "folders": {"list"}}
 """Actions of other commands that only read: they run beside the app (its lock held)."""

@@ -11,9 +11,10 @@ from __future__ import annotations
 import base64
 import json
 import os
+from collections.abc import Sequence
 from datetime import datetime
 
-from photosearch.core.types import Hit
+from photosearch.core.types import Hit, Place
 
 
 def readable(value: str) -> str:
@@ -61,3 +62,13 @@ def _clean(value: object) -> object:
 def dumps(value: object) -> str:
     """JSON text of ``value`` in which every string is valid Unicode."""
     return json.dumps(_clean(value), ensure_ascii=False, indent=1)
+
+
+def places_dict(found: Sequence[tuple[Place, int]]) -> dict[str, object]:
+    """``photosearch places --json`` and ``/api/places``: each town with its count."""
+    return {
+        "places": [
+            {"country": p.country, "region": p.region, "city": p.city, "photos": n}
+            for p, n in found
+        ]
+    }

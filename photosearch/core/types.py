@@ -192,3 +192,16 @@ class IndexReport:
     gone: int = 0
     stopped: bool = False
     seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a photo was taken, from its GPS coordinates (``media/places.py``)."""
+
+    country: str
+    region: str | None
+    city: str
+
+    def words(self) -> str:
+        """``Lisbon, Lisbon, Portugal``: as a person reads it (a part left out if empty)."""
+        return ", ".join(part for part in (self.city, self.region, self.country) if part)

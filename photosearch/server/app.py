@@ -118,6 +118,11 @@ def create_app(engine: Engine, token: str) -> FastAPI:
         except OSError as exc:
             raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
 
+    @api.get("/places")
+    def places() -> dict[str, object]:
+        """The towns the photos were taken in (GPS), with their region, country and count."""
+        return jsontext.places_dict(engine.places())
+
     @api.get("/status")
     def library_status() -> dict[str, object]:
         """What is catalogued and indexed, and which model answers."""

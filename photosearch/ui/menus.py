@@ -89,5 +89,6 @@ def about(window: QWidget | None) -> None:
         "<p>Search your own photos by meaning, offline: nothing ever leaves this computer."
         "</p><p>Built on OpenCLIP (MIT), PyTorch (BSD), usearch (Apache 2.0), Qt for Python "
         "(LGPL), RapidOCR (Apache 2.0) and Pillow (MIT-CMU). The models are their authors' "
-        "own, under their licences.</p>",
+        "own, under their licences.</p><p>Place names: GeoNames (geonames.org), CC BY 4.0."
+        "</p>",
     )

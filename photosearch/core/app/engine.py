@@ -35,7 +35,13 @@ from photosearch.core.errors import (
     QueryError,
     writing_to,
 )
-from photosearch.core.index.passes import PassRun, TextReport, read_missing_meta, read_words
+from photosearch.core.index.passes import (
+    PassRun,
+    TextReport,
+    find_places,
+    read_missing_meta,
+    read_words,
+)
 from photosearch.core.index.scanner import ScanReport, Scope, library_link_targets, scan
 from photosearch.core.instance import InstanceLock
 from photosearch.core.media import ocr
@@ -50,7 +56,7 @@ from photosearch.core.search.stand_in import StandIn, cutoff_for, open_store
 from photosearch.core.settings import DEVICES, PRECISIONS, AppPaths, Settings, SettingsFile
 from photosearch.core.store import saved_searches as saved
 from photosearch.core.store.catalog import Catalog
-from photosearch.core.store.fulltext import words_read
+from photosearch.core.store.fulltext import place_counts, words_read
 from photosearch.core.store.vectors import VectorStore
 from photosearch.core.types import (
     Crop,
@@ -60,6 +66,7 @@ from photosearch.core.types import (
     IndexReport,
     JobControl,
     Photo,
+    Place,
     ProgressCallback,
     SavedSearch,
     no_progress,
@@ -454,6 +461,10 @@ class Engine:
     def folders(self) -> list[Folder]:
         return self.catalog.folders()
 
+    def places(self) -> list[tuple[Place, int]]:
+        """Every town the library's photos were taken in, with how many, most first."""
+        return place_counts(self.catalog)
+
     def set_folder_options(self, path: str, enabled: bool, polling: bool) -> bool:
         """Turn a folder on or off, or have it looked at by polling (network drives);
         False when it is not one of the user's folders."""
@@ -713,6 +724,8 @@ class Engine:
 
         run = PassRun(self.catalog, progress, control, report, yield_to)
         read_missing_meta(run, lambda: not waiting())
+        if not report.stopped and not waiting():
+            find_places(run, lambda: not waiting())
         if not report.stopped and self.reads_text() and not waiting():
             threads = 1 if self.settings.gentle else (os.cpu_count() or 1)
             read_words(

@@ -1,5 +1,5 @@
 """The second, lower-priority pass after the model's: metadata for photos indexed before
-the catalog kept it, then the words in photos (OCR).
+the catalog kept it, the places of their GPS coordinates, then the words in photos (OCR).
 
 It runs in small batches; between them it lets the model's pass go first (``yield_to``),
 so a photo copied in while thousands wait to be read is searchable by meaning at once.
@@ -11,15 +11,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from photosearch.core.errors import FileGoneError, ImageError
 from photosearch.core.media.metadata import read_meta_file
 from photosearch.core.media.ocr import TextReader
+from photosearch.core.media.places import gazetteer
 from photosearch.core.store.catalog import Catalog
 from photosearch.core.store.fulltext import (
     add_meta,
     meta_missing,
     meta_missing_count,
+    places_pending,
+    places_pending_count,
+    store_places,
     store_text,
     text_counts,
     text_pending,
@@ -29,6 +34,7 @@ from photosearch.core.types import JobControl, ProgressCallback, ProgressMeter
 log = logging.getLogger(__name__)
 
 META_BATCH = 128
+PLACE_BATCH = 2000
 TEXT_BATCH = 8
 
 
@@ -36,6 +42,8 @@ TEXT_BATCH = 8
 class TextReport:
     metadata: int = 0
     """Photos whose metadata was read in this pass."""
+    placed: int = 0
+    """Photos whose coordinates were given a place (a town, its region and country)."""
     looked: int = 0
     """Photos looked at for words."""
     with_words: int = 0
@@ -43,7 +51,9 @@ class TextReport:
     stopped: bool = False
 
 
+T = TypeVar("T")
 Batch = list[tuple[int, str]]
+Coordinates = tuple[float | None, float | None]
 
 
 @dataclass(frozen=True)
@@ -60,10 +70,10 @@ class PassRun:
 
 def _in_batches(
     run: PassRun,
-    pending: Callable[[int], Batch],
+    pending: Callable[[int], list[tuple[int, T]]],
     size: int,
     meter: Callable[[], ProgressMeter],
-    handle: Callable[[Batch], set[int]],
+    handle: Callable[[list[tuple[int, T]]], set[int]],
     wanted: Callable[[], bool],
 ) -> None:
     """Drive one pass: ``handle`` each batch of what is ``pending`` (it returns the ids it
@@ -71,7 +81,7 @@ def _in_batches(
     run, and end when done, stopped, no longer ``wanted``, or a batch was all left."""
     skipped: set[int] = set()
 
-    def batch() -> Batch:
+    def batch() -> list[tuple[int, T]]:
         rows = pending(size + len(skipped))
         return [row for row in rows if row[0] not in skipped][:size]
 
@@ -108,6 +118,32 @@ def read_missing_meta(run: PassRun, wanted: Callable[[], bool] = lambda: True) -
         lambda limit: meta_missing(run.catalog, limit),
         META_BATCH,
         lambda: ProgressMeter("metadata", meta_missing_count(run.catalog), run.progress),
+        handle,
+        wanted,
+    )
+
+
+def find_places(run: PassRun, wanted: Callable[[], bool] = lambda: True) -> None:
+    """The place of every photo whose coordinates were never looked up: a library from
+    before places were kept, and photos just indexed (thousands a second, offline)."""
+    towns = gazetteer()
+    if towns is None:
+        return  # the towns' data is not installed: photos keep their coordinates only
+
+    def handle(todo: list[tuple[int, Coordinates]]) -> set[int]:
+        found = towns.places([where for _, where in todo])
+        store_places(
+            run.catalog,
+            [(pid, where, place) for (pid, where), place in zip(todo, found, strict=True)],
+        )
+        run.report.placed += sum(place is not None for place in found)
+        return set()
+
+    _in_batches(
+        run,
+        lambda limit: places_pending(run.catalog, limit),
+        PLACE_BATCH,
+        lambda: ProgressMeter("places", places_pending_count(run.catalog), run.progress),
         handle,
         wanted,
     )

@@ -5,8 +5,9 @@ after a space, so ``t-shirt`` stays one word), carry an optional weight (``2*bea
 may be quoted. Filters are ``key:value`` words; values may be quoted (``in:"My Trips"``).
 ``in:`` with a full path means that folder and the folders below it (the sidebar writes
 that); ``sort:date|oldest|name|relevance`` orders the results. ``text:``, ``name:``,
-``camera:`` and ``tag:`` look for words in one place: read in the photo, its file name,
-its camera and lens, its keywords.
+``camera:``, ``tag:`` and ``place:`` look for words in one place: read in the photo, its
+file name, its camera and lens, its keywords, the town, region or country it was taken
+in (``place:"New York"``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from dataclasses import dataclass, field, replace
 from photosearch.core.errors import QueryError
 from photosearch.core.types import Crop
 
-FILTER_KEYS = ("in", "after", "before", "type", "min", "sort", "text", "name", "camera", "tag")
+WORD_FILTERS = ("text", "name", "camera", "tag", "place")
+"""Filters that look for words in one place of the photo (``store/fulltext.py``)."""
+FILTER_KEYS = ("in", "after", "before", "type", "min", "sort", *WORD_FILTERS)
 _FILTER = re.compile(rf'(?<!\S)({"|".join(FILTER_KEYS)}):(?:"([^"]*)"|(\S*))', re.IGNORECASE)
 _WEIGHT = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*\*\s*(.*)$", re.DOTALL)
 _TYPE_ALIASES = {
@@ -120,7 +123,7 @@ def _filters(found: list[tuple[str, str]]) -> Filters:
                     types.extend(_TYPE_ALIASES.get(ext, (ext,)))
         elif key == "sort":
             sort = _sort(value)
-        elif key in ("text", "name", "camera", "tag"):
+        elif key in WORD_FILTERS:
             words.append((key, value))
         else:
             try:

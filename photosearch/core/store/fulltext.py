@@ -14,6 +14,7 @@ from typing import Protocol
 
 from photosearch.core.media.metadata import PhotoMeta
 from photosearch.core.store.word_split import query_words
+from photosearch.core.types import Place
 
 
 class Catalog(Protocol):
@@ -24,9 +25,10 @@ class Catalog(Protocol):
     def write(self) -> AbstractContextManager[sqlite3.Connection]: ...
 
 
-BM25_WEIGHTS = (2.0, 1.0, 1.0, 3.0, 3.0, 2.0)
-"""Column weights for ranking (name, folders, camera, tags, caption, ocr): words a
-person chose (keywords, captions) say more than words that happen to be in a path."""
+BM25_WEIGHTS = (2.0, 1.0, 1.0, 3.0, 3.0, 2.0, 3.0)
+"""Column weights for ranking (name, folders, camera, tags, caption, ocr, place): words a
+person chose (keywords, captions) and where the photo was taken say more than words that
+happen to be in a path."""
 STOP_WORDS = frozenset(
     [
         "a",
@@ -57,7 +59,13 @@ STOP_WORDS = frozenset(
 )
 """Words that carry no meaning for a text match: "a photo of a receipt" looks for
 "receipt" in the photo's words, while CLIP still reads the whole phrase."""
-COLUMN_FILTERS = {"text": "ocr", "name": "name", "camera": "camera", "tag": "tags"}
+COLUMN_FILTERS = {
+    "text": "ocr",
+    "name": "name",
+    "camera": "camera",
+    "tag": "tags",
+    "place": "place",
+}
 """Query filters that look in one column: ``text:`` the words read in the photo."""
 
 
@@ -71,7 +79,9 @@ def store_meta(db: sqlite3.Connection, rows: Sequence[tuple[int, PhotoMeta]]) ->
                lens = excluded.lens, latitude = excluded.latitude,
                longitude = excluded.longitude, title = excluded.title,
                description = excluded.description, keywords = excluded.keywords,
-               rating = excluded.rating""",
+               rating = excluded.rating,
+               place_done = (photo_meta.latitude IS excluded.latitude
+                   AND photo_meta.longitude IS excluded.longitude AND photo_meta.place_done)""",
         [
             (
                 photo_id,
@@ -131,6 +141,57 @@ def text_pending(catalog: Catalog, limit: int) -> list[tuple[int, str]]:
         (limit,),
     )
     return [(r[0], os.fsdecode(r[1])) for r in rows]
+
+
+def places_pending(
+    catalog: Catalog, limit: int
+) -> list[tuple[int, tuple[float | None, float | None]]]:
+    """Metadata rows whose place was never looked up (or whose coordinates changed)."""
+    rows = catalog.read().execute(
+        """SELECT photo_id, latitude, longitude FROM photo_meta WHERE NOT place_done
+           ORDER BY photo_id LIMIT ?""",
+        (limit,),
+    )
+    return [(r[0], (r[1], r[2])) for r in rows]
+
+
+def places_pending_count(catalog: Catalog) -> int:
+    row = catalog.read().execute("SELECT count(*) FROM photo_meta WHERE NOT place_done")
+    return int(row.fetchone()[0])
+
+
+def store_places(
+    catalog: Catalog,
+    rows: Sequence[tuple[int, tuple[float | None, float | None], Place | None]],
+) -> None:
+    """Record the places found for these coordinates; a row whose coordinates changed
+    meanwhile (the photo was edited) is left for the next look-up."""
+    with catalog.write() as db:
+        db.executemany(
+            """UPDATE photo_meta SET country = ?, region = ?, city = ?, place_done = 1
+               WHERE photo_id = ? AND latitude IS ? AND longitude IS ?""",
+            [
+                (
+                    place.country if place else None,
+                    place.region if place else None,
+                    place.city if place else None,
+                    photo_id,
+                    latitude,
+                    longitude,
+                )
+                for photo_id, (latitude, longitude), place in rows
+            ],
+        )
+
+
+def place_counts(catalog: Catalog) -> list[tuple[Place, int]]:
+    """Every town photos were taken in, with its count, most photos first."""
+    rows = catalog.read().execute(
+        f"""SELECT m.country, m.region, m.city, count(*) AS n FROM photos p
+            JOIN photo_meta m ON m.photo_id = p.id {_READY} AND m.country IS NOT NULL
+            GROUP BY m.country, m.region, m.city ORDER BY n DESC, m.country, m.city"""
+    )
+    return [(Place(r[0], r[1], r[2]), int(r[3])) for r in rows]
 
 
 def store_text(catalog: Catalog, rows: Iterable[tuple[int, str | None]]) -> None:

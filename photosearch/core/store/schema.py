@@ -156,8 +156,36 @@ _META_WORDS = (
     "words(coalesce(new.camera, '') || ' ' || coalesce(new.lens, '')), words(new.keywords),"
     " words(coalesce(new.title, '') || ' ' || coalesce(new.description, '')), words(new.ocr)"
 )
-FTS_COLUMNS = ("name", "folders", "camera", "tags", "caption", "ocr")
-"""The full-text index's columns, in order (``photo_fts``)."""
+_PLACE_WORDS = (
+    "words(coalesce(new.city, '') || ' ' || coalesce(new.region, '') || ' '"
+    " || coalesce(new.country, ''))"
+)
+
+
+def _fts_triggers(meta_columns: str, meta_words: str) -> str:
+    """The triggers that keep ``photo_fts`` in the same transaction as every insert,
+    move, change and delete of a photo and its metadata row."""
+    nulls = ", ".join("NULL" for _ in meta_columns.split(","))
+    return f"""
+        CREATE TRIGGER photos_fts_insert AFTER INSERT ON photos BEGIN
+            INSERT INTO photo_fts(rowid, name, folders) VALUES (new.id, {_NAME_WORDS});
+        END;
+        CREATE TRIGGER photos_fts_move AFTER UPDATE OF path ON photos BEGIN
+            UPDATE photo_fts SET ({_FTS_NAME_COLUMNS}) = ({_NAME_WORDS}) WHERE rowid = new.id;
+        END;
+        CREATE TRIGGER photos_fts_delete AFTER DELETE ON photos BEGIN
+            DELETE FROM photo_fts WHERE rowid = old.id;
+        END;
+        CREATE TRIGGER photo_meta_fts_insert AFTER INSERT ON photo_meta BEGIN
+            UPDATE photo_fts SET ({meta_columns}) = ({meta_words}) WHERE rowid = new.photo_id;
+        END;
+        CREATE TRIGGER photo_meta_fts_update AFTER UPDATE ON photo_meta BEGIN
+            UPDATE photo_fts SET ({meta_columns}) = ({meta_words}) WHERE rowid = new.photo_id;
+        END;
+        CREATE TRIGGER photo_meta_fts_delete AFTER DELETE ON photo_meta BEGIN
+            UPDATE photo_fts SET ({meta_columns}) = ({nulls}) WHERE rowid = old.photo_id;
+        END;
+    """
 
 
 def _v5(db: sqlite3.Connection) -> None:
@@ -188,25 +216,7 @@ def _v5(db: sqlite3.Connection) -> None:
             name, folders, camera, tags, caption, ocr,
             tokenize = 'unicode61 remove_diacritics 2'
         );
-        CREATE TRIGGER photos_fts_insert AFTER INSERT ON photos BEGIN
-            INSERT INTO photo_fts(rowid, name, folders) VALUES (new.id, {_NAME_WORDS});
-        END;
-        CREATE TRIGGER photos_fts_move AFTER UPDATE OF path ON photos BEGIN
-            UPDATE photo_fts SET ({_FTS_NAME_COLUMNS}) = ({_NAME_WORDS}) WHERE rowid = new.id;
-        END;
-        CREATE TRIGGER photos_fts_delete AFTER DELETE ON photos BEGIN
-            DELETE FROM photo_fts WHERE rowid = old.id;
-        END;
-        CREATE TRIGGER photo_meta_fts_insert AFTER INSERT ON photo_meta BEGIN
-            UPDATE photo_fts SET ({_FTS_META_COLUMNS}) = ({_META_WORDS}) WHERE rowid = new.photo_id;
-        END;
-        CREATE TRIGGER photo_meta_fts_update AFTER UPDATE ON photo_meta BEGIN
-            UPDATE photo_fts SET ({_FTS_META_COLUMNS}) = ({_META_WORDS}) WHERE rowid = new.photo_id;
-        END;
-        CREATE TRIGGER photo_meta_fts_delete AFTER DELETE ON photo_meta BEGIN
-            UPDATE photo_fts SET ({_FTS_META_COLUMNS}) = (NULL, NULL, NULL, NULL)
-            WHERE rowid = old.photo_id;
-        END;
+        {_fts_triggers(_FTS_META_COLUMNS, _META_WORDS)}
         INSERT INTO photo_fts(rowid, name, folders)
             SELECT new.id, {_NAME_WORDS} FROM photos new;
         ALTER TABLE saved_searches ADD COLUMN seen_photo_id INTEGER NOT NULL DEFAULT 0;
@@ -231,4 +241,40 @@ def _v6(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
+def _v7(db: sqlite3.Connection) -> None:
+    """Places: the country, region and town of a photo's GPS coordinates (found offline,
+    ``media/places.py``; ``place_done`` once looked up, so a library from before gets its
+    places in a pass after indexing). They are words of the photo: the full-text index
+    is made again with a ``place`` column, filled from what the catalog holds."""
+    meta_columns = f"{_FTS_META_COLUMNS}, place"
+    meta_words = f"{_META_WORDS}, {_PLACE_WORDS}"
+    _in_transaction(
+        db,
+        f"""
+        ALTER TABLE photo_meta ADD COLUMN country TEXT;
+        ALTER TABLE photo_meta ADD COLUMN region TEXT;
+        ALTER TABLE photo_meta ADD COLUMN city TEXT;
+        ALTER TABLE photo_meta ADD COLUMN place_done INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX photo_meta_place ON photo_meta(place_done);
+        DROP TRIGGER photos_fts_insert;
+        DROP TRIGGER photos_fts_move;
+        DROP TRIGGER photos_fts_delete;
+        DROP TRIGGER photo_meta_fts_insert;
+        DROP TRIGGER photo_meta_fts_update;
+        DROP TRIGGER photo_meta_fts_delete;
+        DROP TABLE photo_fts;
+        CREATE VIRTUAL TABLE photo_fts USING fts5(
+            name, folders, camera, tags, caption, ocr, place,
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        {_fts_triggers(meta_columns, meta_words)}
+        INSERT INTO photo_fts(rowid, name, folders)
+            SELECT new.id, {_NAME_WORDS} FROM photos new;
+        UPDATE photo_fts SET ({meta_columns}) =
+            (SELECT {meta_words} FROM photo_meta new WHERE new.photo_id = photo_fts.rowid)
+            WHERE rowid IN (SELECT photo_id FROM photo_meta);
+        """,
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
