@@ -69,7 +69,7 @@ class DetailsPane(QWidget):
         form = self.form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for key in ("Score", "Taken", "Dimensions", "File size", "Type", "Camera", "Lens",
-                    "Exposure", "Title", "Caption", "Keywords", "Rating", "Place",
+                    "Exposure", "Title", "Caption", "Keywords", "Rating", "Place", "GPS",
                     "Words in it"):  # fmt: skip
             label = QLabel()
             label.setWordWrap(True)
@@ -163,6 +163,7 @@ class DetailsPane(QWidget):
         self._set("Keywords", details.keywords)
         self._set("Rating", details.rating)
         self._set("Place", details.place)
+        self._set("GPS", details.coordinates)
         self._set("Words in it", details.words)
 
     def _thumb_changed(self, path: str) -> None:

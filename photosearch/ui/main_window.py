@@ -237,6 +237,7 @@ class MainWindow(QMainWindow):
         self.sidebar.browse_all.connect(self.show_all_photos)
         self.sidebar.show_duplicates.connect(self.show_duplicates)
         self.sidebar.browse_folder.connect(self.show_folder)
+        self.sidebar.browse_place.connect(self.show_place)
         self.sidebar.run_saved.connect(self.run_saved_search)
         self.sidebar.rescan.connect(bridge.request_rescan.emit)
         self.sidebar.remove_folder.connect(self._remove_folder)
@@ -463,6 +464,14 @@ class MainWindow(QMainWindow):
 
     def show_folder(self, path: str) -> None:
         self._browse(path)
+
+    def show_place(self, where: str) -> None:
+        """The photos taken in a place, newest first: its filter in the search field."""
+        self.scope = None
+        self.browsing = False
+        self._clear_chips()
+        self.search.setText(f"{where} sort:date")
+        self.run_search()
 
     def _browse(self, folder: str | None) -> None:
         self.scope = folder
@@ -1031,6 +1040,7 @@ class MainWindow(QMainWindow):
         )
         self.filter_bar.set_folders(folders)
         self.bridge.run(lambda engine: engine.month_counts(), self.filter_bar.set_months)
+        self.bridge.run(lambda engine: engine.places(), self.sidebar.set_places)
         self._show_empty_state()
 
     def _failed(self, message: str) -> None:

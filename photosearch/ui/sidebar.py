@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, QWidget
 
-from photosearch.core.types import Folder, SavedSearch
+from photosearch.core.types import Folder, Place, SavedSearch
 from photosearch.core.wording import count
 from photosearch.ui.wording import shown
 
@@ -31,8 +31,8 @@ EntryRole = Qt.ItemDataRole.UserRole + 10
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """What a sidebar row stands for: ``all``, ``duplicates``, a ``folder`` (a path) or a
-    ``saved`` search."""
+    """What a sidebar row stands for: ``all``, ``duplicates``, a ``folder`` (a path), a
+    ``saved`` search or a ``place`` (its filter: ``place:"Lisbon" place:"Portugal"``)."""
 
     kind: str
     path: str = ""
@@ -88,6 +88,7 @@ class Sidebar(QTreeView):
     show_duplicates = Signal()
     browse_folder = Signal(object)  # paths: Python str (a Qt string drops bytes)
     run_saved = Signal(object)  # SavedSearch
+    browse_place = Signal(str)  # the filter that lists its photos
     rescan = Signal()
     remove_folder = Signal(object)
     rename_saved = Signal(object)
@@ -110,6 +111,8 @@ class Sidebar(QTreeView):
         self.store.setColumnCount(2)
         self.library = self._group("Library")
         self.folders = self._group("Folders")
+        self.places = self._group("Places")
+        self.places.setToolTip("Where photos were taken, from their GPS coordinates")
         self.searches = self._group("Albums")
         self.all_photos = _item("All photos", Entry("all"))
         self.library.appendRow([self.all_photos, _count_item(None)])
@@ -122,6 +125,7 @@ class Sidebar(QTreeView):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.expandAll()
         self.set_saved([])
+        self.set_places([])
         self.selectionModel().currentChanged.connect(self._chosen)
         self.activated.connect(self._chosen)
 
@@ -180,6 +184,28 @@ class Sidebar(QTreeView):
             self._add_node(item, child, shown(child.path), root=False)
         return item
 
+    def set_places(self, found: list[tuple[Place, int]]) -> None:
+        """Countries with their photo counts, the towns in each below them (folded);
+        the group is hidden while no photo has a place."""
+        chosen = self.current_entry()
+        self.places.removeRows(0, self.places.rowCount())
+        countries: dict[str, list[tuple[Place, int]]] = {}
+        for place, n in found:
+            countries.setdefault(place.country, []).append((place, n))
+        ranked = sorted(countries.items(), key=lambda c: (-sum(n for _, n in c[1]), c[0]))
+        for country, towns in ranked:
+            row = _item(country, Entry("place", _place_filter(country)))
+            row.setToolTip(f"Photos taken in {country}")
+            for place, n in sorted(towns, key=lambda t: (-t[1], t[0].city)):
+                town = _item(place.city, Entry("place", _place_filter(place.city, country)))
+                town.setToolTip(place.words())
+                row.appendRow([town, _count_item(n)])
+            self.places.appendRow([row, _count_item(sum(n for _, n in towns))])
+        self.setRowHidden(self.places.row(), QModelIndex(), not found)
+        self.expand(self.places.index())
+        if chosen is not None and chosen.kind == "place":
+            self._select(lambda e: e.kind == "place" and e.path == chosen.path, emit=False)
+
     def set_saved(self, albums: list[tuple[SavedSearch, int | None]]) -> None:
         """Albums (saved searches) with how many of their photos are new to the user."""
         chosen = self.current_entry()
@@ -235,6 +261,8 @@ class Sidebar(QTreeView):
             self.show_duplicates.emit()
         elif entry.kind == "folder":
             self.browse_folder.emit(entry.path)
+        elif entry.kind == "place":
+            self.browse_place.emit(entry.path)
         elif entry.saved is not None:
             self.run_saved.emit(entry.saved)
 
@@ -318,6 +346,11 @@ def _item(text: str, entry: Entry) -> QStandardItem:
     item.setData(entry, EntryRole)
     item.setAccessibleText(text)
     return item
+
+
+def _place_filter(*names: str) -> str:
+    """``place:"Lisbon" place:"Portugal"``: a town is looked for in its country only."""
+    return " ".join(f'place:"{name}"' for name in names)
 
 
 def _count_item(count: int | None) -> QStandardItem:

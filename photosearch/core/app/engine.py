@@ -56,7 +56,7 @@ from photosearch.core.search.stand_in import StandIn, cutoff_for, open_store
 from photosearch.core.settings import DEVICES, PRECISIONS, AppPaths, Settings, SettingsFile
 from photosearch.core.store import saved_searches as saved
 from photosearch.core.store.catalog import Catalog
-from photosearch.core.store.fulltext import place_counts, words_read
+from photosearch.core.store.fulltext import place_counts, place_of, words_read
 from photosearch.core.store.vectors import VectorStore
 from photosearch.core.types import (
     Crop,
@@ -612,9 +612,14 @@ class Engine:
         return saved.save_search(self.catalog, album.name, album.text, album.images)
 
     def details(self, path: str) -> PhotoDetails:
-        """What one photo's file says of it (camera, exposure, title…), and the words
-        read in it."""
-        return replace(read_details(path), words=words_read(self.catalog, path))
+        """What one photo's file says of it (camera, exposure, title…), the words read
+        in it and the town it was taken in."""
+        place = place_of(self.catalog, path)
+        return replace(
+            read_details(path),
+            words=words_read(self.catalog, path),
+            place=place.words() if place is not None else None,
+        )
 
     # -- indexing ----------------------------------------------------------------------
 

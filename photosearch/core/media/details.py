@@ -33,8 +33,10 @@ class PhotoDetails:
     keywords: str | None = None
     rating: str | None = None
     """``★★★★☆``."""
-    place: str | None = None
+    coordinates: str | None = None
     """``48.85840° N, 2.29450° E``."""
+    place: str | None = None
+    """``Paris, Île-de-France, France``: the town the coordinates are in (from the catalog)."""
     words: str | None = None
     """The words read in the photo (kept in the catalog, not in the file)."""
 
@@ -55,7 +57,7 @@ def read_details(path: str) -> PhotoDetails:
                 caption=meta.description,
                 keywords=", ".join(meta.keywords) or None,
                 rating=_stars(meta.rating),
-                place=_place(meta.latitude, meta.longitude),
+                coordinates=_coordinates(meta.latitude, meta.longitude),
             )
     except (OSError, UnidentifiedImageError, ValueError, SyntaxError, Image.DecompressionBombError):
         log.info("no details for %s", path, exc_info=True)
@@ -69,7 +71,7 @@ def _stars(rating: int | None) -> str | None:
     return "rejected" if rating < 0 else "★" * rating + "☆" * (5 - rating)
 
 
-def _place(latitude: float | None, longitude: float | None) -> str | None:
+def _coordinates(latitude: float | None, longitude: float | None) -> str | None:
     if latitude is None or longitude is None:
         return None
     north, east = "N" if latitude >= 0 else "S", "E" if longitude >= 0 else "W"

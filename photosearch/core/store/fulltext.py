@@ -194,6 +194,20 @@ def place_counts(catalog: Catalog) -> list[tuple[Place, int]]:
     return [(Place(r[0], r[1], r[2]), int(r[3])) for r in rows]
 
 
+def place_of(catalog: Catalog, path: str) -> Place | None:
+    """The town one photo was taken in, if its coordinates were found to be in one."""
+    row = (
+        catalog.read()
+        .execute(
+            """SELECT m.country, m.region, m.city FROM photo_meta m
+               JOIN photos p ON p.id = m.photo_id WHERE p.path = ? AND m.country IS NOT NULL""",
+            (os.fsencode(path),),
+        )
+        .fetchone()
+    )
+    return Place(*row) if row else None
+
+
 def store_text(catalog: Catalog, rows: Iterable[tuple[int, str | None]]) -> None:
     """Record the words read in photos (None: looked, none found)."""
     with catalog.write() as db:

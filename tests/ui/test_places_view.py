@@ -1,0 +1,41 @@
+"""Places in the window: the sidebar lists countries and towns, a click lists their
+photos, and the details pane says where a photo was taken."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from tests.core.test_places import write_travels
+from tests.ui.test_main_window import open_window, wait_indexed
+
+
+def test_the_sidebar_lists_places_and_a_click_shows_their_photos(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    taken = write_travels(tmp_path / "travels", per_city=1)
+    window = open_window(qtbot, tmp_path / "app", [tmp_path / "travels"])
+    sidebar = window.sidebar
+    try:
+        assert sidebar.isRowHidden(sidebar.places.row(), sidebar.rootIndex())  # none yet
+        wait_indexed(qtbot, window, 9)
+        qtbot.waitUntil(lambda: sidebar.places.rowCount() == 6, timeout=60_000)
+        assert not sidebar.isRowHidden(sidebar.places.row(), sidebar.rootIndex())
+        portugal = sidebar._find(lambda e: e.kind == "place" and e.path == 'place:"Portugal"')
+        assert portugal is not None
+        assert portugal.siblingAtColumn(1).data() == "1"
+        sidebar.setCurrentIndex(portugal)
+        lisbon = {taken["lisbon"][0].name}
+        qtbot.waitUntil(
+            lambda: {Path(h.path).name for h in window.results.hits()} == lisbon, timeout=10_000
+        )
+        assert window.search.text() == 'place:"Portugal" sort:date'
+        window.details.show_hit(window.results.hits()[0])
+        qtbot.waitUntil(
+            lambda: window.details.fields["Place"].text() == "Lisbon, Lisbon, Portugal",
+            timeout=10_000,
+        )
+        assert window.details.fields["GPS"].text() == "38.72230° N, 9.13930° W"
+    finally:
+        window.close()
