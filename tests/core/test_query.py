@@ -87,3 +87,21 @@ def test_filters_can_be_read_replaced_and_removed_as_text() -> None:
     assert without_token(text, "after:2021") == 'beach in:"My Trips" type:jpg'
     assert parse(with_filter(text, "type", "png")).filters.types == ("png",)
     assert with_filter("t-shirt - red", "type", "png") == "t-shirt - red type:png"
+
+
+def test_on_is_a_whole_day_month_or_year() -> None:
+
+    def span(text: str) -> tuple[str, str]:
+        filters = parse(text).filters
+        assert filters.after is not None and filters.before is not None
+        return (
+            time.strftime("%Y-%m-%d", time.localtime(filters.after)),
+            time.strftime("%Y-%m-%d", time.localtime(filters.before)),
+        )
+
+    assert span("on:2023-06-14") == ("2023-06-14", "2023-06-15")
+    assert span("on:2024-02-29") == ("2024-02-29", "2024-03-01")
+    assert span("on:2023-12") == ("2023-12-01", "2024-01-01")
+    assert span("on:2023") == ("2023-01-01", "2024-01-01")
+    with pytest.raises(QueryError, match="on:2023-06-14"):
+        parse("on:")

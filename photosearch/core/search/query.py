@@ -21,7 +21,7 @@ from photosearch.core.types import Crop
 
 WORD_FILTERS = ("text", "name", "camera", "tag", "place")
 """Filters that look for words in one place of the photo (``store/fulltext.py``)."""
-FILTER_KEYS = ("in", "after", "before", "type", "min", "sort", *WORD_FILTERS)
+FILTER_KEYS = ("in", "after", "before", "on", "type", "min", "sort", *WORD_FILTERS)
 _FILTER = re.compile(rf'(?<!\S)({"|".join(FILTER_KEYS)}):(?:"([^"]*)"|(\S*))', re.IGNORECASE)
 _WEIGHT = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*\*\s*(.*)$", re.DOTALL)
 _TYPE_ALIASES = {
@@ -101,6 +101,22 @@ def parse_date(value: str, key: str) -> float:
     raise QueryError(f"Cannot read the date in {key}:{value} — use YYYY, YYYY-MM or YYYY-MM-DD.")
 
 
+def date_span(value: str, key: str) -> tuple[float, float]:
+    """The start of ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` and the start of the next one
+    (local time): ``on:2023-06-14`` is that whole day."""
+    start = parse_date(value, key)
+    parts = time.localtime(start)
+    year, month, day = parts.tm_year, parts.tm_mon, parts.tm_mday
+    places = value.count("-")
+    if places == 2:
+        day += 1
+    elif places == 1:
+        month += 1
+    else:
+        year += 1
+    return start, time.mktime((year, month, day, 0, 0, 0, 0, 0, -1))
+
+
 def _filters(found: list[tuple[str, str]]) -> Filters:
     folders: list[str] = []
     types: list[str] = []
@@ -116,6 +132,8 @@ def _filters(found: list[tuple[str, str]]) -> Filters:
             after = parse_date(value, key)
         elif key == "before":
             before = parse_date(value, key)
+        elif key == "on":
+            after, before = date_span(value, key)
         elif key == "type":
             for ext in value.lower().replace(";", ",").split(","):
                 ext = ext.strip().lstrip(".")
@@ -164,6 +182,8 @@ _EXAMPLES = {
     "name": "IMG_2041",
     "camera": "fujifilm",
     "tag": "family",
+    "place": '"New York"',
+    "on": "2023-06-14",
 }
 
 
