@@ -203,5 +203,10 @@ class Place:
     city: str
 
     def words(self) -> str:
-        """``Lisbon, Lisbon, Portugal``: as a person reads it (a part left out if empty)."""
-        return ", ".join(part for part in (self.city, self.region, self.country) if part)
+        """``Porto, Porto District, Portugal``: as a person reads it; a part that is empty
+        or the same as the one before is left out (``Lisbon, Portugal``)."""
+        parts = [self.city]
+        for part in (self.region, self.country):
+            if part and part != parts[-1]:
+                parts.append(part)
+        return ", ".join(parts)

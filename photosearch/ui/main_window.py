@@ -470,7 +470,7 @@ class MainWindow(QMainWindow):
         self.scope = None
         self.browsing = False
         self._clear_chips()
-        self.search.setText(f"{where} sort:date")
+        self.search.setText(where)  # filters alone: newest first
         self.run_search()
 
     def _browse(self, folder: str | None) -> None:

@@ -88,7 +88,7 @@ def test_places_are_words_filters_and_a_list(engine: Engine, tmp_path: Path) -> 
     assert names(engine, "place:Brazil after:2000") == {p.name for p in taken["rio"]}
     assert names(engine, "place:Atlantis") == set()
     details = engine.details(str(taken["lisbon"][0]))
-    assert details.place == "Lisbon, Lisbon, Portugal"
+    assert details.place == "Lisbon, Portugal"
     assert details.coordinates == "38.72230° N, 9.13930° W"
     assert engine.details(str(tmp_path / "travels" / "no_gps.jpg")).place is None
     counted = {(p.country, n) for p, n in engine.places()}
