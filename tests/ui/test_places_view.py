@@ -28,13 +28,13 @@ def test_the_sidebar_lists_places_and_a_click_shows_their_photos(
         sidebar.setCurrentIndex(portugal)
         lisbon = {taken["lisbon"][0].name}
         qtbot.waitUntil(
-            lambda: {Path(h.path).name for h in window.results.hits()} == lisbon, timeout=10_000
+            lambda: {Path(h.path).name for h in window.results.hits()} == lisbon, timeout=30_000
         )
         assert window.search.text() == 'place:"Portugal"'
         window.details.show_hit(window.results.hits()[0])
         qtbot.waitUntil(
             lambda: window.details.fields["Place"].text() == "Lisbon, Portugal",
-            timeout=10_000,
+            timeout=30_000,
         )
         assert window.details.fields["GPS"].text() == "38.72230° N, 9.13930° W"
     finally:
