@@ -197,7 +197,7 @@ class Sidebar(QTreeView):
             row = _item(country, Entry("place", _place_filter(country)))
             row.setToolTip(f"Photos taken in {country}")
             for place, n in sorted(towns, key=lambda t: (-t[1], t[0].city)):
-                town = _item(place.city, Entry("place", _place_filter(place.city, country)))
+                town = _item(place.city, Entry("place", _place_filter(place.words())))
                 town.setToolTip(place.words())
                 row.appendRow([town, _count_item(n)])
             self.places.appendRow([row, _count_item(sum(n for _, n in towns))])
@@ -348,9 +348,9 @@ def _item(text: str, entry: Entry) -> QStandardItem:
     return item
 
 
-def _place_filter(*names: str) -> str:
-    """``place:"Lisbon" place:"Portugal"``: a town is looked for in its country only."""
-    return " ".join(f'place:"{name}"' for name in names)
+def _place_filter(name: str) -> str:
+    """``place:"Portugal"``, ``place:"Sintra, Lisbon, Portugal"``: exactly that place."""
+    return f'place:"{name}"'
 
 
 def _count_item(count: int | None) -> QStandardItem:

@@ -26,6 +26,7 @@ CITIES = {
     "rio": (-22.9068, -43.1729, "Brazil", "Rio de Janeiro"),
     "reykjavik": (64.1466, -21.9426, "Iceland", "Reykjavík"),
     "tokyo": (35.6762, 139.6503, "Japan", "Tokyo"),
+    "belfast": (54.5973, -5.9301, "United Kingdom", "Belfast"),  # in Northern Ireland
 }
 
 
@@ -87,6 +88,11 @@ def test_places_are_words_filters_and_a_list(engine: Engine, tmp_path: Path) -> 
     assert names(engine, "place:Iceland") == {p.name for p in taken["reykjavik"]}
     assert names(engine, "place:Brazil after:2000") == {p.name for p in taken["rio"]}
     assert names(engine, "place:Atlantis") == set()
+    assert names(engine, "place:Ireland") == set()  # Belfast is in Northern Ireland
+    assert names(engine, 'place:"northern ireland"') == {p.name for p in taken["belfast"]}
+    assert names(engine, "place:reykjavik") == {p.name for p in taken["reykjavik"]}
+    assert names(engine, 'place:"Lisbon, Portugal"') == lisbon  # as the details pane says
+    assert names(engine, 'place:"Lisbon, Spain"') == set()
     details = engine.details(str(taken["lisbon"][0]))
     assert details.place == "Lisbon, Portugal"
     assert details.coordinates == "38.72230° N, 9.13930° W"

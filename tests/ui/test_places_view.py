@@ -19,8 +19,8 @@ def test_the_sidebar_lists_places_and_a_click_shows_their_photos(
     sidebar = window.sidebar
     try:
         assert sidebar.isRowHidden(sidebar.places.row(), sidebar.rootIndex())  # none yet
-        wait_indexed(qtbot, window, 9)
-        qtbot.waitUntil(lambda: sidebar.places.rowCount() == 6, timeout=60_000)
+        wait_indexed(qtbot, window, 10)
+        qtbot.waitUntil(lambda: sidebar.places.rowCount() == 7, timeout=60_000)
         assert not sidebar.isRowHidden(sidebar.places.row(), sidebar.rootIndex())
         portugal = sidebar._find(lambda e: e.kind == "place" and e.path == 'place:"Portugal"')
         assert portugal is not None

@@ -16,7 +16,7 @@ from typing import TypeVar
 from photosearch.core.errors import FileGoneError, ImageError
 from photosearch.core.media.metadata import read_meta_file
 from photosearch.core.media.ocr import TextReader
-from photosearch.core.media.places import gazetteer
+from photosearch.core.media.places import gazetteer, usable
 from photosearch.core.store.catalog import Catalog
 from photosearch.core.store.fulltext import (
     add_meta,
@@ -29,7 +29,7 @@ from photosearch.core.store.fulltext import (
     text_counts,
     text_pending,
 )
-from photosearch.core.types import JobControl, ProgressCallback, ProgressMeter
+from photosearch.core.types import JobControl, Place, ProgressCallback, ProgressMeter
 
 log = logging.getLogger(__name__)
 
@@ -126,16 +126,20 @@ def read_missing_meta(run: PassRun, wanted: Callable[[], bool] = lambda: True) -
 def find_places(run: PassRun, wanted: Callable[[], bool] = lambda: True) -> None:
     """The place of every photo whose coordinates were never looked up: a library from
     before places were kept, and photos just indexed (thousands a second, offline)."""
-    towns = gazetteer()
-    if towns is None:
-        return  # the towns' data is not installed: photos keep their coordinates only
 
     def handle(todo: list[tuple[int, Coordinates]]) -> set[int]:
-        found = towns.places([where for _, where in todo])
-        store_places(
-            run.catalog,
-            [(pid, where, place) for (pid, where), place in zip(todo, found, strict=True)],
-        )
+        found: list[Place | None] = [None] * len(todo)
+        if any(usable(*where) for _, where in todo):  # the towns load only when needed
+            try:
+                towns = gazetteer()
+            except (OSError, ValueError, KeyError, TypeError):
+                log.warning("the towns' data cannot be read: no places", exc_info=True)
+                towns = None
+            if towns is None:
+                return {pid for pid, _ in todo}  # all left for later: the pass ends here
+            found = towns.places([where for _, where in todo])
+        rows = [(pid, where, place) for (pid, where), place in zip(todo, found, strict=True)]
+        store_places(run.catalog, rows)
         run.report.placed += sum(place is not None for place in found)
         return set()
 

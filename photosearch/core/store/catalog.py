@@ -32,7 +32,7 @@ from photosearch.core.errors import (
     storage_error,
 )
 from photosearch.core.media.metadata import PhotoMeta
-from photosearch.core.store.fulltext import store_meta
+from photosearch.core.store.fulltext import place_key, store_meta
 from photosearch.core.store.schema import (
     MIGRATIONS,
     PAGE_SIZE,
@@ -139,6 +139,7 @@ def _connect(path: Path, readonly: bool = False, frozen: bool = False) -> sqlite
     db.create_function("folded", 1, _folded, deterministic=True)
     db.create_function("name_key", 1, name_key, deterministic=True)
     db.create_function("words", 1, split_words, deterministic=True)
+    db.create_function("place_key", 1, place_key, deterministic=True)
     db.create_function("name_words", 1, name_words, deterministic=True)
     db.create_function("folder_words", 2, folder_words, deterministic=True)
     return db

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import unicodedata
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
@@ -64,9 +65,9 @@ COLUMN_FILTERS = {
     "name": "name",
     "camera": "camera",
     "tag": "tags",
-    "place": "place",
 }
-"""Query filters that look in one column: ``text:`` the words read in the photo."""
+"""Query filters that look in one column: ``text:`` the words read in the photo.
+(``place:`` compares names instead: ``place_clause``.)"""
 
 
 def store_meta(db: sqlite3.Connection, rows: Sequence[tuple[int, PhotoMeta]]) -> None:
@@ -192,6 +193,35 @@ def place_counts(catalog: Catalog) -> list[tuple[Place, int]]:
             GROUP BY m.country, m.region, m.city ORDER BY n DESC, m.country, m.city"""
     )
     return [(Place(r[0], r[1], r[2]), int(r[3])) for r in rows]
+
+
+def place_key(text: str | None) -> str | None:
+    """SQL ``place_key``: a place name as people type it, without accents, case or
+    extra spaces (``reykjavik`` is ``Reykjavík``)."""
+    if text is None:
+        return None
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def place_clause(value: str) -> tuple[str, list[object]]:
+    """SQL over photos ``p`` for ``place:VALUE``: a town, region or country by its whole
+    name (``place:Ireland`` is not Northern Ireland); ``Lisbon, Portugal`` (a town and its
+    country) and ``Sintra, Lisbon, Portugal`` (with its region) name one town, as the
+    details pane and the sidebar write it."""
+    parts = [place_key(part) for part in value.split(",") if part.strip()]
+    if not parts:
+        return "0", []
+    if len(parts) == 1:
+        test = "? IN (place_key(m.city), place_key(m.region), place_key(m.country))"
+        params: list[object] = parts[:1]
+    elif len(parts) == 2:
+        test = "place_key(m.city) = ? AND place_key(m.country) = ?"
+        params = list(parts)
+    else:
+        test = "place_key(m.city) = ? AND place_key(m.region) = ? AND place_key(m.country) = ?"
+        params = [parts[0], parts[1], parts[-1]]
+    return f"EXISTS (SELECT 1 FROM photo_meta m WHERE m.photo_id = p.id AND {test})", params
 
 
 def place_of(catalog: Catalog, path: str) -> Place | None:
