@@ -114,7 +114,10 @@ def date_span(value: str, key: str) -> tuple[float, float]:
         month += 1
     else:
         year += 1
-    return start, time.mktime((year, month, day, 0, 0, 0, 0, 0, -1))
+    try:
+        return start, time.mktime((year, month, day, 0, 0, 0, 0, 0, -1))
+    except (OverflowError, ValueError):  # past what this system's clock can count
+        raise QueryError(f"{key}:{value} is a date this computer cannot count to.") from None
 
 
 def _filters(found: list[tuple[str, str]]) -> Filters:
