@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parents[1] / "photosearch"
 GROUND_FLOOR = {
     "__init__", "atomic", "errors", "instance", "jsontext", "memory", "ort", "settings",
@@ -37,3 +39,12 @@ def test_no_caller_reaches_through_the_engine_into_its_catalog() -> None:
             ):
                 reaching.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert not reaching, reaching
+
+
+def test_the_test_command_collects_every_test_file(pytestconfig: pytest.Config) -> None:
+    """testpaths lists folders in an order (heaviest first): a new folder of tests must
+    be added there, or the README's command would silently leave it out."""
+    root = pytestconfig.rootpath
+    listed = [root / p for p in pytestconfig.getini("testpaths")]
+    for path in (root / "tests").rglob("test_*.py"):
+        assert any(path == p or p in path.parents for p in listed), f"not collected: {path}"
