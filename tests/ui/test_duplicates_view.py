@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from photosearch.ui.results import BadgeRole, Section, SectionRole
+from photosearch.ui import safety
 from photosearch.ui.safety import ConfirmPhotos
 from tests.core.test_duplicates import write_originals_and_copies
 from tests.ui.test_main_window import open_window, wait_indexed
@@ -46,6 +47,8 @@ def test_duplicates_view_keeps_the_originals_and_trashes_the_copies(
             return ConfirmPhotos.DialogCode.Accepted
 
         monkeypatch.setattr(ConfirmPhotos, "exec", answer)
+        # the notice waits longer than the search for the rest, however busy the machine
+        monkeypatch.setattr(safety, "UNDO_SECONDS", 600)
         win.trash_duplicates()
         copies = [p for f in families.values() for p in f[1:]]
         assert len(asked) == 1 and asked[0].photos.count() == len(copies)  # shown, each one
