@@ -15,7 +15,7 @@ from photosearch.core.model import models
 from photosearch.core.settings import AppPaths
 from photosearch.core.types import ProgressCallback, no_progress
 from photosearch.core.wording import count
-from photosearch.synthetic import text_photo, write_library
+from photosearch.synthetic import text_photo, write_demo_clip, write_library
 
 EXAMPLES = ("a red circle", "blue square", "yellow star + black", "green - triangle")
 
@@ -31,6 +31,8 @@ def prepare_demo(paths: AppPaths, count: int) -> Engine:
     folder = demo.demo_dir
     if not folder.is_dir() or sum(1 for _ in folder.iterdir()) < count:
         write_library(folder, count)
+    if not (folder / "clips").is_dir():
+        write_demo_clip(folder)  # videos are searched too: found at the moment that matches
     engine = Engine.open(demo)
     if engine.model_key != models.DEMO_KEY:
         engine.use_model(models.DEMO_KEY)
@@ -82,30 +84,35 @@ def self_test() -> int:
         write_library(paths.demo_dir, 60, seed=5)
         sign, words = text_photo(7)
         sign.save(paths.demo_dir / "sign.jpg", quality=85)
+        write_demo_clip(paths.demo_dir)
         with Engine.open(paths) as engine:
             engine.use_model(models.DEMO_KEY)
             engine.add_folder(paths.demo_dir)
             _, report = engine.update()
             hits = engine.search("a red circle", limit=3).hits
             read = [h.path for h in engine.search(f'text:"{words}"').hits]
+            clips = engine.search("a yellow star type:video", limit=3).hits
         authorities = trusted_authorities()
         towns = gazetteer()
         place = towns.places([(38.7223, -9.1393)])[0] if towns is not None else None
         ok = (
             report is not None
-            and report.encoded == 61
+            and report.encoded == 62
             and bool(hits)
             and "red-circle" in hits[0].path
             and read == [str(paths.demo_dir / "sign.jpg")]
             and authorities != 0
             and place is not None
             and place.country == "Portugal"
+            and len(clips) == 1
+            and (clips[0].at or 0.0) >= 8.0
         )
         print(
             f"self-test: indexed {report.encoded if report else 0} photos, top hit "
             f"{hits[0].path if hits else None}, words read in {count(len(read), 'photo')}, "
             f"{'the OS' if authorities is None else authorities} certificate authorities for "
-            f"downloads, Lisbon's coordinates in {place.words() if place else None}: "
+            f"downloads, Lisbon's coordinates in {place.words() if place else None}, the "
+            f"star in the clip at {clips[0].at if clips else None} s: "
             f"{'OK' if ok else 'FAILED'}"
         )
         return 0 if ok else 1

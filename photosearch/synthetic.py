@@ -326,3 +326,57 @@ def text_photo(
     if rng.random() < 0.3:
         scene = scene.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.2)))
     return scene, words
+
+
+CLIP_CODECS = {"mp4": "libx264", "mov": "libx264", "m4v": "libx264", "webm": "libvpx-vp9"}
+
+
+def shape_scene(
+    colour: str, shape: str, seed: int, size: tuple[int, int] = (320, 240)
+) -> Image.Image:
+    """A still of one colour and shape, ``size`` large: a scene of a generated clip."""
+    sample = make_sample(
+        random.Random(seed), size_range=(size[1], size[1]), colour=colour, shape=shape
+    )
+    return sample.image.resize(size)
+
+
+def write_clip(
+    path: Path,
+    scenes: list[tuple[Image.Image, float]],
+    fps: int = 10,
+    gop: int = 10,
+    tags: dict[str, str] | None = None,
+) -> Path:
+    """A clip showing each image for its seconds (a keyframe every ``gop`` frames),
+    encoded by FFmpeg as phones' clips are (H.264 in MP4 and MOV, VP9 in WebM)."""
+    import av  # only where clips are made
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    width, height = scenes[0][0].size
+    with av.open(str(path), "w") as out:
+        for key, value in (tags or {}).items():
+            out.metadata[key] = value
+        stream = out.add_stream(CLIP_CODECS[path.suffix.lstrip(".").lower()], rate=fps)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.codec_context.gop_size = gop
+        index = 0
+        for image, seconds in scenes:
+            pixels = np.asarray(image.convert("RGB")).astype(np.int16)
+            for _ in range(round(seconds * fps)):
+                noisy = np.clip(pixels + (index % 3), 0, 255).astype(np.uint8)  # not one still
+                frame = av.VideoFrame.from_ndarray(noisy, format="rgb24")
+                frame.pts = index
+                out.mux(stream.encode(frame))
+                index += 1
+        out.mux(stream.encode())
+    return path
+
+
+def write_demo_clip(folder: Path) -> Path:
+    """The demo's clip: a blue square, then a red circle, then a yellow star."""
+    scenes = [("blue", "square"), ("red", "circle"), ("yellow", "star")]
+    return write_clip(
+        folder / "clips" / "shapes.mp4",
+        [(shape_scene(colour, shape, seed), 4.0) for seed, (colour, shape) in enumerate(scenes)],
+    )

@@ -166,3 +166,11 @@ def writing_to(folder: Path) -> Iterator[None]:
             raise
         log.warning("%s (%s: %s)", problem, type(exc).__name__, exc)
         raise problem from exc
+
+
+def os_reason(exc: OSError) -> str:
+    """An OS error in words ("permission denied"), without errno numbers."""
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    text = exc.strerror or str(exc)
+    return text[:1].lower() + text[1:]

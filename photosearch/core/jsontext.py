@@ -37,8 +37,11 @@ def path_fields(path: str) -> dict[str, str]:
 def hit_dict(hit: Hit) -> dict[str, object]:
     """One search result as ``--json`` and the HTTP API give it."""
     p = hit.photo
+    video = {"duration": p.duration, "at": hit.at} if p.is_video else {}
     return {
         **path_fields(p.path),
+        "media": "video" if p.is_video else "photo",
+        **video,
         "score": None if hit.score is None else round(hit.score, 4),
         "id": p.id,
         "size": p.size,

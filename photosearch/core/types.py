@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -102,6 +103,17 @@ class Folder:
     """Folders inside this one (or itself) that the last scan could not read, and why."""
 
 
+PHOTO_EXTENSIONS = frozenset(
+    {"jpg", "jpeg", "jpe", "png", "webp", "tif", "tiff", "bmp", "gif", "heic", "heif"}
+)
+VIDEO_EXTENSIONS = frozenset({"mp4", "mov", "m4v", "mkv", "webm", "avi", "3gp"})
+
+
+def is_video_name(path: str) -> bool:
+    """Whether a file is a video, by its name (as the scanner tells photos from clips)."""
+    return os.path.splitext(path)[1].lower().lstrip(".") in VIDEO_EXTENSIONS
+
+
 @dataclass(frozen=True, slots=True)
 class Photo:
     """A catalogued photo as search results and the UI see it."""
@@ -114,6 +126,12 @@ class Photo:
     height: int | None
     taken_at: float | None
     folder_online: bool = True
+    duration: float | None = None
+    """A video's length in seconds (None: a photo)."""
+
+    @property
+    def is_video(self) -> bool:
+        return is_video_name(self.path)
 
     @property
     def date(self) -> float:
@@ -129,6 +147,8 @@ class Hit:
     score: float | None
     words: bool = False
     """Found by its own words (name, metadata or text read in it), not only by the model."""
+    at: float | None = None
+    """A video's best-matching moment, in seconds from its start."""
 
     @property
     def path(self) -> str:

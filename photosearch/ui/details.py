@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from photosearch.core.media.details import PhotoDetails
 from photosearch.core.types import Hit
+from photosearch.core.wording import clock
 from photosearch.ui import actions
 from photosearch.ui.bridge import EngineBridge
 from photosearch.ui.results import ThumbnailCache, display_name
@@ -68,7 +69,7 @@ class DetailsPane(QWidget):
         self.fields: dict[str, QLabel] = {}
         form = self.form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for key in ("Score", "Taken", "Dimensions", "File size", "Type", "Camera", "Lens",
+        for key in ("Score", "Taken", "Length", "Dimensions", "File size", "Type", "Camera", "Lens",
                     "Exposure", "Title", "Caption", "Keywords", "Rating", "Place", "GPS",
                     "Words in it"):  # fmt: skip
             label = QLabel()
@@ -133,6 +134,7 @@ class DetailsPane(QWidget):
         values = {
             "Score": f"{hit.score:.3f}" if hit.score is not None else None,
             "Taken": f"{datetime.fromtimestamp(photo.date):%A %d %B %Y, %H:%M}{taken}",
+            "Length": _length(hit),
             "Dimensions": f"{photo.width} × {photo.height} pixels" if photo.width else None,
             "File size": file_size(photo.size),
         }
@@ -169,7 +171,7 @@ class DetailsPane(QWidget):
     def _thumb_changed(self, path: str) -> None:
         if self.hit is None or self.hit.path != path:
             return
-        pixmap = self.thumbs.get(path)
+        pixmap = self.thumbs.get(path, self.hit.at)
         self._pixmap = None
         if pixmap is None:
             self.preview.setText("Loading…")
@@ -209,3 +211,11 @@ class DetailsPane(QWidget):
     def _similar(self) -> None:
         if self.hit is not None:
             self.find_similar.emit(self.hit.path)
+
+
+def _length(hit: Hit) -> str | None:
+    """A video's length, and where in it the search matched best."""
+    if hit.photo.duration is None:
+        return None
+    moment = f" · best match at {clock(hit.at)}" if hit.at is not None else ""
+    return f"{clock(hit.photo.duration)}{moment}"

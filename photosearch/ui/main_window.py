@@ -456,6 +456,13 @@ class MainWindow(QMainWindow):
         self.view.select_path(hit.path)
         if self.details.isVisible():
             self.details.show_hit(hit)
+        if hit.photo.is_video:
+            path = hit.path
+            self.bridge.run(
+                lambda engine: engine.moments_of(path),
+                lambda seconds: self.viewer.mark_moments(path, seconds),
+                receiver=self.viewer,
+            )
 
     # -- browsing and saved searches ---------------------------------------------------
 

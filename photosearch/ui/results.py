@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from photosearch.core.errors import ImageError
 from photosearch.core.media.images import thumbnail
 from photosearch.core.types import Hit
+from photosearch.core.wording import clock
 from photosearch.ui.tasks import run_task
 from photosearch.ui.wording import file_size, shown
 
@@ -57,6 +58,9 @@ def tooltip(hit: Hit) -> str:
     if hit.score is not None:
         taken = "taken" if photo.taken_at else "modified"
         lines.insert(2, f"{taken} {datetime.fromtimestamp(photo.date):%Y-%m-%d %H:%M}")
+    if photo.is_video and photo.duration is not None:
+        moment = f", best match at {clock(hit.at)}" if hit.at is not None else ""
+        lines.append(f"video, {clock(photo.duration)} long{moment}")
     if hit.words:
         lines.append("matched by words: its name, details or words read in the photo")
     if not photo.folder_online:
@@ -85,10 +89,11 @@ THUMB_MEMORY_BYTES = 192 * 2**20
 """Pixmaps kept in memory (~750 thumbnails of 256 px); older ones come back from disk."""
 
 
-def _make_thumbnail(path: str, pixels: int, cache: Path) -> QImage:
-    """Make (or read from the disk cache) one thumbnail of ``pixels``; null if unreadable."""
+def _make_thumbnail(path: str, pixels: int, cache: Path, at: float | None) -> QImage:
+    """Make (or read from the disk cache) one thumbnail of ``pixels`` (of a video, its
+    frame at ``at``); null if unreadable."""
     try:
-        return QImage(str(thumbnail(path, pixels, cache)))
+        return QImage(str(thumbnail(path, pixels, cache, at)))
     except (ImageError, OSError) as exc:
         log.info("no thumbnail for %s: %s", path, exc)
         return QImage()
@@ -117,40 +122,42 @@ class ThumbnailCache(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(THUMB_THREADS)
         self.pool.setThreadPriority(QThread.Priority.LowPriority)
-        self._pixmaps: OrderedDict[str, QPixmap | None] = OrderedDict()
+        self._pixmaps: OrderedDict[tuple[str, float | None], QPixmap | None] = OrderedDict()
 
-    def get(self, path: str) -> QPixmap | None:
-        """The thumbnail if ready; otherwise start making it and return None."""
-        if path in self._pixmaps:
-            self._pixmaps.move_to_end(path)
-            return self._pixmaps[path]
-        self._pixmaps[path] = None
+    def get(self, path: str, at: float | None = None) -> QPixmap | None:
+        """The thumbnail if ready (of a video, its frame at ``at`` seconds); otherwise
+        start making it and return None (``changed`` says when it is there)."""
+        key = (path, None if at is None else round(at, 1))
+        if key in self._pixmaps:
+            self._pixmaps.move_to_end(key)
+            return self._pixmaps[key]
+        self._pixmaps[key] = None
         pixels, cache = self.pixels, self.cache_dir
         run_task(
-            lambda: _make_thumbnail(path, pixels, cache),
-            lambda image: self._arrived(path, image),
+            lambda: _make_thumbnail(path, pixels, cache, key[1]),
+            lambda image: self._arrived(key, image),
             lambda exc: log.warning("thumbnail of %s failed: %s", path, exc),
             self,
             self.pool,
         )
         return None
 
-    def _arrived(self, path: str, image: QImage) -> None:
-        if path not in self._pixmaps:
+    def _arrived(self, key: tuple[str, float | None], image: QImage) -> None:
+        if key not in self._pixmaps:
             return  # evicted while it was being made
         pixmap = QPixmap.fromImage(image) if not image.isNull() else QPixmap()
-        self._pixmaps[path] = pixmap
+        self._pixmaps[key] = pixmap
         self.bytes += _size(pixmap)
         self._evict()
-        self.changed.emit(path)
+        self.changed.emit(key[0])
 
     def _evict(self) -> None:
-        for path in list(self._pixmaps):
+        for key in list(self._pixmaps):
             if self.bytes <= self.budget:
                 return
-            pixmap = self._pixmaps[path]
+            pixmap = self._pixmaps[key]
             if pixmap is not None:  # one still being made stays
-                del self._pixmaps[path]
+                del self._pixmaps[key]
                 self.bytes -= _size(pixmap)
 
     def pending(self) -> int:
@@ -339,7 +346,7 @@ class ResultsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip(hit)
         if role == Qt.ItemDataRole.DecorationRole:
-            return self.thumbs.get(hit.path)
+            return self.thumbs.get(hit.path, hit.at)
         if role == HitRole:
             return hit
         if role == BadgeRole:
@@ -494,6 +501,8 @@ class ResultDelegate(QStyledItemDelegate):
         if isinstance(hit, Hit):
             badge = index.data(BadgeRole)
             self._paint_badge(painter, photo_rect, badge if badge else badge_text(hit))
+            if hit.photo.is_video:
+                self._paint_clip_mark(painter, photo_rect, hit)
         if not self.names:
             return
         text_rect = QRect(rect.x() + 2, thumb_rect.bottom() + 4, rect.width() - 4, 22)
@@ -505,6 +514,25 @@ class ResultDelegate(QStyledItemDelegate):
         painter.drawText(
             text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, name
         )
+
+    @staticmethod
+    def _paint_clip_mark(painter: QPainter, photo: QRect, hit: Hit) -> None:
+        """▶ and the clip's length in the bottom-left corner (the moment shown, if any)."""
+        text = "▶"
+        if hit.photo.duration is not None:
+            text += f" {clock(hit.photo.duration)}"
+        metrics = painter.fontMetrics()
+        width = metrics.horizontalAdvance(text) + 10
+        if width > photo.width() - 4:
+            return
+        height = metrics.height() + 2
+        rect = QRect(photo.x() + 4, photo.bottom() - height - 3, width, height)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(QColor(0, 0, 0, 150))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawRoundedRect(rect, 4, 4)
+        painter.setPen(QColor("white"))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
     @staticmethod
     def _paint_badge(painter: QPainter, photo: QRect, badge: str) -> None:

@@ -8,6 +8,7 @@ import logging
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QHideEvent,
     QImage,
     QKeyEvent,
     QMouseEvent,
@@ -17,11 +18,13 @@ from PySide6.QtGui import (
     QPixmap,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from photosearch.core.errors import ImageError
 from photosearch.core.media.images import open_image
-from photosearch.core.types import Hit
+from photosearch.core.media.videos import frame_at
+from photosearch.core.types import Hit, is_video_name
+from photosearch.ui import clip_player
 from photosearch.ui.results import display_name
 from photosearch.ui.tasks import run_task
 from photosearch.ui.widgets import tool_button
@@ -35,11 +38,15 @@ ZOOM_STEP = 1.25
 MAX_ZOOM = 8.0
 
 
-def _decode(path: str) -> tuple[QImage, int, int]:
-    """One photo upright (EXIF turned, HEIC too) for the viewer, with its full size; a
-    null image when it cannot be read."""
+def _decode(path: str, at: float | None = None) -> tuple[QImage, int, int]:
+    """One photo upright (EXIF turned, HEIC too) for the viewer, with its full size — of
+    a video, its frame at ``at``; a null image when it cannot be read."""
     try:
-        rgb, width, height, _ = open_image(path, VIEW_SIDE)
+        if is_video_name(path):
+            rgb = frame_at(path, at or 0.0)
+            width, height = rgb.size
+        else:
+            rgb, width, height, _ = open_image(path, VIEW_SIDE)
     except (ImageError, OSError) as exc:
         log.info("cannot show %s: %s", path, exc)
         return QImage(), 0, 0
@@ -148,6 +155,10 @@ class Viewer(QWidget):
         self.hits: list[Hit] = []
         self.row = -1
         self.canvas = _Canvas(self)
+        self.player: clip_player.ClipPlayer | None = None
+        """Made for the first video shown (a library of photos never loads Qt Multimedia)."""
+        self.stage = QStackedWidget(self)
+        self.stage.addWidget(self.canvas)
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.zoom_label = QLabel()
@@ -160,14 +171,24 @@ class Viewer(QWidget):
             bar.addWidget(tool_button(text, tip, slot, symbol, name, flat=True))
         bar.addWidget(self.title, 1)
         bar.addWidget(self.zoom_label)
+        self.photo_tools: list[QWidget] = [self.zoom_label]
         for text, name, tip, slot in (
             ("−", "Zoom out", "Zoom out (−)", self.zoom_out),
             ("Fit", "Fit to window", "Fit to the window, at most 100 % (0)", self.fit),
             ("1:1", "Actual size", "Actual size, 100 % (1)", self.actual_size),
             ("+", "Zoom in", "Zoom in (+)", self.zoom_in),
-            ("Open", "Open in the default app", "Open in the default app (Ctrl+O)", self._open),
         ):
-            bar.addWidget(tool_button(text, tip, slot, name=name, flat=True))
+            self.photo_tools.append(tool_button(text, tip, slot, name=name, flat=True))
+            bar.addWidget(self.photo_tools[-1])
+        bar.addWidget(
+            tool_button(
+                "Open",
+                "Open in the default app (Ctrl+O)",
+                self._open,
+                name="Open in the default app",
+                flat=True,
+            )
+        )
         self.region_button = tool_button(
             "Search a region",
             "Drag a rectangle over part of the photo to search for what is in it (R)",
@@ -177,6 +198,7 @@ class Viewer(QWidget):
         )
         self.region_button.setCheckable(True)
         bar.addWidget(self.region_button)
+        self.photo_tools.append(self.region_button)
         self.hint = QLabel("Drag a rectangle around what to search for — Esc to cancel")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.hide()
@@ -184,7 +206,7 @@ class Viewer(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.hint)
-        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.stage, 1)
         self.canvas.region.connect(self._region_chosen)
         self.setFocusProxy(self.canvas)
         self.canvas.installEventFilter(self)
@@ -198,21 +220,62 @@ class Viewer(QWidget):
             return
         self.row = row
         hit = self.hits[row]
+        self.moved.emit(row)
+        playing = hit.photo.is_video and clip_player.available()
+        for tool in self.photo_tools:
+            tool.setVisible(not playing)
+        self.title.setText(f"{display_name(hit.path)}   ·   {row + 1} of {len(self.hits)}")
+        if playing:
+            self._play(hit)
+            return
+        self.stop()
         self.canvas.pixmap = None
         self.canvas.full = (hit.photo.width or 0, hit.photo.height or 0)
         self.canvas.zoom = None
         self.canvas.offset = QPointF()
         self.canvas.message = "Loading…"
-        self.title.setText(f"{display_name(hit.path)}   ·   {row + 1} of {len(self.hits)}")
         self._zoom_changed()
-        path = hit.path
+        path, at = hit.path, hit.at
         run_task(
-            lambda: _decode(path),
+            lambda: _decode(path, at),
             lambda loaded: self._arrived(path, *loaded),
             lambda exc: self._arrived(path, QImage(), 0, 0),
             self,
         )
-        self.moved.emit(row)
+
+    def _play(self, hit: Hit) -> None:
+        if self.player is None:
+            self.player = clip_player.ClipPlayer(self)
+            self.player.failed.connect(self._cannot_play)
+            self.player.installEventFilter(self)
+            self.stage.addWidget(self.player)
+        self.stage.setCurrentWidget(self.player)
+        self.player.play(hit.path, hit.at)
+        self.player.setFocus()
+
+    def _cannot_play(self, why: str) -> None:
+        hit = self.current()
+        log.info("cannot play %s: %s", hit.path if hit else "", why)
+        self.stop()
+        self.canvas.pixmap = None
+        self.canvas.message = "This video cannot be played here — Open shows it in your player."
+        self._zoom_changed()
+
+    def stop(self) -> None:
+        """No clip plays (another photo is shown, or the viewer is left)."""
+        if self.player is not None:
+            self.player.stop()
+        self.stage.setCurrentWidget(self.canvas)
+
+    def mark_moments(self, path: str, seconds: list[float]) -> None:
+        """The moments of the clip ``path`` (marked on its seek bar, if it still plays)."""
+        hit = self.current()
+        if self.player is not None and hit is not None and hit.path == path:
+            self.player.set_moments(seconds)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.stop()
+        super().hideEvent(event)
 
     def current(self) -> Hit | None:
         return self.hits[self.row] if 0 <= self.row < len(self.hits) else None
@@ -223,6 +286,9 @@ class Viewer(QWidget):
             return  # the user moved on meanwhile
         if image.isNull():
             self.canvas.message = "This photo cannot be shown: it is missing or unreadable."
+        elif hit.photo.is_video:
+            self.canvas.message = ""
+            self.title.setText(f"{self.title.text()}   ·   video: Open plays it")
         else:
             self.canvas.pixmap = QPixmap.fromImage(image)
             self.canvas.full = (width, height)
@@ -280,7 +346,11 @@ class Viewer(QWidget):
             self.open_file.emit(hit.path)
 
     def eventFilter(self, watched: QObject, event: object) -> bool:
-        if watched is not self.canvas:
+        if watched is not self.canvas and (watched is not self.player or self.player is None):
+            return super().eventFilter(watched, event)
+        if watched is self.player:
+            if isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress:
+                return self._clip_key(event) or super().eventFilter(watched, event)
             return super().eventFilter(watched, event)
         if isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress:
             return self._key(event) or super().eventFilter(watched, event)
@@ -290,6 +360,24 @@ class Viewer(QWidget):
                 (self.zoom_in if step > 0 else self.zoom_out)()
                 return True
         return super().eventFilter(watched, event)
+
+    def _clip_key(self, event: QKeyEvent) -> bool:
+        """Keys while a clip plays: as in players, Space and K pause; arrows still move."""
+        assert self.player is not None
+        key = Qt.Key(event.key())
+        if key in (Qt.Key.Key_Space, Qt.Key.Key_K):
+            self.player.toggle()
+            return True
+        actions = {
+            Qt.Key.Key_Escape: self.back.emit,
+            Qt.Key.Key_Left: self.previous,
+            Qt.Key.Key_Right: self.next,
+        }
+        action = actions.get(key)
+        if action is None:
+            return False
+        action()
+        return True
 
     def _key(self, event: QKeyEvent) -> bool:
         key = event.key()

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
-from photosearch.ui.results import BadgeRole, Section, SectionRole
 from photosearch.ui import safety
+from photosearch.ui.results import BadgeRole, Section, SectionRole
 from photosearch.ui.safety import ConfirmPhotos
 from tests.core.test_duplicates import write_originals_and_copies
 from tests.ui.test_main_window import open_window, wait_indexed

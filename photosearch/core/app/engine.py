@@ -33,6 +33,7 @@ from photosearch.core.errors import (
     ModelNotAvailableError,
     PhotoSearchError,
     QueryError,
+    os_reason,
     writing_to,
 )
 from photosearch.core.index.passes import (
@@ -46,7 +47,6 @@ from photosearch.core.index.scanner import ScanReport, Scope, library_link_targe
 from photosearch.core.instance import InstanceLock
 from photosearch.core.media import ocr
 from photosearch.core.media.details import PhotoDetails, read_details
-from photosearch.core.media.images import os_reason
 from photosearch.core.media.thumbnail_cache import MB, Pruned
 from photosearch.core.media.thumbnail_cache import prune as prune_thumbnail_cache
 from photosearch.core.model import models
@@ -620,6 +620,13 @@ class Engine:
             words=words_read(self.catalog, path),
             place=place.words() if place is not None else None,
         )
+
+    def moments_of(self, path: str) -> list[float]:
+        """When a clip's moments are (seconds), for its seek bar; none for a photo."""
+        photo = self.catalog.photo_by_path(path)
+        if photo is None or not photo.is_video:
+            return []
+        return self.catalog.clip_times(self.vectors().model_id, photo.id)
 
     # -- indexing ----------------------------------------------------------------------
 

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from photosearch.core.errors import PhotoSearchError
-from photosearch.core.media.images import os_reason
+from photosearch.core.errors import PhotoSearchError, os_reason
 from photosearch.core.search.feedback import album_threshold
 from photosearch.core.search.query import Query
 from photosearch.core.search.searcher import Searcher

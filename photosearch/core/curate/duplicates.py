@@ -33,6 +33,7 @@ from photosearch.core.curate.trash import Trashed
 from photosearch.core.errors import ImageError
 from photosearch.core.media.images import open_image
 from photosearch.core.store.catalog import Catalog
+from photosearch.core.store.schema import IS_VIDEO_SQL
 from photosearch.core.store.vectors import VectorStore
 from photosearch.core.types import JobControl, Photo, ProgressCallback, ProgressMeter, no_progress
 
@@ -149,7 +150,10 @@ def find_duplicates(
         for other in ids[1:]:
             exact.join(ids[0], other)
             together.join(ids[0], other)
-    pairs = _candidate_pairs(catalog, store, allowed, threshold, progress, control)
+    # a clip and its re-encoded copy share no perceptual hash: only byte copies group
+    photos_only = f"p.status != 'error' AND NOT {IS_VIDEO_SQL} AND {where}"
+    stills = set(catalog.filtered_ids(photos_only, list(params)).tolist())
+    pairs = _candidate_pairs(catalog, store, stills, threshold, progress, control)
     photos = catalog.photos(sorted({i for pair in pairs for i in pair}))
     signatures: dict[int, Signature | None] = {}
     meter = ProgressMeter("duplicates", len(pairs), progress)

@@ -30,14 +30,21 @@ from photosearch.core.errors import FileGoneError, ImageError
 from photosearch.core.index.scanner import Scope
 from photosearch.core.media.images import read_ahead
 from photosearch.core.model.encoder import Encoder
-from photosearch.core.model.model_input import Decoded, decode_for_model
-from photosearch.core.store.catalog import Catalog, Encoded
+from photosearch.core.model.model_input import (
+    Decoded,
+    DecodedClip,
+    decode_clip_for_model,
+    decode_for_model,
+)
+from photosearch.core.store.catalog import Catalog, Encoded, EncodedClip
+from photosearch.core.store.moment_keys import moment_keys
 from photosearch.core.store.vectors import VectorStore
 from photosearch.core.types import (
     IndexReport,
     JobControl,
     ProgressCallback,
     ProgressMeter,
+    is_video_name,
     no_progress,
 )
 
@@ -100,10 +107,13 @@ class Indexer:
         self.decode_threads = decode_threads or default_decode_threads()
         self.costs = PipelineCosts()
 
-    def _decode(self, path: str) -> Decoded | ImageError:
+    def _decode(self, path: str) -> Decoded | DecodedClip | ImageError:
         started = time.thread_time()
+        size, preprocess = self.encoder.input_size, self.encoder.preprocess
         try:
-            return decode_for_model(path, self.encoder.input_size, self.encoder.preprocess)
+            if is_video_name(path):
+                return decode_clip_for_model(path, size, preprocess)
+            return decode_for_model(path, size, preprocess)
         except ImageError as exc:
             return exc
         finally:
@@ -132,7 +142,9 @@ class Indexer:
         depth = GPU_READ_AHEAD if on_gpu else 1
         with ThreadPoolExecutor(self.decode_threads, thread_name_prefix="decode") as pool:
             items: Iterator[tuple[int, str]] = iter(pending)
-            ahead: deque[list[tuple[int, str, Future[Decoded | ImageError]]]] = deque()
+            ahead: deque[list[tuple[int, str, Future[Decoded | DecodedClip | ImageError]]]] = (
+                deque()
+            )
             batch = self._decode_batch(pool, list(islice(items, self._batch_size())))
             while batch:
                 if not control.checkpoint():
@@ -159,11 +171,7 @@ class Indexer:
                 done = len(batch)
                 gen = self.catalog.commit_batch(self.vectors.model_id, encoded, failed)
                 if encoded:
-                    self.vectors.add(
-                        np.array([e.photo_id for e in encoded], dtype=np.int64),
-                        np.stack([e.vector for e in encoded]),
-                        gen,
-                    )
+                    self.vectors.add(*index_rows(encoded), gen)
                 meter.advance(done, errors=len(failed))
                 batch = ahead.popleft() if ahead else []
                 scope = between_batches() if between_batches is not None else None
@@ -199,15 +207,15 @@ class Indexer:
 
     def _decode_batch(
         self, pool: ThreadPoolExecutor, items: list[tuple[int, str]]
-    ) -> list[tuple[int, str, Future[Decoded | ImageError]]]:
+    ) -> list[tuple[int, str, Future[Decoded | DecodedClip | ImageError]]]:
         return [(photo_id, path, pool.submit(self._decode, path)) for photo_id, path in items]
 
     def _encode(
         self,
-        batch: list[tuple[int, str, Future[Decoded | ImageError]]],
+        batch: list[tuple[int, str, Future[Decoded | DecodedClip | ImageError]]],
         report: IndexReport,
     ) -> tuple[list[Encoded], list[tuple[int, str]]]:
-        good: list[tuple[int, Decoded]] = []
+        good: list[tuple[int, Decoded | DecodedClip]] = []
         failed: list[tuple[int, str]] = []
         for photo_id, path, future in batch:
             result = future.result()
@@ -225,11 +233,34 @@ class Indexer:
         if not good:
             return [], failed
         started = time.perf_counter()
-        vectors = self.encoder.encode_images(torch.stack([d.pixels for _, d in good]))
+        rows = torch.cat(
+            [d.pixels if isinstance(d, DecodedClip) else d.pixels[None] for _, d in good]
+        )
+        step = self._batch_size()
+        vectors = np.concatenate(
+            [self.encoder.encode_images(rows[i : i + step]) for i in range(0, len(rows), step)]
+        )
         self.costs.add_encode(time.perf_counter() - started, len(good))
         report.encoded += len(good)
-        encoded = [
-            Encoded(pid, vec, d.width, d.height, d.meta)
-            for (pid, d), vec in zip(good, vectors, strict=True)
-        ]
+        encoded: list[Encoded] = []
+        start = 0
+        for pid, d in good:
+            clip = None
+            if isinstance(d, DecodedClip):
+                own = vectors[start : start + len(d.times)]
+                clip = EncodedClip(d.duration, d.codec, d.times, own)
+            encoded.append(Encoded(pid, vectors[start], d.width, d.height, d.meta, clip))
+            start += len(d.times) if isinstance(d, DecodedClip) else 1
         return encoded, failed
+
+
+def index_rows(encoded: list[Encoded]) -> tuple[np.ndarray, np.ndarray]:
+    """Keys and vectors for the vector index: each photo, and each moment of a clip."""
+    keys = [np.array([e.photo_id for e in encoded], dtype=np.int64)]
+    vectors = [np.stack([e.vector for e in encoded])]
+    for e in encoded:
+        if e.clip is not None and len(e.clip.times) > 1:
+            later = np.arange(1, len(e.clip.times), dtype=np.int64)
+            keys.append(moment_keys(np.full(len(later), e.photo_id), later))
+            vectors.append(e.clip.vectors[1:])
+    return np.concatenate(keys), np.concatenate(vectors)

@@ -14,7 +14,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from photosearch.core.media.images import is_supported, os_reason
+from photosearch.core.errors import os_reason
+from photosearch.core.media.images import is_media
 from photosearch.core.store.catalog import Catalog, PhotoState
 from photosearch.core.types import Folder, JobControl, ProgressCallback, ProgressMeter, no_progress
 
@@ -98,7 +99,7 @@ def walk(
                     continue
             except OSError:
                 continue
-            if not is_supported(entry.name):
+            if not is_media(entry.name):
                 continue
             if inside is not None and entry.is_symlink():
                 target = os.path.realpath(entry.path)
@@ -120,7 +121,7 @@ def walk(
 def reached_by_walk(target: str, inside: tuple[str, ...]) -> bool:
     """Whether a walk of the folders (real paths ``inside``) finds ``target`` itself: a link
     to such a file is a second path of one photo, which is indexed once, by its own name."""
-    if not is_supported(os.path.basename(target)) or not os.path.isfile(target):
+    if not is_media(os.path.basename(target)) or not os.path.isfile(target):
         return False  # a broken link or a loop is reported as such by the walk
     for root in inside:
         base = root.rstrip(os.sep) + os.sep

@@ -22,7 +22,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from photosearch.core.index.scanner import Scope
-from photosearch.core.media.images import is_supported
+from photosearch.core.media.images import is_media
 
 log = logging.getLogger(__name__)
 
@@ -155,11 +155,11 @@ class Watcher:
                 # itself still being written.
                 still_writing = self._files.pop(src, None) is not None
                 self._mark_dir(os.path.dirname(src), now)
-                if is_supported(dest):
+                if is_media(dest):
                     if still_writing:
                         self._files[dest] = _Pending(now)
                     self._mark_dir(os.path.dirname(dest), now)
-            elif is_supported(src):
+            elif is_media(src):
                 if event.event_type == "deleted":
                     self._files.pop(src, None)
                 else:

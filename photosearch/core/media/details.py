@@ -12,7 +12,10 @@ from fractions import Fraction
 
 from PIL import Image, UnidentifiedImageError
 
+from photosearch.core.errors import ImageError
 from photosearch.core.media.metadata import EXIF_IFD, read_meta
+from photosearch.core.media.videos import video_info
+from photosearch.core.types import is_video_name
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +45,19 @@ class PhotoDetails:
 
 
 def read_details(path: str) -> PhotoDetails:
-    """What the photo's header says: camera, exposure, title, keywords…; an unreadable
-    file gives empty details."""
+    """What the photo's header says: camera, exposure, title, keywords… (of a video: its
+    format, camera and place); an unreadable file gives empty details."""
+    if is_video_name(path):
+        try:
+            info, meta = video_info(path)
+        except ImageError:
+            log.info("no details for %s", path, exc_info=True)
+            return PhotoDetails()
+        return PhotoDetails(
+            format=f"{info.codec.upper()} video",
+            camera=meta.camera,
+            coordinates=_coordinates(meta.latitude, meta.longitude),
+        )
     try:
         with Image.open(path) as img:  # lazy: the header, never the pixels
             exif = img.getexif()

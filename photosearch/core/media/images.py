@@ -22,32 +22,23 @@ import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from photosearch.core.atomic import replacing
-from photosearch.core.errors import FileGoneError, ImageError
+from photosearch.core.errors import FileGoneError, ImageError, os_reason
 from photosearch.core.media.metadata import PhotoMeta, read_meta
 from photosearch.core.media.thumbnail_cache import TOUCH_AFTER_S
+from photosearch.core.media.videos import frame_at
+from photosearch.core.types import PHOTO_EXTENSIONS, is_video_name
 
 log = logging.getLogger(__name__)
 
 pillow_heif.register_heif_opener()
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
-SUPPORTED_EXTENSIONS = frozenset(
-    {"jpg", "jpeg", "jpe", "png", "webp", "tif", "tiff", "bmp", "gif", "heic", "heif"}
-)
 MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_PIXELS = 2 * Image.MAX_IMAGE_PIXELS
 """Pillow's own decompression-bomb limit (~179 megapixels): bigger files are skipped."""
 READ_AHEAD_CHUNK = 1 << 20
 
 _ORIENTATION = 0x0112
-
-
-def os_reason(exc: OSError) -> str:
-    """An OS error in words ("permission denied"), without errno numbers."""
-    if isinstance(exc, PermissionError):
-        return "permission denied"
-    text = exc.strerror or str(exc)
-    return text[:1].lower() + text[1:]
 
 
 def _too_large(pixels: int | None) -> str:
@@ -58,7 +49,12 @@ def _too_large(pixels: int | None) -> str:
 
 
 def is_supported(name: str) -> bool:
-    return os.path.splitext(name)[1].lower().lstrip(".") in SUPPORTED_EXTENSIONS
+    return os.path.splitext(name)[1].lower().lstrip(".") in PHOTO_EXTENSIONS
+
+
+def is_media(name: str) -> bool:
+    """A file the library holds: a photo or a video."""
+    return is_supported(name) or is_video_name(name)
 
 
 def _to_rgb(img: Image.Image) -> Image.Image:
@@ -165,11 +161,13 @@ def open_image(
     return rgb, width, height, meta
 
 
-def thumbnail(path: str, size: int, cache_dir: Path) -> Path:
-    """A cached JPEG thumbnail (longest side ``size``), made once per file version."""
+def thumbnail(path: str, size: int, cache_dir: Path, at: float | None = None) -> Path:
+    """A cached JPEG thumbnail (longest side ``size``), made once per file version; of a
+    video, its frame at ``at`` seconds (else its first)."""
     stat = os.stat(path)
+    moment = f"|{at:.1f}" if at is not None else ""
     key = hashlib.sha1(
-        os.fsencode(path) + f"|{stat.st_size}|{stat.st_mtime_ns}|{size}".encode()
+        os.fsencode(path) + f"|{stat.st_size}|{stat.st_mtime_ns}|{size}{moment}".encode()
     ).hexdigest()
     target = cache_dir / key[:2] / f"{key}.jpg"
     try:
@@ -181,7 +179,10 @@ def thumbnail(path: str, size: int, cache_dir: Path) -> Path:
             with contextlib.suppress(OSError):
                 os.utime(target)
         return target
-    img, _, _, _ = open_image(path, min_side=size)
+    if is_video_name(path):
+        img = frame_at(path, at or 0.0, min_side=size)
+    else:
+        img, _, _, _ = open_image(path, min_side=size)
     img.thumbnail((size, size), Image.Resampling.LANCZOS)
     with replacing(target) as tmp:  # a name of its own: two threads may make the same one
         img.save(tmp, "JPEG", quality=85)

@@ -18,6 +18,7 @@ from PIL import Image
 from photosearch.core.errors import ImageError
 from photosearch.core.media.images import open_image
 from photosearch.core.media.metadata import PhotoMeta
+from photosearch.core.media.videos import read_clip
 from photosearch.core.types import Crop
 
 Preprocess = Callable[[Image.Image], torch.Tensor]
@@ -31,6 +32,19 @@ class Decoded:
     width: int
     height: int
     meta: PhotoMeta
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedClip:
+    """A video's moments ready for the model (one row each), their times, and its format."""
+
+    pixels: torch.Tensor
+    times: tuple[float, ...]
+    width: int
+    height: int
+    meta: PhotoMeta
+    duration: float
+    codec: str
 
 
 class ArrayPreprocess:
@@ -97,3 +111,17 @@ def decode_for_model(
         max(round((top + h) * img.height), round(top * img.height) + 1),
     )
     return Decoded(preprocess(img.crop(box)), width, height, meta)
+
+
+def decode_clip_for_model(path: str | Path, input_size: int, preprocess: Preprocess) -> DecodedClip:
+    """A video's moments, each decoded small and through the model's own transform."""
+    clip = read_clip(path, min_side=input_size)
+    return DecodedClip(
+        torch.stack([preprocess(m.image) for m in clip.moments]),
+        tuple(m.at for m in clip.moments),
+        clip.info.width,
+        clip.info.height,
+        clip.meta,
+        clip.info.duration,
+        clip.info.codec,
+    )

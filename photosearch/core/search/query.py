@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field, replace
 
 from photosearch.core.errors import QueryError
-from photosearch.core.types import Crop
+from photosearch.core.types import PHOTO_EXTENSIONS, VIDEO_EXTENSIONS, Crop
 
 WORD_FILTERS = ("text", "name", "camera", "tag", "place")
 """Filters that look for words in one place of the photo (``store/fulltext.py``)."""
@@ -31,6 +31,8 @@ _TYPE_ALIASES = {
     "tiff": ("tif", "tiff"),
     "heic": ("heic", "heif"),
     "heif": ("heic", "heif"),
+    **dict.fromkeys(("photo", "photos", "image", "images"), tuple(sorted(PHOTO_EXTENSIONS))),
+    **dict.fromkeys(("video", "videos", "clip", "clips"), tuple(sorted(VIDEO_EXTENSIONS))),
 }
 
 

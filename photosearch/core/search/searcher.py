@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -20,9 +20,10 @@ from photosearch.core.store.fulltext import (
     place_clause,
     ranked_matches,
 )
+from photosearch.core.store.moment_keys import best_per_photo, split_keys
 from photosearch.core.store.schema import PHOTO_DATE_SQL
 from photosearch.core.store.vectors import VectorStore
-from photosearch.core.types import Crop, Cutoff, Hit
+from photosearch.core.types import Crop, Cutoff, Hit, is_video_name
 
 if TYPE_CHECKING:
     from photosearch.core.model.encoder import Encoder
@@ -133,10 +134,16 @@ class Searcher:
             )
             if len(ids):
                 return vectors[0]
-        from photosearch.core.model.model_input import decode_for_model  # torch: only when needed
+        from photosearch.core.model.model_input import (  # torch: only when needed
+            decode_clip_for_model,
+            decode_for_model,
+        )
 
         encoder = self._encoder()
         try:
+            if is_video_name(path) and crop is None:  # a clip not in the library: its start
+                clip = decode_clip_for_model(path, encoder.input_size, encoder.preprocess)
+                return encoder.encode_images(clip.pixels[:1])[0]
             decoded = decode_for_model(path, encoder.input_size, encoder.preprocess, crop)
         except FileGoneError:
             raise QueryError(f"{readable(path)} does not exist.") from None
@@ -168,7 +175,7 @@ class Searcher:
         if vector is None:
             return self._browse(query.filters, limit, offset, everything)
         want = offset + limit + WEAK_SHOWN
-        ids, scores = self._candidates(vector, query.filters, want)
+        ids, moments, scores = self._best_photos(vector, query.filters, want)
         cutoff = query.filters.min_score
         if cutoff is None and not query.has_negative and self.default_cutoff is not None:
             # adaptive for words, what it was measured on; an image's best match is
@@ -177,8 +184,16 @@ class Searcher:
             best = _cosine(scores[0]) if len(scores) and words_only else None
             cutoff = self.default_cutoff.for_best(best)
         photos = self.catalog.photos(ids.tolist())
+        times = self.catalog.moment_times(
+            self.vectors.model_id,
+            [
+                (i, m)
+                for i, m in zip(ids.tolist(), moments.tolist(), strict=True)
+                if i in photos and photos[i].is_video
+            ],
+        )
         ranked = [
-            Hit(photos[i], _cosine(s))
+            Hit(photos[i], _cosine(s), at=times.get(i))
             for i, s in zip(ids.tolist(), scores, strict=True)
             if i in photos
         ]
@@ -208,10 +223,29 @@ class Searcher:
         """The photos marked 👎, scored by the query, for the end of the results."""
         found = (self.catalog.photo_by_path(p) for p in sorted(paths))
         return [
-            Hit(photo, _cosine(float(self.image_vector(photo.path) @ vector)))
+            self._at_best_moment(
+                Hit(photo, _cosine(float(self.image_vector(photo.path) @ vector))), vector
+            )
             for photo in found
             if photo is not None
         ]
+
+    def _at_best_moment(self, hit: Hit, vector: np.ndarray) -> Hit:
+        """A clip found otherwise than by its moments (its words), at its best moment."""
+        if not hit.photo.is_video:
+            return hit
+        model, dim = self.vectors.model_id, self.vectors.dim
+        keys, vectors = self.catalog.clip_moments(model, dim, [hit.photo.id])
+        first, poster = self.catalog.vectors_for(model, dim, [hit.photo.id])
+        keys, vectors = np.concatenate([first, keys]), np.concatenate([poster, vectors])
+        if not len(keys):
+            return hit
+        best = int(np.argmax(vectors @ vector))
+        _, idx = split_keys(keys[best : best + 1])
+        times = self.catalog.moment_times(model, [(hit.photo.id, int(idx[0]))])
+        return replace(
+            hit, at=times.get(hit.photo.id), score=_cosine(float(vectors[best] @ vector))
+        )
 
     def _word_matches(self, query: Query, vector: np.ndarray, limit: int) -> list[Hit]:
         """Photos whose name, metadata or words read in them hold every word typed, best
@@ -234,10 +268,26 @@ class Searcher:
         # are ordered by the model: the likeliest looking first
         found.sort(key=lambda row: (round(row[1], 6), -scores.get(row[0], -1.0)))
         return [
-            Hit(photos[i], _cosine(scores[i]) if i in scores else None, words=True)
+            self._at_best_moment(
+                Hit(photos[i], _cosine(scores[i]) if i in scores else None, words=True), vector
+            )
             for i, _ in found
             if i in photos
         ]
+
+    def _best_photos(
+        self, vector: np.ndarray, filters: Filters, want: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The ``want`` best photos and clips: (ids, moment numbers, scores), each clip
+        once at its best moment (more keys are fetched while clips' moments crowd the
+        photos out)."""
+        fetch = want
+        while True:
+            keys, scores = self._candidates(vector, filters, fetch)
+            ids, moments, best = best_per_photo(keys, scores)
+            if len(ids) >= want or len(keys) < fetch or fetch >= want * 64:
+                return ids[:want], moments[:want], best[:want]
+            fetch *= 4
 
     def _candidates(
         self, vector: np.ndarray, filters: Filters, k: int
@@ -248,7 +298,9 @@ class Searcher:
         # Broad filters (a type, a year) keep most of the nearest photos: checking the
         # ANN candidates costs one tiny query instead of listing every allowed photo.
         ids, scores = self.vectors.search(vector, k * 4)
-        keep = np.isin(ids, self.catalog.filtered_ids(where, params, among=ids.tolist()))
+        photo_ids, _ = split_keys(ids)
+        allowed = self.catalog.filtered_ids(where, params, among=np.unique(photo_ids).tolist())
+        keep = np.isin(photo_ids, allowed)
         if keep.sum() >= k or len(ids) < k * 4:
             return ids[keep][:k], scores[keep][:k]
         allowed = self.catalog.filtered_ids(where, params)
@@ -257,7 +309,7 @@ class Searcher:
         fetch = k * 16  # k * 4 candidates were already too few
         while True:
             ids, scores = self.vectors.search(vector, fetch)
-            keep = np.isin(ids, allowed)
+            keep = np.isin(split_keys(ids)[0], allowed)
             if keep.sum() >= k or len(ids) < fetch:
                 return ids[keep][:k], scores[keep][:k]
             fetch *= 4

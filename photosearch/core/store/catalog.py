@@ -33,6 +33,7 @@ from photosearch.core.errors import (
 )
 from photosearch.core.media.metadata import PhotoMeta
 from photosearch.core.store.fulltext import place_key, store_meta
+from photosearch.core.store.moment_keys import MOMENT_BIT, split_keys
 from photosearch.core.store.schema import (
     MIGRATIONS,
     PAGE_SIZE,
@@ -71,6 +72,18 @@ class Encoded:
     height: int
     meta: PhotoMeta | None
     """What the file's header said (None: not read, e.g. a generated benchmark row)."""
+    clip: EncodedClip | None = None
+    """A video's moments (``vector`` is its first one's)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedClip:
+    """A video's length, format and moments: their times and vectors, the first first."""
+
+    duration: float
+    codec: str
+    times: tuple[float, ...]
+    vectors: np.ndarray
 
 
 def enc(path: str | os.PathLike[str]) -> bytes:
@@ -85,7 +98,10 @@ def extension(path: str) -> str:
     return os.path.splitext(path)[1].lower().lstrip(".")
 
 
-_PHOTO_COLUMNS = "p.id, p.path, p.size, p.mtime_ns, p.width, p.height, p.taken_at, f.online"
+_PHOTO_COLUMNS = (
+    "p.id, p.path, p.size, p.mtime_ns, p.width, p.height, p.taken_at, f.online,"
+    " (SELECT duration FROM videos v WHERE v.photo_id = p.id)"
+)
 
 
 def _photo(row: Sequence[object]) -> Photo:
@@ -98,6 +114,7 @@ def _photo(row: Sequence[object]) -> Photo:
         height=row[5],  # type: ignore[arg-type]
         taken_at=row[6],  # type: ignore[arg-type]
         folder_online=bool(row[7]),
+        duration=row[8],  # type: ignore[arg-type]
     )
 
 
@@ -489,6 +506,7 @@ class Catalog:
                 ],
             )
             store_meta(db, [(e.photo_id, e.meta) for e in encoded if e.meta is not None])
+            _store_clips(db, model_id, gen, [e for e in encoded if e.clip is not None])
             db.executemany(
                 "UPDATE photos SET status = 'error', error = ? WHERE id = ?",
                 [(reason, pid) for pid, reason in errors],
@@ -543,9 +561,15 @@ class Catalog:
         return int(db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
 
     def embedding_ids(self, model_id: int) -> np.ndarray:
+        """Every key of this model's vector index: photos, and clips' later moments."""
         rows = (
             self.read()
-            .execute("SELECT photo_id FROM embeddings WHERE model_id = ?", (model_id,))
+            .execute(
+                f"SELECT photo_id FROM embeddings WHERE model_id = ?"
+                f" UNION ALL SELECT {_MOMENT_KEY} FROM video_moments"
+                f" WHERE model_id = ? AND idx > 0",
+                (model_id, model_id),
+            )
             .fetchall()
         )
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
@@ -553,10 +577,12 @@ class Catalog:
     def iter_embeddings(
         self, model_id: int, dim: int, since_gen: int = -1, chunk: int = 4096
     ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """(ids, vectors) chunks of this model's embeddings written after ``since_gen``."""
+        """(keys, vectors) chunks of this model's vectors written after ``since_gen``."""
         cursor = self.read().execute(
-            "SELECT photo_id, vector FROM embeddings WHERE model_id = ? AND gen > ?",
-            (model_id, since_gen),
+            f"SELECT photo_id, vector FROM embeddings WHERE model_id = ? AND gen > ?"
+            f" UNION ALL SELECT {_MOMENT_KEY}, vector FROM video_moments"
+            f" WHERE model_id = ? AND gen > ? AND idx > 0",
+            (model_id, since_gen, model_id, since_gen),
         )
         while rows := cursor.fetchmany(chunk):
             yield _unpack(rows, dim)
@@ -564,17 +590,67 @@ class Catalog:
     def vectors_for(
         self, model_id: int, dim: int, ids: Sequence[int]
     ) -> tuple[np.ndarray, np.ndarray]:
+        """Vectors of these keys: photo ids (a clip's first moment) or moment keys."""
+        keys = np.asarray(ids, dtype=np.int64).reshape(-1)
+        moment = (keys & MOMENT_BIT) != 0
         rows: list[tuple[int, bytes]] = []
         db = self.read()
-        for start in range(0, len(ids), 900):
-            part = [int(i) for i in ids[start : start + 900]]
+        photos = keys[~moment].tolist()
+        for start in range(0, len(photos), 900):
+            part = photos[start : start + 900]
             marks = ",".join("?" * len(part))
             rows += db.execute(
                 f"SELECT photo_id, vector FROM embeddings WHERE model_id = ?"
                 f" AND photo_id IN ({marks})",
                 (model_id, *part),
             ).fetchall()
+        for key, photo_id, idx in zip(
+            keys[moment].tolist(), *split_keys(keys[moment]), strict=True
+        ):
+            row = db.execute(
+                "SELECT vector FROM video_moments WHERE photo_id = ? AND model_id = ? AND idx = ?",
+                (int(photo_id), model_id, int(idx)),
+            ).fetchone()
+            if row is not None:
+                rows.append((key, row[0]))
         return _unpack(rows, dim)
+
+    def clip_moments(
+        self, model_id: int, dim: int, photo_ids: Sequence[int]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(keys, vectors) of the later moments of these clips (photos have none)."""
+        rows: list[tuple[int, bytes]] = []
+        db = self.read()
+        for start in range(0, len(photo_ids), 900):
+            part = [int(i) for i in photo_ids[start : start + 900]]
+            marks = ",".join("?" * len(part))
+            rows += db.execute(
+                f"SELECT {_MOMENT_KEY}, vector FROM video_moments WHERE model_id = ?"
+                f" AND idx > 0 AND photo_id IN ({marks})",
+                (model_id, *part),
+            ).fetchall()
+        return _unpack(rows, dim)
+
+    def moment_times(self, model_id: int, moments: Iterable[tuple[int, int]]) -> dict[int, float]:
+        """When each (clip, moment) is, by clip id; photos are left out."""
+        db = self.read()
+        found: dict[int, float] = {}
+        for photo_id, idx in moments:
+            row = db.execute(
+                "SELECT at FROM video_moments WHERE photo_id = ? AND model_id = ? AND idx = ?",
+                (photo_id, model_id, idx),
+            ).fetchone()
+            if row is not None:
+                found[photo_id] = float(row[0])
+        return found
+
+    def clip_times(self, model_id: int, photo_id: int) -> list[float]:
+        """Every moment's time of a clip, in order (none for a photo)."""
+        rows = self.read().execute(
+            "SELECT at FROM video_moments WHERE photo_id = ? AND model_id = ? ORDER BY idx",
+            (photo_id, model_id),
+        )
+        return [float(r[0]) for r in rows]
 
     # -- reads for search and status ---------------------------------------------------
 
@@ -719,6 +795,36 @@ class Catalog:
     def integrity_problems(self) -> list[str]:
         rows = self.read().execute("PRAGMA quick_check").fetchall()
         return [r[0] for r in rows if r[0] != "ok"]
+
+
+_MOMENT_KEY = f"({int(MOMENT_BIT)} | (photo_id << 8) | idx)"
+
+
+def _store_clips(
+    db: sqlite3.Connection, model_id: int, gen: int, encoded: Sequence[Encoded]
+) -> None:
+    """A video's format and moments, replacing what an older version of the file had;
+    no words are read in a video's frames (the words pass leaves it)."""
+    for e in encoded:
+        clip = e.clip
+        assert clip is not None
+        db.execute(
+            "INSERT OR REPLACE INTO videos(photo_id, duration, codec)"
+            " SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM photos WHERE id = ?)",
+            (e.photo_id, clip.duration, clip.codec, e.photo_id),
+        )
+        db.execute(
+            "DELETE FROM video_moments WHERE photo_id = ? AND model_id = ?", (e.photo_id, model_id)
+        )
+        db.executemany(
+            "INSERT INTO video_moments(photo_id, model_id, idx, at, gen, vector)"
+            " SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM photos WHERE id = ?)",
+            [
+                (e.photo_id, model_id, i, at, gen, vec.astype(np.float32).tobytes(), e.photo_id)
+                for i, (at, vec) in enumerate(zip(clip.times, clip.vectors, strict=True))
+            ],
+        )
+        db.execute("UPDATE photo_meta SET ocr_done = 1 WHERE photo_id = ?", (e.photo_id,))
 
 
 def _unpack(rows: Sequence[tuple[int, bytes]], dim: int) -> tuple[np.ndarray, np.ndarray]:

@@ -10,6 +10,8 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable
 
+from photosearch.core.types import VIDEO_EXTENSIONS
+
 PAGE_SIZE = 16384
 """Page size of new catalogs: seven 2 KB vector rows share a page (one did at 4 KB)."""
 
@@ -17,6 +19,8 @@ Migration = Callable[[sqlite3.Connection], None]
 
 PHOTO_DATE_SQL = "coalesce(p.taken_at, p.mtime_ns / 1e9)"
 """When a photo was taken, or else last modified, in epoch seconds."""
+IS_VIDEO_SQL = f"p.ext IN ({', '.join(repr(e) for e in sorted(VIDEO_EXTENSIONS))})"
+"""Whether ``p`` is a video (by its extension, as the scanner found it)."""
 
 
 def _v1(db: sqlite3.Connection) -> None:
@@ -277,4 +281,30 @@ def _v7(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
+def _v8(db: sqlite3.Connection) -> None:
+    """Videos: a clip's length and format, and its moments — frames encoded with their
+    times. The first moment's vector is also the clip's row in ``embeddings`` (so
+    everything that reads one vector per photo works for a clip); the others enter the
+    vector index under keys of their own (``store/moment_keys.py``)."""
+    db.executescript(
+        """
+        CREATE TABLE videos(
+            photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+            duration REAL NOT NULL,
+            codec TEXT NOT NULL
+        );
+        CREATE TABLE video_moments(
+            photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+            model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            at REAL NOT NULL,
+            gen INTEGER NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (photo_id, model_id, idx)
+        ) WITHOUT ROWID;
+        CREATE INDEX video_moments_gen ON video_moments(model_id, gen);
+        """
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)

@@ -14,6 +14,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from usearch.index import Index  # after onnxruntime: see core/ort.py
 from photosearch.core.atomic import replacing, write_text_atomically
 from photosearch.core.store.catalog import Catalog
 from photosearch.core.store.exact_search import Int8Copy
+from photosearch.core.store.moment_keys import MOMENT_BIT, moment_keys, split_keys
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +102,8 @@ class VectorStore:
         self._copy_decided = threading.Condition(self._lock)
         self._changes = 0
         """Bumped by every add, remove and open: a copy built across a change is stale."""
+        self._clips: dict[int, int] = {}
+        """Clips with later moments in the index: how many (to drop them with the clip)."""
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -114,6 +118,9 @@ class VectorStore:
             self._index = index
             self._copy, self._copy_state = None, "untried"
             self._changes += 1
+            self._clips = {}
+            if len(index):
+                self._note_clips(np.asarray(index.keys, dtype=np.int64))
         self.ready.set()
 
     def _load(self) -> tuple[Index | None, int]:
@@ -183,9 +190,32 @@ class VectorStore:
 
     # -- mutation (indexer thread) -----------------------------------------------------
 
+    def _note_clips(self, keys: np.ndarray) -> None:
+        moment = (keys & MOMENT_BIT) != 0
+        if moment.any():
+            clips, idx = split_keys(keys[moment])
+            for clip, i in zip(clips.tolist(), idx.tolist(), strict=True):
+                self._clips[clip] = max(self._clips.get(clip, 0), i)
+
+    def _clip_keys(self, photo_ids: Iterable[int]) -> np.ndarray:
+        """The later moments' keys of these clips (forgotten here: the caller drops them)."""
+        found = [
+            moment_keys(np.full(n, clip), np.arange(1, n + 1))
+            for clip in photo_ids
+            if (n := self._clips.pop(clip, 0))
+        ]
+        return np.concatenate(found) if found else np.empty(0, np.int64)
+
     def add(self, ids: np.ndarray, vectors: np.ndarray, generation: int) -> None:
+        """Add or replace vectors (a clip encoded again loses its old moments first)."""
         with self._lock:
             if self._index is not None:
+                stale = self._clip_keys(ids[(ids & MOMENT_BIT) == 0].tolist())
+                if len(stale):
+                    self._index.remove(stale)
+                    if self._copy is not None:
+                        self._copy.drop(stale)
+                self._note_clips(ids)
                 self._upsert(self._index, ids, vectors)
                 self._generation = generation
                 self._changes += 1
@@ -197,11 +227,12 @@ class VectorStore:
     def remove(self, ids: list[int], generation: int) -> None:
         with self._lock:
             if self._index is not None and ids:
-                self._index.remove(np.asarray(ids, dtype=np.int64))
+                keys = np.concatenate([np.asarray(ids, dtype=np.int64), self._clip_keys(ids)])
+                self._index.remove(keys)
                 self._generation = generation
                 self._changes += 1
                 if self._copy is not None:
-                    self._copy.drop(np.asarray(ids, dtype=np.int64))
+                    self._copy.drop(keys)
 
     def __len__(self) -> int:
         with self._lock:
@@ -343,7 +374,12 @@ class VectorStore:
         if ids is None:
             chunks = self.catalog.iter_embeddings(self.model_id, self.dim)
         else:
-            chunks = iter([self.catalog.vectors_for(self.model_id, self.dim, ids.tolist())])
+            chunks = iter(
+                [
+                    self.catalog.vectors_for(self.model_id, self.dim, ids.tolist()),
+                    self.catalog.clip_moments(self.model_id, self.dim, ids.tolist()),
+                ]
+            )
         best_ids = np.empty(0, np.int64)
         best_scores = np.empty(0, np.float32)
         for chunk_ids, vectors in chunks:
