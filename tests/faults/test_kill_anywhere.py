@@ -28,7 +28,9 @@ import pytest
 
 import photosearch
 from photosearch.core.store.schema import MIGRATIONS
+from photosearch.synthetic import write_clip
 from tests.conftest import write_photos
+from tests.photos import photo_like
 
 pytestmark = pytest.mark.faults
 
@@ -55,12 +57,15 @@ INDEXING = [
     Point("decode", "images.py", "open_image", 1),
     Point("decode", "indexer.py", "_decode", 30),
     Point("decode", "images.py", "read_ahead", 2),
+    Point("clip decode", "videos.py", "read_clip", 2),
+    Point("clip decode", "videos.py", "_frames_near", 5),
     Point("encode", "encoder.py", "encode_images", 1),
     Point("encode", "encoder.py", "encode_images", 3),
     Point("encode", "indexer.py", "_encode", 2),
     Point("commit", "catalog.py", "commit_batch", 1),
     Point("commit", "catalog.py", "commit_batch", 4),
     Point("commit", "catalog.py", "_bump", 3),
+    Point("clip commit", "catalog.py", "_store_clips", 1),
     Point("index save", "vectors.py", "save", 1),
     Point("index save", "atomic.py", "replacing", 1),
     Point("index save", "atomic.py", "_sync_folder", 1),
@@ -84,6 +89,7 @@ MIGRATING = [
     Point("migration", "schema.py", "_v5", 1),
     Point("migration", "schema.py", "_v6", 1),
     Point("migration", "schema.py", "_v7", 1),
+    Point("migration", "schema.py", "_v8", 1),
     Point("migration", "schema.py", "_in_transaction", 1),
     Point("migration", "word_split.py", "name_words", 200),
     Point("migration", "word_split.py", "folder_words", 450),
@@ -140,6 +146,14 @@ class Library:
             self.fingerprints[str(path)] = fingerprint(path)
         self.written += count
 
+    def add_clips(self, count: int) -> None:
+        """Short clips of two scenes each, among the photos."""
+        for i in range(self.written, self.written + count):
+            scenes = [(photo_like(64, 48, seed=i), 1.5), (photo_like(64, 48, seed=i + 10_000), 1.5)]
+            path = write_clip(self.root / f"clip_{i:04d}.mp4", scenes, fps=4, gop=2)
+            self.fingerprints[str(path)] = fingerprint(path)
+        self.written += count
+
     def killed_at(self, point: Point, *args: str) -> bool:
         """Run ``photosearch ARGS`` to die at ``point``; whether it died there. The runs
         are forked from one ``killer.py --serve`` that imported torch once."""
@@ -192,6 +206,13 @@ class Library:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             now = dict(db.execute("SELECT photo_id, gen FROM embeddings"))
             paths = [row[0] for row in db.execute("SELECT path FROM photos")]
+            if version >= 8:  # a clip's vector and its moments are committed together
+                torn = db.execute(
+                    "SELECT count(*) FROM embeddings e WHERE NOT EXISTS (SELECT 1 FROM"
+                    " video_moments m WHERE m.photo_id = e.photo_id AND m.gen = e.gen)"
+                    " AND e.photo_id IN (SELECT id FROM photos WHERE ext = 'mp4')"
+                ).fetchone()[0]
+                assert torn == 0, f"{torn} clips committed without their moments"
         finally:
             db.close()
         lost = {i for i in self.committed if i not in now}
@@ -234,9 +255,10 @@ class Library:
         return json.loads(proc.stdout)
 
 
-def make_schema_4(catalog: Path) -> None:
+def make_schema_4(catalog: Path) -> list[int]:
     """Turn the catalog into what schema 4 held (the same rows, no words tables), as an
-    older PhotoSearch left it, so the next start has a real migration to run."""
+    older PhotoSearch left it, so the next start has a real migration to run. Versions
+    that old never read clips: theirs are left out (their ids are returned)."""
     from photosearch.core.store.catalog import Catalog
     from photosearch.core.store.schema import MIGRATIONS
 
@@ -251,12 +273,16 @@ def make_schema_4(catalog: Path) -> None:
         columns = ", ".join(row[1] for row in db.execute(f"PRAGMA main.table_info({table})"))
         db.execute(f"DELETE FROM main.{table}")
         db.execute(f"INSERT INTO main.{table}({columns}) SELECT {columns} FROM current.{table}")
+    clips = [r[0] for r in db.execute("SELECT id FROM main.photos WHERE ext = 'mp4'")]
+    db.execute(f"DELETE FROM main.embeddings WHERE photo_id IN ({','.join(map(str, clips))})")
+    db.execute("DELETE FROM main.photos WHERE ext = 'mp4'")
     db.commit()
     db.execute("DETACH current")
     db.close()
     for suffix in ("-wal", "-shm"):
         Path(f"{catalog}{suffix}").unlink(missing_ok=True)
     os.replace(old, catalog)
+    return clips
 
 
 @pytest.mark.timeout(900)
@@ -273,6 +299,7 @@ def test_kill_9_at_every_stage_loses_nothing(
 def kill_everywhere(library: Library) -> None:
     rng = random.Random(19)
     library.add_photos(PHOTOS)
+    library.add_clips(8)
     root = str(library.root)
     first = True
     for point in INDEXING:
@@ -281,6 +308,7 @@ def kill_everywhere(library: Library) -> None:
         if not library.killed_at(point, *args):
             library.add_photos(60)  # the run finished: photos arrive for the next point
     assert sum(kill.startswith("commit") for kill in library.kills) >= 2
+    assert sum(kill.startswith("clip") for kill in library.kills) >= 2
 
     for point in WATCHING:
         proc = subprocess.Popen(
@@ -313,7 +341,8 @@ def kill_everywhere(library: Library) -> None:
 
     subprocess.run([sys.executable, "-m", "photosearch", "index"], check=True, capture_output=True)
     library.check()
-    make_schema_4(library.catalog)
+    for clip in make_schema_4(library.catalog):
+        library.committed.pop(clip, None)
     assert library.check() == 4
     for point in MIGRATING:
         library.killed_at(point, "status", "--json")

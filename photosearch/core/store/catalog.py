@@ -506,7 +506,9 @@ class Catalog:
                 ],
             )
             store_meta(db, [(e.photo_id, e.meta) for e in encoded if e.meta is not None])
-            _store_clips(db, model_id, gen, [e for e in encoded if e.clip is not None])
+            clips = [e for e in encoded if e.clip is not None]
+            if clips:
+                _store_clips(db, model_id, gen, clips)
             db.executemany(
                 "UPDATE photos SET status = 'error', error = ? WHERE id = ?",
                 [(reason, pid) for pid, reason in errors],

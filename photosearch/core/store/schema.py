@@ -286,7 +286,8 @@ def _v8(db: sqlite3.Connection) -> None:
     times. The first moment's vector is also the clip's row in ``embeddings`` (so
     everything that reads one vector per photo works for a clip); the others enter the
     vector index under keys of their own (``store/moment_keys.py``)."""
-    db.executescript(
+    _in_transaction(
+        db,
         """
         CREATE TABLE videos(
             photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
@@ -303,7 +304,7 @@ def _v8(db: sqlite3.Connection) -> None:
             PRIMARY KEY (photo_id, model_id, idx)
         ) WITHOUT ROWID;
         CREATE INDEX video_moments_gen ON video_moments(model_id, gen);
-        """
+        """,
     )
 
 
