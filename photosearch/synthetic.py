@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 
 from photosearch.core.types import Cutoff
 
@@ -336,9 +336,9 @@ def shape_scene(
 ) -> Image.Image:
     """A still of one colour and shape, ``size`` large: a scene of a generated clip."""
     sample = make_sample(
-        random.Random(seed), size_range=(size[1], size[1]), colour=colour, shape=shape
+        random.Random(seed), size_range=(min(size), min(size)), colour=colour, shape=shape
     )
-    return sample.image.resize(size)
+    return ImageOps.pad(sample.image, size, color=sample.image.getpixel((0, 0)))
 
 
 def write_clip(

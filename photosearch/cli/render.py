@@ -10,13 +10,16 @@ from photosearch.core import jsontext
 from photosearch.core.curate.duplicates import DuplicateGroup
 from photosearch.core.search.searcher import SearchResult
 from photosearch.core.types import Hit
+from photosearch.core.wording import clock
 
 
 def hit_line(hit: Hit) -> str:
-    """Score and path; a filter-only listing has no score, so it shows the date instead."""
+    """Score and path; a filter-only listing has no score, so it shows the date instead;
+    a clip found at a moment says when ("at 0:42")."""
+    moment = f"  at {clock(hit.at)}" if hit.at is not None else ""
     if hit.score is None:
-        return f"{datetime.fromtimestamp(hit.photo.date):%Y-%m-%d}  {hit.path}"
-    return f"{hit.score:.3f}  {hit.path}"
+        return f"{datetime.fromtimestamp(hit.photo.date):%Y-%m-%d}  {hit.path}{moment}"
+    return f"{hit.score:.3f}  {hit.path}{moment}"
 
 
 def print_result(result: SearchResult, as_json: bool) -> None:

@@ -101,11 +101,15 @@ def create_app(engine: Engine, token: str) -> FastAPI:
         return jsontext.hit_dict(Hit(photo(photo_id), None))
 
     @api.get("/photos/{photo_id}/thumbnail")
-    def photo_thumbnail(photo_id: int) -> FileResponse:
-        """A JPEG thumbnail (256 px on the longest side)."""
+    def photo_thumbnail(
+        photo_id: int,
+        at: Annotated[float | None, Query(ge=0, le=1e7, description="seconds into a clip")] = None,
+    ) -> FileResponse:
+        """A JPEG thumbnail (256 px on the longest side); of a video, its frame at ``at``
+        seconds (a hit's ``at``), else its first."""
         try:
             path = folders.served(photo(photo_id).path)
-            made = thumbnail(path, THUMBNAIL_PIXELS, engine.paths.thumbnails_dir)
+            made = thumbnail(path, THUMBNAIL_PIXELS, engine.paths.thumbnails_dir, at)
         except (ImageError, OSError) as exc:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "No thumbnail: " + str(exc)) from None
         return FileResponse(made, media_type="image/jpeg")
