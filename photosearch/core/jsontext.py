@@ -38,6 +38,8 @@ def hit_dict(hit: Hit) -> dict[str, object]:
     """One search result as ``--json`` and the HTTP API give it."""
     p = hit.photo
     video = {"duration": p.duration, "at": hit.at} if p.is_video else {}
+    if hit.motion is not None:  # a Live Photo: the still, and the clip taken with it
+        video = {"live": path_fields(hit.motion.path)["path"]}
     return {
         **path_fields(p.path),
         "media": "video" if p.is_video else "photo",

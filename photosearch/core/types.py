@@ -149,6 +149,8 @@ class Hit:
     """Found by its own words (name, metadata or text read in it), not only by the model."""
     at: float | None = None
     """A video's best-matching moment, in seconds from its start."""
+    motion: Photo | None = None
+    """The short clip a phone took with this still (a Live Photo): one item, two files."""
 
     @property
     def path(self) -> str:

@@ -78,6 +78,7 @@ class ClipPlayer(QWidget):
     """A clip playing in the window; ``play(path, at)`` starts it at ``at`` seconds."""
 
     failed = Signal(str)  # why the clip cannot be played
+    ended = Signal()  # played to its end
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -147,6 +148,8 @@ class ClipPlayer(QWidget):
     def _status(self, status: object) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
 
+        if status == QMediaPlayer.MediaStatus.EndOfMedia:
+            self.ended.emit()
         if status == QMediaPlayer.MediaStatus.LoadedMedia and self._start_at:
             # once: a seek while paused reloads the media too, and must stay where it went
             self.player.setPosition(round(self._start_at * 1000))

@@ -501,7 +501,7 @@ class ResultDelegate(QStyledItemDelegate):
         if isinstance(hit, Hit):
             badge = index.data(BadgeRole)
             self._paint_badge(painter, photo_rect, badge if badge else badge_text(hit))
-            if hit.photo.is_video:
+            if hit.photo.is_video or hit.motion is not None:
                 self._paint_clip_mark(painter, photo_rect, hit)
         if not self.names:
             return
@@ -517,9 +517,11 @@ class ResultDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _paint_clip_mark(painter: QPainter, photo: QRect, hit: Hit) -> None:
-        """▶ and the clip's length in the bottom-left corner (the moment shown, if any)."""
+        """▶ and the clip's length in the bottom-left corner; LIVE on a Live Photo."""
         text = "▶"
-        if hit.photo.duration is not None:
+        if hit.motion is not None:
+            text = "LIVE"
+        elif hit.photo.duration is not None:
             text += f" {clock(hit.photo.duration)}"
         metrics = painter.fontMetrics()
         width = metrics.horizontalAdvance(text) + 10

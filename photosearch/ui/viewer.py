@@ -199,6 +199,14 @@ class Viewer(QWidget):
         self.region_button.setCheckable(True)
         bar.addWidget(self.region_button)
         self.photo_tools.append(self.region_button)
+        self.live_button = tool_button(
+            "Play Live Photo",
+            "Play the moment the phone recorded with this photo (L)",
+            self.play_motion,
+            name="Play Live Photo",
+            flat=True,
+        )
+        bar.addWidget(self.live_button)
         self.hint = QLabel("Drag a rectangle around what to search for — Esc to cancel")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.hide()
@@ -224,6 +232,7 @@ class Viewer(QWidget):
         playing = hit.photo.is_video and clip_player.available()
         for tool in self.photo_tools:
             tool.setVisible(not playing)
+        self.live_button.setVisible(hit.motion is not None and clip_player.available())
         self.title.setText(f"{display_name(hit.path)}   ·   {row + 1} of {len(self.hits)}")
         if playing:
             self._play(hit)
@@ -247,11 +256,24 @@ class Viewer(QWidget):
         if self.player is None:
             self.player = clip_player.ClipPlayer(self)
             self.player.failed.connect(self._cannot_play)
+            self.player.ended.connect(self._ended)
             self.player.installEventFilter(self)
             self.stage.addWidget(self.player)
         self.stage.setCurrentWidget(self.player)
         self.player.play(hit.path, hit.at)
         self.player.setFocus()
+
+    def play_motion(self) -> None:
+        """A Live Photo's clip, then its still again."""
+        hit = self.current()
+        if hit is not None and hit.motion is not None and clip_player.available():
+            self._play(Hit(hit.motion, None))
+
+    def _ended(self) -> None:
+        hit = self.current()
+        if hit is not None and hit.motion is not None:  # a Live Photo: back to the still
+            self.stop()
+            self.canvas.setFocus()
 
     def _cannot_play(self, why: str) -> None:
         hit = self.current()
@@ -391,6 +413,7 @@ class Viewer(QWidget):
             Qt.Key.Key_0: self.fit,
             Qt.Key.Key_1: self.actual_size,
             Qt.Key.Key_R: self.region_button.click,
+            Qt.Key.Key_L: self.play_motion,
             Qt.Key.Key_Space: self.back.emit,
             Qt.Key.Key_Return: self.back.emit,
             Qt.Key.Key_Enter: self.back.emit,

@@ -157,3 +157,26 @@ def test_a_thumbnail_shows_the_moment_asked_for(tmp_path: Path) -> None:
     small = thumbnail(str(clip), 64, tmp_path / "cache", at=4.0)
     other = thumbnail(str(clip), 64, tmp_path / "cache", at=0.0)
     assert small.read_bytes() != other.read_bytes()
+
+
+def test_a_live_photo_is_one_item_the_still_with_its_clip(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "phone"
+    red = shape_scene("red", "circle", 3)
+    red.save(folder.mkdir() or folder / "IMG_0042.JPG", quality=90)
+    write_clip(folder / "IMG_0042.MOV", [(red, 3.0)])  # the moment around the still
+    write_clip(folder / "IMG_0043.MOV", [(red, 3.0)])  # a clip of its own
+    red.save(folder / "IMG_0044.JPG", quality=90)
+    write_clip(folder / "IMG_0044.MOV", [(red, 12.0)])  # too long to be a Live Photo
+    engine.add_folder(folder)
+    engine.update()
+    hits = engine.search("a red circle", limit=50).hits
+    assert sorted(_names(hits)) == ["IMG_0042.JPG", "IMG_0043.MOV", "IMG_0044.JPG", "IMG_0044.MOV"]
+    live = next(h for h in hits if h.path.endswith("IMG_0042.JPG"))
+    assert live.motion is not None and live.motion.path == str(folder / "IMG_0042.MOV")
+    assert (
+        hit_dict(live)["live"] == str(folder / "IMG_0042.MOV")
+        and hit_dict(live)["media"] == "photo"
+    )
+    assert all(h.motion is None for h in hits if h is not live)
+    listed = engine.search(f"in:{folder}", limit=50).hits  # a listing pairs them too
+    assert sorted(_names(listed)) == sorted(_names(hits))

@@ -34,11 +34,11 @@ def test_thumbnails_in_memory_stay_within_their_budget(qtbot: QtBot, tmp_path: P
         cache.get(path)
     qtbot.waitUntil(lambda: cache.pending() == 0, timeout=30_000)
     assert 0 < cache.bytes <= cache.budget
-    kept = [p for p in photos if p in cache._pixmaps]
+    kept = [p for p in photos if (p, None) in cache._pixmaps]
     assert kept == photos[-len(kept) :] and len(kept) < len(photos)  # the newest stayed
     assert cache.get(photos[0]) is None  # evicted: made again (from the disk cache)
     qtbot.waitUntil(lambda: cache.pending() == 0, timeout=30_000)
-    assert photos[0] in cache._pixmaps
+    assert (photos[0], None) in cache._pixmaps
 
 
 def test_gentle_mode_from_the_window_does_not_import_torch() -> None:

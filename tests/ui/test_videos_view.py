@@ -73,3 +73,34 @@ def test_a_clip_plays_from_its_best_moment(qtbot: QtBot, tmp_path: Path) -> None
     finally:
         win.close()
         win.bridge.shutdown()
+
+
+def test_a_live_photo_plays_its_moment_then_shows_the_still(qtbot: QtBot, tmp_path: Path) -> None:
+    phone = tmp_path / "phone"
+    phone.mkdir()
+    red = shape_scene("red", "circle", 3)
+    red.save(phone / "IMG_0042.JPG", quality=90)
+    write_clip(phone / "IMG_0042.MOV", [(red, 2.0)])
+    win = open_window(qtbot, tmp_path / "app", [phone])
+    try:
+        wait_indexed(qtbot, win, 2)
+        win.search.setText("a red circle")
+        win.run_search()
+        qtbot.waitUntil(lambda: win.results.rowCount() == 1, timeout=30_000)  # one item
+        hit = win.results.index(0).data(HitRole)
+        assert hit.path.endswith("IMG_0042.JPG") and hit.motion is not None
+        win.view.setCurrentIndex(win.results.index(0))
+        win.show_viewer()
+        viewer = win.viewer
+        qtbot.waitUntil(lambda: viewer.canvas.pixmap is not None, timeout=30_000)
+        if not clip_player.available():
+            assert not viewer.live_button.isVisible()
+            return
+        assert viewer.live_button.isVisible() and viewer.region_button.isVisible()
+        viewer.live_button.click()
+        assert viewer.stage.currentWidget() is viewer.player
+        qtbot.waitUntil(lambda: viewer.stage.currentWidget() is viewer.canvas, timeout=30_000)
+        assert not viewer.canvas.pixmap.isNull()  # the still again, once the moment played
+    finally:
+        win.close()
+        win.bridge.shutdown()

@@ -12,6 +12,7 @@ import numpy as np
 
 from photosearch.core.errors import FileGoneError, ImageError, QueryError
 from photosearch.core.jsontext import readable
+from photosearch.core.search.live_photos import pair_live_photos
 from photosearch.core.search.query import Filters, Query
 from photosearch.core.store.catalog import Catalog, enc, fold, name_key
 from photosearch.core.store.fulltext import (
@@ -216,7 +217,11 @@ class Searcher:
         else:
             weak += marked
         return SearchResult(
-            good[offset : offset + limit], weak, cutoff, offset, sort=query.filters.sort
+            pair_live_photos(self.catalog, good[offset : offset + limit]),
+            pair_live_photos(self.catalog, weak),
+            cutoff,
+            offset,
+            sort=query.filters.sort,
         )
 
     def _kept_in_sight(self, paths: set[str], vector: np.ndarray) -> list[Hit]:
@@ -329,6 +334,7 @@ class Searcher:
         months = None
         if order in ("date", "oldest") and offset == 0:
             months = self.catalog.month_counts(f"p.status != 'error' AND {where}", params)
+        hits = pair_live_photos(self.catalog, hits)
         return SearchResult(hits, [], None, offset, browse=True, sort=order, months=months)
 
 

@@ -767,6 +767,24 @@ class Catalog:
         )
         return dict(rows.fetchall())
 
+    def photos_beside(self, paths: Iterable[str]) -> list[Photo]:
+        """Every photo and clip in the directories holding ``paths`` (their neighbours)."""
+        dirs = sorted({enc(os.path.dirname(p)) for p in paths})
+        found: list[Photo] = []
+        db = self.read()
+        for start in range(0, len(dirs), 900):
+            part = dirs[start : start + 900]
+            found += [
+                _photo(row)
+                for row in db.execute(
+                    f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN folders f ON f.id = p.folder_id"
+                    f" WHERE p.dir_id IN (SELECT id FROM dirs WHERE path IN"
+                    f" ({','.join('?' * len(part))}))",
+                    part,
+                )
+            ]
+        return found
+
     def dir_counts(self) -> dict[str, int]:
         """How many photos (not unreadable files) each directory holds directly."""
         rows = self.read().execute(
