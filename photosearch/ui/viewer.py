@@ -267,12 +267,16 @@ class Viewer(QWidget):
         """A Live Photo's clip, then its still again."""
         hit = self.current()
         if hit is not None and hit.motion is not None and clip_player.available():
+            for tool in self.photo_tools:
+                tool.setVisible(False)  # they act on the still, hidden meanwhile
             self._play(Hit(hit.motion, None))
 
     def _ended(self) -> None:
         hit = self.current()
         if hit is not None and hit.motion is not None:  # a Live Photo: back to the still
             self.stop()
+            for tool in self.photo_tools:
+                tool.setVisible(True)
             self.canvas.setFocus()
 
     def _cannot_play(self, why: str) -> None:

@@ -99,8 +99,10 @@ def test_a_live_photo_plays_its_moment_then_shows_the_still(qtbot: QtBot, tmp_pa
         assert viewer.live_button.isVisible() and viewer.region_button.isVisible()
         viewer.live_button.click()
         assert viewer.stage.currentWidget() is viewer.player
+        assert not viewer.region_button.isVisible()  # it acts on the still
         qtbot.waitUntil(lambda: viewer.stage.currentWidget() is viewer.canvas, timeout=30_000)
         assert not viewer.canvas.pixmap.isNull()  # the still again, once the moment played
+        assert viewer.region_button.isVisible()
     finally:
         win.close()
         win.bridge.shutdown()
