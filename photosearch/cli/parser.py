@@ -79,11 +79,17 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--image", action="append", default=[], help="add an image to the query")
             p.add_argument("--offset", type=int, default=0, help="skip this many results (paging)")
         else:
-            p.add_argument("image", help="a photo file (indexed or not)")
+            p.add_argument("image", help="a photo or video file (indexed or not)")
             p.add_argument(
                 "--crop",
                 metavar="X,Y,W,H",
                 help="search by this region only: fractions of the photo or its pixels",
+            )
+            p.add_argument(
+                "--at",
+                type=float,
+                metavar="SECONDS",
+                help='of a video: search by its moment this many seconds in (a hit\'s "at")',
             )
             p.add_argument(
                 "text", nargs="?", default="", help='words to steer by, e.g. "+ at night"'

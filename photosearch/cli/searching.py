@@ -18,7 +18,9 @@ def search(engine: Engine, args: argparse.Namespace) -> int:
 
 def similar(engine: Engine, args: argparse.Namespace) -> int:
     crop = parse_crop(args.crop, args.image) if args.crop else None
-    print_result(engine.similar(args.image, args.text, args.n, crop), args.json)
+    if args.at is not None and args.at < 0:
+        raise QueryError(f"--at {args.at:g}: give the seconds into the video, 0 or more")
+    print_result(engine.similar(args.image, args.text, args.n, crop, args.at), args.json)
     return 0
 
 

@@ -190,6 +190,8 @@ class ImageQuery:
     mark: int = 0
     """0: an image the user searches by; +1 or −1: a 👍 or 👎 on a result (a mark, not a
     query image, whatever its weight)."""
+    at: float | None = None
+    """Of a clip: the moment this many seconds in (else its first)."""
 
 
 @dataclass(frozen=True, slots=True)

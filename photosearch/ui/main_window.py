@@ -98,6 +98,8 @@ class MainWindow(QMainWindow):
         """The model answering searches (the previous one while a new one indexes)."""
         self.query_images: list[str] = []
         self.query_crops: dict[str, Crop] = {}
+        self.query_moments: dict[str, float] = {}
+        """Clips searched by: the moment shown (their best match) rather than their start."""
         self.marks: dict[str, int] = {}
         self.album_seen: tuple[int, int] | None = None
         """(album id, newest photo id seen before it was opened): later ones are new."""
@@ -687,7 +689,10 @@ class MainWindow(QMainWindow):
 
     def _query_images(self) -> list[ImageQuery]:
         """The chips (whole photos or regions) and the marks on results, as one query."""
-        own = [ImageQuery(p, self.query_crops.get(p)) for p in self.query_images]
+        own = [
+            ImageQuery(p, self.query_crops.get(p), at=self.query_moments.get(p))
+            for p in self.query_images
+        ]
         return own + marked_images(self.marks)
 
     def mark(self, hits: list[Hit], value: int) -> None:
@@ -882,6 +887,7 @@ class MainWindow(QMainWindow):
     def remove_query_image(self, chip: ImageChip) -> None:
         self.query_images.remove(chip.path)
         self.query_crops.pop(chip.path, None)
+        self.query_moments.pop(chip.path, None)
         self.chips.removeWidget(chip)
         chip.deleteLater()
         self.run_search()
@@ -889,6 +895,7 @@ class MainWindow(QMainWindow):
     def _clear_chips(self) -> None:
         self.query_images.clear()
         self.query_crops.clear()
+        self.query_moments.clear()
         self.marks.clear()
         while self.chips.count():
             item = self.chips.takeAt(0)
@@ -896,11 +903,16 @@ class MainWindow(QMainWindow):
                 item.widget().deleteLater()
 
     def find_similar(self, path: str, crop: Crop | None = None) -> None:
-        """Search the whole library for photos like ``path`` (or a region of it)."""
+        """Search the whole library for photos like ``path`` (or a region of it; of a
+        clip in the results, the moment shown)."""
+        row = self.results.row_of(path)
+        shown = self.results.hit_at(row) if row is not None else None
         self.search.clear()
         self._clear_chips()
         if crop is not None:
             self.query_crops[path] = crop
+        if shown is not None and shown.at is not None:
+            self.query_moments[path] = shown.at
         self.scope = None
         self.browsing = False
         self.sidebar.clear_choice()

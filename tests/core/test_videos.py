@@ -180,3 +180,15 @@ def test_a_live_photo_is_one_item_the_still_with_its_clip(engine: Engine, tmp_pa
     assert all(h.motion is None for h in hits if h is not live)
     listed = engine.search(f"in:{folder}", limit=50).hits  # a listing pairs them too
     assert sorted(_names(listed)) == sorted(_names(hits))
+
+
+def test_similar_from_a_clip_starts_at_the_moment_asked_for(indexed: tuple[Engine, Path]) -> None:
+    engine, root = indexed
+    clip = str(root / "clips" / "late.mp4")  # a blue square, then a red circle from 6 s
+
+    def colour(hits: list) -> str:  # of the most similar photo (the demo model sees colour first)
+        return Path(next(h for h in hits if not h.photo.is_video).path).stem.split("-")[1]
+
+    assert colour(engine.similar(clip, limit=10).hits) == "blue"  # its start
+    assert colour(engine.similar(clip, limit=10, at=8.0).hits) == "red"
+    assert colour(engine.similar(clip, limit=10, at=1.0).hits) == "blue"

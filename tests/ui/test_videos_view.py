@@ -70,6 +70,8 @@ def test_a_clip_plays_from_its_best_moment(qtbot: QtBot, tmp_path: Path) -> None
         qtbot.keyClick(player, Qt.Key.Key_Escape)
         assert win.stack.currentWidget() is win.view
         qtbot.waitUntil(lambda: player.player.source().isEmpty(), timeout=10_000)
+        win.find_similar(hit.path)  # "Find similar" on the clip: by the moment shown
+        assert [q.at for q in win._query_images()] == [hit.at]
     finally:
         win.close()
         win.bridge.shutdown()

@@ -787,7 +787,7 @@ class Engine:
         for image in images:
             wanted = image if isinstance(image, ImageQuery) else ImageQuery(image)
             query = query.with_image(
-                os.path.abspath(wanted.path), wanted.weight, wanted.crop, wanted.mark
+                os.path.abspath(wanted.path), wanted.weight, wanted.crop, wanted.mark, wanted.at
             )
         return query
 
@@ -796,12 +796,17 @@ class Engine:
         return self.catalog.photos([photo_id]).get(photo_id)
 
     def similar(
-        self, image: str, text: str = "", limit: int = 50, crop: Crop | None = None
+        self,
+        image: str,
+        text: str = "",
+        limit: int = 50,
+        crop: Crop | None = None,
+        at: float | None = None,
     ) -> SearchResult:
-        """Photos like ``image`` or a region of it (optionally steered by text), without
-        the image itself."""
+        """Photos like ``image`` or a region of it — of a clip, its moment ``at`` seconds
+        in — (optionally steered by text), without the image itself."""
         path = os.path.abspath(image)
-        result = self.search(text, (ImageQuery(path, crop),), limit + 1)
+        result = self.search(text, (ImageQuery(path, crop, at=at),), limit + 1)
         hits = [h for h in result.hits if h.path != path][:limit]
         return SearchResult(hits, result.weak, result.cutoff)
 

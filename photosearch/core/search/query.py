@@ -47,6 +47,8 @@ class Term:
     """Only this region of ``image``."""
     mark: int = 0
     """+1 or −1 for an image marked 👍 or 👎 on a result; 0 for what the user asked."""
+    at: float | None = None
+    """Of a clip: the moment this many seconds in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +81,15 @@ class Query:
     filters: Filters = field(default_factory=Filters)
 
     def with_image(
-        self, path: str, weight: float = 1.0, crop: Crop | None = None, mark: int = 0
+        self,
+        path: str,
+        weight: float = 1.0,
+        crop: Crop | None = None,
+        mark: int = 0,
+        at: float | None = None,
     ) -> Query:
-        return replace(self, terms=(*self.terms, Term(weight, image=path, crop=crop, mark=mark)))
+        term = Term(weight, image=path, crop=crop, mark=mark, at=at)
+        return replace(self, terms=(*self.terms, term))
 
     @property
     def has_negative(self) -> bool:

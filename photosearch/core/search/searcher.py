@@ -12,6 +12,7 @@ import numpy as np
 
 from photosearch.core.errors import FileGoneError, ImageError, QueryError
 from photosearch.core.jsontext import readable
+from photosearch.core.media.videos import frame_at
 from photosearch.core.search.live_photos import pair_live_photos
 from photosearch.core.search.query import Filters, Query
 from photosearch.core.store.catalog import Catalog, enc, fold, name_key
@@ -21,7 +22,7 @@ from photosearch.core.store.fulltext import (
     place_clause,
     ranked_matches,
 )
-from photosearch.core.store.moment_keys import best_per_photo, split_keys
+from photosearch.core.store.moment_keys import best_per_photo, moment_keys, split_keys
 from photosearch.core.store.schema import PHOTO_DATE_SQL
 from photosearch.core.store.vectors import VectorStore
 from photosearch.core.types import Crop, Cutoff, Hit, is_video_name
@@ -125,26 +126,29 @@ class Searcher:
         self.words = words
         """Whether plain words also look in photos' own words (off: the model alone)."""
 
-    def image_vector(self, path: str, crop: Crop | None = None) -> np.ndarray:
+    def image_vector(
+        self, path: str, crop: Crop | None = None, at: float | None = None
+    ) -> np.ndarray:
         """A photo's stored vector when it is indexed, else encode it now (a region of
-        it, ``crop``, is always encoded)."""
+        it, ``crop``, is always encoded); of a clip, the moment nearest ``at`` seconds."""
         known = self.catalog.photo_by_path(path) if crop is None else None
+        if known is not None and known.is_video and at is not None:
+            moment = self._moment_vector(known.id, at)
+            if moment is not None:
+                return moment
         if known is not None:
             ids, vectors = self.catalog.vectors_for(
                 self.vectors.model_id, self.vectors.dim, [known.id]
             )
             if len(ids):
                 return vectors[0]
-        from photosearch.core.model.model_input import (  # torch: only when needed
-            decode_clip_for_model,
-            decode_for_model,
-        )
+        from photosearch.core.model.model_input import decode_for_model  # torch: when needed
 
         encoder = self._encoder()
         try:
-            if is_video_name(path) and crop is None:  # a clip not in the library: its start
-                clip = decode_clip_for_model(path, encoder.input_size, encoder.preprocess)
-                return encoder.encode_images(clip.pixels[:1])[0]
+            if is_video_name(path) and crop is None:  # a clip not in the library
+                frame = frame_at(path, at or 0.0, min_side=encoder.input_size)
+                return encoder.encode_images(encoder.preprocess(frame)[None])[0]
             decoded = decode_for_model(path, encoder.input_size, encoder.preprocess, crop)
         except FileGoneError:
             raise QueryError(f"{readable(path)} does not exist.") from None
@@ -152,13 +156,24 @@ class Searcher:
             raise QueryError(f"Cannot search with {readable(path)}: {exc}.") from None
         return encoder.encode_images(decoded.pixels[None])[0]
 
+    def _moment_vector(self, clip: int, at: float) -> np.ndarray | None:
+        """The stored vector of a clip's moment nearest ``at`` seconds."""
+        model, dim = self.vectors.model_id, self.vectors.dim
+        times = self.catalog.clip_times(model, clip)
+        if not times:
+            return None
+        nearest = int(np.argmin(np.abs(np.asarray(times) - at)))
+        key = clip if nearest == 0 else moment_keys(np.array([clip]), np.array([nearest]))[0]
+        ids, vectors = self.catalog.vectors_for(model, dim, [int(key)])
+        return vectors[0] if len(ids) else None
+
     def query_vector(self, query: Query) -> np.ndarray | None:
         if not query.terms:
             return None
         total = np.zeros(self.vectors.dim, dtype=np.float32)
         for term in query.terms:
             if term.image is not None:
-                vec = self.image_vector(term.image, term.crop)
+                vec = self.image_vector(term.image, term.crop, term.at)
             else:
                 vec = self._text_encoder().encode_text(term.text or "")
             total += term.weight * vec
