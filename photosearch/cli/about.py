@@ -14,6 +14,7 @@ PARTS = (
     ("numpy", "numpy"),
     ("pillow", "PIL"),
     ("pillow-heif", "pillow_heif"),
+    ("av", "av"),
     ("watchdog", "watchdog"),
     ("huggingface_hub", "huggingface_hub"),
     ("platformdirs", "platformdirs"),
@@ -39,7 +40,17 @@ def versions() -> list[tuple[str, str]]:
             except ImportError:
                 version = "missing"
         found.append((dist, version))
+    found.append(("video playback", _playback()))
     return found
+
+
+def _playback() -> str:
+    """Whether clips can play in the window: Qt Multimedia and the libraries it loads."""
+    try:
+        import PySide6.QtMultimedia  # noqa: F401
+    except ImportError as exc:
+        return f"no, clips show as stills ({exc})"
+    return "Qt Multimedia"
 
 
 def has_display() -> bool:
