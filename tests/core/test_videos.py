@@ -7,6 +7,8 @@ import os
 import shutil
 from pathlib import Path
 
+import av
+import numpy as np
 import pytest
 
 from photosearch.core.app.engine import Engine
@@ -192,3 +194,24 @@ def test_similar_from_a_clip_starts_at_the_moment_asked_for(indexed: tuple[Engin
     assert colour(engine.similar(clip, limit=10).hits) == "blue"  # its start
     assert colour(engine.similar(clip, limit=10, at=8.0).hits) == "red"
     assert colour(engine.similar(clip, limit=10, at=1.0).hits) == "blue"
+
+
+def test_a_portrait_clip_is_turned_upright(tmp_path: Path) -> None:
+    stored = np.zeros((48, 96, 3), np.uint8)
+    stored[:8, :, 0] = 255  # a red band along the top of the stored (landscape) frames
+    path = tmp_path / "portrait.mp4"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 96, 48, "yuv420p"
+        stream.set_display_rotation(90)  # shown turned a quarter counter-clockwise
+        for i in range(20):
+            frame = av.VideoFrame.from_ndarray(stored, format="rgb24")
+            frame.pts = i
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode())
+    clip = read_clip(path)
+    assert (clip.info.width, clip.info.height) == (48, 96)  # as it is shown
+    for image in (clip.moments[0].image, frame_at(path, 0.5)):
+        pixels = np.asarray(image)
+        assert image.size == (48, 96)
+        assert pixels[:, :4, 0].mean() > 200 and pixels[:, -8:, 0].mean() < 60  # top → left

@@ -138,6 +138,9 @@ def read_clip(
             log.info("%s: decoding stopped early (%s)", path, _reason(exc))
         if not moments:
             raise ImageError("no frame of this video can be decoded (damaged or cut short?)")
+        upright = moments[0].image.size if moments else (width, height)
+        if (upright[0] > upright[1]) != (width > height):  # shown turned (a phone's portrait)
+            info = VideoInfo(info.duration, height, width, info.codec)
         if len(moments) > limit:
             picks = np.linspace(0, len(moments) - 1, limit).round().astype(int)
             moments = [moments[i] for i in sorted(set(picks.tolist()))]
@@ -167,11 +170,29 @@ def _scaled(width: int, height: int, min_side: int | None) -> dict[str, int]:
     return {"width": max(1, round(width * scale)), "height": max(1, round(height * scale))}
 
 
+def _turn(container, stream) -> int:  # type: ignore[no-untyped-def]
+    """How far a clip's frames are turned to be shown (degrees counter-clockwise; phones
+    film portrait clips as landscape frames marked "turn 90°"). Read from the first frame:
+    FFmpeg drops the mark from frames decoded after a seek."""
+    for frame in container.decode(stream):
+        turn = round(frame.rotation or 0) % 360
+        container.seek(0, stream=stream, backward=True)
+        return turn
+    return 0
+
+
+def _upright(frame, size: dict[str, int], turn: int) -> Image.Image:  # type: ignore[no-untyped-def]
+    """A frame in RGB as it is shown."""
+    image = frame.to_image(**size)
+    return image.rotate(turn, expand=True) if turn else image
+
+
 def _moments(  # type: ignore[no-untyped-def]
     container, stream, duration: float, deadline: float, size: dict[str, int]
 ) -> list[Moment]:
     step = max(CANDIDATE_STEP_S, duration / MAX_CANDIDATES) if duration > 0 else math.inf
     targets = [0.0] if not math.isfinite(step) else np.arange(0.0, duration, step).tolist()
+    turn = _turn(container, stream)
     kept: list[Moment] = []
     last_small: np.ndarray | None = None
     last_at = -math.inf
@@ -193,7 +214,7 @@ def _moments(  # type: ignore[no-untyped-def]
         small = frame.to_ndarray(format="gray", width=32, height=32).astype(np.float32)
         changed = last_small is None or float(np.abs(small - last_small).mean()) > SCENE_CHANGE
         if changed or at - kept[-1].at >= EVERY_S:
-            kept.append(Moment(at, frame.to_image(**size)))
+            kept.append(Moment(at, _upright(frame, size, turn)))
             last_small = small
         last_at = at
     return kept
@@ -208,7 +229,11 @@ def frame_at(path: str | Path, at: float, min_side: int | None = None) -> Image.
         if not container.streams.video:
             raise ImageError("no video in this file (sound only?)")
         stream = container.streams.video[0]
-        chosen = None
+        chosen, turn = None, 0
+        try:
+            turn = _turn(container, stream)
+        except av.error.FFmpegError:
+            log.debug("%s: no first frame to tell its turn", path)
         try:
             for count, frame in enumerate(_frames_near(container, stream, at)):
                 chosen = frame
@@ -219,13 +244,7 @@ def frame_at(path: str | Path, at: float, min_side: int | None = None) -> Image.
                 raise ImageError(f"this video cannot be decoded ({_reason(exc)})") from exc
         if chosen is None:
             raise ImageError("no frame of this video can be decoded (damaged or cut short?)")
-        image = chosen.to_image()
-    if min_side and min(image.size) > min_side:
-        scale = min_side / min(image.size)
-        image = image.resize(
-            (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-        )
-    return image
+        return _upright(chosen, _scaled(chosen.width, chosen.height, min_side), turn)
 
 
 def video_info(path: str | Path) -> tuple[VideoInfo, PhotoMeta]:
