@@ -528,13 +528,9 @@ class ResultDelegate(QStyledItemDelegate):
         if width > photo.width() - 4:
             return
         height = metrics.height() + 2
-        rect = QRect(photo.x() + 4, photo.bottom() - height - 3, width, height)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setBrush(QColor(0, 0, 0, 150))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.drawRoundedRect(rect, 4, 4)
-        painter.setPen(QColor("white"))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        _paint_label(
+            painter, QRect(photo.x() + 4, photo.bottom() - height - 3, width, height), text
+        )
 
     @staticmethod
     def _paint_badge(painter: QPainter, photo: QRect, badge: str) -> None:
@@ -544,9 +540,14 @@ class ResultDelegate(QStyledItemDelegate):
         if width > photo.width() - 4:
             return
         rect = QRect(photo.right() - width - 3, photo.y() + 4, width, metrics.height() + 2)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setBrush(QColor(0, 0, 0, 150))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.drawRoundedRect(rect, 4, 4)
-        painter.setPen(QColor("white"))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, badge)
+        _paint_label(painter, rect, badge)
+
+
+def _paint_label(painter: QPainter, rect: QRect, text: str) -> None:
+    """White words on a dark rounded patch, readable over any photo."""
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor(0, 0, 0, 150))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawRoundedRect(rect, 4, 4)
+    painter.setPen(QColor("white"))
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)

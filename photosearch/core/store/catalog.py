@@ -595,17 +595,13 @@ class Catalog:
         """Vectors of these keys: photo ids (a clip's first moment) or moment keys."""
         keys = np.asarray(ids, dtype=np.int64).reshape(-1)
         moment = (keys & MOMENT_BIT) != 0
-        rows: list[tuple[int, bytes]] = []
         db = self.read()
-        photos = keys[~moment].tolist()
-        for start in range(0, len(photos), 900):
-            part = photos[start : start + 900]
-            marks = ",".join("?" * len(part))
-            rows += db.execute(
-                f"SELECT photo_id, vector FROM embeddings WHERE model_id = ?"
-                f" AND photo_id IN ({marks})",
-                (model_id, *part),
-            ).fetchall()
+        rows = _rows_in(
+            db,
+            "SELECT photo_id, vector FROM embeddings WHERE model_id = ? AND photo_id IN ({})",
+            (model_id,),
+            keys[~moment].tolist(),
+        )
         for key, photo_id, idx in zip(
             keys[moment].tolist(), *split_keys(keys[moment]), strict=True
         ):
@@ -621,16 +617,13 @@ class Catalog:
         self, model_id: int, dim: int, photo_ids: Sequence[int]
     ) -> tuple[np.ndarray, np.ndarray]:
         """(keys, vectors) of the later moments of these clips (photos have none)."""
-        rows: list[tuple[int, bytes]] = []
-        db = self.read()
-        for start in range(0, len(photo_ids), 900):
-            part = [int(i) for i in photo_ids[start : start + 900]]
-            marks = ",".join("?" * len(part))
-            rows += db.execute(
-                f"SELECT {_MOMENT_KEY}, vector FROM video_moments WHERE model_id = ?"
-                f" AND idx > 0 AND photo_id IN ({marks})",
-                (model_id, *part),
-            ).fetchall()
+        rows = _rows_in(
+            self.read(),
+            f"SELECT {_MOMENT_KEY}, vector FROM video_moments"
+            " WHERE model_id = ? AND idx > 0 AND photo_id IN ({})",
+            (model_id,),
+            [int(i) for i in photo_ids],
+        )
         return _unpack(rows, dim)
 
     def moment_times(self, model_id: int, moments: Iterable[tuple[int, int]]) -> dict[int, float]:
@@ -815,6 +808,18 @@ class Catalog:
     def integrity_problems(self) -> list[str]:
         rows = self.read().execute("PRAGMA quick_check").fetchall()
         return [r[0] for r in rows if r[0] != "ok"]
+
+
+def _rows_in(
+    db: sqlite3.Connection, sql: str, params: tuple[object, ...], ids: Sequence[int]
+) -> list[tuple[int, bytes]]:
+    """Rows of ``sql`` (``{}`` where the id list goes) for ``ids``, 900 at a time (SQLite's
+    limit on parameters)."""
+    rows: list[tuple[int, bytes]] = []
+    for start in range(0, len(ids), 900):
+        part = list(ids[start : start + 900])
+        rows += db.execute(sql.format(",".join("?" * len(part))), (*params, *part)).fetchall()
+    return rows
 
 
 _MOMENT_KEY = f"({int(MOMENT_BIT)} | (photo_id << 8) | idx)"
