@@ -72,7 +72,7 @@ from photosearch.ui.skipped import SkippedDialog, skipped_summary
 from photosearch.ui.viewer import Viewer
 from photosearch.ui.welcome import WelcomeDialog
 from photosearch.ui.widgets import EmptyPage, ImageChip, tool_button
-from photosearch.ui.wording import progress_text, shown
+from photosearch.ui.wording import library_size, progress_text, shown
 
 SEARCH_DELAY_MS = 350
 SEARCH_LIMIT = 500
@@ -108,6 +108,8 @@ class MainWindow(QMainWindow):
         self.folder_list: list = []
         self.folder_count = 0
         self.photo_count = 0
+        """Photos and videos (everything that is not a skipped file)."""
+        self.video_count = 0
         self.last_result: SearchResult | None = None
         self.scope: str | None = None
         """The folder chosen in the sidebar: searches and listings stay inside it."""
@@ -1026,7 +1028,8 @@ class MainWindow(QMainWindow):
                 if name == models.DEMO_KEY
                 else ""
             )
-            return f"Up to date — {count(self.photo_count, 'photo')} · model {name}{demo}"
+            size = library_size(self.photo_count, self.video_count)
+            return f"Up to date — {size} · model {name}{demo}"
         if state == "text":
             return f"Model {name} still loading — searching by words works already"
         if state == "loading":
@@ -1070,6 +1073,7 @@ class MainWindow(QMainWindow):
 
     def _counts(self, counts: dict) -> None:
         self.photo_count = int(counts.get("photos", 0)) - int(counts.get("errors", 0))
+        self.video_count = int(counts.get("videos", 0))
         self.answering = str(counts.get("answering") or "")
         self.sidebar.set_total(self.photo_count)
         self._show_empty_state()
@@ -1161,7 +1165,8 @@ class MainWindow(QMainWindow):
             )
         elif not self.query_text() and not self.query_images:
             self._message(
-                f"<h3>Search {count(self.photo_count, 'photo')}</h3><p>Describe what you are "
+                f"<h3>Search {library_size(self.photo_count, self.video_count)}</h3><p>Describe "
+                "what you are "
                 "looking for, drop a photo on this window, or paste one.</p>",
                 "Browse all photos",
                 self.sidebar.choose_all,

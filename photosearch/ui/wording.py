@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from photosearch.core.types import Progress
+from photosearch.core.wording import count
 
 
 def duration(seconds: float) -> str:
@@ -13,6 +14,13 @@ def duration(seconds: float) -> str:
     if seconds < 5400:
         return f"{seconds / 60:.0f} min"
     return f"{seconds / 3600:.1f} h"
+
+
+def library_size(items: int, videos: int) -> str:
+    """``1,204 photos``, or ``1,180 photos and 24 videos`` once clips are among them."""
+    if not videos:
+        return count(items, "photo")
+    return f"{count(items - videos, 'photo')} and {count(videos, 'video')}"
 
 
 def file_size(size: int) -> str:

@@ -35,6 +35,7 @@ from photosearch.core.media.metadata import PhotoMeta
 from photosearch.core.store.fulltext import place_key, store_meta
 from photosearch.core.store.moment_keys import MOMENT_BIT, split_keys
 from photosearch.core.store.schema import (
+    IS_VIDEO_SQL,
     MIGRATIONS,
     PAGE_SIZE,
     PHOTO_DATE_SQL,
@@ -788,8 +789,9 @@ class Catalog:
 
     def counts(self, model_id: int | None) -> dict[str, int]:
         db = self.read()
-        total, errors = db.execute(
-            "SELECT count(*), coalesce(sum(status = 'error'), 0) FROM photos"
+        total, errors, videos = db.execute(
+            "SELECT count(*), coalesce(sum(status = 'error'), 0),"
+            f" coalesce(sum({IS_VIDEO_SQL} AND status != 'error'), 0) FROM photos p"
         ).fetchone()
         indexed = 0
         if model_id is not None:
@@ -800,6 +802,7 @@ class Catalog:
         return {
             "folders": folders,
             "photos": total,
+            "videos": videos,
             "indexed": indexed,
             "errors": errors,
             "pending": max(0, total - errors - indexed),
