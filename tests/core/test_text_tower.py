@@ -129,7 +129,7 @@ def test_a_search_with_no_model_loaded_uses_the_checked_tower(
     try:
         assert isinstance(fresh.text_encoder(), TextTower)
         result = fresh.search("a red circle", limit=5)
-        assert fresh._encoder is None
+        assert fresh.runtime.loaded is None
     finally:
         fresh.close()
     assert [h.path for h in result.hits] == [h.path for h in loaded.hits]

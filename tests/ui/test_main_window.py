@@ -483,7 +483,7 @@ def test_words_are_searched_while_the_model_still_loads(
         win.run_search()
         # the window's own slot, not just the signal (emitted on the search thread)
         qtbot.waitUntil(lambda: win.last_result is not None, timeout=30_000)
-        assert win.model_state == "text" and win.bridge.engine._encoder is None
+        assert win.model_state == "text" and win.bridge.engine.runtime.loaded is None
         assert [h.path for h in win.results.hits()] == expected
         assert "still loading" in win.status_label.text()
     finally:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photosearch.core.app.health import Check, LibraryStatus, doctor, library_status
+from photosearch.core.app.model_runtime import ModelRuntime
 from photosearch.core.curate import albums
 from photosearch.core.curate.duplicates import (
     DEFAULT_THRESHOLD,
@@ -102,12 +103,7 @@ class Engine:
         self.catalog = catalog
         self.lock = lock
         self._lock = threading.RLock()
-        self._load_lock = threading.Lock()
-        """Held while the model loads; ``_lock`` is not, so searches need not wait."""
-        self._model_generation = 0
-        """Bumped when the model or its precision changes: a load in flight is stale."""
-        self._encoder: Encoder | None = None
-        self._text_tower: TextTower | None = None
+        self.runtime = ModelRuntime(paths, settings, self._lock)
         self._vectors: VectorStore | None = None
         self._stand_in: StandIn | None = None
         self._reader: TextReader | None = None
@@ -161,89 +157,19 @@ class Engine:
         return self.settings.model
 
     def model_directory(self) -> Path:
-        return models.require(self.model_key, self.paths.models_dir)
+        return self.runtime.directory()
 
     def encoder(self) -> Encoder:
-        """The active model, loaded on first use.
-
-        The load (seconds) runs outside the engine's lock, so a text search meanwhile is
-        answered by the text tower instead of waiting; a model switch during the load
-        makes it load again, for the new model.
-        """
-        from photosearch.core.model import phrase_speed, phrase_tower
-        from photosearch.core.model.encoder import Encoder, default_threads
-
-        with self._load_lock:
-            while True:
-                with self._lock:
-                    if self._encoder is not None:
-                        return self._encoder
-                    generation = self._model_generation
-                    key, directory = self.model_key, self.model_directory()
-                    threads = 1 if self.settings.gentle else self.settings.torch_threads
-                    precision_setting, device = self.settings.precision, self.settings.device
-                    weights = models.weights_file(directory)
-                    machine = phrase_speed.machine_key(
-                        models.fingerprint(weights) if weights else key,
-                        threads or default_threads(),
-                    )
-                    fastest = phrase_speed.remembered(self._text_paths_record, machine)
-                    measure = not self._text_tower_vouched(directory) or (
-                        fastest is None and precision_setting == "auto"
-                    )
-                log.info("loading model %s", key)
-                encoder = Encoder(
-                    key, directory, threads, precision_setting, measure, device, fastest
-                )
-                if encoder.text_tower_cosine is not None:
-                    phrase_tower.record_check(
-                        self._text_tower_record, encoder.fingerprint, encoder.text_tower_cosine
-                    )
-                if encoder.text_trials:
-                    phrase_speed.remember(self._text_paths_record, machine, encoder.text_trials)
-                with self._lock:
-                    if generation == self._model_generation:
-                        self._encoder = encoder
-                        self._text_tower = None
-                        return encoder
+        """The active model, loaded on first use (``ModelRuntime.encoder``)."""
+        return self.runtime.encoder()
 
     def text_encoder(self) -> Encoder | TextEncoder:
         """What turns a phrase into a vector: the loaded model, else its text tower alone."""
-        with self._lock:
-            if self._encoder is not None:
-                return self._encoder
-        return self.text_tower() or self.encoder()
+        return self.runtime.text_encoder()
 
     def text_tower(self) -> TextTower | None:
-        """The active model's numpy text tower, once the model has vouched for it.
-
-        It spares a search that finds no model loaded the 5–6 s of importing torch
-        (``core/phrase_tower.py``).
-        """
-        from photosearch.core.model.phrase_tower import TextTower
-
-        with self._lock:
-            if self._text_tower is None:
-                directory = self.model_directory()
-                if self._text_tower_vouched(directory):
-                    self._text_tower = TextTower(directory)
-            return self._text_tower
-
-    @property
-    def _text_tower_record(self) -> Path:
-        return self.paths.cache_dir / "text-tower-checks.json"
-
-    @property
-    def _text_paths_record(self) -> Path:
-        return self.paths.cache_dir / "text-paths.json"
-
-    def _text_tower_vouched(self, directory: Path) -> bool:
-        from photosearch.core.model import phrase_tower
-
-        weights = models.weights_file(directory)
-        return weights is not None and phrase_tower.is_verified(
-            self._text_tower_record, models.fingerprint(weights)
-        )
+        """The active model's numpy text tower, once the model has vouched for it."""
+        return self.runtime.text_tower()
 
     def vectors(self) -> VectorStore:
         """The active model's vector index, opened (and caught up) on first use."""
@@ -317,8 +243,7 @@ class Engine:
     @property
     def active_precision(self) -> str | None:
         """What the loaded model runs in (None until it is loaded)."""
-        encoder = self._encoder
-        return encoder.precision if encoder is not None else None
+        return self.runtime.active_precision
 
     def set_precision(self, value: str) -> None:
         """Run the model in another number format (reloaded on its next use)."""
@@ -327,8 +252,7 @@ class Engine:
                 f"Unknown precision {value!r}; choose one of {', '.join(PRECISIONS)}."
             )
         with self._lock:
-            self._encoder = None
-            self._model_generation += 1
+            self.runtime.reset(tower=False)
             self.settings_file.change(precision=value)
 
     def set_device(self, value: str, save: bool = True) -> None:
@@ -336,8 +260,7 @@ class Engine:
         if value not in DEVICES:
             raise PhotoSearchError(f"Unknown device {value!r}; choose one of {', '.join(DEVICES)}.")
         with self._lock:
-            self._encoder = None
-            self._model_generation += 1
+            self.runtime.reset(tower=False)
             if save:
                 self.settings_file.change(device=value)
             else:
@@ -346,12 +269,7 @@ class Engine:
     @property
     def active_device(self) -> str | None:
         """Where the loaded model runs and why, in words (None until it is loaded)."""
-        encoder = self._encoder
-        if encoder is None:
-            return None
-        if encoder.fallback:
-            return f"cpu ({encoder.fallback})"
-        return f"{encoder.device.type} ({encoder.device_choice.reason})"
+        return self.runtime.active_device
 
     def use_model(self, key: str) -> None:
         """Make ``key`` the active model (it must be installed). The model used so far,
@@ -367,11 +285,9 @@ class Engine:
         with self._lock:
             if self._vectors is not None:
                 self._vectors.save()
-            self._encoder = None
-            self._text_tower = None
+            self.runtime.reset(tower=True)
             self._vectors = None
             self._stand_in = None
-            self._model_generation += 1
             changes: dict[str, object] = {"model": key}
             if keep_previous:
                 changes["previous_model"] = previous
@@ -412,7 +328,7 @@ class Engine:
                     self.paths,
                     self.catalog,
                     self.settings,
-                    self._text_tower_vouched(directory),
+                    self.runtime.vouched(directory),
                 )
             return self._stand_in
 
