@@ -67,7 +67,7 @@ from photosearch.ui.results import ResultsModel, ThumbnailCache, display_name
 from photosearch.ui.results_view import ResultsView
 from photosearch.ui.safety import ConfirmPhotos, UndoNotice
 from photosearch.ui.settings_dialog import SettingsDialog
-from photosearch.ui.sidebar import Sidebar
+from photosearch.ui.sidebar import Sidebar, this_day_filter
 from photosearch.ui.skipped import SkippedDialog, skipped_summary
 from photosearch.ui.viewer import Viewer
 from photosearch.ui.welcome import WelcomeDialog
@@ -241,7 +241,7 @@ class MainWindow(QMainWindow):
         self.sidebar.browse_all.connect(self.show_all_photos)
         self.sidebar.show_duplicates.connect(self.show_duplicates)
         self.sidebar.browse_folder.connect(self.show_folder)
-        self.sidebar.browse_place.connect(self.show_place)
+        self.sidebar.browse_filter.connect(self.show_filter)
         self.sidebar.run_saved.connect(self.run_saved_search)
         self.sidebar.rescan.connect(bridge.request_rescan.emit)
         self.sidebar.remove_folder.connect(self._remove_folder)
@@ -476,8 +476,9 @@ class MainWindow(QMainWindow):
     def show_folder(self, path: str) -> None:
         self._browse(path)
 
-    def show_place(self, where: str) -> None:
-        """The photos taken in a place, newest first: its filter in the search field."""
+    def show_filter(self, where: str) -> None:
+        """The photos a filter lists (a place's, this day's), newest first: the filter in
+        the search field, where the user sees and can change it."""
         self.scope = None
         self.browsing = False
         self._clear_chips()
@@ -811,6 +812,8 @@ class MainWindow(QMainWindow):
             title = "All photos"
         elif self.duplicate_groups is not None:
             title = "Duplicates"
+        elif entry is not None and entry.kind == "day" and self.query_text() == this_day_filter():
+            title = "On this day"
         elif self.query_text() or self.query_images:
             title = "Search results"
         else:

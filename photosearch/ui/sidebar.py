@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import (
@@ -31,8 +32,9 @@ EntryRole = Qt.ItemDataRole.UserRole + 10
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """What a sidebar row stands for: ``all``, ``duplicates``, a ``folder`` (a path), a
-    ``saved`` search or a ``place`` (its filter: ``place:"Lisbon" place:"Portugal"``)."""
+    """What a sidebar row stands for: ``all``, ``duplicates``, ``day`` (on this day), a
+    ``folder`` (a path), a ``saved`` search or a ``place`` (its filter:
+    ``place:"Lisbon" place:"Portugal"``)."""
 
     kind: str
     path: str = ""
@@ -88,7 +90,7 @@ class Sidebar(QTreeView):
     show_duplicates = Signal()
     browse_folder = Signal(object)  # paths: Python str (a Qt string drops bytes)
     run_saved = Signal(object)  # SavedSearch
-    browse_place = Signal(str)  # the filter that lists its photos
+    browse_filter = Signal(str)  # a filter that lists photos: a place's, this day's
     rescan = Signal()
     remove_folder = Signal(object)
     rename_saved = Signal(object)
@@ -119,6 +121,9 @@ class Sidebar(QTreeView):
         self.duplicates = _item("Duplicates", Entry("duplicates"))
         self.duplicates.setToolTip("Exact copies and near-duplicates, the one to keep first")
         self.library.appendRow([self.duplicates, _count_item(None)])
+        self.this_day = _item("On this day", Entry("day"))
+        self.this_day.setToolTip("Photos taken on today's date in earlier years, newest first")
+        self.library.appendRow([self.this_day, _count_item(None)])
         header = self.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -262,7 +267,9 @@ class Sidebar(QTreeView):
         elif entry.kind == "folder":
             self.browse_folder.emit(entry.path)
         elif entry.kind == "place":
-            self.browse_place.emit(entry.path)
+            self.browse_filter.emit(entry.path)
+        elif entry.kind == "day":
+            self.browse_filter.emit(this_day_filter())
         elif entry.saved is not None:
             self.run_saved.emit(entry.saved)
 
@@ -346,6 +353,12 @@ def _item(text: str, entry: Entry) -> QStandardItem:
     item.setData(entry, EntryRole)
     item.setAccessibleText(text)
     return item
+
+
+def this_day_filter(today: date | None = None) -> str:
+    """``day:12-03 before:2026``: today's date in the years before this one."""
+    today = today or date.today()
+    return f"day:{today:%m-%d} before:{today.year}"
 
 
 def _place_filter(name: str) -> str:

@@ -105,3 +105,12 @@ def test_on_is_a_whole_day_month_or_year() -> None:
     assert span("on:2023") == ("2023-01-01", "2024-01-01")
     with pytest.raises(QueryError, match="on:2023-06-14"):
         parse("on:")
+
+
+def test_day_is_a_day_of_the_year_checked() -> None:
+    assert parse("day:12-03 before:2026").filters.day == "12-03"
+    assert parse("day:2-29").filters.day == "02-29"  # a day in leap years
+    assert parse("day:2-29").filters.narrows
+    for wrong in ("day:13-01", "day:02-30", "day:xmas"):
+        with pytest.raises(QueryError, match="MM-DD"):
+            parse(wrong)

@@ -21,7 +21,7 @@ from photosearch.core.types import PHOTO_EXTENSIONS, VIDEO_EXTENSIONS, Crop
 
 WORD_FILTERS = ("text", "name", "camera", "tag", "place")
 """Filters that look for words in one place of the photo (``store/fulltext.py``)."""
-FILTER_KEYS = ("in", "after", "before", "on", "type", "min", "sort", *WORD_FILTERS)
+FILTER_KEYS = ("in", "after", "before", "on", "day", "type", "min", "sort", *WORD_FILTERS)
 _FILTER = re.compile(rf'(?<!\S)({"|".join(FILTER_KEYS)}):(?:"([^"]*)"|(\S*))', re.IGNORECASE)
 _WEIGHT = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*\*\s*(.*)$", re.DOTALL)
 _TYPE_ALIASES = {
@@ -62,6 +62,8 @@ class Filters:
     """``date`` (newest first), ``oldest``, ``name``; None: best match first."""
     words: tuple[tuple[str, str], ...] = ()
     """(``text``/``name``/``camera``/``tag``, what to find there)."""
+    day: str | None = None
+    """``MM-DD``: taken on this day of the year, any year (``day:``, "On this day")."""
 
     @property
     def narrows(self) -> bool:
@@ -72,6 +74,7 @@ class Filters:
             or self.words
             or self.after is not None
             or self.before is not None
+            or self.day is not None
         )
 
 
@@ -136,6 +139,7 @@ def _filters(found: list[tuple[str, str]]) -> Filters:
     words: list[tuple[str, str]] = []
     after = before = min_score = None
     sort: str | None = None
+    day: str | None = None
     for key, value in found:
         if not value:
             raise QueryError(f"The filter {key}: needs a value, e.g. {key}:{_EXAMPLES[key]}.")
@@ -147,6 +151,8 @@ def _filters(found: list[tuple[str, str]]) -> Filters:
             before = parse_date(value, key)
         elif key == "on":
             after, before = date_span(value, key)
+        elif key == "day":
+            day = _day(value)
         elif key == "type":
             for ext in value.lower().replace(";", ",").split(","):
                 ext = ext.strip().lstrip(".")
@@ -169,7 +175,19 @@ def _filters(found: list[tuple[str, str]]) -> Filters:
         min_score,
         sort,
         tuple(words),
+        day,
     )
+
+
+def _day(value: str) -> str:
+    """``MM-DD`` checked (February 29th is a day too), as the catalog compares it."""
+    try:
+        moment = time.strptime(f"2000-{value.strip()}", "%Y-%m-%d")  # 2000: a leap year
+    except ValueError:
+        raise QueryError(
+            f"day:{value} is not a day of the year — use MM-DD, e.g. day:12-25."
+        ) from None
+    return f"{moment.tm_mon:02d}-{moment.tm_mday:02d}"
 
 
 SORTS = ("relevance", "date", "oldest", "name")
@@ -197,6 +215,7 @@ _EXAMPLES = {
     "tag": "family",
     "place": '"New York"',
     "on": "2023-06-14",
+    "day": "12-25",
 }
 
 

@@ -85,6 +85,9 @@ def filter_sql(filters: Filters) -> tuple[str, list[object]]:
     if filters.before is not None:
         clauses.append(f"{date} < ?")
         params.append(filters.before)
+    if filters.day is not None:  # this day of the year, in the photo's own local time
+        clauses.append(f"strftime('%m-%d', {date}, 'unixepoch', 'localtime') = ?")
+        params.append(filters.day)
     if filters.types:
         clauses.append(f"p.ext IN ({','.join('?' * len(filters.types))})")
         params.extend(filters.types)
