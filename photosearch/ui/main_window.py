@@ -7,6 +7,7 @@ import html
 import os
 import time
 from collections.abc import Callable
+from datetime import date
 
 from PySide6.QtCore import (
     QByteArray,
@@ -48,9 +49,11 @@ from PySide6.QtWidgets import (
 
 from photosearch.core.curate.duplicates import DuplicateGroup, TrashPlan
 from photosearch.core.curate.trash import Trashed
+from photosearch.core.errors import QueryError
 from photosearch.core.media.images import is_supported
 from photosearch.core.model import models
 from photosearch.core.search.feedback import marked_images, marks_of
+from photosearch.core.search.query import parse
 from photosearch.core.search.searcher import SearchResult
 from photosearch.core.types import Crop, Hit, ImageQuery, JobControl, Progress, SavedSearch
 from photosearch.core.wording import count
@@ -670,7 +673,7 @@ class MainWindow(QMainWindow):
             self._pending_search = True
             self.summary.setText("Your search will run as soon as the model is ready.")
             return
-        listing = self.browsing and not text and not self.query_images
+        listing = not self.query_images and ((self.browsing and not text) or _filters_only(text))
         if listing and self.sort.currentData() is None:
             self._set_sort("date")  # a listing has no relevance to sort by
             self._sorted_for_listing = True
@@ -764,7 +767,13 @@ class MainWindow(QMainWindow):
                 )
         elif result.browse:
             self.results.set_hits([])
-            if self.query_text():
+            if self._this_day_shown():
+                self._message(
+                    f"<h3>Nothing from {date.today():%B} {date.today().day} yet</h3><p>Photos "
+                    "taken on this date in earlier years appear here, each year under its own "
+                    "heading.</p>"
+                )
+            elif self.query_text():
                 self._message("<h3>No photos match these filters</h3><p>Try a wider range.</p>")
             else:
                 self._message("<h3>No photos here yet</h3><p>They appear as they are indexed.</p>")
@@ -801,6 +810,12 @@ class MainWindow(QMainWindow):
         self._update_header()
         self.summary.setText(text)
 
+    def _this_day_shown(self) -> bool:
+        """Whether the grid lists *On this day* (chosen in the sidebar, its filter as it
+        wrote it)."""
+        entry = self.sidebar.current_entry()
+        return entry is not None and entry.kind == "day" and self.query_text() == this_day_filter()
+
     def _update_header(self) -> None:
         """Say what the grid shows: the folder, the saved search, or the search."""
         entry = self.sidebar.current_entry()
@@ -812,7 +827,7 @@ class MainWindow(QMainWindow):
             title = "All photos"
         elif self.duplicate_groups is not None:
             title = "Duplicates"
-        elif entry is not None and entry.kind == "day" and self.query_text() == this_day_filter():
+        elif self._this_day_shown():
             title = "On this day"
         elif self.query_text() or self.query_images:
             title = "Search results"
@@ -1189,6 +1204,16 @@ class MainWindow(QMainWindow):
 
 def _below(hit: Hit, cutoff: float | None) -> bool:
     return cutoff is not None and (hit.score is None or hit.score < cutoff)
+
+
+def _filters_only(text: str) -> bool:
+    """Whether ``text`` is filters alone (``place:Lisbon``, *On this day*): a listing, newest
+    first, with no relevance to sort by."""
+    try:
+        query = parse(text)
+    except QueryError:
+        return False
+    return bool(text.strip()) and not query.terms
 
 
 def _scope_filter(folder: str) -> str:
