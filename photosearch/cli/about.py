@@ -47,7 +47,8 @@ def versions() -> list[tuple[str, str]]:
 def _playback() -> str:
     """Whether clips can play in the window: Qt Multimedia and the libraries it loads."""
     try:
-        import PySide6.QtMultimedia  # noqa: F401
+        import PySide6.QtMultimedia
+        import PySide6.QtMultimediaWidgets  # noqa: F401  (the viewer's video surface)
     except ImportError as exc:
         return f"no, clips show as stills ({exc})"
     return "Qt Multimedia"

@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 MARK_HIT_PX = 6
 """How near (in pixels) a click must land on a moment's mark to jump to it."""
+HANDLE = 12
+"""The slider handle's width, which the groove's ends leave room for."""
 
 
 @cache
@@ -44,6 +46,7 @@ class MomentBar(QSlider):
         self.moments: list[float] = []
         self.setAccessibleName("Position in the video")
         self.setMinimumHeight(28)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the arrows keep moving between photos
 
     def set_moments(self, seconds: list[float]) -> None:
         self.moments = list(seconds)
@@ -51,8 +54,11 @@ class MomentBar(QSlider):
 
     def _x_of(self, ms: float) -> int:
         span = max(1, self.maximum() - self.minimum())
-        handle = 12
-        return round(handle / 2 + (self.width() - handle) * (ms - self.minimum()) / span)
+        return round(HANDLE / 2 + (self.width() - HANDLE) * (ms - self.minimum()) / span)
+
+    def _ms_at(self, x: float) -> int:
+        share = (x - HANDLE / 2) / max(1, self.width() - HANDLE)
+        return round(self.minimum() + min(1.0, max(0.0, share)) * (self.maximum() - self.minimum()))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -65,12 +71,13 @@ class MomentBar(QSlider):
             painter.drawRect(QRect(self._x_of(at * 1000) - 1, self.height() - 6, 3, 6))
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        x = event.position().x()
-        near = [at for at in self.moments if abs(self._x_of(at * 1000) - x) <= MARK_HIT_PX]
-        if near and event.position().y() >= self.height() - 10:
-            self.setValue(round(near[0] * 1000))
+        """A click goes there (on a moment's mark: to that moment), and a drag goes on."""
+        if event.button() == Qt.MouseButton.LeftButton:
+            x = event.position().x()
+            near = [at for at in self.moments if abs(self._x_of(at * 1000) - x) <= MARK_HIT_PX]
+            marks = near and event.position().y() >= self.height() - 10
+            self.setValue(round(near[0] * 1000) if marks else self._ms_at(x))
             self.sliderMoved.emit(self.value())
-            return
         super().mousePressEvent(event)
 
 
@@ -94,6 +101,7 @@ class ClipPlayer(QWidget):
         self.play_button = tool_button(
             "Pause", "Play or pause (K)", self.toggle, name="Play or pause"
         )
+        self.play_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.bar = MomentBar(self)
         self.time = QLabel("0:00 / 0:00")
         self.time.setAccessibleName("Time")

@@ -453,6 +453,7 @@ class MainWindow(QMainWindow):
         self.viewer.setFocus()
 
     def close_viewer(self) -> None:
+        self.viewer.stop()  # a clip playing there stops
         self.header.show()
         self.stack.setCurrentWidget(self.view)
         self.view.setFocus()

@@ -232,6 +232,7 @@ class Viewer(QWidget):
         playing = hit.photo.is_video and clip_player.available()
         for tool in self.photo_tools:
             tool.setVisible(not playing)
+        self.region_button.setVisible(not hit.photo.is_video)  # regions are of photos
         self.live_button.setVisible(hit.motion is not None and clip_player.available())
         self.title.setText(f"{display_name(hit.path)}   ·   {row + 1} of {len(self.hits)}")
         if playing:
@@ -300,7 +301,9 @@ class Viewer(QWidget):
             self.player.set_moments(seconds)
 
     def hideEvent(self, event: QHideEvent) -> None:
-        self.stop()
+        """Out of sight (minimised, or the grid shown): a clip pauses where it is."""
+        if self.player is not None:
+            self.player.player.pause()
         super().hideEvent(event)
 
     def current(self) -> Hit | None:
@@ -312,12 +315,11 @@ class Viewer(QWidget):
             return  # the user moved on meanwhile
         if image.isNull():
             self.canvas.message = "This photo cannot be shown: it is missing or unreadable."
-        elif hit.photo.is_video:
-            self.canvas.message = ""
-            self.title.setText(f"{self.title.text()}   ·   video: Open plays it")
         else:
             self.canvas.pixmap = QPixmap.fromImage(image)
             self.canvas.full = (width, height)
+            if hit.photo.is_video:  # a still of its moment: the clip plays elsewhere
+                self.title.setText(f"{self.title.text()}   ·   video: Open plays it")
         self._zoom_changed()
 
     def previous(self) -> None:

@@ -121,11 +121,19 @@ def test_a_changed_clip_is_encoded_again_and_loses_its_old_moments(
     keys = len(engine.vectors())
     clip = root / "clips" / "late.mp4"
     before = len(read_clip(clip).moments)
+    assert len(engine.moments_of(str(clip))) == before
     write_clip(clip, [(shape_scene("blue", "square", 1), 4.0)])  # one scene now
+    engine.scan()
+    assert engine.moments_of(str(clip)) == []  # the old footage is gone before it is read
     engine.update()
     assert len(engine.vectors()) == keys - before + len(read_clip(clip).moments)
     late = next(h for h in engine.search("a blue square type:video", limit=5).hits)
     assert _names([late]) == ["late.mp4"] and late.photo.duration == pytest.approx(4.0, abs=0.2)
+    assert [c.ok for c in engine.doctor() if c.name == "vector index"] == [True]
+    clip.write_bytes(b"not a video any more")  # and when it no longer reads at all
+    engine.update()
+    assert engine.moments_of(str(clip)) == [] and len(engine.vectors()) == keys - before
+    assert "late.mp4" not in _names(engine.search("a blue square", limit=50).hits)
 
 
 def test_a_long_recording_costs_a_bounded_number_of_seeks(
@@ -182,6 +190,13 @@ def test_a_live_photo_is_one_item_the_still_with_its_clip(engine: Engine, tmp_pa
     assert all(h.motion is None for h in hits if h is not live)
     listed = engine.search(f"in:{folder}", limit=50).hits  # a listing pairs them too
     assert sorted(_names(listed)) == sorted(_names(hits))
+    pages = [engine.search(f"in:{folder} sort:name", limit=2, offset=o).hits for o in (0, 2)]
+    assert [len(p) for p in pages] == [2, 2]  # pages keep their length
+    assert sorted(_names(pages[0] + pages[1])) == sorted(_names(hits))
+    clips = _names(engine.search("a red circle type:video", limit=50).hits)
+    assert sorted(clips) == ["IMG_0042.MOV", "IMG_0043.MOV", "IMG_0044.MOV"]  # each file
+    alike = _names(engine.similar(str(folder / "IMG_0042.MOV"), limit=10).hits)
+    assert "IMG_0042.JPG" not in alike and "IMG_0042.MOV" not in alike  # not itself
 
 
 def test_similar_from_a_clip_starts_at_the_moment_asked_for(indexed: tuple[Engine, Path]) -> None:

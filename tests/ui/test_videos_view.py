@@ -7,10 +7,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from photosearch.core.media.videos import frame_at
 from photosearch.synthetic import shape_scene, write_clip, write_library
 from photosearch.ui import clip_player
 from photosearch.ui.results import HitRole
@@ -106,6 +109,38 @@ def test_a_live_photo_plays_its_moment_then_shows_the_still(qtbot: QtBot, tmp_pa
         qtbot.waitUntil(lambda: viewer.stage.currentWidget() is viewer.canvas, timeout=30_000)
         assert not viewer.canvas.pixmap.isNull()  # the still again, once the moment played
         assert viewer.region_button.isVisible()
+    finally:
+        win.close()
+        win.bridge.shutdown()
+
+
+def test_without_qt_multimedia_a_clip_shows_its_moment_as_a_still(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(clip_player, "available", lambda: False)  # no sound library here
+    clips = tmp_path / "clips"
+    blue, red = shape_scene("blue", "square", 1), shape_scene("red", "circle", 3)
+    write_clip(clips / "late.mp4", [(blue, 4.0), (red, 4.0)])
+    win = open_window(qtbot, tmp_path / "app", [clips])
+    try:
+        wait_indexed(qtbot, win, 1)
+        win.search.setText("a red circle")
+        win.run_search()
+        qtbot.waitUntil(lambda: win.results.rowCount() == 1, timeout=30_000)
+        win.view.setCurrentIndex(win.results.index(0))
+        win.show_viewer()
+        viewer = win.viewer
+        qtbot.waitUntil(lambda: viewer.canvas.pixmap is not None, timeout=30_000)
+        viewer.canvas.pixmap.save(str(tmp_path / "shown.png"))
+        shown = np.asarray(Image.open(tmp_path / "shown.png").convert("RGB"), np.float32)
+        hit = win.results.index(0).data(HitRole)
+        moment, start = (
+            np.asarray(frame_at(clips / "late.mp4", t), np.float32) for t in (hit.at, 0.0)
+        )
+        # the moment that matched (the red circle), not the clip's blue start
+        assert np.abs(shown - moment).mean() < np.abs(shown - start).mean() / 4
+        assert "Open plays it" in viewer.title.text() and viewer.player is None
+        assert not viewer.region_button.isVisible()  # regions are of photos
     finally:
         win.close()
         win.bridge.shutdown()

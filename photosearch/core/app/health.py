@@ -140,11 +140,9 @@ def doctor(library: Examined) -> list[Check]:
         )
         checks.append(Check("device", not fell_back, device))
         store = library.vectors()
-        counts = library.catalog.counts(store.model_id)
-        in_sync = len(store) == counts["indexed"]
-        checks.append(
-            Check("vector index", in_sync, f"{len(store)} vectors, {counts['indexed']} in catalog")
-        )
+        keys = len(library.catalog.embedding_ids(store.model_id))  # photos, clips' moments
+        in_sync = len(store) == keys
+        checks.append(Check("vector index", in_sync, f"{len(store)} vectors, {keys} in catalog"))
     except PhotoSearchError as exc:
         checks.append(Check("model", False, str(exc)))
     for folder in library.catalog.folders():

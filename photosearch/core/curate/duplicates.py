@@ -273,7 +273,9 @@ def _candidate_pairs(
             continue
         if not control.checkpoint():
             break
-        found, scores = store.search_many(vectors, NEIGHBOURS + 1, BEAM)
+        # a clip's moments of one scene can fill a photo's nearest keys: ask for more then
+        wanted = (NEIGHBOURS + 1) * (4 if store.has_moments else 1)
+        found, scores = store.search_many(vectors, wanted, BEAM)
         for row, own in enumerate(ids.tolist()):
             for other, score in zip(found[row].tolist(), scores[row].tolist(), strict=True):
                 if other != own and score >= threshold and other in allowed:

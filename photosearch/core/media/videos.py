@@ -42,6 +42,8 @@ FORWARD_FRAMES = 60
 MAX_VIDEO_PIXELS = 8192 * 8192
 DEADLINE_S = 60.0
 """Wall time one clip may take; what was found by then is kept."""
+FRAME_DEADLINE_S = 10.0
+"""Wall time one frame (a thumbnail, the viewer's still) may take."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +120,6 @@ def read_clip(
     """A clip's format, tags and moments (frames scaled down to ``min_side`` on their
     shorter side); a clip with no picture, too large, or with no frame that decodes is
     an ``ImageError`` saying why."""
-    import av
 
     started = time.monotonic()
     with _open(path) as container:
@@ -130,15 +131,16 @@ def read_clip(
             raise ImageError(f"video too large ({width}×{height})")
         info = VideoInfo(_duration(container, stream), width, height, stream.codec_context.name)
         tags = {**dict(container.metadata), **dict(stream.metadata)}
-        moments: list[Moment] = []
+        size = _scaled(width, height, min_side)
         try:
-            size = _scaled(width, height, min_side)
             moments = _moments(container, stream, info.duration, started + deadline_s, size)
-        except av.error.FFmpegError as exc:
-            log.info("%s: decoding stopped early (%s)", path, _reason(exc))
+        except ImageError:
+            raise
+        except Exception as exc:  # PyAV failing otherwise on a hostile file: skipped, said why
+            raise ImageError(f"this video cannot be decoded ({_reason(exc)})") from exc
         if not moments:
             raise ImageError("no frame of this video can be decoded (damaged or cut short?)")
-        upright = moments[0].image.size if moments else (width, height)
+        upright = moments[0].image.size
         if (upright[0] > upright[1]) != (width > height):  # shown turned (a phone's portrait)
             info = VideoInfo(info.duration, height, width, info.codec)
         if len(moments) > limit:
@@ -162,6 +164,19 @@ def _frames_near(container, stream, target: float) -> Iterator:  # type: ignore[
     yield from container.decode(stream)
 
 
+def _frame_near(container, stream, target: float, enough: float, deadline: float):  # type: ignore[no-untyped-def]
+    """The first frame at or after ``enough`` seconds, decoding on from the keyframe
+    before ``target`` (at most ``FORWARD_FRAMES``, and not past the deadline); the last
+    one decoded otherwise, or None."""
+    frame = None
+    for count, candidate in enumerate(_frames_near(container, stream, target)):
+        frame = candidate
+        at = candidate.time if candidate.time is not None else target
+        if at >= enough or count >= FORWARD_FRAMES or time.monotonic() > deadline:
+            break
+    return frame
+
+
 def _scaled(width: int, height: int, min_side: int | None) -> dict[str, int]:
     """FFmpeg's resize arguments that bring the shorter side down to ``min_side``."""
     if not min_side or min(width, height) <= min_side:
@@ -175,7 +190,7 @@ def _turn(container, stream) -> int:  # type: ignore[no-untyped-def]
     film portrait clips as landscape frames marked "turn 90°"). Read from the first frame:
     FFmpeg drops the mark from frames decoded after a seek."""
     for frame in container.decode(stream):
-        turn = round(frame.rotation or 0) % 360
+        turn = round(getattr(frame, "rotation", 0) or 0) % 360  # PyAV ≥ 14 reads the matrix
         container.seek(0, stream=stream, backward=True)
         return turn
     return 0
@@ -190,6 +205,8 @@ def _upright(frame, size: dict[str, int], turn: int) -> Image.Image:  # type: ig
 def _moments(  # type: ignore[no-untyped-def]
     container, stream, duration: float, deadline: float, size: dict[str, int]
 ) -> list[Moment]:
+    import av
+
     step = max(CANDIDATE_STEP_S, duration / MAX_CANDIDATES) if duration > 0 else math.inf
     targets = [0.0] if not math.isfinite(step) else np.arange(0.0, duration, step).tolist()
     turn = _turn(container, stream)
@@ -197,17 +214,18 @@ def _moments(  # type: ignore[no-untyped-def]
     last_small: np.ndarray | None = None
     last_at = -math.inf
     for target in targets:
-        if kept and time.monotonic() > deadline:
+        if time.monotonic() > deadline:
             log.info("a clip took too long to read; %d moments kept", len(kept))
             break
-        frame = None
-        for count, candidate in enumerate(_frames_near(container, stream, target)):
-            frame = candidate
-            at = candidate.time if candidate.time is not None else target
-            if at >= target - step / 2 or count >= FORWARD_FRAMES:
-                break
+        try:
+            frame = _frame_near(container, stream, target, target - step / 2, deadline)
+        except av.error.FFmpegError as exc:  # damaged from here on: what was read stays
+            log.info("decoding stopped at %.1f s (%s)", target, _reason(exc))
+            break
         if frame is None:
             continue
+        if frame.width * frame.height > MAX_VIDEO_PIXELS:
+            raise ImageError(f"video too large ({frame.width}×{frame.height})")
         at = float(frame.time if frame.time is not None else target)
         if at <= last_at:  # the same keyframe as the candidate before
             continue
@@ -229,19 +247,12 @@ def frame_at(path: str | Path, at: float, min_side: int | None = None) -> Image.
         if not container.streams.video:
             raise ImageError("no video in this file (sound only?)")
         stream = container.streams.video[0]
-        chosen, turn = None, 0
+        deadline = time.monotonic() + FRAME_DEADLINE_S
         try:
             turn = _turn(container, stream)
-        except av.error.FFmpegError:
-            log.debug("%s: no first frame to tell its turn", path)
-        try:
-            for count, frame in enumerate(_frames_near(container, stream, at)):
-                chosen = frame
-                if frame.time is None or frame.time >= at - 0.02 or count >= FORWARD_FRAMES:
-                    break
+            chosen = _frame_near(container, stream, at, at - 0.02, deadline)
         except av.error.FFmpegError as exc:
-            if chosen is None:
-                raise ImageError(f"this video cannot be decoded ({_reason(exc)})") from exc
+            raise ImageError(f"this video cannot be decoded ({_reason(exc)})") from exc
         if chosen is None:
             raise ImageError("no frame of this video can be decoded (damaged or cut short?)")
         return _upright(chosen, _scaled(chosen.width, chosen.height, min_side), turn)

@@ -23,7 +23,7 @@ from photosearch.core.store.fulltext import (
     ranked_matches,
 )
 from photosearch.core.store.moment_keys import best_per_photo, moment_keys, split_keys
-from photosearch.core.store.schema import PHOTO_DATE_SQL
+from photosearch.core.store.schema import LIVE_CLIP_SQL, PHOTO_DATE_SQL
 from photosearch.core.store.vectors import VectorStore
 from photosearch.core.types import Crop, Cutoff, Hit, is_video_name
 
@@ -226,6 +226,10 @@ class Searcher:
             worded = [h for h in worded if (h.score or 0.0) >= query.filters.min_score]
         if worded:
             good = fused(good, worded)
+        if not query.filters.types:  # a kind of file asked for: each file as it is
+            asked = frozenset(t.image for t in query.terms if t.image is not None)
+            good = pair_live_photos(self.catalog, good, asked)
+            ranked = pair_live_photos(self.catalog, ranked, asked)
         weak = [] if good else ranked[: min(WEAK_SHOWN, limit)]
         # Sorted by date or name, only the good matches count: weak ones are not shown.
         good = ordered(good, query.filters.sort)
@@ -235,11 +239,7 @@ class Searcher:
         else:
             weak += marked
         return SearchResult(
-            pair_live_photos(self.catalog, good[offset : offset + limit]),
-            pair_live_photos(self.catalog, weak),
-            cutoff,
-            offset,
-            sort=query.filters.sort,
+            good[offset : offset + limit], weak, cutoff, offset, sort=query.filters.sort
         )
 
     def _kept_in_sight(self, paths: set[str], vector: np.ndarray) -> list[Hit]:
@@ -343,16 +343,20 @@ class Searcher:
         if not filters.narrows and not everything:
             raise QueryError("Type something to search for, or a filter such as in:Holidays.")
         where, params = filter_sql(filters)
+        # a Live Photo is listed as its still (a kind of file asked for: each file as it is)
+        live = "" if filters.types else f" AND NOT {LIVE_CLIP_SQL}"
+        where = f"p.status != 'error'{live} AND {where}"
         order = filters.sort or "date"
         ids = self.catalog.filtered_ids(
-            f"p.status != 'error' AND {where}", params, order=order, limit=limit, offset=offset
+            where, params, order=order, limit=limit, offset=offset
         ).tolist()
         photos = self.catalog.photos(ids)
         hits = [Hit(photos[i], None) for i in ids if i in photos]
         months = None
         if order in ("date", "oldest") and offset == 0:
-            months = self.catalog.month_counts(f"p.status != 'error' AND {where}", params)
-        hits = pair_live_photos(self.catalog, hits)
+            months = self.catalog.month_counts(where, params)
+        if not filters.types:
+            hits = pair_live_photos(self.catalog, hits)  # each still carries its clip
         return SearchResult(hits, [], None, offset, browse=True, sort=order, months=months)
 
 

@@ -36,9 +36,11 @@ from photosearch.core.store.fulltext import place_key, store_meta
 from photosearch.core.store.moment_keys import MOMENT_BIT, split_keys
 from photosearch.core.store.schema import (
     IS_VIDEO_SQL,
+    LIVE_MAX_S,
     MIGRATIONS,
     PAGE_SIZE,
     PHOTO_DATE_SQL,
+    STEM_SQL,
     Migration,
     dir_ids,
 )
@@ -451,8 +453,10 @@ class Catalog:
                 " error = NULL WHERE id = ?",
                 [(s, m, k, pid) for pid, s, m, k in changed],
             )
-            db.executemany("DELETE FROM embeddings WHERE photo_id = ?", [(c[0],) for c in changed])
-            db.executemany("DELETE FROM photo_meta WHERE photo_id = ?", [(c[0],) for c in changed])
+            for table in ("embeddings", "photo_meta", "video_moments", "videos"):  # all of it
+                db.executemany(
+                    f"DELETE FROM {table} WHERE photo_id = ?", [(c[0],) for c in changed]
+                )
             db.executemany(
                 "INSERT INTO photos(folder_id, path, dir_id, ext, size, mtime_ns, content_key)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -513,6 +517,9 @@ class Catalog:
             db.executemany(
                 "UPDATE photos SET status = 'error', error = ? WHERE id = ?",
                 [(reason, pid) for pid, reason in errors],
+            )
+            db.executemany(  # a clip that no longer reads keeps no moments of what it was
+                "DELETE FROM video_moments WHERE photo_id = ?", [(pid,) for pid, _ in errors]
             )
         return gen
 
@@ -761,23 +768,27 @@ class Catalog:
         )
         return dict(rows.fetchall())
 
-    def photos_beside(self, paths: Iterable[str]) -> list[Photo]:
-        """Every photo and clip in the directories holding ``paths`` (their neighbours)."""
-        dirs = sorted({enc(os.path.dirname(p)) for p in paths})
-        found: list[Photo] = []
-        db = self.read()
-        for start in range(0, len(dirs), 900):
-            part = dirs[start : start + 900]
-            found += [
-                _photo(row)
-                for row in db.execute(
-                    f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN folders f ON f.id = p.folder_id"
-                    f" WHERE p.dir_id IN (SELECT id FROM dirs WHERE path IN"
-                    f" ({','.join('?' * len(part))}))",
-                    part,
-                )
-            ]
-        return found
+    def has_live_clips(self) -> bool:
+        """Whether any clip is short enough to be a Live Photo's motion."""
+        row = (
+            self.read()
+            .execute("SELECT 1 FROM videos WHERE duration <= ? LIMIT 1", (LIVE_MAX_S,))
+            .fetchone()
+        )
+        return row is not None
+
+    def same_name(self, photo: Photo) -> list[Photo]:
+        """The other files beside ``photo`` with its name and another extension (a Live
+        Photo's still and clip), readable ones only."""
+        raw = enc(photo.path)
+        stem = raw[: len(raw) - len(extension(photo.path))]
+        rows = self.read().execute(
+            f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN folders f ON f.id = p.folder_id"
+            f" WHERE p.dir_id = (SELECT id FROM dirs WHERE path = ?)"
+            f" AND {STEM_SQL.format(t='p')} = ? AND p.id != ? AND p.status != 'error'",
+            (enc(os.path.dirname(photo.path)), stem, photo.id),
+        )
+        return [_photo(row) for row in rows]
 
     def dir_counts(self) -> dict[str, int]:
         """How many photos (not unreadable files) each directory holds directly."""

@@ -21,6 +21,20 @@ PHOTO_DATE_SQL = "coalesce(p.taken_at, p.mtime_ns / 1e9)"
 """When a photo was taken, or else last modified, in epoch seconds."""
 IS_VIDEO_SQL = f"p.ext IN ({', '.join(repr(e) for e in sorted(VIDEO_EXTENSIONS))})"
 """Whether ``p`` is a video (by its extension, as the scanner found it)."""
+LIVE_MAX_S = 4.0
+"""Longest clip taken as a still's motion (a Live Photo: phones record about 3 s)."""
+STEM_SQL = "substr({t}.path, 1, length({t}.path) - length({t}.ext))"
+"""A file's path without its extension (``…/IMG_0042.``), as the ``photos_stem`` index
+holds it."""
+LIVE_CLIP_SQL = (
+    f"({IS_VIDEO_SQL} AND EXISTS (SELECT 1 FROM videos v WHERE v.photo_id = p.id"
+    f" AND v.duration <= {LIVE_MAX_S}) AND EXISTS (SELECT 1 FROM photos s"
+    f" WHERE s.dir_id = p.dir_id AND {STEM_SQL.format(t='s')} = {STEM_SQL.format(t='p')}"
+    f" AND s.id != p.id AND s.status != 'error'"
+    f" AND NOT {IS_VIDEO_SQL.replace('p.', 's.')}))"
+)
+"""Whether ``p`` is the short clip a phone took with a still beside it (a Live Photo):
+listed as the still's motion, not as an item of its own."""
 
 
 def _v1(db: sqlite3.Connection) -> None:
@@ -304,6 +318,7 @@ def _v8(db: sqlite3.Connection) -> None:
             PRIMARY KEY (photo_id, model_id, idx)
         ) WITHOUT ROWID;
         CREATE INDEX video_moments_gen ON video_moments(model_id, gen);
+        CREATE INDEX photos_stem ON photos(dir_id, substr(path, 1, length(path) - length(ext)));
         """,
     )
 

@@ -234,6 +234,12 @@ class VectorStore:
                 if self._copy is not None:
                     self._copy.drop(keys)
 
+    @property
+    def has_moments(self) -> bool:
+        """Whether clips' later moments are among the keys (they crowd neighbours)."""
+        with self._lock:
+            return bool(self._clips)
+
     def __len__(self) -> int:
         with self._lock:
             return len(self._index) if self._index is not None else 0
