@@ -57,6 +57,7 @@ from photosearch.core.search.stand_in import StandIn, cutoff_for, open_store
 from photosearch.core.settings import DEVICES, PRECISIONS, AppPaths, Settings, SettingsFile
 from photosearch.core.store import saved_searches as saved
 from photosearch.core.store.catalog import Catalog
+from photosearch.core.store.clips import clip_times
 from photosearch.core.store.fulltext import place_counts, place_of, words_read
 from photosearch.core.store.vectors import VectorStore
 from photosearch.core.types import (
@@ -542,7 +543,7 @@ class Engine:
         photo = self.catalog.photo_by_path(path)
         if photo is None or not photo.is_video:
             return []
-        return self.catalog.clip_times(self.vectors().model_id, photo.id)
+        return clip_times(self.catalog, self.vectors().model_id, photo.id)
 
     # -- indexing ----------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from photosearch.core.store.catalog import Catalog
+from photosearch.core.store.clips import has_live_clips, same_name
 from photosearch.core.store.schema import LIVE_MAX_S
 from photosearch.core.types import Hit, Photo
 
@@ -20,7 +21,7 @@ def _partner(catalog: Catalog, photo: Photo) -> Photo | None:
     """A still's short clip, or a short clip's still."""
     if photo.is_video and (photo.duration is None or photo.duration > LIVE_MAX_S):
         return None
-    for other in catalog.same_name(photo):
+    for other in same_name(catalog, photo):
         if photo.is_video and not other.is_video:
             return other
         if not photo.is_video and other.duration is not None and other.duration <= LIVE_MAX_S:
@@ -33,7 +34,7 @@ def pair_live_photos(
 ) -> list[Hit]:
     """``hits`` with each Live Photo once: its still, carrying its clip. A pair one of
     whose files is in ``leave_out`` (the photo searched by, one marked 👎) is left out."""
-    if not hits or not catalog.has_live_clips():
+    if not hits or not has_live_clips(catalog):
         return hits
     paired: list[Hit] = []
     shown: set[str] = set()

@@ -16,6 +16,7 @@ from photosearch.core.media.videos import frame_at
 from photosearch.core.search.live_photos import pair_live_photos
 from photosearch.core.search.query import Filters, Query
 from photosearch.core.store.catalog import Catalog, enc, fold, name_key
+from photosearch.core.store.clips import clip_moments, clip_times, moment_times
 from photosearch.core.store.fulltext import (
     all_words,
     column_match,
@@ -162,7 +163,7 @@ class Searcher:
     def _moment_vector(self, clip: int, at: float) -> np.ndarray | None:
         """The stored vector of a clip's moment nearest ``at`` seconds."""
         model, dim = self.vectors.model_id, self.vectors.dim
-        times = self.catalog.clip_times(model, clip)
+        times = clip_times(self.catalog, model, clip)
         if not times:
             return None
         nearest = int(np.argmin(np.abs(np.asarray(times) - at)))
@@ -203,7 +204,8 @@ class Searcher:
             best = _cosine(scores[0]) if len(scores) and words_only else None
             cutoff = self.default_cutoff.for_best(best)
         photos = self.catalog.photos(ids.tolist())
-        times = self.catalog.moment_times(
+        times = moment_times(
+            self.catalog,
             self.vectors.model_id,
             [
                 (i, m)
@@ -258,14 +260,14 @@ class Searcher:
         if not hit.photo.is_video:
             return hit
         model, dim = self.vectors.model_id, self.vectors.dim
-        keys, vectors = self.catalog.clip_moments(model, dim, [hit.photo.id])
+        keys, vectors = clip_moments(self.catalog, model, dim, [hit.photo.id])
         first, poster = self.catalog.vectors_for(model, dim, [hit.photo.id])
         keys, vectors = np.concatenate([first, keys]), np.concatenate([poster, vectors])
         if not len(keys):
             return hit
         best = int(np.argmax(vectors @ vector))
         _, idx = split_keys(keys[best : best + 1])
-        times = self.catalog.moment_times(model, [(hit.photo.id, int(idx[0]))])
+        times = moment_times(self.catalog, model, [(hit.photo.id, int(idx[0]))])
         return replace(
             hit, at=times.get(hit.photo.id), score=_cosine(float(vectors[best] @ vector))
         )

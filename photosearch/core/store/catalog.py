@@ -36,11 +36,9 @@ from photosearch.core.store.fulltext import place_key, store_meta
 from photosearch.core.store.moment_keys import MOMENT_BIT, split_keys
 from photosearch.core.store.schema import (
     IS_VIDEO_SQL,
-    LIVE_MAX_S,
     MIGRATIONS,
     PAGE_SIZE,
     PHOTO_DATE_SQL,
-    STEM_SQL,
     Migration,
     dir_ids,
 )
@@ -101,13 +99,13 @@ def extension(path: str) -> str:
     return os.path.splitext(path)[1].lower().lstrip(".")
 
 
-_PHOTO_COLUMNS = (
+PHOTO_COLUMNS = (
     "p.id, p.path, p.size, p.mtime_ns, p.width, p.height, p.taken_at, f.online,"
     " (SELECT duration FROM videos v WHERE v.photo_id = p.id)"
 )
 
 
-def _photo(row: Sequence[object]) -> Photo:
+def photo_from_row(row: Sequence[object]) -> Photo:
     return Photo(
         id=int(row[0]),  # type: ignore[arg-type]
         path=dec(row[1]),  # type: ignore[arg-type]
@@ -576,7 +574,7 @@ class Catalog:
             self.read()
             .execute(
                 f"SELECT photo_id FROM embeddings WHERE model_id = ?"
-                f" UNION ALL SELECT {_MOMENT_KEY} FROM video_moments"
+                f" UNION ALL SELECT {MOMENT_KEY_SQL} FROM video_moments"
                 f" WHERE model_id = ? AND idx > 0",
                 (model_id, model_id),
             )
@@ -590,12 +588,12 @@ class Catalog:
         """(keys, vectors) chunks of this model's vectors written after ``since_gen``."""
         cursor = self.read().execute(
             f"SELECT photo_id, vector FROM embeddings WHERE model_id = ? AND gen > ?"
-            f" UNION ALL SELECT {_MOMENT_KEY}, vector FROM video_moments"
+            f" UNION ALL SELECT {MOMENT_KEY_SQL}, vector FROM video_moments"
             f" WHERE model_id = ? AND gen > ? AND idx > 0",
             (model_id, since_gen, model_id, since_gen),
         )
         while rows := cursor.fetchmany(chunk):
-            yield _unpack(rows, dim)
+            yield unpack_vectors(rows, dim)
 
     def vectors_for(
         self, model_id: int, dim: int, ids: Sequence[int]
@@ -604,7 +602,7 @@ class Catalog:
         keys = np.asarray(ids, dtype=np.int64).reshape(-1)
         moment = (keys & MOMENT_BIT) != 0
         db = self.read()
-        rows = _rows_in(
+        rows = rows_in(
             db,
             "SELECT photo_id, vector FROM embeddings WHERE model_id = ? AND photo_id IN ({})",
             (model_id,),
@@ -619,41 +617,7 @@ class Catalog:
             ).fetchone()
             if row is not None:
                 rows.append((key, row[0]))
-        return _unpack(rows, dim)
-
-    def clip_moments(
-        self, model_id: int, dim: int, photo_ids: Sequence[int]
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(keys, vectors) of the later moments of these clips (photos have none)."""
-        rows = _rows_in(
-            self.read(),
-            f"SELECT {_MOMENT_KEY}, vector FROM video_moments"
-            " WHERE model_id = ? AND idx > 0 AND photo_id IN ({})",
-            (model_id,),
-            [int(i) for i in photo_ids],
-        )
-        return _unpack(rows, dim)
-
-    def moment_times(self, model_id: int, moments: Iterable[tuple[int, int]]) -> dict[int, float]:
-        """When each (clip, moment) is, by clip id; photos are left out."""
-        db = self.read()
-        found: dict[int, float] = {}
-        for photo_id, idx in moments:
-            row = db.execute(
-                "SELECT at FROM video_moments WHERE photo_id = ? AND model_id = ? AND idx = ?",
-                (photo_id, model_id, idx),
-            ).fetchone()
-            if row is not None:
-                found[photo_id] = float(row[0])
-        return found
-
-    def clip_times(self, model_id: int, photo_id: int) -> list[float]:
-        """Every moment's time of a clip, in order (none for a photo)."""
-        rows = self.read().execute(
-            "SELECT at FROM video_moments WHERE photo_id = ? AND model_id = ? ORDER BY idx",
-            (photo_id, model_id),
-        )
-        return [float(r[0]) for r in rows]
+        return unpack_vectors(rows, dim)
 
     # -- reads for search and status ---------------------------------------------------
 
@@ -664,24 +628,24 @@ class Catalog:
             part = [int(i) for i in ids[start : start + 900]]
             marks = ",".join("?" * len(part))
             for row in db.execute(
-                f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN folders f ON f.id = p.folder_id"
+                f"SELECT {PHOTO_COLUMNS} FROM photos p JOIN folders f ON f.id = p.folder_id"
                 f" WHERE p.id IN ({marks})",
                 part,
             ):
-                found[row[0]] = _photo(row)
+                found[row[0]] = photo_from_row(row)
         return found
 
     def photo_by_path(self, path: str) -> Photo | None:
         row = (
             self.read()
             .execute(
-                f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN folders f ON f.id = p.folder_id"
+                f"SELECT {PHOTO_COLUMNS} FROM photos p JOIN folders f ON f.id = p.folder_id"
                 " WHERE p.path = ?",
                 (enc(path),),
             )
             .fetchone()
         )
-        return _photo(row) if row else None
+        return photo_from_row(row) if row else None
 
     def filtered_ids(
         self,
@@ -768,28 +732,6 @@ class Catalog:
         )
         return dict(rows.fetchall())
 
-    def has_live_clips(self) -> bool:
-        """Whether any clip is short enough to be a Live Photo's motion."""
-        row = (
-            self.read()
-            .execute("SELECT 1 FROM videos WHERE duration <= ? LIMIT 1", (LIVE_MAX_S,))
-            .fetchone()
-        )
-        return row is not None
-
-    def same_name(self, photo: Photo) -> list[Photo]:
-        """The other files beside ``photo`` with its name and another extension (a Live
-        Photo's still and clip), readable ones only."""
-        raw = enc(photo.path)
-        stem = raw[: len(raw) - len(extension(photo.path))]
-        rows = self.read().execute(
-            f"SELECT {_PHOTO_COLUMNS} FROM photos p JOIN folders f ON f.id = p.folder_id"
-            f" WHERE p.dir_id = (SELECT id FROM dirs WHERE path = ?)"
-            f" AND {STEM_SQL.format(t='p')} = ? AND p.id != ? AND p.status != 'error'",
-            (enc(os.path.dirname(photo.path)), stem, photo.id),
-        )
-        return [_photo(row) for row in rows]
-
     def dir_counts(self) -> dict[str, int]:
         """How many photos (not unreadable files) each directory holds directly."""
         rows = self.read().execute(
@@ -824,7 +766,7 @@ class Catalog:
         return [r[0] for r in rows if r[0] != "ok"]
 
 
-def _rows_in(
+def rows_in(
     db: sqlite3.Connection, sql: str, params: tuple[object, ...], ids: Sequence[int]
 ) -> list[tuple[int, bytes]]:
     """Rows of ``sql`` (``{}`` where the id list goes) for ``ids``, 900 at a time (SQLite's
@@ -836,7 +778,7 @@ def _rows_in(
     return rows
 
 
-_MOMENT_KEY = f"({int(MOMENT_BIT)} | (photo_id << 8) | idx)"
+MOMENT_KEY_SQL = f"({int(MOMENT_BIT)} | (photo_id << 8) | idx)"
 
 
 def _store_clips(
@@ -866,7 +808,7 @@ def _store_clips(
         db.execute("UPDATE photo_meta SET ocr_done = 1 WHERE photo_id = ?", (e.photo_id,))
 
 
-def _unpack(rows: Sequence[tuple[int, bytes]], dim: int) -> tuple[np.ndarray, np.ndarray]:
+def unpack_vectors(rows: Sequence[tuple[int, bytes]], dim: int) -> tuple[np.ndarray, np.ndarray]:
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     vectors = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(-1, dim)
     return ids, vectors

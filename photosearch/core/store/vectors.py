@@ -23,6 +23,7 @@ from usearch.index import Index  # after onnxruntime: see core/ort.py
 
 from photosearch.core.atomic import replacing, write_text_atomically
 from photosearch.core.store.catalog import Catalog
+from photosearch.core.store.clips import clip_moments
 from photosearch.core.store.exact_search import Int8Copy
 from photosearch.core.store.moment_keys import MOMENT_BIT, moment_keys, split_keys
 
@@ -383,7 +384,7 @@ class VectorStore:
             chunks = iter(
                 [
                     self.catalog.vectors_for(self.model_id, self.dim, ids.tolist()),
-                    self.catalog.clip_moments(self.model_id, self.dim, ids.tolist()),
+                    clip_moments(self.catalog, self.model_id, self.dim, ids.tolist()),
                 ]
             )
         best_ids = np.empty(0, np.int64)
