@@ -10,6 +10,8 @@ import ssl
 import sys
 
 from photosearch.core.app.engine import Engine
+from photosearch.core.media import faces
+from photosearch.core.media.faces import FaceReader
 from photosearch.core.media.places import gazetteer
 from photosearch.core.model import models
 from photosearch.core.settings import AppPaths
@@ -93,6 +95,7 @@ def self_test() -> int:
             read = [h.path for h in engine.search(f'text:"{words}"').hits]
             clips = engine.search("a yellow star type:video", limit=3).hits
         authorities = trusted_authorities()
+        faces_found = FaceReader().read_image(sign) if faces.available() else None
         towns = gazetteer()
         place = towns.places([(38.7223, -9.1393)])[0] if towns is not None else None
         ok = (
@@ -106,13 +109,15 @@ def self_test() -> int:
             and place.country == "Portugal"
             and len(clips) == 1
             and (clips[0].at or 0.0) >= 8.0
+            and faces_found == []
         )
         print(
             f"self-test: indexed {report.encoded if report else 0} photos, top hit "
             f"{hits[0].path if hits else None}, words read in {count(len(read), 'photo')}, "
             f"{'the OS' if authorities is None else authorities} certificate authorities for "
             f"downloads, Lisbon's coordinates in {place.words() if place else None}, the "
-            f"star in the clip at {clips[0].at if clips else None} s: "
+            f"star in the clip at {clips[0].at if clips else None} s, face models "
+            f"{'loaded' if faces_found is not None else 'missing'}: "
             f"{'OK' if ok else 'FAILED'}"
         )
         return 0 if ok else 1

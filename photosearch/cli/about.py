@@ -15,6 +15,7 @@ PARTS = (
     ("pillow", "PIL"),
     ("pillow-heif", "pillow_heif"),
     ("av", "av"),
+    ("dlib-bin", "dlib"),
     ("watchdog", "watchdog"),
     ("huggingface_hub", "huggingface_hub"),
     ("platformdirs", "platformdirs"),
@@ -41,6 +42,7 @@ def versions() -> list[tuple[str, str]]:
                 version = "missing"
         found.append((dist, version))
     found.append(("video playback", _playback()))
+    found.append(("face models", _face_models()))
     return found
 
 
@@ -52,6 +54,13 @@ def _playback() -> str:
     except ImportError as exc:
         return f"no, clips show as stills ({exc})"
     return "Qt Multimedia"
+
+
+def _face_models() -> str:
+    """Whether faces can be found: dlib and the two model files it reads."""
+    from photosearch.core.media import faces
+
+    return "installed" if faces.available() else "missing: people are not found"
 
 
 def has_display() -> bool:

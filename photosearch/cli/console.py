@@ -18,6 +18,8 @@ UNITS = {
     "scan": (" files", False),
     "index": (" photos", False),
     "metadata": (" photos", False),
+    "places": (" photos", False),
+    "faces": (" photos", False),
     "read text": (" photos", False),
     "neighbours": (" photos", False),
     "duplicates": (" pairs", False),

@@ -9,6 +9,7 @@ from pathlib import Path
 from photosearch.cli.albums import albums
 from photosearch.cli.indexing import index, watch
 from photosearch.cli.library import doctor, duplicates, folders, manage_models, places, status
+from photosearch.cli.people import people
 from photosearch.cli.searching import search, similar
 from photosearch.cli.serving import serve
 from photosearch.core.app.engine import Engine
@@ -144,6 +145,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--errors", action="store_true", help="list skipped files and why")
     p = command("places", places, "the towns, regions and countries photos were taken in")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = command("people", people, "the people found in photos: list, name, merge, hide, forget")
+    p.add_argument(
+        "action",
+        choices=("list", "name", "merge", "unmerge", "hide", "show", "forget"),
+        nargs="?",
+        default="list",
+    )
+    p.add_argument("values", nargs="*", help="name: ID NAME; merge: ID ID; unmerge/hide/show: ID")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--hidden", action="store_true", help="list hidden people too")
+    p.add_argument("-n", type=positive, default=100, help="--json: photos per person (100)")
+    p.add_argument("--yes", action="store_true", help="forget: do not ask first")
     p = command("folders", folders, "list, add or remove folders")
     p.add_argument("action", choices=("list", "add", "remove"), nargs="?", default="list")
     p.add_argument("paths", nargs="*")

@@ -17,7 +17,12 @@ from photosearch.logs import setup_logging
 
 READ_ONLY_COMMANDS = frozenset({"search", "similar", "status", "doctor", "serve", "places"})
 """Commands that work alongside a running app (they never write the index)."""
-READ_ONLY_ACTIONS = {"models": {"list"}, "albums": {"list", "show"}, "folders": {"list"}}
+READ_ONLY_ACTIONS = {
+    "models": {"list"},
+    "albums": {"list", "show"},
+    "folders": {"list"},
+    "people": {"list"},
+}
 """Actions of other commands that only read: they run beside the app (its lock held)."""
 
 

@@ -51,6 +51,7 @@ def hit_dict(hit: Hit) -> dict[str, object]:
         "height": p.height,
         "date": datetime.fromtimestamp(p.date).isoformat(timespec="seconds"),
         "online": p.folder_online,
+        "people": [{"id": who.id, "name": who.name} for who in hit.people],
     }
 
 

@@ -90,6 +90,8 @@ class Settings:
     device: str = "auto"  # see core/model/devices.py: auto, cpu, cuda or mps
     read_text: bool = True
     """Read the words in photos (receipts, signs) after indexing, so they can be searched."""
+    find_faces: bool = True
+    """Look for faces after indexing and group them into people (all on this computer)."""
     previous_model: str | None = None
     """The model that answers searches until ``model`` has indexed every photo."""
     thumbnail_cache_mb: int = 2048

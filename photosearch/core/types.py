@@ -151,6 +151,8 @@ class Hit:
     """A video's best-matching moment, in seconds from its start."""
     motion: Photo | None = None
     """The short clip a phone took with this still (a Live Photo): one item, two files."""
+    people: tuple[Person, ...] = ()
+    """Who is in the photo (people found in it and not hidden)."""
 
     @property
     def path(self) -> str:
@@ -234,3 +236,36 @@ class Place:
             if part and part != parts[-1]:
                 parts.append(part)
         return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone whose face was found in photos (``store/people.py``)."""
+
+    id: int
+    name: str | None
+    """None until the user names them."""
+    faces: int
+    photos: int
+    hidden: bool = False
+    cover: FaceBox | None = None
+    """Their face to show: the largest, in their most recent photo."""
+
+    @property
+    def label(self) -> str:
+        """What a search names them by: ``person:"Anna Lee"``, ``person:#7`` unnamed."""
+        if self.name is None:
+            return f"#{self.id}"
+        return f'"{self.name}"' if " " in self.name else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class FaceBox:
+    """A face in a photo: its place (fractions of the upright photo's width and height)
+    and whom it was found to be."""
+
+    id: int
+    path: str
+    box: tuple[float, float, float, float]
+    person_id: int | None = None
+    name: str | None = None

@@ -35,6 +35,8 @@ def file_size(size: int) -> str:
 PHASE_WORDS = {
     "index": "Indexing {count} photos",
     "metadata": "Reading photo details: {count} photos",
+    "places": "Finding places: {count} photos",
+    "faces": "Looking for faces: {count}",
     "read text": "Looking for words in photos: {count}",
 }
 """What each counted pass over the photos is called in the status bar."""

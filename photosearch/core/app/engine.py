@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from photosearch.core.app.health import Check, LibraryStatus, doctor, library_status
 from photosearch.core.app.model_runtime import ModelRuntime
+from photosearch.core.app.people import People
 from photosearch.core.curate import albums
 from photosearch.core.curate.duplicates import (
     DEFAULT_THRESHOLD,
@@ -40,13 +41,14 @@ from photosearch.core.errors import (
 from photosearch.core.index.passes import (
     PassRun,
     TextReport,
+    find_faces,
     find_places,
     read_missing_meta,
     read_words,
 )
 from photosearch.core.index.scanner import ScanReport, Scope, library_link_targets, scan
 from photosearch.core.instance import InstanceLock
-from photosearch.core.media import ocr
+from photosearch.core.media import faces, ocr
 from photosearch.core.media.details import PhotoDetails, read_details
 from photosearch.core.media.thumbnail_cache import MB, Pruned
 from photosearch.core.media.thumbnail_cache import prune as prune_thumbnail_cache
@@ -109,6 +111,8 @@ class Engine:
         self._stand_in: StandIn | None = None
         self._reader: TextReader | None = None
         self._reader_threads = 0
+        self._face_reader: faces.FaceReader | None = None
+        self.people = People(catalog)
 
     @classmethod
     def open(cls, paths: AppPaths | None = None, exclusive: bool = True) -> Engine:
@@ -236,6 +240,15 @@ class Engine:
         """Read words in photos after indexing, or not (a pass under way stops at its
         next batch; what was read stays searchable)."""
         self.settings_file.change(read_text=on)
+
+    def set_find_faces(self, on: bool) -> None:
+        """Look for faces after indexing, or not (a pass under way stops at its next
+        batch; the faces found stay until ``people.forget``)."""
+        self.settings_file.change(find_faces=on)
+
+    def finds_faces(self) -> bool:
+        """Whether faces are looked for: the setting is on and the face models installed."""
+        return self.settings.find_faces and faces.available()
 
     def set_min_score(self, value: float | None) -> None:
         """The score cut-off for searches (None: the model's own)."""
@@ -655,6 +668,8 @@ class Engine:
         read_missing_meta(run, lambda: not waiting())
         if not report.stopped and not waiting():
             find_places(run, lambda: not waiting())
+        if not report.stopped and self.finds_faces() and not waiting():
+            find_faces(run, self._faces, lambda: self.finds_faces() and not waiting())
         if not report.stopped and self.reads_text() and not waiting():
             threads = 1 if self.settings.gentle else (os.cpu_count() or 1)
             read_words(
@@ -663,6 +678,12 @@ class Engine:
                 lambda: self.reads_text() and not waiting(),
             )
         return report
+
+    def _faces(self) -> faces.FaceReader:
+        with self._lock:
+            if self._face_reader is None:
+                self._face_reader = faces.FaceReader()
+            return self._face_reader
 
     def _text_reader(self, threads: int) -> TextReader:
         with self._lock:

@@ -1,5 +1,6 @@
 """The second, lower-priority pass after the model's: metadata for photos indexed before
-the catalog kept it, the places of their GPS coordinates, then the words in photos (OCR).
+the catalog kept it, the places of their GPS coordinates, the faces in photos (grouped
+into people), then the words in photos (OCR).
 
 It runs in small batches; between them it lets the model's pass go first (``yield_to``),
 so a photo copied in while thousands wait to be read is searchable by meaning at once.
@@ -9,11 +10,14 @@ Pausing and stopping act between batches, like indexing.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
 from photosearch.core.errors import FileGoneError, ImageError
+from photosearch.core.index.people import group_faces
+from photosearch.core.media.faces import FaceReader, FoundFace
 from photosearch.core.media.metadata import read_meta_file
 from photosearch.core.media.ocr import TextReader
 from photosearch.core.media.places import gazetteer, usable
@@ -29,6 +33,7 @@ from photosearch.core.store.fulltext import (
     text_counts,
     text_pending,
 )
+from photosearch.core.store.people import faces_pending, faces_pending_count, store_faces
 from photosearch.core.types import JobControl, Place, ProgressCallback, ProgressMeter
 
 log = logging.getLogger(__name__)
@@ -36,6 +41,10 @@ log = logging.getLogger(__name__)
 META_BATCH = 128
 PLACE_BATCH = 2000
 TEXT_BATCH = 8
+FACE_BATCH = 16
+GROUP_EVERY_S = 120.0
+"""While a long faces pass runs, faces found are grouped into people this often (and
+when it ends): a library's first people appear before hours of photos are looked at."""
 
 
 @dataclass
@@ -44,6 +53,12 @@ class TextReport:
     """Photos whose metadata was read in this pass."""
     placed: int = 0
     """Photos whose coordinates were given a place (a town, its region and country)."""
+    faces_looked: int = 0
+    """Photos looked at for faces."""
+    faces: int = 0
+    """Faces found in them."""
+    people: int = 0
+    """New people their faces formed."""
     looked: int = 0
     """Photos looked at for words."""
     with_words: int = 0
@@ -151,6 +166,54 @@ def find_places(run: PassRun, wanted: Callable[[], bool] = lambda: True) -> None
         handle,
         wanted,
     )
+
+
+def find_faces(
+    run: PassRun, reader: Callable[[], FaceReader], wanted: Callable[[], bool] = lambda: True
+) -> None:
+    """Look for faces in every indexed photo not yet looked at, and group what is found
+    into people (``core/index/people.py``). A photo gone now is left for a later pass; a
+    damaged one is recorded as looked at, without faces."""
+    found: list[FaceReader] = []  # the models load once there is something to look at
+    grouped = [time.monotonic()]
+
+    def meter() -> ProgressMeter:
+        progress = ProgressMeter("faces", faces_pending_count(run.catalog), run.progress)
+        progress.report()
+        found.append(reader())
+        return progress
+
+    def handle(todo: Batch) -> set[int]:
+        rows: list[tuple[int, list[FoundFace]]] = []
+        later: set[int] = set()
+        for photo_id, path in todo:
+            try:
+                faces = found[0].read(path)
+            except FileGoneError:
+                later.add(photo_id)
+                continue
+            except ImageError as exc:
+                log.info("no faces looked for in %s: %s", path, exc)
+                faces = []
+                run.report.errors += 1
+            except Exception:  # dlib's own failures must not stop the pass
+                log.warning("looking for faces in %s failed", path, exc_info=True)
+                faces = []
+                run.report.errors += 1
+            rows.append((photo_id, faces))
+            run.report.faces += len(faces)
+        store_faces(run.catalog, rows)
+        run.report.faces_looked += len(rows)
+        if time.monotonic() - grouped[0] >= GROUP_EVERY_S:
+            run.report.people += group_faces(run.catalog).people
+            grouped[0] = time.monotonic()
+        return later
+
+    _in_batches(
+        run, lambda limit: faces_pending(run.catalog, limit), FACE_BATCH, meter, handle, wanted
+    )
+    if found:
+        run.report.people += group_faces(run.catalog).people
 
 
 def read_words(

@@ -7,7 +7,8 @@ may be quoted. Filters are ``key:value`` words; values may be quoted (``in:"My T
 that); ``sort:date|oldest|name|relevance`` orders the results. ``text:``, ``name:``,
 ``camera:``, ``tag:`` and ``place:`` look for words in one place: read in the photo, its
 file name, its camera and lens, its keywords, the town, region or country it was taken
-in (``place:"New York"``).
+in (``place:"New York"``); ``person:Anna`` photos with someone in them (``person:#7``
+for someone not named yet; several ``person:`` all of them together).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from photosearch.core.errors import QueryError
 from photosearch.core.types import PHOTO_EXTENSIONS, VIDEO_EXTENSIONS, Crop
 
-WORD_FILTERS = ("text", "name", "camera", "tag", "place")
+WORD_FILTERS = ("text", "name", "camera", "tag", "place", "person")
 """Filters that look for words in one place of the photo (``store/fulltext.py``)."""
 FILTER_KEYS = ("in", "after", "before", "on", "day", "type", "min", "sort", *WORD_FILTERS)
 _FILTER = re.compile(rf'(?<!\S)({"|".join(FILTER_KEYS)}):(?:"([^"]*)"|(\S*))', re.IGNORECASE)
@@ -214,6 +215,7 @@ _EXAMPLES = {
     "camera": "fujifilm",
     "tag": "family",
     "place": '"New York"',
+    "person": '"Anna Lee"',
     "on": "2023-06-14",
     "day": "12-25",
 }

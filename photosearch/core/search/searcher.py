@@ -14,6 +14,7 @@ from photosearch.core.errors import FileGoneError, ImageError, QueryError
 from photosearch.core.jsontext import readable
 from photosearch.core.media.videos import frame_at
 from photosearch.core.search.live_photos import pair_live_photos
+from photosearch.core.search.people_words import with_named_people
 from photosearch.core.search.query import Filters, Query
 from photosearch.core.store.catalog import Catalog, enc, fold, name_key
 from photosearch.core.store.clips import clip_moments, clip_times, moment_times
@@ -24,6 +25,7 @@ from photosearch.core.store.fulltext import (
     ranked_matches,
 )
 from photosearch.core.store.moment_keys import best_per_photo, moment_keys, split_keys
+from photosearch.core.store.people import named, people_in, person_clause
 from photosearch.core.store.schema import LIVE_CLIP_SQL, PHOTO_DATE_SQL
 from photosearch.core.store.vectors import VectorStore
 from photosearch.core.types import Crop, Cutoff, Hit, is_video_name
@@ -36,6 +38,8 @@ log = logging.getLogger(__name__)
 EXACT_FILTERED_LIMIT = 20_000
 """A filtered set this small is searched exactly (its vectors read from the catalog)."""
 WEAK_SHOWN = 8
+NAME_FILTERS = {"place": place_clause, "person": person_clause}
+"""Filters that compare whole names instead of looking for words."""
 WORD_MATCHES = 200
 """Photos with every typed word in their text, name or metadata taken into the ranking."""
 
@@ -93,11 +97,11 @@ def filter_sql(filters: Filters) -> tuple[str, list[object]]:
         clauses.append(f"p.ext IN ({','.join('?' * len(filters.types))})")
         params.extend(filters.types)
     for key, value in filters.words:
-        if key == "place":
-            clause, values = place_clause(value)
+        if key in NAME_FILTERS:
+            clause, values = NAME_FILTERS[key](value)
             clauses.append(clause)
             params.extend(values)
-    match = column_match([(key, value) for key, value in filters.words if key != "place"])
+    match = column_match([(k, v) for k, v in filters.words if k not in NAME_FILTERS])
     if match is not None:
         clauses.append("p.id IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?)")
         params.append(match)
@@ -190,7 +194,24 @@ class Searcher:
         self, query: Query, limit: int = 50, offset: int = 0, everything: bool = False
     ) -> SearchResult:
         """The best matches (sorted as the query asks); with no terms, the photos its
-        filters allow — or, when ``everything`` is asked for, the whole library."""
+        filters allow — or, when ``everything`` is asked for, the whole library. Who is
+        in each photo comes with it."""
+        found = self._search(
+            with_named_people(query, named(self.catalog)), limit, offset, everything
+        )
+        if not found.hits and not found.weak:
+            return found
+        every = [*found.hits, *found.weak]
+        who = people_in(self.catalog, [h.photo.id for h in every])
+        if not who:
+            return found
+        return replace(
+            found,
+            hits=[replace(h, people=tuple(who.get(h.photo.id, ()))) for h in found.hits],
+            weak=[replace(h, people=tuple(who.get(h.photo.id, ()))) for h in found.weak],
+        )
+
+    def _search(self, query: Query, limit: int, offset: int, everything: bool) -> SearchResult:
         vector = self.query_vector(query)
         if vector is None:
             return self._browse(query.filters, limit, offset, everything)

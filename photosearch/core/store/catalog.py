@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -451,7 +452,7 @@ class Catalog:
                 " error = NULL WHERE id = ?",
                 [(s, m, k, pid) for pid, s, m, k in changed],
             )
-            for table in ("embeddings", "photo_meta", "video_moments", "videos"):  # all of it
+            for table in ("embeddings", "photo_meta", "video_moments", "videos", "faces"):
                 db.executemany(
                     f"DELETE FROM {table} WHERE photo_id = ?", [(c[0],) for c in changed]
                 )
@@ -768,10 +769,10 @@ class Catalog:
 
 def rows_in(
     db: sqlite3.Connection, sql: str, params: tuple[object, ...], ids: Sequence[int]
-) -> list[tuple[int, bytes]]:
+) -> list[Any]:
     """Rows of ``sql`` (``{}`` where the id list goes) for ``ids``, 900 at a time (SQLite's
     limit on parameters)."""
-    rows: list[tuple[int, bytes]] = []
+    rows: list[Any] = []
     for start in range(0, len(ids), 900):
         part = list(ids[start : start + 900])
         rows += db.execute(sql.format(",".join("?" * len(part))), (*params, *part)).fetchall()
@@ -784,8 +785,7 @@ MOMENT_KEY_SQL = f"({int(MOMENT_BIT)} | (photo_id << 8) | idx)"
 def _store_clips(
     db: sqlite3.Connection, model_id: int, gen: int, encoded: Sequence[Encoded]
 ) -> None:
-    """A video's format and moments, replacing what an older version of the file had;
-    no words are read in a video's frames (the words pass leaves it)."""
+    """A video's format and moments, replacing what an older version of the file had."""
     for e in encoded:
         clip = e.clip
         assert clip is not None
@@ -805,7 +805,9 @@ def _store_clips(
                 for i, (at, vec) in enumerate(zip(clip.times, clip.vectors, strict=True))
             ],
         )
-        db.execute("UPDATE photo_meta SET ocr_done = 1 WHERE photo_id = ?", (e.photo_id,))
+        db.execute(  # no words or faces are looked for in a video's frames
+            "UPDATE photo_meta SET ocr_done = 1, faces_done = 1 WHERE photo_id = ?", (e.photo_id,)
+        )
 
 
 def unpack_vectors(rows: Sequence[tuple[int, bytes]], dim: int) -> tuple[np.ndarray, np.ndarray]:

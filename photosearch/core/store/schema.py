@@ -323,4 +323,40 @@ def _v8(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
+def _v9(db: sqlite3.Connection) -> None:
+    """People: the faces found in photos (where, and their descriptors), the people they
+    were grouped into, and what the user said of them. ``faces_done`` lives with the
+    other passes' marks in ``photo_meta``, so a changed photo is looked at again. A face
+    keeps ``merged_from`` (its person before a merge) so the merge can be undone, and
+    ``face_refusals`` the people a face is not ("not Anna"), so it never returns to them."""
+    _in_transaction(
+        db,
+        """
+        ALTER TABLE photo_meta ADD COLUMN faces_done INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX photo_meta_faces ON photo_meta(faces_done);
+        CREATE TABLE people(
+            id INTEGER PRIMARY KEY,
+            name TEXT,
+            hidden INTEGER NOT NULL DEFAULT 0,
+            merged_into INTEGER REFERENCES people(id) ON DELETE SET NULL
+        );
+        CREATE TABLE faces(
+            id INTEGER PRIMARY KEY,
+            photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+            x0 REAL NOT NULL, y0 REAL NOT NULL, x1 REAL NOT NULL, y1 REAL NOT NULL,
+            vector BLOB NOT NULL,
+            person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+            merged_from INTEGER REFERENCES people(id) ON DELETE SET NULL
+        );
+        CREATE INDEX faces_photo ON faces(photo_id);
+        CREATE INDEX faces_person ON faces(person_id);
+        CREATE TABLE face_refusals(
+            face_id INTEGER NOT NULL REFERENCES faces(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            PRIMARY KEY (face_id, person_id)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9)

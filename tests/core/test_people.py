@@ -1,0 +1,145 @@
+"""People: real faces found by the real dlib models, grouped into people who stay as the
+user made them, and found by ``person:`` and by their names typed as words."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PIL import Image
+
+from photosearch.core.app.engine import Engine
+from photosearch.core.index.people import group_faces
+from photosearch.core.jsontext import hit_dict
+from photosearch.core.media.faces import FaceReader
+from tests.people import BIDEN, FACES, OBAMA, write_people
+from tests.photos import photo_like
+
+
+def names(engine: Engine, query: str) -> set[str]:
+    return {Path(h.path).name for h in engine.search(query, limit=200).hits}
+
+
+def who(engine: Engine, path: Path) -> list[int | None]:
+    return [face.person_id for face in engine.people.faces_in(str(path))]
+
+
+def library(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
+    """Four photos of one man and one of another, each in five versions, and photos
+    with no face."""
+    obama = write_people(folder, OBAMA)
+    biden = write_people(folder, BIDEN)
+    plain = []
+    for seed in range(3):
+        plain.append(folder / f"plain_{seed}.jpg")
+        photo_like(480, 360, seed).save(plain[-1], quality=85)
+    return obama, biden, plain
+
+
+def test_faces_become_people_found_by_name(engine: Engine, tmp_path: Path) -> None:
+    obama, biden, plain = library(tmp_path / "lib")
+    engine.add_folder(tmp_path / "lib")
+    engine.update()
+    listed = engine.people.listed()
+    assert len(listed) == 2  # two people, nobody made of a stray face
+    first, second = listed  # most photos first
+    # Nobody mixes the two men; nearly every version of a photo is recognised.
+    found_obama = [who(engine, p) for p in obama]
+    assert all(ids in ([first.id], [None]) for ids in found_obama), found_obama
+    assert sum(ids == [first.id] for ids in found_obama) >= 18
+    assert [who(engine, p) for p in biden] == [[second.id]] * len(biden)
+    assert all(who(engine, p) == [] for p in plain)
+    assert second.cover is not None and second.cover.person_id == second.id
+    # Unnamed, a person is found by their number; named, by the name, as a filter or
+    # as plain words, with everything else a query says.
+    assert names(engine, f"person:#{second.id}") == {p.name for p in biden}
+    engine.people.name(first.id, "Barack Obama")
+    engine.people.name(second.id, "Joe Biden")
+    obama_names = {p.name for p in obama if who(engine, p) == [first.id]}
+    assert names(engine, 'person:"barack obama"') == obama_names
+    assert names(engine, "Barack Obama") == obama_names
+    assert names(engine, "joe biden name:biden_dark") == {"biden_dark.jpg"}
+    assert names(engine, "person:Biden") == set()  # a whole name, not a word of it
+    assert names(engine, 'person:"Joe Biden" person:"Barack Obama"') == set()  # never together
+    hit = engine.search(f"person:#{second.id}", limit=1).hits[0]
+    assert hit_dict(hit)["people"] == [{"id": second.id, "name": "Joe Biden"}]
+    # A later photo of a named person joins them by itself.
+    later = tmp_path / "lib" / "later.jpg"
+    shutil.copy(FACES / "obama_partial_face2.jpg", later)
+    engine.update()
+    assert who(engine, later) == [first.id]
+    assert "later.jpg" in names(engine, "Barack Obama")
+
+
+def test_two_faces_in_one_photo_are_never_one_person(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    write_people(folder, OBAMA[:3], kinds=("", "_small"))
+    left = Image.open(FACES / "obama.jpg").convert("RGB")
+    pair = Image.new("RGB", (left.width * 2, left.height))
+    pair.paste(left, (0, 0))
+    pair.paste(left.transpose(Image.Transpose.FLIP_LEFT_RIGHT), (left.width, 0))
+    pair.save(folder / "twice.jpg", quality=90)
+    engine.add_folder(folder)
+    engine.update()
+    faces = who(engine, folder / "twice.jpg")
+    assert len(faces) == 2 and len({f for f in faces if f is not None}) == sum(
+        f is not None for f in faces
+    )
+
+
+def test_corrections_stick(engine: Engine, tmp_path: Path) -> None:
+    obama, biden, _ = library(tmp_path / "lib")
+    engine.add_folder(tmp_path / "lib")
+    engine.update()
+    first, second = engine.people.listed()
+    # Merged, they are one person in search; undone, two again, each with their own.
+    merged = engine.people.merge(first.id, second.id)
+    assert merged.photos == first.photos + second.photos
+    assert [p.id for p in engine.people.listed()] == [first.id]
+    assert names(engine, f"person:#{first.id}") >= {p.name for p in biden}
+    assert engine.people.unmerge(second.id)
+    assert names(engine, f"person:#{second.id}") == {p.name for p in biden}
+    assert not names(engine, f"person:#{first.id}") & {p.name for p in biden}
+    # "Not this person": the face leaves, and later runs never bring it back.
+    face = engine.people.faces_in(str(obama[0]))[0]
+    engine.people.not_this_person(face.id)
+    assert who(engine, obama[0]) == [None]
+    group_faces(engine.catalog)
+    shutil.copy(FACES / "obama_partial_face2.jpg", tmp_path / "lib" / "later.jpg")
+    engine.update()
+    assert who(engine, obama[0]) == [None]
+    assert who(engine, tmp_path / "lib" / "later.jpg") == [first.id]
+    # A name given twice makes one person; hidden, a person leaves the list.
+    engine.people.name(first.id, "Anna")
+    engine.people.name(second.id, "anna")
+    assert [(p.id, p.name) for p in engine.people.listed()] == [(first.id, "Anna")]
+    engine.people.hide(first.id)
+    assert engine.people.listed() == []
+    # Forgotten: nothing of faces is kept.
+    engine.people.forget()
+    assert engine.people.counts()[2] == 0 and engine.people.listed(hidden=True) == []
+
+
+def test_moved_photos_keep_their_faces(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    photos = write_people(folder, BIDEN)
+    engine.add_folder(folder)
+    engine.update()
+    before = {p.name: engine.people.faces_in(str(p)) for p in photos}
+    (folder / "trip").mkdir()
+    for p in photos:
+        p.rename(folder / "trip" / p.name)
+    engine.update()
+    after = {p.name: engine.people.faces_in(str(folder / "trip" / p.name)) for p in photos}
+    assert {k: [f.id for f in v] for k, v in after.items()} == {
+        k: [f.id for f in v] for k, v in before.items()
+    }  # the same faces: nothing looked at again
+
+
+def test_a_damaged_photo_has_no_faces_and_stops_nothing(tmp_path: Path) -> None:
+    reader = FaceReader()
+    assert reader.read_image(photo_like(640, 480, 1)) == []
+    face = reader.read(str(FACES / "biden.jpg"))
+    assert len(face) == 1 and face[0].vector.shape == (128,)
+    x0, y0, x1, y1 = face[0].box
+    assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1
