@@ -33,23 +33,7 @@ def people(engine: Engine, args: argparse.Namespace) -> int:
     if args.action == "list":
         listed = book.listed(hidden=args.hidden)
         if args.json:
-            print_json(
-                {
-                    "people": [
-                        {
-                            "id": p.id,
-                            "name": p.name,
-                            "faces": p.faces,
-                            "hidden": p.hidden,
-                            "photos": [
-                                jsontext.path_fields(h.path)
-                                for h in engine.search(f"person:#{p.id}", limit=args.n).hits
-                            ],
-                        }
-                        for p in listed
-                    ]
-                }
-            )
+            print_json(jsontext.people_dict(listed, lambda p: engine.photos_of(p, args.n)))
             return 0
         for person in listed:
             print(_line(person))

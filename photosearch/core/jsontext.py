@@ -11,10 +11,10 @@ from __future__ import annotations
 import base64
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from photosearch.core.types import Hit, Place
+from photosearch.core.types import Hit, Person, Place
 
 
 def readable(value: str) -> str:
@@ -76,5 +76,24 @@ def places_dict(found: Sequence[tuple[Place, int]]) -> dict[str, object]:
         "places": [
             {"country": p.country, "region": p.region, "city": p.city, "photos": n}
             for p, n in found
+        ]
+    }
+
+
+def people_dict(
+    found: Sequence[Person], photos_of: Callable[[Person], Sequence[str]]
+) -> dict[str, object]:
+    """``photosearch people --json`` and ``/api/people``: each person, biggest first, with
+    the paths of their photos (newest first)."""
+    return {
+        "people": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "faces": p.faces,
+                "hidden": p.hidden,
+                "photos": [path_fields(path) for path in photos_of(p)],
+            }
+            for p in found
         ]
     }

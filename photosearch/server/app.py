@@ -127,6 +127,13 @@ def create_app(engine: Engine, token: str) -> FastAPI:
         """The towns the photos were taken in (GPS), with their region, country and count."""
         return jsontext.places_dict(engine.places())
 
+    @api.get("/people")
+    def people(n: Annotated[int, Query(ge=1, le=10_000)] = 100) -> dict[str, object]:
+        """The people found in the photos, most photos first, with up to ``n`` of their
+        photos each (search ``person:#ID`` for the rest)."""
+        listed = engine.people.listed()
+        return jsontext.people_dict(listed, lambda p: engine.photos_of(p, n))
+
     @api.get("/status")
     def library_status() -> dict[str, object]:
         """What is catalogued and indexed, and which model answers."""

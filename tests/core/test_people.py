@@ -6,12 +6,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 from photosearch.core.app.engine import Engine
 from photosearch.core.index.people import group_faces
 from photosearch.core.jsontext import hit_dict
 from photosearch.core.media.faces import FaceReader
+from photosearch.core.store.people import nearest
 from tests.people import BIDEN, FACES, OBAMA, write_people
 from tests.photos import photo_like
 
@@ -143,3 +145,12 @@ def test_a_damaged_photo_has_no_faces_and_stops_nothing(tmp_path: Path) -> None:
     assert len(face) == 1 and face[0].vector.shape == (128,)
     x0, y0, x1, y1 = face[0].box
     assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1
+
+
+def test_nearest_faces_for_one_face_as_for_many() -> None:
+    rng = np.random.default_rng(3)
+    base = rng.normal(size=(5, 128)).astype(np.float32)
+    keys, dist = nearest(base, base[:1], 16)  # usearch answers one query differently
+    assert keys.shape == (1, 5) and keys[0, 0] == 0 and dist[0, 0] == 0.0
+    many, _ = nearest(base, base[:3], 2)
+    assert many[:, 0].tolist() == [0, 1, 2]

@@ -30,6 +30,7 @@ import photosearch
 from photosearch.core.store.schema import MIGRATIONS
 from photosearch.synthetic import write_clip
 from tests.conftest import write_photos
+from tests.people import OBAMA, write_people
 from tests.photos import photo_like
 
 pytestmark = pytest.mark.faults
@@ -74,6 +75,9 @@ INDEXING = [
     Point("metadata", "fulltext.py", "store_meta", 1),
     Point("metadata", "fulltext.py", "store_meta", 3),
     Point("places", "fulltext.py", "store_places", 1),
+    Point("faces", "faces.py", "read_image", 20),
+    Point("faces", "people.py", "store_faces", 2),
+    Point("people", "people.py", "group_faces", 1),
     Point("words", "ocr.py", "has_text", 20),
     Point("words", "fulltext.py", "store_text", 1),
     Point("words", "fulltext.py", "store_text", 4),
@@ -90,6 +94,7 @@ MIGRATING = [
     Point("migration", "schema.py", "_v6", 1),
     Point("migration", "schema.py", "_v7", 1),
     Point("migration", "schema.py", "_v8", 1),
+    Point("migration", "schema.py", "_v9", 1),
     Point("migration", "schema.py", "_in_transaction", 1),
     Point("migration", "word_split.py", "name_words", 200),
     Point("migration", "word_split.py", "folder_words", 450),
@@ -154,6 +159,13 @@ class Library:
             self.fingerprints[str(path)] = fingerprint(path)
         self.written += count
 
+    def add_faces(self) -> None:
+        """Real faces among the photos (a man in four photos, each in five versions)."""
+        written = write_people(self.root, OBAMA)
+        for path in written:
+            self.fingerprints[str(path)] = fingerprint(path)
+        self.written += len(written)
+
     def killed_at(self, point: Point, *args: str) -> bool:
         """Run ``photosearch ARGS`` to die at ``point``; whether it died there. The runs
         are forked from one ``killer.py --serve`` that imported torch once."""
@@ -213,6 +225,12 @@ class Library:
                     " AND e.photo_id IN (SELECT id FROM photos WHERE ext = 'mp4')"
                 ).fetchone()[0]
                 assert torn == 0, f"{torn} clips committed without their moments"
+            if version >= 9:  # faces are kept with the mark that their photo was looked at
+                loose = db.execute(
+                    "SELECT count(*) FROM faces f JOIN photo_meta m ON m.photo_id = f.photo_id"
+                    " WHERE NOT m.faces_done"
+                ).fetchone()[0]
+                assert loose == 0, f"{loose} faces of photos not marked as looked at"
         finally:
             db.close()
         lost = {i for i in self.committed if i not in now}
@@ -300,6 +318,7 @@ def kill_everywhere(library: Library) -> None:
     rng = random.Random(19)
     library.add_photos(PHOTOS)
     library.add_clips(8)
+    library.add_faces()
     root = str(library.root)
     first = True
     for point in INDEXING:
@@ -309,6 +328,8 @@ def kill_everywhere(library: Library) -> None:
             library.add_photos(60)  # the run finished: photos arrive for the next point
     assert sum(kill.startswith("commit") for kill in library.kills) >= 2
     assert sum(kill.startswith("clip") for kill in library.kills) >= 2
+    faced = sum(kill.startswith(("faces", "people")) for kill in library.kills)
+    assert faced >= 2, (library.kills, library.missed)
 
     for point in WATCHING:
         proc = subprocess.Popen(
@@ -339,7 +360,10 @@ def kill_everywhere(library: Library) -> None:
         proc.send_signal(signal.SIGKILL)
         library._after(proc.wait(), "at a random moment")
 
-    subprocess.run([sys.executable, "-m", "photosearch", "index"], check=True, capture_output=True)
+    finished = subprocess.run(
+        [sys.executable, "-m", "photosearch", "index"], capture_output=True, text=True
+    )
+    assert finished.returncode == 0, finished.stderr[-3000:]
     library.check()
     for clip in make_schema_4(library.catalog):
         library.committed.pop(clip, None)

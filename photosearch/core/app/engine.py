@@ -69,6 +69,7 @@ from photosearch.core.types import (
     ImageQuery,
     IndexReport,
     JobControl,
+    Person,
     Photo,
     Place,
     ProgressCallback,
@@ -705,6 +706,10 @@ class Engine:
                 stand_in.text_encoder,
             )
         return Searcher(self.catalog, self.vectors(), self.encoder, self.cutoff, self.text_encoder)
+
+    def photos_of(self, person: Person, limit: int = 100) -> list[str]:
+        """The paths of someone's photos, newest first."""
+        return [h.path for h in self.search(f"person:#{person.id}", limit=limit).hits]
 
     def search(
         self,

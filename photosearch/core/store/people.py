@@ -307,8 +307,16 @@ def nearest(base: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndarray, 
     index = Index(ndim=base.shape[1], metric="l2sq", dtype="f32", expansion_search=max(64, k))
     index.add(np.arange(len(base)), base)
     found = index.search(queries, k)
-    keys = np.asarray(found.keys, dtype=np.int64).reshape(len(queries), k)
-    dist = np.sqrt(np.maximum(np.asarray(found.distances).reshape(len(queries), k), 0.0))
-    count = np.asarray(found.counts).reshape(len(queries))
-    keys[np.arange(k)[None, :] >= count[:, None]] = -1
+    if not hasattr(found, "counts"):  # one query: usearch answers with a single Matches
+        found_keys, found_dist = np.asarray(found.keys)[None], np.asarray(found.distances)[None]
+        count = np.array([len(found.keys)])
+    else:
+        found_keys, found_dist, count = found.keys, found.distances, np.asarray(found.counts)
+    keys = np.full((len(queries), k), -1, dtype=np.int64)
+    dist = np.full((len(queries), k), np.inf, dtype=np.float64)
+    width = min(k, np.asarray(found_keys).shape[1]) if len(queries) else 0
+    keys[:, :width] = np.asarray(found_keys, dtype=np.int64)[:, :width]
+    dist[:, :width] = np.sqrt(np.maximum(np.asarray(found_dist)[:, :width], 0.0))
+    missing = np.arange(k)[None, :] >= count.reshape(-1, 1)
+    keys[missing], dist[missing] = -1, np.inf
     return keys, dist
