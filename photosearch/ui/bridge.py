@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QThread, QThreadPool, Signal, Slot
 from photosearch.core.app.engine import Engine
 from photosearch.core.app.service import IndexingService, JobDone
 from photosearch.core.errors import ModelNotAvailableError, PhotoSearchError
-from photosearch.core.media import ocr
+from photosearch.core.media import faces, ocr
 from photosearch.core.model import models
 from photosearch.core.model.probe import ProbeResult
 from photosearch.core.settings import DEFAULT_MODEL, AppPaths, Settings
@@ -206,6 +206,10 @@ class _Worker(QObject):
             engine.set_read_text(bool(changes["read_text"]))
             if changes["read_text"] and self.service is not None:
                 self.service.request_scan()  # the photos not yet read are read now
+        if "find_faces" in changes:
+            engine.set_find_faces(bool(changes["find_faces"]))
+            if changes["find_faces"] and self.service is not None:
+                self.service.request_scan()  # the photos not yet looked at are now
         reload = False
         if "model" in changes:
             reload |= self._attempt(lambda: engine.use_model(str(changes["model"])))
@@ -437,6 +441,21 @@ class EngineBridge(QObject):
     def can_read_text(self) -> bool:
         """Whether this installation can read words in photos (a file check, no import)."""
         return ocr.available()
+
+    @property
+    def can_find_faces(self) -> bool:
+        """Whether this installation can find faces (a file check, no import)."""
+        return faces.available()
+
+    def forget_faces(self) -> None:
+        """Delete every face datum and stop looking for faces (off the GUI thread); the
+        window hears of it through ``folders`` (the People group empties)."""
+
+        def forget(engine: Engine) -> None:
+            engine.set_find_faces(False)
+            engine.people.forget()
+
+        self.run(forget, lambda _: self.request_refresh.emit())
 
     @property
     def latest_request(self) -> int:

@@ -70,8 +70,8 @@ class DetailsPane(QWidget):
         form = self.form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for key in ("Score", "Taken", "Length", "Dimensions", "File size", "Type", "Camera", "Lens",
-                    "Exposure", "Title", "Caption", "Keywords", "Rating", "Place", "GPS",
-                    "Words in it"):  # fmt: skip
+                    "Exposure", "Title", "Caption", "Keywords", "Rating", "People", "Place",
+                    "GPS", "Words in it"):  # fmt: skip
             label = QLabel()
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.PlainText)  # captions are the file's, not ours
@@ -164,6 +164,7 @@ class DetailsPane(QWidget):
         self._set("Caption", details.caption)
         self._set("Keywords", details.keywords)
         self._set("Rating", details.rating)
+        self._set("People", details.people)
         self._set("Place", details.place)
         self._set("GPS", details.coordinates)
         self._set("Words in it", details.words)

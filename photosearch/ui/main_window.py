@@ -55,7 +55,15 @@ from photosearch.core.model import models
 from photosearch.core.search.feedback import marked_images, marks_of
 from photosearch.core.search.query import parse
 from photosearch.core.search.searcher import SearchResult
-from photosearch.core.types import Crop, Hit, ImageQuery, JobControl, Progress, SavedSearch
+from photosearch.core.types import (
+    Crop,
+    Hit,
+    ImageQuery,
+    JobControl,
+    Person,
+    Progress,
+    SavedSearch,
+)
 from photosearch.core.wording import count
 from photosearch.ui import actions
 from photosearch.ui.albums import AlbumActions
@@ -66,6 +74,7 @@ from photosearch.ui.folders_dialog import FoldersDialog
 from photosearch.ui.help import HelpDialog
 from photosearch.ui.icons import icon as themed_icon
 from photosearch.ui.menus import build_menus
+from photosearch.ui.people import PeopleSide
 from photosearch.ui.results import ResultsModel, ThumbnailCache, display_name
 from photosearch.ui.results_view import ResultsView
 from photosearch.ui.safety import ConfirmPhotos, UndoNotice
@@ -252,6 +261,10 @@ class MainWindow(QMainWindow):
         self.sidebar.delete_saved.connect(self.albums.delete)
         self.sidebar.export_saved.connect(self.albums.export)
         self.sidebar.show_in_file_manager.connect(actions.open_file)
+        self.undo = UndoNotice()  # in the status bar: what was just done, with Undo
+        self.people = PeopleSide(
+            bridge, self.sidebar, self.thumbs, self.undo, self, self._person_renamed
+        )
         self.details = DetailsPane(bridge, self.thumbs)
         self.details.find_similar.connect(self.find_similar)
         self.details.view.connect(self.show_viewer)
@@ -297,7 +310,6 @@ class MainWindow(QMainWindow):
         self.errors_button.clicked.connect(self.show_errors)
         self.errors_button.hide()
         self.errors: list[tuple[str, str]] = []
-        self.undo = UndoNotice()
         bar = self.statusBar()
         bar.addWidget(self.status_label, 1)
         bar.addPermanentWidget(self.undo)
@@ -817,6 +829,19 @@ class MainWindow(QMainWindow):
         entry = self.sidebar.current_entry()
         return entry is not None and entry.kind == "day" and self.query_text() == this_day_filter()
 
+    def _person_shown(self) -> Person | None:
+        """Whom the grid lists (chosen in the sidebar, their filter as it wrote it)."""
+        entry = self.sidebar.current_entry()
+        if entry is None or entry.person is None or self.query_text() != entry.path:
+            return None
+        return entry.person
+
+    def _person_renamed(self, before: str, after: str) -> None:
+        """Someone's name changed: a search naming them names them anew."""
+        if self.query_text() == before:
+            self.search.setText(after)
+            self.run_search()
+
     def _update_header(self) -> None:
         """Say what the grid shows: the folder, the saved search, or the search."""
         entry = self.sidebar.current_entry()
@@ -830,6 +855,8 @@ class MainWindow(QMainWindow):
             title = "Duplicates"
         elif self._this_day_shown():
             title = "On this day"
+        elif (person := self._person_shown()) is not None:
+            title = person.name or "Not named yet"
         elif self.query_text() or self.query_images:
             title = "Search results"
         else:
@@ -1082,6 +1109,7 @@ class MainWindow(QMainWindow):
         self.filter_bar.set_folders(folders)
         self.bridge.run(lambda engine: engine.month_counts(), self.filter_bar.set_months)
         self.bridge.run(lambda engine: engine.places(), self.sidebar.set_places)
+        self.people.refresh()
         self._show_empty_state()
 
     def _failed(self, message: str) -> None:

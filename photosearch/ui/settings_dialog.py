@@ -11,7 +11,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
+    QMessageBox,
+    QPushButton,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -57,6 +60,21 @@ class SettingsDialog(QDialog):
         self.read_text.setEnabled(bridge.can_read_text)
         if not bridge.can_read_text:
             self.read_text.setToolTip("This copy of PhotoSearch cannot read words in photos.")
+        self.find_faces = QCheckBox(
+            "Find the faces in photos and group them into people (on this computer only)"
+        )
+        self.find_faces.setChecked(bridge.settings.find_faces and bridge.can_find_faces)
+        self.find_faces.setEnabled(bridge.can_find_faces)
+        if not bridge.can_find_faces:
+            self.find_faces.setToolTip("This copy of PhotoSearch cannot find faces.")
+        self.forget_faces = QPushButton("Delete all face data…")
+        self.forget_faces.setToolTip(
+            "Every face found, every person and every name; your photos are not touched"
+        )
+        self.forget_faces.clicked.connect(self._forget_faces)
+        people = QHBoxLayout()
+        people.addWidget(self.find_faces, 1)
+        people.addWidget(self.forget_faces)
         self.precision = QComboBox()
         self.precision.setAccessibleName("Model precision")
         active = bridge.active_precision
@@ -111,6 +129,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout(general)
         form.addRow("Performance", self.gentle)
         form.addRow("Words in photos", self.read_text)
+        form.addRow("People", people)
         form.addRow("Model precision", self.precision)
         form.addRow("Device", self.device)
         form.addRow("Minimum score", self.min_score)
@@ -132,6 +151,24 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(860, 520)
 
+    def _forget_faces(self) -> None:
+        """Delete every face datum at once, after a question; faces are then no longer
+        looked for (the box is cleared: OK keeps it so)."""
+        answer = QMessageBox.question(
+            self,
+            "Delete all face data?",
+            "Every face found in your photos, every person and every name you gave will be"
+            " deleted. Your photos stay as they are.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.bridge.forget_faces()
+        self.find_faces.setChecked(False)
+        self.forget_faces.setEnabled(False)
+        self.forget_faces.setText("Face data deleted")
+
     def accept(self) -> None:
         """Hand the changes to the engine's thread, which saves and applies them."""
         settings = self.bridge.settings
@@ -143,6 +180,8 @@ class SettingsDialog(QDialog):
             changes["gentle"] = self.gentle.isChecked()
         if self.read_text.isEnabled() and self.read_text.isChecked() != settings.read_text:
             changes["read_text"] = self.read_text.isChecked()
+        if self.find_faces.isEnabled() and self.find_faces.isChecked() != settings.find_faces:
+            changes["find_faces"] = self.find_faces.isChecked()
         if self.precision.currentData() != settings.precision:
             changes["precision"] = self.precision.currentData()
         if self.device.currentData() != settings.device:

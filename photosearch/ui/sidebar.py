@@ -1,4 +1,4 @@
-"""The sidebar: All photos, the folder tree (counts and states), saved searches.
+"""The sidebar: All photos, the folder tree (counts and states), people, places, albums.
 
 Choosing an entry asks the window to list or search; right-click offers what fits the
 entry (rescan, show in the file manager, remove; rename, delete). Later rooms (duplicates,
@@ -16,14 +16,18 @@ from PySide6.QtGui import (
     QAction,
     QBrush,
     QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
     QFont,
+    QIcon,
     QMouseEvent,
     QStandardItem,
     QStandardItemModel,
 )
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, QWidget
 
-from photosearch.core.types import Folder, Place, SavedSearch
+from photosearch.core.types import Folder, Person, Place, SavedSearch
 from photosearch.core.wording import count
 from photosearch.ui.wording import shown
 
@@ -33,13 +37,14 @@ EntryRole = Qt.ItemDataRole.UserRole + 10
 @dataclass(frozen=True, slots=True)
 class Entry:
     """What a sidebar row stands for: ``all``, ``duplicates``, ``day`` (on this day), a
-    ``folder`` (a path), a ``saved`` search or a ``place`` (its filter:
-    ``place:"Lisbon" place:"Portugal"``)."""
+    ``folder`` (a path), a ``saved`` search, a ``place`` or a ``person`` (their filter:
+    ``place:"Lisbon, Portugal"``, ``person:#7``)."""
 
     kind: str
     path: str = ""
     root: bool = False
     saved: SavedSearch | None = None
+    person: Person | None = None
 
 
 @dataclass
@@ -97,6 +102,9 @@ class Sidebar(QTreeView):
     delete_saved = Signal(object)
     export_saved = Signal(object)
     show_in_file_manager = Signal(object)
+    name_person = Signal(object)  # Person
+    hide_person = Signal(object)  # Person
+    merge_people = Signal(object, object)  # into, other: Person
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,6 +121,11 @@ class Sidebar(QTreeView):
         self.store.setColumnCount(2)
         self.library = self._group("Library")
         self.folders = self._group("Folders")
+        self.people = self._group("People")
+        self.people.setToolTip(
+            "The people in your photos, found on this computer; drag one person onto"
+            " another to make them one"
+        )
         self.places = self._group("Places")
         self.places.setToolTip("Where photos were taken, from their GPS coordinates")
         self.searches = self._group("Albums")
@@ -131,6 +144,8 @@ class Sidebar(QTreeView):
         self.expandAll()
         self.set_saved([])
         self.set_places([])
+        self.set_people([])
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.selectionModel().currentChanged.connect(self._chosen)
         self.activated.connect(self._chosen)
 
@@ -211,6 +226,47 @@ class Sidebar(QTreeView):
         if chosen is not None and chosen.kind == "place":
             self._select(lambda e: e.kind == "place" and e.path == chosen.path, emit=False)
 
+    def set_people(self, found: list[Person]) -> None:
+        """People with their photo counts, most photos first (at most ``PEOPLE_SHOWN``);
+        the group is hidden while nobody was found. Faces come later (``set_face``)."""
+        chosen = self.current_entry()
+        self.people.removeRows(0, self.people.rowCount())
+        for person in found[:PEOPLE_SHOWN]:
+            row = _item(
+                person.name or "Add a name", Entry("person", _person_filter(person), person=person)
+            )
+            if person.name is None:
+                row.setForeground(self.palette().placeholderText())
+                row.setToolTip("Not named yet: right-click to add a name")
+            else:
+                row.setToolTip(f"Photos of {person.name}")
+            row.setDragEnabled(True)
+            row.setDropEnabled(True)
+            self.people.appendRow([row, _count_item(person.photos)])
+        if len(found) > PEOPLE_SHOWN:
+            more = QStandardItem(
+                f"and {count(len(found) - PEOPLE_SHOWN, 'more person', 'more people')}"
+            )
+            more.setEnabled(False)
+            more.setSelectable(False)
+            more.setToolTip("People in fewer photos; search person:#number to see one")
+            self.people.appendRow([more, _count_item(None)])
+        self.setRowHidden(self.people.row(), QModelIndex(), not found)
+        self.expand(self.people.index())
+        if chosen is not None and chosen.person is not None:  # by id: a name may be new
+            chosen_id = chosen.person.id
+            self._select(lambda e: e.person is not None and e.person.id == chosen_id, emit=False)
+
+    def set_face(self, person: int, icon: QIcon) -> None:
+        """The face shown beside someone, once it is cropped."""
+        index = self._find(lambda e: e.person is not None and e.person.id == person)
+        if index is not None:
+            self.store.itemFromIndex(index).setIcon(icon)
+
+    def shown_people(self) -> list[Person]:
+        rows = (self.people.child(r) for r in range(self.people.rowCount()))
+        return [e.person for row in rows if (e := row.data(EntryRole)) and e.person]
+
     def set_saved(self, albums: list[tuple[SavedSearch, int | None]]) -> None:
         """Albums (saved searches) with how many of their photos are new to the user."""
         chosen = self.current_entry()
@@ -266,7 +322,7 @@ class Sidebar(QTreeView):
             self.show_duplicates.emit()
         elif entry.kind == "folder":
             self.browse_folder.emit(entry.path)
-        elif entry.kind == "place":
+        elif entry.kind in ("place", "person"):
             self.browse_filter.emit(entry.path)
         elif entry.kind == "day":
             self.browse_filter.emit(this_day_filter())
@@ -333,6 +389,21 @@ class Sidebar(QTreeView):
             if entry.root:
                 menu.addSeparator()
                 _add(menu, "Remove from PhotoSearch…", lambda: self.remove_folder.emit(entry.path))
+        elif entry.person is not None:
+            person = entry.person
+            _add(
+                menu,
+                "Rename…" if person.name else "Add a name…",
+                lambda: self.name_person.emit(person),
+            )
+            others = [p for p in self.shown_people() if p.id != person.id]
+            if others:
+                into = menu.addMenu("Same person as")
+                for other in others[:30]:
+                    label = other.name or f"Unnamed ({count(other.photos, 'photo')})"
+                    _add(into, label, lambda o=other: self.merge_people.emit(o, person))
+            menu.addSeparator()
+            _add(menu, "Hide from People", lambda: self.hide_person.emit(person))
         elif entry.saved is not None:
             saved = entry.saved
             _add(menu, "Rename…", lambda: self.rename_saved.emit(saved))
@@ -340,6 +411,46 @@ class Sidebar(QTreeView):
             menu.addSeparator()
             _add(menu, "Delete", lambda: self.delete_saved.emit(saved))
         return menu
+
+    # -- dragging one person onto another ----------------------------------------------
+
+    def _person_at(self, pos: QPoint) -> Person | None:
+        entry = self.indexAt(pos).siblingAtColumn(0).data(EntryRole)
+        return entry.person if isinstance(entry, Entry) else None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.source() is self and self._dragged() is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        target = self._person_at(event.position().toPoint())
+        dragged = self._dragged()
+        if target is not None and dragged is not None and target.id != dragged.id:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """A person dropped on another: they are the same person (the window asks)."""
+        target = self._person_at(event.position().toPoint())
+        dragged = self._dragged()
+        event.ignore()  # the model itself never moves rows
+        if target is not None and dragged is not None and target.id != dragged.id:
+            self.merge_people.emit(target, dragged)
+
+    def _dragged(self) -> Person | None:
+        entry = self.current_entry()
+        return entry.person if entry is not None else None
+
+
+PEOPLE_SHOWN = 60
+"""People listed in the sidebar; the others are found by ``person:#number``."""
+
+
+def _person_filter(person: Person) -> str:
+    return f"person:{person.label}"
 
 
 def _add(menu: QMenu, text: str, slot: object) -> None:

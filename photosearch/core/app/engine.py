@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from photosearch.core.app.health import Check, LibraryStatus, doctor, library_status
 from photosearch.core.app.model_runtime import ModelRuntime
-from photosearch.core.app.people import People
+from photosearch.core.app.people import People, who_is_in
 from photosearch.core.curate import albums
 from photosearch.core.curate.duplicates import (
     DEFAULT_THRESHOLD,
@@ -550,6 +550,7 @@ class Engine:
             read_details(path),
             words=words_read(self.catalog, path),
             place=place.words() if place is not None else None,
+            people=who_is_in(self.people.faces_in(path)),
         )
 
     def moments_of(self, path: str) -> list[float]:

@@ -8,6 +8,7 @@ from photosearch.core.errors import QueryError
 from photosearch.core.store import people as store
 from photosearch.core.store.catalog import Catalog
 from photosearch.core.types import FaceBox, Person
+from photosearch.core.wording import count
 
 
 class People:
@@ -64,3 +65,14 @@ class People:
     def counts(self) -> tuple[int, int, int]:
         """(photos looked at for faces, photos that could be, faces found)."""
         return store.face_counts(self._catalog)
+
+
+def who_is_in(faces: list[FaceBox]) -> str | None:
+    """``Anna, Joe Biden and 2 faces not named yet``: the people in a photo, left to right."""
+    names = list(dict.fromkeys(f.name for f in faces if f.name))
+    others = sum(1 for f in faces if not f.name)
+    if others:
+        names.append(f"{count(others, 'face')} not named yet")
+    if not names:
+        return None
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

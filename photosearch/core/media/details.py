@@ -42,6 +42,8 @@ class PhotoDetails:
     """``Paris, Île-de-France, France``: the town the coordinates are in (from the catalog)."""
     words: str | None = None
     """The words read in the photo (kept in the catalog, not in the file)."""
+    people: str | None = None
+    """Who is in it: ``Anna, Joe Biden and 1 face not named yet`` (from the catalog)."""
 
 
 def read_details(path: str) -> PhotoDetails:

@@ -1,0 +1,71 @@
+"""People in the window: the sidebar lists them with their faces, a click lists their
+photos under their name, and naming, making two one (with Undo), hiding and deleting
+every face datum act at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from photosearch.ui.settings_dialog import SettingsDialog
+from tests.people import BIDEN, OBAMA, write_people
+from tests.ui.test_main_window import open_window, wait_indexed
+
+
+def test_people_in_the_sidebar_named_merged_and_forgotten(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    biden = write_people(tmp_path / "lib", BIDEN)
+    obama = write_people(tmp_path / "lib", OBAMA[:2])
+    window = open_window(qtbot, tmp_path / "app", [tmp_path / "lib"])
+    sidebar = window.sidebar
+    try:
+        wait_indexed(qtbot, window, len(biden) + len(obama))
+        qtbot.waitUntil(lambda: len(sidebar.shown_people()) == 2, timeout=120_000)
+        assert not sidebar.isRowHidden(sidebar.people.row(), sidebar.rootIndex())
+        rows = [sidebar.people.child(r) for r in range(2)]
+        assert [r.text() for r in rows] == ["Add a name", "Add a name"]
+        qtbot.waitUntil(lambda: all(not r.icon().isNull() for r in rows), timeout=30_000)
+        small = sidebar.shown_people()[1]
+        assert small.photos == len(biden)
+        # Chosen: their photos, newest first, under "Not named yet".
+        sidebar.setCurrentIndex(rows[1].index())
+        names = {p.name for p in biden}
+        qtbot.waitUntil(
+            lambda: {Path(h.path).name for h in window.results.hits()} == names, timeout=30_000
+        )
+        assert window.search.text() == f"person:#{small.id}"
+        assert window.title.text() == "Not named yet"
+        # Named: the sidebar, the search and the title say the name.
+        monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Joe Biden", True))
+        sidebar.name_person.emit(small)
+        qtbot.waitUntil(lambda: window.search.text() == 'person:"Joe Biden"', timeout=30_000)
+        qtbot.waitUntil(lambda: "Joe Biden" in [p.name for p in sidebar.shown_people()])
+        qtbot.waitUntil(lambda: window.title.text() == "Joe Biden", timeout=30_000)
+        window.details.show_hit(window.results.hits()[0])
+        qtbot.waitUntil(
+            lambda: window.details.fields["People"].text() == "Joe Biden", timeout=30_000
+        )
+        # Dragged onto the other: one person, until Undo.
+        big, named = sorted(sidebar.shown_people(), key=lambda p: -p.photos)
+        sidebar.merge_people.emit(named, big)
+        qtbot.waitUntil(lambda: len(sidebar.shown_people()) == 1, timeout=30_000)
+        assert window.undo.offering
+        window.undo.button.click()
+        qtbot.waitUntil(lambda: len(sidebar.shown_people()) == 2, timeout=30_000)
+        # Every face datum deleted from Settings: the group goes.
+        monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+        dialog = SettingsDialog(window.bridge, window)
+        dialog.forget_faces.click()
+        assert not dialog.find_faces.isChecked()
+        dialog.reject()
+        qtbot.waitUntil(
+            lambda: sidebar.isRowHidden(sidebar.people.row(), sidebar.rootIndex()),
+            timeout=30_000,
+        )
+        assert not window.bridge.settings.find_faces
+    finally:
+        window.close()
