@@ -253,10 +253,14 @@ class Person:
 
     @property
     def label(self) -> str:
-        """What a search names them by: ``person:"Anna Lee"``, ``person:#7`` unnamed."""
-        if self.name is None:
-            return f"#{self.id}"
-        return f'"{self.name}"' if " " in self.name else self.name
+        return person_label(self.id, self.name)
+
+
+def person_label(person: int, name: str | None) -> str:
+    """What a search names someone by: ``"Anna Lee"``, ``Anna``, ``#7`` while unnamed."""
+    if name is None:
+        return f"#{person}"
+    return f'"{name}"' if " " in name else name
 
 
 @dataclass(frozen=True, slots=True)

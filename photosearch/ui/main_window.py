@@ -57,12 +57,14 @@ from photosearch.core.search.query import parse
 from photosearch.core.search.searcher import SearchResult
 from photosearch.core.types import (
     Crop,
+    FaceBox,
     Hit,
     ImageQuery,
     JobControl,
     Person,
     Progress,
     SavedSearch,
+    person_label,
 )
 from photosearch.core.wording import count
 from photosearch.ui import actions
@@ -204,6 +206,8 @@ class MainWindow(QMainWindow):
         self.viewer.moved.connect(self._viewer_moved)
         self.viewer.open_file.connect(actions.open_file)
         self.viewer.search_region.connect(self.find_similar)
+        self.viewer.show_person.connect(self._show_person)
+        self.viewer.not_this_person.connect(self._not_this_person)
         self.empty_page = EmptyPage(self.windowIcon())
         self.message = self.empty_page.text
         self.stack = QStackedWidget()
@@ -476,13 +480,36 @@ class MainWindow(QMainWindow):
         self.view.select_path(hit.path)
         if self.details.isVisible():
             self.details.show_hit(hit)
+        path = hit.path
         if hit.photo.is_video:
-            path = hit.path
             self.bridge.run(
                 lambda engine: engine.moments_of(path),
                 lambda seconds: self.viewer.mark_moments(path, seconds),
                 receiver=self.viewer,
             )
+        else:
+            self._load_faces(path)
+
+    def _load_faces(self, path: str) -> None:
+        self.bridge.run(
+            lambda engine: engine.people.faces_in(path),
+            lambda faces: self.viewer.set_faces(path, faces),
+            receiver=self.viewer,
+        )
+
+    def _show_person(self, face: FaceBox) -> None:
+        """A face clicked in the viewer: that person's photos."""
+        self.close_viewer()
+        if face.person_id is not None and not self.sidebar.choose_person(face.person_id):
+            self.show_filter(f"person:{person_label(face.person_id, face.name)}")
+
+    def _not_this_person(self, face: FaceBox) -> None:
+        """The face is not who it was found to be: it leaves them, for good."""
+        self.bridge.run(
+            lambda engine: engine.people.not_this_person(face.id),
+            lambda _: (self._load_faces(face.path), self.people.refresh()),
+            receiver=self,
+        )
 
     # -- browsing and saved searches ---------------------------------------------------
 

@@ -306,6 +306,17 @@ class Sidebar(QTreeView):
     def choose_all(self) -> None:
         self._select(lambda e: e.kind == "all")
 
+    def choose_person(self, person: int) -> bool:
+        """Choose someone's row (their photos are listed); False when not listed here."""
+        index = self._find(lambda e: e.person is not None and e.person.id == person)
+        if index is None:
+            return False
+        if index == self.currentIndex():
+            self._chosen(index)  # chosen before: list them again
+        else:
+            self.setCurrentIndex(index)
+        return True
+
     def clear_choice(self) -> None:
         """Nothing chosen: a typed search covers the whole library."""
         self.selectionModel().blockSignals(True)

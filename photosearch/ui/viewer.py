@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QAction,
     QColor,
+    QEnterEvent,
     QHideEvent,
     QImage,
     QKeyEvent,
@@ -18,12 +20,12 @@ from PySide6.QtGui import (
     QPixmap,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QStackedWidget, QVBoxLayout, QWidget
 
 from photosearch.core.errors import ImageError
 from photosearch.core.media.images import open_image
 from photosearch.core.media.videos import frame_at
-from photosearch.core.types import Hit, is_video_name
+from photosearch.core.types import FaceBox, Hit, is_video_name
 from photosearch.ui import clip_player
 from photosearch.ui.results import display_name
 from photosearch.ui.tasks import run_task
@@ -60,9 +62,15 @@ class _Canvas(QWidget):
     region mode a drag draws a rectangle to search by instead."""
 
     region = Signal(object)  # (left, top, width, height) as fractions of the photo
+    face_clicked = Signal(object)  # FaceBox
+    face_menu = Signal(object, QPoint)  # FaceBox, where (global)
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self.faces: list[FaceBox] = []
+        """The faces found in the photo shown: outlined while the pointer is over it."""
+        self.hovering = False
+        self.setMouseTracking(True)
         self.selecting = False
         self.band: QRectF | None = None
         self.target = QRectF()
@@ -103,17 +111,83 @@ class _Canvas(QWidget):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.drawPixmap(target, self.pixmap, QRectF(self.pixmap.rect()))
         self.target = target
+        if self.hovering and not self.selecting:
+            self._paint_faces(painter)
         if self.band is not None:
             painter.setPen(QPen(QColor(255, 255, 255), 2, Qt.PenStyle.DashLine))
             painter.fillRect(self.band, QColor(255, 255, 255, 40))
             painter.drawRect(self.band)
 
+    def face_rect(self, face: FaceBox) -> QRectF:
+        """Where a face is on screen (the photo as last painted)."""
+        t = self.target
+        x0, y0, x1, y1 = face.box
+        return QRectF(
+            t.left() + x0 * t.width(),
+            t.top() + y0 * t.height(),
+            (x1 - x0) * t.width(),
+            (y1 - y0) * t.height(),
+        )
+
+    def face_at(self, pos: QPointF) -> FaceBox | None:
+        return next((f for f in self.faces if self.face_rect(f).contains(pos)), None)
+
+    def _paint_faces(self, painter: QPainter) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        under = self.face_at(QPointF(self.mapFromGlobal(self.cursor().pos())))
+        for face in self.faces:
+            rect = self.face_rect(face)
+            painter.setPen(QPen(QColor(255, 255, 255), 3 if face is under else 1.5))
+            painter.drawRoundedRect(rect, 6, 6)
+            label = face.name or ("Not named yet" if face.person_id else "")
+            if label:
+                box = QRectF(rect.left() - 40, rect.bottom() + 4, rect.width() + 80, 22)
+                painter.fillRect(
+                    painter.boundingRect(box, Qt.AlignmentFlag.AlignHCenter, label).adjusted(
+                        -6, -2, 6, 2
+                    ),
+                    QColor(0, 0, 0, 160),
+                )
+                painter.drawText(box, Qt.AlignmentFlag.AlignHCenter, label)
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        self.hovering = True
+        self.update()
+        super().enterEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self.hovering = False
+        self.update()
+        super().leaveEvent(event)
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        face = None if self.selecting else self.face_at(event.position())
+        if face is not None:
+            if event.button() == Qt.MouseButton.RightButton:
+                self.face_menu.emit(face, event.globalPosition().toPoint())
+            else:
+                self.face_clicked.emit(face)
+            return
         self._drag = event.position()
         if self.selecting:
             self.band = QRectF(self._drag, self._drag)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self.faces:
+            self.update()  # the face under the pointer stands out
+            face = self.face_at(event.position())
+            self.setCursor(
+                Qt.CursorShape.PointingHandCursor if face else Qt.CursorShape.ArrowCursor
+            )
+            self.setToolTip(
+                ""
+                if face is None
+                else f"All photos of {face.name}"
+                if face.name
+                else "All photos of this person"
+                if face.person_id
+                else "Not recognised yet"
+            )
         if self._drag is None:
             return
         if self.selecting:
@@ -149,6 +223,8 @@ class Viewer(QWidget):
     moved = Signal(int)  # the row now shown, so the grid's selection follows
     open_file = Signal(object)  # a path (any bytes)
     search_region = Signal(object, object)  # path, (left, top, width, height) fractions
+    show_person = Signal(object)  # FaceBox: list that person's photos
+    not_this_person = Signal(object)  # FaceBox: it is not who it was found to be
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -216,6 +292,8 @@ class Viewer(QWidget):
         layout.addWidget(self.hint)
         layout.addWidget(self.stage, 1)
         self.canvas.region.connect(self._region_chosen)
+        self.canvas.face_clicked.connect(self._face_clicked)
+        self.canvas.face_menu.connect(self._face_menu)
         self.setFocusProxy(self.canvas)
         self.canvas.installEventFilter(self)
 
@@ -239,6 +317,7 @@ class Viewer(QWidget):
             self._play(hit)
             return
         self.stop()
+        self.canvas.faces = []
         self.canvas.pixmap = None
         self.canvas.full = (hit.photo.width or 0, hit.photo.height or 0)
         self.canvas.zoom = None
@@ -284,6 +363,7 @@ class Viewer(QWidget):
         hit = self.current()
         log.info("cannot play %s: %s", hit.path if hit else "", why)
         self.stop()
+        self.canvas.faces = []
         self.canvas.pixmap = None
         self.canvas.message = "This video cannot be played here — Open shows it in your player."
         self._zoom_changed()
@@ -299,6 +379,37 @@ class Viewer(QWidget):
         hit = self.current()
         if self.player is not None and hit is not None and hit.path == path:
             self.player.set_moments(seconds)
+
+    def set_faces(self, path: str, faces: list[FaceBox]) -> None:
+        """The faces found in the photo at ``path``, if it is still the one shown."""
+        hit = self.current()
+        if hit is not None and hit.path == path:
+            self.canvas.faces = faces
+            self.canvas.update()
+
+    def _face_clicked(self, face: FaceBox) -> None:
+        if face.person_id is not None:
+            self.show_person.emit(face)
+
+    def _face_menu(self, face: FaceBox, where: QPoint) -> None:
+        menu = self.menu_for(face)
+        if not menu.isEmpty():
+            menu.exec(where)
+
+    def menu_for(self, face: FaceBox) -> QMenu:
+        """What a right-click on a face offers: their photos, and "Not this person"."""
+        menu = QMenu(self)
+        if face.person_id is None:
+            return menu
+        who = face.name or "this person"
+        for text, signal in (
+            (f"All photos of {who}", self.show_person),
+            (f"Not {who}", self.not_this_person),
+        ):
+            action = QAction(text, menu)
+            action.triggered.connect(lambda _=False, s=signal: s.emit(face))
+            menu.addAction(action)
+        return menu
 
     def hideEvent(self, event: QHideEvent) -> None:
         """Out of sight (minimised, or the grid shown): a clip pauses where it is."""

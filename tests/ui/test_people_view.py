@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pytestqt.qtbot import QtBot
 from PySide6.QtWidgets import QInputDialog, QMessageBox
+from pytestqt.qtbot import QtBot
 
 from photosearch.ui.settings_dialog import SettingsDialog
 from tests.people import BIDEN, OBAMA, write_people
@@ -67,5 +67,43 @@ def test_people_in_the_sidebar_named_merged_and_forgotten(
             timeout=30_000,
         )
         assert not window.bridge.settings.find_faces
+    finally:
+        window.close()
+
+
+def test_the_viewer_outlines_faces_and_takes_a_wrong_one_back(qtbot: QtBot, tmp_path: Path) -> None:
+    photos = write_people(tmp_path / "lib", BIDEN)
+    window = open_window(qtbot, tmp_path / "app", [tmp_path / "lib"])
+    sidebar = window.sidebar
+    try:
+        wait_indexed(qtbot, window, len(photos))
+        qtbot.waitUntil(lambda: len(sidebar.shown_people()) == 1, timeout=120_000)
+        person = sidebar.shown_people()[0]
+        window.show_filter(f"person:#{person.id}")
+        qtbot.waitUntil(lambda: len(window.results.hits()) == len(photos), timeout=30_000)
+        window.view.select_path(window.results.hits()[0].path)
+        window.show_viewer()
+        canvas = window.viewer.canvas
+        qtbot.waitUntil(lambda: len(canvas.faces) == 1 and canvas.pixmap is not None)
+        face = canvas.faces[0]
+        assert face.person_id == person.id
+        canvas.hovering = True
+        canvas.repaint()  # outlined while the pointer is over the photo
+        rect = canvas.face_rect(face)
+        assert canvas.rect().contains(rect.toRect()) and rect.width() > 20
+        assert canvas.face_at(rect.center()) == face
+        actions = [a.text() for a in window.viewer.menu_for(face).actions()]
+        assert actions == ["All photos of this person", "Not this person"]
+        # "Not this person": the face leaves them, the viewer says so at once.
+        window.viewer.menu_for(face).actions()[1].trigger()
+        qtbot.waitUntil(lambda: canvas.faces and canvas.faces[0].person_id is None)
+        qtbot.waitUntil(lambda: sidebar.shown_people()[0].photos == len(photos) - 1)
+        # A click on a face lists that person's photos.
+        other = next(h for h in window.viewer.hits if h.path != face.path)
+        window.viewer.show_row(window.viewer.hits.index(other))
+        qtbot.waitUntil(lambda: len(canvas.faces) == 1 and canvas.faces[0].path == other.path)
+        canvas.face_clicked.emit(canvas.faces[0])
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is not window.viewer)
+        qtbot.waitUntil(lambda: window.title.text() == "Not named yet", timeout=30_000)
     finally:
         window.close()
