@@ -269,6 +269,7 @@ class MainWindow(QMainWindow):
         self.people = PeopleSide(
             bridge, self.sidebar, self.thumbs, self.undo, self, self._person_renamed
         )
+        self.people.listed.connect(lambda: self.title.setText(self._title()))
         self.details = DetailsPane(bridge, self.thumbs)
         self.details.find_similar.connect(self.find_similar)
         self.details.view.connect(self.show_viewer)
@@ -869,8 +870,8 @@ class MainWindow(QMainWindow):
             self.search.setText(after)
             self.run_search()
 
-    def _update_header(self) -> None:
-        """Say what the grid shows: the folder, the saved search, or the search."""
+    def _title(self) -> str:
+        """What the grid shows: the folder, the album, the person, or the search."""
         entry = self.sidebar.current_entry()
         if entry is not None and entry.saved is not None:
             title = entry.saved.name
@@ -890,6 +891,11 @@ class MainWindow(QMainWindow):
             title = ""
         if self.scope and (self.query_text() or self.query_images):
             title = f"Search in {title}"
+        return title
+
+    def _update_header(self) -> None:
+        """Say what the grid shows, and offer what fits it."""
+        title = self._title()
         self.title.setText(title)
         self.summary.setText("")
         self.save_button.setVisible(bool(self.query_text() or self.query_images))

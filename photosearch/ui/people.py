@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRectF, Qt
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QIcon, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import QInputDialog, QWidget
 
@@ -42,6 +42,8 @@ def face_icon(thumbnail: QPixmap, box: tuple[float, float, float, float]) -> QIc
 class PeopleSide(QObject):
     """Keeps the sidebar's People group in step with the library and acts on it."""
 
+    listed = Signal()  # the group was filled again (names may be new)
+
     def __init__(
         self,
         bridge: EngineBridge,
@@ -67,6 +69,7 @@ class PeopleSide(QObject):
 
     def _listed(self, people: list[Person]) -> None:
         self.sidebar.set_people(people)
+        self.listed.emit()
         self._covers = {}
         for person in self.sidebar.shown_people():
             if person.cover is not None:

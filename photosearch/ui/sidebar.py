@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QBrush,
@@ -116,7 +116,8 @@ class Sidebar(QTreeView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
-        self.setUniformRowHeights(True)
+        self.setIconSize(QSize(FACE_SIDE, FACE_SIDE))  # people's faces, big enough to know
+
         self.setMinimumWidth(180)
         self.store.setColumnCount(2)
         self.library = self._group("Library")
@@ -456,6 +457,7 @@ class Sidebar(QTreeView):
         return entry.person if entry is not None else None
 
 
+FACE_SIDE = 28
 PEOPLE_SHOWN = 60
 """People listed in the sidebar; the others are found by ``person:#number``."""
 

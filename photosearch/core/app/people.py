@@ -68,11 +68,15 @@ class People:
 
 
 def who_is_in(faces: list[FaceBox]) -> str | None:
-    """``Anna, Joe Biden and 2 faces not named yet``: the people in a photo, left to right."""
+    """``Anna, Joe Biden and 1 person not named yet``: who is in a photo, left to right
+    (and faces not recognised as anyone yet)."""
     names = list(dict.fromkeys(f.name for f in faces if f.name))
-    others = sum(1 for f in faces if not f.name)
-    if others:
-        names.append(f"{count(others, 'face')} not named yet")
+    unnamed = len({f.person_id for f in faces if f.person_id is not None and not f.name})
+    loose = sum(1 for f in faces if f.person_id is None)
+    if unnamed:
+        names.append(count(unnamed, "person", "people") + " not named yet")
+    if loose:
+        names.append(count(loose, "face") + " not recognised")
     if not names:
         return None
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
