@@ -193,7 +193,8 @@ def person_clause(value: str) -> tuple[str, list[object]]:
     else:
         test = "fa.person_id IN (SELECT id FROM people WHERE place_key(name) = ?)"
         param = place_key(value) or ""
-    return f"EXISTS (SELECT 1 FROM faces fa WHERE fa.photo_id = p.id AND {test})", [param]
+    # the person's faces first (an index), not every photo's faces: ~1 ms at 100k
+    return f"p.id IN (SELECT fa.photo_id FROM faces fa WHERE {test})", [param]
 
 
 def named(catalog: Catalog) -> list[str]:
