@@ -1,6 +1,6 @@
 """Build the PhotoSearch desktop bundle with PyInstaller, then prove it runs.
 
-    pip install -e '.[package]'
+    pip install -e '.[package,server]'
     python packaging/build.py [--dist dist] [--work build/pyinstaller] [--archive]
 
 The bundle lands in ``dist/PhotoSearch/`` (``PhotoSearch.app`` on macOS). After building,

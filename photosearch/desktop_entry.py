@@ -5,7 +5,7 @@ the bundle or a pip install alike; ``--uninstall-desktop-entry`` takes them away
 from __future__ import annotations
 
 import os
-import shlex
+import re
 import shutil
 import subprocess
 import sys
@@ -40,9 +40,26 @@ def launcher() -> list[str]:
     return [sys.executable, "-m", "photosearch"]
 
 
+RESERVED = frozenset(" \t\n\"'\\><~|&;$*?#()`")
+"""Characters that make an ``Exec`` argument need quotes (Desktop Entry spec, "The Exec key")."""
+
+
+def exec_argument(arg: str) -> str:
+    """One ``Exec`` argument as the Desktop Entry spec wants it: ``%`` doubled; with a
+    reserved character (a space in ``/opt/My Apps``), in double quotes with ``"`` `` ` ``
+    ``$`` ``\\`` escaped by a backslash — and every backslash then doubled again, as any
+    string value of the file escapes it. (Single quotes, what a shell takes, are not
+    quotes there: ``desktop-file-validate`` refuses them.)"""
+    arg = arg.replace("%", "%%")
+    if not any(c in RESERVED for c in arg):
+        return arg
+    quoted = '"' + re.sub(r'(["`$\\])', r"\\\1", arg) + '"'
+    return quoted.replace("\\", "\\\\")
+
+
 def entry_text() -> str:
     """The packaged entry with ``Exec`` pointing at this installation."""
-    command = " ".join(shlex.quote(part) for part in launcher())
+    command = " ".join(exec_argument(part) for part in launcher())
     lines = (ASSETS / ENTRY_NAME).read_text(encoding="utf-8").splitlines()
     fixed = [f"Exec={command} --similar %F" if line.startswith("Exec=") else line for line in lines]
     return "\n".join(fixed) + "\n"

@@ -5,42 +5,50 @@ from __future__ import annotations
 import os
 import sys
 
-PARTS = (
-    ("torch", "torch"),
-    ("torchvision", "torchvision"),
-    ("open_clip_torch", "open_clip"),
-    ("PySide6", "PySide6"),
-    ("usearch", "usearch"),
-    ("numpy", "numpy"),
-    ("pillow", "PIL"),
-    ("pillow-heif", "pillow_heif"),
-    ("av", "av"),
-    ("dlib-bin", "dlib"),
-    ("watchdog", "watchdog"),
-    ("huggingface_hub", "huggingface_hub"),
-    ("platformdirs", "platformdirs"),
+PARTS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("torch",), "torch"),
+    (("torchvision",), "torchvision"),
+    (("open_clip_torch",), "open_clip"),
+    (("PySide6", "PySide6-Essentials"), "PySide6"),
+    (("usearch",), "usearch"),
+    (("numpy",), "numpy"),
+    (("pillow",), "PIL"),
+    (("pillow-heif",), "pillow_heif"),
+    (("av",), "av"),
+    (("dlib-bin", "dlib"), "dlib"),
+    (("rapidocr",), "rapidocr"),
+    (("onnxruntime",), "onnxruntime"),
+    (("opencv-python-headless", "opencv-python"), "cv2"),
+    (("reverse_geocode",), "reverse_geocode"),
+    (("scipy",), "scipy"),
+    (("watchdog",), "watchdog"),
+    (("huggingface_hub",), "huggingface_hub"),
+    (("platformdirs",), "platformdirs"),
+    (("fastapi",), "fastapi"),
+    (("uvicorn",), "uvicorn"),
 )
-"""(distribution, module) of what PhotoSearch is built from, for ``--version -v``."""
+"""(distributions that may carry it, module) of each part PhotoSearch is built from, for
+``--version -v``; the bundle keeps their metadata (``packaging/photosearch.spec``), so
+nothing is imported to tell a version."""
 
 
 def versions() -> list[tuple[str, str]]:
-    """Python and each part's version: from its metadata, else (in a bundle that dropped
-    the metadata) from the module itself."""
-    import importlib
+    """Python and each part's version, from the installed metadata (a part that is not
+    installed says so: the HTTP API's two are optional)."""
     import importlib.metadata
     import platform
 
     found = [("python", f"{platform.python_version()} ({platform.platform()})")]
     found.append(("frozen", "yes" if getattr(sys, "frozen", False) else "no"))
-    for dist, module in PARTS:
-        try:
-            version = importlib.metadata.version(dist)
-        except importlib.metadata.PackageNotFoundError:
+    for dists, _ in PARTS:
+        version = "missing"
+        for dist in dists:
             try:
-                version = str(getattr(importlib.import_module(module), "__version__", "?"))
-            except ImportError:
-                version = "missing"
-        found.append((dist, version))
+                version = importlib.metadata.version(dist)
+            except importlib.metadata.PackageNotFoundError:
+                continue
+            break
+        found.append((dists[0], version))
     found.append(("video playback", _playback()))
     found.append(("face models", _face_models()))
     return found

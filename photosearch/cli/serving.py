@@ -23,10 +23,12 @@ def serve(engine: Engine, args: argparse.Namespace) -> int:
 
         from photosearch.server.app import create_app
     except ImportError:
-        print(
-            "photosearch: the HTTP API needs the server extra: pip install 'photosearch[server]'",
-            file=sys.stderr,
+        advice = (
+            "this copy of PhotoSearch was built without it"  # a download: no pip to run
+            if getattr(sys, "frozen", False)
+            else "install the server extra: pip install 'photosearch[server]'"
         )
+        print(f"photosearch: the HTTP API is not available: {advice}.", file=sys.stderr)
         return 1
     tls = bool(args.certfile and args.keyfile)
     if bool(args.certfile) != bool(args.keyfile):
