@@ -13,6 +13,7 @@ finds the right one, offline, in a throwaway folder); a failure fails the build.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.metadata
 import os
 import platform
@@ -98,6 +99,14 @@ def archive(folder: Path) -> Path:
         ["tar", "--use-compress-program", "zstd -T0 -3", "-cf", str(target), folder.name],
         check=True,
         cwd=folder.parent,
+    )
+    digest = hashlib.sha256()
+    with target.open("rb") as packed:
+        for block in iter(lambda: packed.read(1 << 20), b""):
+            digest.update(block)
+    # published beside the download: `sha256sum -c` checks it
+    target.with_name(target.name + ".sha256").write_text(
+        f"{digest.hexdigest()}  {target.name}\n", encoding="utf-8"
     )
     return target
 

@@ -20,13 +20,34 @@ def data_home() -> Path:
     return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
 
 
-def installed_paths() -> tuple[Path, Path]:
-    """Where the entry and the icon go."""
+METAINFO = "io.github.photosearch.PhotoSearch.metainfo.xml"
+
+
+def resources() -> Path | None:
+    """The PNG icons and the AppStream metainfo: in the bundle, or in a source checkout
+    (a wheel carries only the SVG icon, which every desktop scales)."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    folder = Path(bundle) / "resources" if bundle else ASSETS.parent.parent / "resources"
+    return folder if (folder / METAINFO).is_file() else None
+
+
+def files() -> list[tuple[Path, Path]]:
+    """(source, where it is installed): the entry first (written, not copied), the SVG
+    icon, and where this installation has them, the PNG sizes and the metainfo software
+    centres list the app from."""
     home = data_home()
-    return (
-        home / "applications" / ENTRY_NAME,
-        home / "icons" / "hicolor" / "scalable" / "apps" / ICON_NAME,
-    )
+    hicolor = home / "icons" / "hicolor"
+    found = [
+        (ASSETS / ENTRY_NAME, home / "applications" / ENTRY_NAME),
+        (ASSETS / ICON_NAME, hicolor / "scalable" / "apps" / ICON_NAME),
+    ]
+    extra = resources()
+    if extra is not None:
+        for png in sorted((extra / "icons").glob("photosearch-*.png")):
+            side = png.stem.removeprefix("photosearch-")
+            found.append((png, hicolor / f"{side}x{side}" / "apps" / "photosearch.png"))
+        found.append((extra / METAINFO, home / "metainfo" / METAINFO))
+    return found
 
 
 def launcher() -> list[str]:
@@ -66,20 +87,26 @@ def entry_text() -> str:
 
 
 def install() -> list[Path]:
-    entry, icon = installed_paths()
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    icon.parent.mkdir(parents=True, exist_ok=True)
-    entry.write_text(entry_text(), encoding="utf-8")
-    shutil.copyfile(ASSETS / ICON_NAME, icon)
-    _refresh(entry.parent)
-    return [entry, icon]
+    placed = files()
+    for source, target in placed:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.name == ENTRY_NAME:
+            target.write_text(entry_text(), encoding="utf-8")
+        else:
+            shutil.copyfile(source, target)
+    _refresh(placed[0][1].parent)
+    return [target for _, target in placed]
 
 
 def uninstall() -> list[Path]:
-    removed = [path for path in installed_paths() if path.exists()]
+    """Remove what ``install`` placed (every size an earlier version may have left)."""
+    placed = [target for _, target in files()]
+    hicolor = data_home() / "icons" / "hicolor"
+    placed += [p for p in hicolor.glob("*/apps/photosearch.png") if p not in placed]
+    removed = [path for path in placed if path.exists()]
     for path in removed:
         path.unlink()
-    _refresh(installed_paths()[0].parent)
+    _refresh(placed[0].parent)
     return removed
 
 

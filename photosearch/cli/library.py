@@ -119,7 +119,9 @@ def manage_models(engine: Engine, args: argparse.Namespace) -> int:
             )
             top1 = f", ImageNet {spec.imagenet_top1:.1f}%" if spec.imagenet_top1 else ""
             top1 += ", multilingual" if spec.multilingual else ""
-            print(f"{mark} {spec.key:46s} [{have}{top1}]\n      {spec.note}")
+            why = None if spec.key in installed else models.cannot_run(spec)
+            note = f"{spec.note} Cannot run yet: {why}." if why else spec.note
+            print(f"{mark} {spec.key:46s} [{have}{top1}]\n      {note}")
         for key in sorted(installed - {s.key for s in models.REGISTRY}):
             print(f"{'*' if key == engine.model_key else ' '} {key:46s} [installed, imported]")
         return 0

@@ -6,7 +6,7 @@ import errno
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -40,10 +40,21 @@ class ModelNotAvailableError(ModelError):
     the command line prints after it (no window tells anyone to run a command).
     """
 
-    def __init__(self, reason: str, hint: str = "") -> None:
-        super().__init__(f"{reason}\n{hint}" if hint else reason)
+    def __init__(self, reason: str, hint: str | Callable[[], str] = "") -> None:
+        super().__init__(reason)
         self.reason = reason
-        self.hint = hint
+        self._hint = hint
+
+    @property
+    def hint(self) -> str:
+        """Made when first asked for: a registry model's download address comes from
+        open_clip, whose import takes seconds the window must not wait for."""
+        if callable(self._hint):
+            self._hint = self._hint()
+        return self._hint
+
+    def __str__(self) -> str:
+        return f"{self.reason}\n{self.hint}" if self.hint else self.reason
 
 
 class DownloadCancelled(ModelError):

@@ -93,11 +93,15 @@ class ModelsPage(QWidget):
                 state = "In use"
             elif key == self.downloading:
                 state = "Downloading…"
+            elif not installed and spec is not None and not models.offered(spec):
+                state = "Cannot run in this copy"
             else:
                 state = "On this computer" if installed else "Not downloaded"
             size = f"{spec.download_mb:,} MB" if spec and spec.download_mb else "—"
             accuracy = f"{spec.imagenet_top1:.1f} %" if spec and spec.imagenet_top1 else "—"
             about = spec.note if spec else "Imported by you"
+            if not installed and spec is not None and (why := models.cannot_run(spec)):
+                about = f"{spec.note} Cannot run yet: {why}."
             measured = speeds.get(key)
             speed = f"{measured:.0f} photos/s" if measured else "—"
             for column, text in enumerate((key, size, accuracy, speed, about, state)):
@@ -130,7 +134,9 @@ class ModelsPage(QWidget):
         key = self.selected()
         installed = key is not None and models.is_installed(key, self.bridge.paths.models_dir)
         busy = self.downloading is not None
-        self.download.setEnabled(key is not None and not installed and not busy)
+        spec = models.spec_for(key) if key is not None else None
+        offered = spec is not None and models.offered(spec)
+        self.download.setEnabled(offered and not installed and not busy)
         self.use.setEnabled(installed and key != self.bridge.model_key and not busy)
         deletable = installed and key not in (self.bridge.model_key, models.DEMO_KEY)
         self.delete.setEnabled(deletable and not busy)

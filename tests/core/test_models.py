@@ -11,7 +11,7 @@ from photosearch.core.errors import DownloadCancelled, ModelError, ModelNotAvail
 from photosearch.core.model import models
 from photosearch.core.model.encoder import Encoder
 from photosearch.core.types import JobControl, Progress
-from tests.conftest import allow_downloads
+from tests.conftest import allow_downloads, torch_free
 from tests.hub import Hub
 
 KEY = "ViT-B-32/laion2b_s34b_b79k"
@@ -186,3 +186,44 @@ def test_no_internet_is_known_at_once_and_proxies_are_asked(
         monkeypatch.delenv("no_proxy", raising=False)
         monkeypatch.delenv("NO_PROXY", raising=False)
         models._check_reachable("https://hub.invalid", spec)
+
+
+def test_a_missing_model_is_known_from_its_files_at_once(_isolated_home: Path) -> None:
+    """A first start with no model on disk says so without importing torch or open_clip
+    (the welcome page comes with the window, not ten seconds later)."""
+    clean, errors = torch_free(
+        "from photosearch.core.app.engine import Engine\n"
+        "from photosearch.core.errors import ModelNotAvailableError\n"
+        "engine = Engine.open()\n"
+        "try:\n"
+        "    engine.vectors()\n"
+        "except ModelNotAvailableError as exc:\n"
+        "    assert 'not on this computer yet' in exc.reason, exc.reason\n"
+        "else:\n"
+        "    raise SystemExit('a model was found')"
+    )
+    assert clean, errors
+
+
+def test_a_model_this_copy_cannot_run_is_not_offered(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import importlib.util
+    import sys
+
+    multilingual = next(s for s in models.REGISTRY if s.hf_tokenizer)
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "transformers" else real(name, *a),
+    )
+    assert "pip install transformers" in (models.cannot_run(multilingual) or "")
+    assert models.offered(multilingual)  # a pip install can add it
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert not models.offered(multilingual)
+    why = models.cannot_run(multilingual) or ""
+    assert "does not include" in why and "pip" not in why  # a download has no pip
+    with pytest.raises(ModelError, match="cannot run here"):
+        models.download(multilingual.key, tmp_path)
+    assert models.cannot_run(models.REGISTRY[0]) is None

@@ -30,6 +30,9 @@ def test_install_and_uninstall_the_desktop_entry(tmp_path: Path) -> None:
     entry = data / "applications" / "photosearch.desktop"
     icon = data / "icons" / "hicolor" / "scalable" / "apps" / "photosearch.svg"
     assert entry.is_file() and icon.is_file()
+    png = data / "icons" / "hicolor" / "256x256" / "apps" / "photosearch.png"
+    metainfo = data / "metainfo" / "io.github.photosearch.PhotoSearch.metainfo.xml"
+    assert png.is_file() and metainfo.is_file()  # the sizes and what software centres read
     text = entry.read_text(encoding="utf-8")
     exec_line = next(line for line in text.splitlines() if line.startswith("Exec="))
     program = exec_line.removeprefix("Exec=").split()[0]
@@ -47,6 +50,7 @@ def test_install_and_uninstall_the_desktop_entry(tmp_path: Path) -> None:
     assert started.stdout.startswith("PhotoSearch "), started.stderr  # the entry starts us
     proc = run("--uninstall-desktop-entry", data_home=data)
     assert proc.returncode == 0 and not entry.exists() and not icon.exists()
+    assert not png.exists() and not metainfo.exists()
     assert str(entry) in proc.stdout
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import json
 import logging
 import os
 import shutil
 import socket
+import sys
 import tempfile
 import urllib.parse
 import urllib.request
@@ -96,7 +98,7 @@ REGISTRY: tuple[ModelSpec, ...] = (
         512,
         1466,
         62.3,
-        "Multilingual: search in 100+ languages. Needs the 'transformers' package.",
+        "Multilingual: search in 100+ languages (its text side runs on 'transformers').",
         multilingual=True,
         hf_tokenizer="FacebookAI/xlm-roberta-base",
     ),
@@ -116,6 +118,23 @@ DEMO_SPEC = ModelSpec(
     # benchmarks/bench_cutoff.py, held-out set: precision 0.48 → 0.68, recall 0.97 → 0.85
     adaptive=(0.15, 0.5, 0.75),
 )
+
+
+def cannot_run(spec: ModelSpec) -> str | None:
+    """Why this installation cannot run a registry model (None: it can). The multilingual
+    model's text tower is a Hugging Face one, which needs ``transformers`` — left out of
+    the download (a few hundred MB for one model)."""
+    if not spec.hf_tokenizer or importlib.util.find_spec("transformers") is not None:
+        return None
+    if getattr(sys, "frozen", False):
+        return "it needs a part this copy of PhotoSearch does not include (transformers)"
+    return "it needs the 'transformers' package: pip install transformers"
+
+
+def offered(spec: ModelSpec) -> bool:
+    """Whether to offer the download: not in a bundle that cannot run it (a pip install
+    may add the missing part; the note says which)."""
+    return not (getattr(sys, "frozen", False) and cannot_run(spec))
 
 
 def spec_for(key: str) -> ModelSpec | None:
@@ -192,9 +211,11 @@ def require(key: str, models_dir: Path) -> Path:
         )
     raise ModelNotAvailableError(
         f"The model {spec.key} is not on this computer yet ({spec.download_mb} MB).",
-        f"  With internet: photosearch models download {spec.key}\n"
-        f"  Without: {require_hint(spec)}\n"
-        "  Or try the app right away with the built-in demo: photosearch demo",
+        lambda: (
+            f"  With internet: photosearch models download {spec.key}\n"
+            f"  Without: {require_hint(spec)}\n"
+            "  Or try the app right away with the built-in demo: photosearch demo"
+        ),
     )
 
 
@@ -242,6 +263,8 @@ def download(
     spec = spec_for(key)
     if spec is None or key == DEMO_KEY:
         raise ModelError(f"'{key}' is not a model that can be downloaded.")
+    if not offered(spec):
+        raise ModelError(f"{key} cannot run here: {cannot_run(spec)}.")
     control = control or JobControl()
     target = model_dir(key, models_dir)
     staging = models_dir / f".{target.name}.partial"
