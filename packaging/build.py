@@ -2,12 +2,18 @@
 
     pip install -e '.[package,server]'
     python packaging/build.py [--dist dist] [--work build/pyinstaller] [--archive]
+                              [--flavour cpu|cuda]
 
 The bundle lands in ``dist/PhotoSearch/`` (``PhotoSearch.app`` on macOS). After building,
 the frozen app runs ``--self-test`` (the bundled demo model indexes generated photos and
 finds the right one, offline, in a throwaway folder); a failure fails the build.
 ``--archive`` (Linux) then packs the folder, with ``install.sh``, into the download:
-``dist/PhotoSearch-VERSION-linux-ARCH.tar.zst``.
+``dist/PhotoSearch-VERSION-linux-ARCH-FLAVOUR.tar.zst``, with its ``.sha256``.
+
+The flavour is the torch the environment holds: ``cpu`` (the default download: torch's
+CPU wheels, without NVIDIA's ~3 GB of libraries) or ``cuda`` (PyPI's Linux torch).
+Asked for one the environment does not hold, the build says so and how to get it, and
+builds what it has, named as what it is.
 """
 
 from __future__ import annotations
@@ -65,12 +71,39 @@ def self_test(exe: Path) -> subprocess.CompletedProcess[str]:
         )
 
 
+CPU_WHEELS = "https://download.pytorch.org/whl/cpu"
+
+
+def torch_flavour() -> str:
+    """``cpu`` or ``cuda``: which torch is installed, from its metadata (no import)."""
+    version = importlib.metadata.version("torch")
+    needs = importlib.metadata.requires("torch") or []
+    cuda = "+cu" in version or any(r.lower().startswith("nvidia-") for r in needs)
+    return "cuda" if cuda else "cpu"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dist", type=Path, default=ROOT / "dist")
     ap.add_argument("--work", type=Path, default=ROOT / "build" / "pyinstaller")
     ap.add_argument("--archive", action="store_true", help="also pack the Linux .tar.zst")
+    ap.add_argument(
+        "--flavour", choices=("cpu", "cuda"), default="cpu", help="which torch to ship (cpu)"
+    )
     args = ap.parse_args()
+    flavour = torch_flavour()
+    if flavour != args.flavour:
+        print(
+            f"flavour: {args.flavour} was asked for, but this environment holds torch's "
+            f"{flavour} build, so this bundle is the {flavour} flavour. "
+            + (
+                f"For the CPU-only download, first: pip install torch torchvision "
+                f"--index-url {CPU_WHEELS} (that index could not be reached here if the "
+                "build machine has no access to it)."
+                if args.flavour == "cpu"
+                else "For the CUDA flavour, install torch from PyPI on Linux first."
+            )
+        )
     started = time.monotonic()
     exe = build(args.dist, args.work)
     built = time.monotonic()
@@ -79,12 +112,12 @@ def main() -> int:
     print(f"built in {built - started:.0f} s; frozen --self-test {time.monotonic() - built:.1f} s")
     print(f"bundle: {exe.parent} ({bundle_size(exe.parent) / 2**30:.2f} GiB on disk)")
     if result.returncode == 0 and args.archive:
-        packed = archive(exe.parent)
+        packed = archive(exe.parent, flavour)
         print(f"download: {packed} ({packed.stat().st_size / 2**30:.2f} GiB)")
     return result.returncode
 
 
-def archive(folder: Path) -> Path:
+def archive(folder: Path, flavour: str) -> Path:
     """The Linux download: the bundle folder with its install script, as a .tar.zst.
 
     Not an AppImage: that needs FUSE 2 on the user's machine (missing from recent Ubuntu
@@ -94,7 +127,8 @@ def archive(folder: Path) -> Path:
     """
     shutil.copy2(PACKAGING / "install.sh", folder / "install.sh")
     version = importlib.metadata.version("photosearch")
-    target = folder.parent / f"PhotoSearch-{version}-linux-{platform.machine()}.tar.zst"
+    name = f"PhotoSearch-{version}-linux-{platform.machine()}-{flavour}.tar.zst"
+    target = folder.parent / name
     subprocess.run(
         ["tar", "--use-compress-program", "zstd -T0 -3", "-cf", str(target), folder.name],
         check=True,
