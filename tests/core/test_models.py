@@ -47,6 +47,7 @@ def test_cancelled_download_stops_and_can_be_retried(hub: type[Hub], tmp_path: P
         models.download(KEY, tmp_path, stop_midway, control)
     assert not models.is_installed(KEY, tmp_path)
     assert not list(tmp_path.rglob("*.incomplete"))  # nothing half-written left behind
+    assert not list(tmp_path.glob(".*.partial"))  # nor its folder
     target = models.download(KEY, tmp_path)
     assert (target / "open_clip_model.safetensors").read_bytes() == payload
 
@@ -62,6 +63,7 @@ def test_no_network_gives_instructions_not_a_traceback(
     with pytest.raises(ModelNotAvailableError, match="No internet connection") as info:
         models.download(KEY, tmp_path)
     assert "models import" in str(info.value) and "Errno" not in str(info.value)
+    assert not list(tmp_path.glob(".*.partial"))  # nothing fetched: no folder left
 
 
 def test_offline_mode_is_honoured(hub: type[Hub], tmp_path: Path) -> None:

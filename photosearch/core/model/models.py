@@ -269,20 +269,16 @@ def download(
     target = model_dir(key, models_dir)
     staging = models_dir / f".{target.name}.partial"
     staging.mkdir(parents=True, exist_ok=True)
-    with _hub_errors(spec):
-        _check_reachable(hub_endpoint(), spec)
-        for name in WEIGHT_NAMES:
-            try:
-                hub_file(hub_repo(spec), name, staging, progress, control)
-                break
-            except MissingOnHub:
-                log.info("%s has no %s on the hub", key, name)
-        else:
-            raise ModelNotAvailableError(f"The model hub has no weights for {key}.")
-        if spec.hf_tokenizer:
-            for name in TOKENIZER_FILES:
-                with contextlib.suppress(MissingOnHub):
-                    hub_file(spec.hf_tokenizer, name, staging / TOKENIZER_DIR, progress, control)
+    try:
+        _fetch(spec, staging, progress, control)
+    except BaseException as exc:
+        # bytes already fetched stay for the next try to resume; a stopped download or
+        # one that got nothing leaves no folder behind
+        if isinstance(exc, DownloadCancelled) or not any(
+            f.is_file() and f.stat().st_size for f in staging.rglob("*")
+        ):
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
     write_config(spec, staging, installed_at=target)
     shutil.rmtree(staging / ".cache", ignore_errors=True)  # huggingface_hub's bookkeeping
     shutil.rmtree(staging / TOKENIZER_DIR / ".cache", ignore_errors=True)
@@ -290,6 +286,24 @@ def download(
         shutil.rmtree(target)
     os.replace(staging, target)
     return target
+
+
+def _fetch(spec: ModelSpec, staging: Path, progress: ProgressCallback, control: JobControl) -> None:
+    """The weights (and a Hugging Face text tower's files) into ``staging``."""
+    with _hub_errors(spec):
+        _check_reachable(hub_endpoint(), spec)
+        for name in WEIGHT_NAMES:
+            try:
+                hub_file(hub_repo(spec), name, staging, progress, control)
+                break
+            except MissingOnHub:
+                log.info("%s has no %s on the hub", spec.key, name)
+        else:
+            raise ModelNotAvailableError(f"The model hub has no weights for {spec.key}.")
+        if spec.hf_tokenizer:
+            for name in TOKENIZER_FILES:
+                with contextlib.suppress(MissingOnHub):
+                    hub_file(spec.hf_tokenizer, name, staging / TOKENIZER_DIR, progress, control)
 
 
 REACH_TIMEOUT_S = 8.0
