@@ -23,6 +23,11 @@ ours() {  # the command in ~/.local/bin is this install's link (not, say, a pip 
     [ -L "$link" ] && [ "$(readlink "$link")" = "$target/photosearch" ]
 }
 
+case "${1:-}${2:+ $2}" in
+    "" | "--uninstall" | "--uninstall --purge") ;;
+    *) echo "usage: ./install.sh [--uninstall [--purge]]" >&2; exit 2 ;;
+esac
+
 if [ "${1:-}" = "--uninstall" ]; then
     if [ -x "$target/photosearch" ]; then
         "$target/photosearch" --uninstall-desktop-entry || true
@@ -47,6 +52,10 @@ if [ "${1:-}" = "--uninstall" ]; then
     exit 0
 fi
 
+if [ ! -x "$here/photosearch" ]; then  # run from anywhere but an unpacked download
+    echo "install.sh installs the unpacked PhotoSearch folder it is in; $here is not one." >&2
+    exit 1
+fi
 mkdir -p "$prefix" "$bin_dir"
 if [ "$here" != "$target" ]; then
     rm -rf "$target.new"

@@ -41,6 +41,16 @@ PRECISION_LABELS = {
 }
 
 
+def _pass_switch(text: str, on: bool, available: bool, what: str) -> QCheckBox:
+    """The switch of a pass after indexing; greyed out where this copy cannot run it."""
+    box = QCheckBox(text)
+    box.setChecked(on and available)
+    box.setEnabled(available)
+    if not available:
+        box.setToolTip(f"This copy of PhotoSearch cannot {what}.")
+    return box
+
+
 class SettingsDialog(QDialog):
     def __init__(
         self, bridge: EngineBridge, parent: QWidget | None = None, tab: str = "general"
@@ -53,20 +63,18 @@ class SettingsDialog(QDialog):
             "Be gentle while I work (index more slowly, keep the computer responsive)"
         )
         self.gentle.setChecked(bridge.settings.gentle)
-        self.read_text = QCheckBox(
-            "Read the words in photos (receipts, signs, screenshots) so they can be searched"
+        self.read_text = _pass_switch(
+            "Read the words in photos (receipts, signs, screenshots) so they can be searched",
+            bridge.settings.read_text,
+            bridge.can_read_text,
+            "read words in photos",
         )
-        self.read_text.setChecked(bridge.settings.read_text and bridge.can_read_text)
-        self.read_text.setEnabled(bridge.can_read_text)
-        if not bridge.can_read_text:
-            self.read_text.setToolTip("This copy of PhotoSearch cannot read words in photos.")
-        self.find_faces = QCheckBox(
-            "Find the faces in photos and group them into people (on this computer only)"
+        self.find_faces = _pass_switch(
+            "Find the faces in photos and group them into people (on this computer only)",
+            bridge.settings.find_faces,
+            bridge.can_find_faces,
+            "find faces",
         )
-        self.find_faces.setChecked(bridge.settings.find_faces and bridge.can_find_faces)
-        self.find_faces.setEnabled(bridge.can_find_faces)
-        if not bridge.can_find_faces:
-            self.find_faces.setToolTip("This copy of PhotoSearch cannot find faces.")
         self.forget_faces = QPushButton("Delete all face data…")
         self.forget_faces.setToolTip(
             "Every face found, every person and every name; your photos are not touched"

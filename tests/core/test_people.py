@@ -154,3 +154,62 @@ def test_nearest_faces_for_one_face_as_for_many() -> None:
     assert keys.shape == (1, 5) and keys[0, 0] == 0 and dist[0, 0] == 0.0
     many, _ = nearest(base, base[:3], 2)
     assert many[:, 0].tolist() == [0, 1, 2]
+
+
+def test_merges_of_merges_undo_and_keep_every_correction(tmp_path: Path) -> None:
+    """Store-level: A into B, then B into C by giving B C's name; each Undo gives faces
+    back to whom they came from; a face refused by both merged people does not break the
+    merge; a name given to someone hidden shows them again."""
+    from photosearch.core.search.query import parse
+    from photosearch.core.search.searcher import filter_sql
+    from photosearch.core.store import people as store
+    from photosearch.core.store.catalog import Catalog
+
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    folder = catalog.add_folder(str(tmp_path))
+    catalog.apply_scan(
+        [(folder.id, str(tmp_path / f"{n}.jpg"), 1, n, None) for n in range(6)], [], [], []
+    )
+    with catalog.write() as db:
+        db.execute("UPDATE photos SET status = 'ok'")
+        db.executemany(
+            "INSERT INTO people(id, name) VALUES (?, ?)", [(1, None), (2, None), (3, "Cleo")]
+        )
+        vector = np.zeros(128, np.float32).tobytes()
+        db.executemany(  # faces 1-2 are A's, 3-4 B's, 5-6 C's, each in a photo of its own
+            "INSERT INTO faces(id, photo_id, x0, y0, x1, y1, vector, person_id)"
+            " VALUES (?, ?, 0, 0, .1, .1, ?, ?)",
+            [(n, n, vector, (n + 1) // 2) for n in range(1, 7)],
+        )
+    store.not_this_person(catalog, 5)  # face 5 is not Cleo…
+    with catalog.write() as db:  # …nor A, nor B (refused by both merged people)
+        db.execute("INSERT INTO face_refusals VALUES (5, 1), (5, 2)")
+
+    def owners() -> list[int | None]:
+        rows = catalog.read().execute("SELECT person_id FROM faces ORDER BY id")
+        return [r[0] for r in rows]
+
+    def photos(value: str) -> set[int]:
+        where, params = filter_sql(parse(f"person:{value}").filters)
+        return set(catalog.filtered_ids(where, params).tolist())
+
+    store.merge_people(catalog, 2, 1)  # A is B
+    store.name_person(catalog, 2, "cleo")  # B is Cleo: one person, the name kept
+    assert owners() == [3, 3, 3, 3, None, 3]
+    assert photos("#1") == photos("#2") == photos("Cleo") == {1, 2, 3, 4, 6}
+    assert store.named(catalog) == ["Cleo"]
+    assert store.undo_merge(catalog, 2)  # B comes back with A's faces still with Cleo
+    assert owners() == [3, 3, 2, 2, None, 3]
+    assert store.undo_merge(catalog, 1)
+    assert owners() == [1, 1, 2, 2, None, 3]
+    assert not store.undo_merge(catalog, 1)  # nothing left to undo
+    refused = store.refusals(catalog)
+    assert {(5, 1), (5, 2), (5, 3)} <= refused  # every correction still holds
+    store.hide_person(catalog, 3)
+    store.name_person(catalog, 1, "Cleo")  # asked for by name: shown again
+    assert [p.name for p in store.people(catalog)][:1] == ["Cleo"]
+    store.not_this_person(catalog, 6)
+    with catalog.write() as db:
+        db.execute("UPDATE faces SET person_id = NULL WHERE person_id = 3")
+    assert store.named(catalog) == []  # no face left: the name no longer filters words
+    catalog.close()

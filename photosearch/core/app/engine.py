@@ -671,7 +671,9 @@ class Engine:
         if not report.stopped and not waiting():
             find_places(run, lambda: not waiting())
         if not report.stopped and self.finds_faces() and not waiting():
-            find_faces(run, self._faces, lambda: self.finds_faces() and not waiting())
+            find_faces(
+                run, self._faces, lambda: self.finds_faces() and not waiting(), self.finds_faces
+            )
         if not report.stopped and self.reads_text() and not waiting():
             threads = 1 if self.settings.gentle else (os.cpu_count() or 1)
             read_words(

@@ -169,11 +169,16 @@ def find_places(run: PassRun, wanted: Callable[[], bool] = lambda: True) -> None
 
 
 def find_faces(
-    run: PassRun, reader: Callable[[], FaceReader], wanted: Callable[[], bool] = lambda: True
+    run: PassRun,
+    reader: Callable[[], FaceReader],
+    wanted: Callable[[], bool] = lambda: True,
+    enabled: Callable[[], bool] = lambda: True,
 ) -> None:
     """Look for faces in every indexed photo not yet looked at, and group what is found
-    into people (``core/index/people.py``). A photo gone now is left for a later pass; a
-    damaged one is recorded as looked at, without faces."""
+    into people (``core/index/people.py``), while ``wanted``. A photo gone now is left
+    for a later pass; a damaged one is recorded as looked at, without faces. Once not
+    ``enabled`` (the user turned faces off, and may have deleted them all), nothing more
+    is stored."""
     found: list[FaceReader] = []  # the models load once there is something to look at
     grouped = [time.monotonic()]
 
@@ -202,6 +207,8 @@ def find_faces(
                 run.report.errors += 1
             rows.append((photo_id, faces))
             run.report.faces += len(faces)
+        if not enabled():  # turned off (every face datum deleted?) while it looked
+            return set()
         store_faces(run.catalog, rows)
         run.report.faces_looked += len(rows)
         if time.monotonic() - grouped[0] >= GROUP_EVERY_S:
@@ -212,7 +219,7 @@ def find_faces(
     _in_batches(
         run, lambda limit: faces_pending(run.catalog, limit), FACE_BATCH, meter, handle, wanted
     )
-    if found:
+    if found and enabled():
         run.report.people += group_faces(run.catalog).people
 
 

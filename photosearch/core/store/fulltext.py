@@ -100,13 +100,14 @@ def store_meta(db: sqlite3.Connection, rows: Sequence[tuple[int, PhotoMeta]]) ->
     )
 
 
-_READY = "JOIN folders f ON f.id = p.folder_id WHERE f.enabled AND f.online AND p.status = 'ok'"
+READY_SQL = "JOIN folders f ON f.id = p.folder_id WHERE f.enabled AND f.online AND p.status = 'ok'"
+"""Photos ``p`` indexed in folders that are on and reachable: what the passes look at."""
 
 
 def meta_missing(catalog: Catalog, limit: int) -> list[tuple[int, str]]:
     """Indexed photos whose metadata was never read (libraries from before it was kept)."""
     rows = catalog.read().execute(
-        f"""SELECT p.id, p.path FROM photos p {_READY} AND NOT EXISTS
+        f"""SELECT p.id, p.path FROM photos p {READY_SQL} AND NOT EXISTS
             (SELECT 1 FROM photo_meta m WHERE m.photo_id = p.id) ORDER BY p.id LIMIT ?""",
         (limit,),
     )
@@ -115,7 +116,7 @@ def meta_missing(catalog: Catalog, limit: int) -> list[tuple[int, str]]:
 
 def meta_missing_count(catalog: Catalog) -> int:
     row = catalog.read().execute(
-        f"""SELECT count(*) FROM photos p {_READY} AND NOT EXISTS
+        f"""SELECT count(*) FROM photos p {READY_SQL} AND NOT EXISTS
             (SELECT 1 FROM photo_meta m WHERE m.photo_id = p.id)"""
     )
     return int(row.fetchone()[0])
@@ -134,14 +135,20 @@ def add_meta(catalog: Catalog, rows: Sequence[tuple[int, PhotoMeta]]) -> None:
         )
 
 
-def text_pending(catalog: Catalog, limit: int) -> list[tuple[int, str]]:
-    """Indexed photos not yet looked at for words, oldest first."""
+def not_done(catalog: Catalog, mark: str, limit: int) -> list[tuple[int, str]]:
+    """Indexed photos a pass has not looked at yet (``mark``: its column of
+    ``photo_meta``, ``ocr_done`` or ``faces_done``), oldest first."""
     rows = catalog.read().execute(
         f"""SELECT p.id, p.path FROM photos p JOIN photo_meta m ON m.photo_id = p.id
-            {_READY} AND NOT m.ocr_done ORDER BY p.id LIMIT ?""",
+            {READY_SQL} AND NOT m.{mark} ORDER BY p.id LIMIT ?""",
         (limit,),
     )
     return [(r[0], os.fsdecode(r[1])) for r in rows]
+
+
+def text_pending(catalog: Catalog, limit: int) -> list[tuple[int, str]]:
+    """Indexed photos not yet looked at for words, oldest first."""
+    return not_done(catalog, "ocr_done", limit)
 
 
 def places_pending(
@@ -189,7 +196,7 @@ def place_counts(catalog: Catalog) -> list[tuple[Place, int]]:
     """Every town photos were taken in, with its count, most photos first."""
     rows = catalog.read().execute(
         f"""SELECT m.country, m.region, m.city, count(*) AS n FROM photos p
-            JOIN photo_meta m ON m.photo_id = p.id {_READY} AND m.country IS NOT NULL
+            JOIN photo_meta m ON m.photo_id = p.id {READY_SQL} AND m.country IS NOT NULL
             GROUP BY m.country, m.region, m.city ORDER BY n DESC, m.country, m.city"""
     )
     return [(Place(r[0], r[1], r[2]), int(r[3])) for r in rows]
@@ -266,7 +273,7 @@ def text_counts(catalog: Catalog) -> tuple[int, int]:
         catalog.read()
         .execute(
             f"""SELECT coalesce(sum(m.ocr_done), 0), count(*) FROM photos p
-                LEFT JOIN photo_meta m ON m.photo_id = p.id {_READY}"""
+                LEFT JOIN photo_meta m ON m.photo_id = p.id {READY_SQL}"""
         )
         .fetchone()
     )

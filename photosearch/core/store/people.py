@@ -9,6 +9,7 @@ written here is ever undone by a later grouping run.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,10 +19,8 @@ from usearch.index import Index
 
 from photosearch.core.media.faces import VECTOR_DIM, FoundFace
 from photosearch.core.store.catalog import Catalog, dec, rows_in
-from photosearch.core.store.fulltext import place_key
+from photosearch.core.store.fulltext import READY_SQL, not_done, place_key
 from photosearch.core.types import FaceBox, Person
-
-_READY = "JOIN folders f ON f.id = p.folder_id WHERE f.enabled AND f.online AND p.status = 'ok'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,18 +35,13 @@ class FaceVectors:
 
 def faces_pending(catalog: Catalog, limit: int) -> list[tuple[int, str]]:
     """Indexed photos not yet looked at for faces, oldest first (videos are marked done)."""
-    rows = catalog.read().execute(
-        f"""SELECT p.id, p.path FROM photos p JOIN photo_meta m ON m.photo_id = p.id
-            {_READY} AND NOT m.faces_done ORDER BY p.id LIMIT ?""",
-        (limit,),
-    )
-    return [(r[0], os.fsdecode(r[1])) for r in rows]
+    return not_done(catalog, "faces_done", limit)
 
 
 def faces_pending_count(catalog: Catalog) -> int:
     row = catalog.read().execute(
         f"""SELECT count(*) FROM photos p JOIN photo_meta m ON m.photo_id = p.id
-            {_READY} AND NOT m.faces_done"""
+            {READY_SQL} AND NOT m.faces_done"""
     )
     return int(row.fetchone()[0])
 
@@ -102,8 +96,10 @@ def assign_faces(catalog: Catalog, pairs: Sequence[tuple[int, int]]) -> None:
         db.executemany(
             """UPDATE faces SET person_id = ? WHERE id = ? AND person_id IS NULL
                AND NOT EXISTS (SELECT 1 FROM face_refusals r
-                               WHERE r.face_id = faces.id AND r.person_id = ?)""",
-            [(person, face, person) for face, person in pairs],
+                               WHERE r.face_id = faces.id AND r.person_id = ?)
+               AND NOT EXISTS (SELECT 1 FROM people WHERE id = ?
+                               AND merged_into IS NOT NULL)""",
+            [(person, face, person, person) for face, person in pairs],
         )
 
 
@@ -131,7 +127,7 @@ def people(catalog: Catalog, hidden: bool = False, ids: Sequence[int] = ()) -> l
     if ids:
         extra += f" AND pe.id IN ({','.join('?' * len(ids))})"
         params.extend(ids)
-    rows = catalog.read().execute(_PEOPLE_SQL.format(ready=_READY, extra=extra), params)
+    rows = catalog.read().execute(_PEOPLE_SQL.format(ready=READY_SQL, extra=extra), params)
     found = [(int(r[0]), r[1], bool(r[2]), int(r[3]), int(r[4])) for r in rows]
     covers = _covers(catalog, [r[0] for r in found])
     return [
@@ -186,29 +182,39 @@ def people_in(catalog: Catalog, photo_ids: Sequence[int]) -> dict[int, list[Pers
 
 def person_clause(value: str) -> tuple[str, list[object]]:
     """SQL over photos ``p`` for ``person:VALUE``: someone named so (accents and case
-    aside), or ``#7`` for a person not named yet."""
+    aside), or ``#7`` for a person not named yet (one merged into someone since: them)."""
     value = value.strip()
-    if value.startswith("#") and value[1:].isdigit():
-        test, param = "fa.person_id = ?", int(value[1:])
+    params: list[object]
+    if re.fullmatch(r"#[0-9]+", value):
+        number = int(value[1:])
+        test = "fa.person_id = coalesce((SELECT merged_into FROM people WHERE id = ?), ?)"
+        params = [number, number]
     else:
-        test = "fa.person_id IN (SELECT id FROM people WHERE place_key(name) = ?)"
-        param = place_key(value) or ""
-    # the person's faces first (an index), not every photo's faces: ~1 ms at 100k
-    return f"p.id IN (SELECT fa.photo_id FROM faces fa WHERE {test})", [param]
+        test = (
+            "fa.person_id IN (SELECT id FROM people WHERE place_key(name) = ?"
+            " AND merged_into IS NULL)"
+        )
+        params = [place_key(value) or ""]
+    # the person's faces first (an index), not every photo's faces
+    return f"p.id IN (SELECT fa.photo_id FROM faces fa WHERE {test})", params
 
 
 def named(catalog: Catalog) -> list[str]:
-    """The names given to people (not hidden), longest first."""
+    """The names of people (not hidden) who are in photos now, longest first: a name
+    whose faces are all gone no longer turns a word into a filter."""
     rows = catalog.read().execute(
-        "SELECT DISTINCT name FROM people WHERE name IS NOT NULL AND NOT hidden"
-        " AND merged_into IS NULL"
+        "SELECT DISTINCT name FROM people pe WHERE name IS NOT NULL AND NOT hidden"
+        " AND merged_into IS NULL AND EXISTS (SELECT 1 FROM faces fa"
+        " JOIN photos p ON p.id = fa.photo_id WHERE fa.person_id = pe.id AND p.status = 'ok')"
     )
     return sorted((r[0] for r in rows), key=lambda n: (-len(n), n))
 
 
 def name_person(catalog: Catalog, person: int, name: str | None) -> None:
-    """Name (or rename) someone; a name already someone else's makes them one person."""
-    name = " ".join(name.split()) if name else None
+    """Name (or rename) someone; a name already someone else's makes them one person
+    (shown, even if that one was hidden: the user just asked for them by name). A name
+    keeps no double quotes: searches quote names with them."""
+    name = " ".join(name.replace('"', "").split()) if name else None
     with catalog.write() as db:
         if name is not None:
             same = db.execute(
@@ -216,9 +222,11 @@ def name_person(catalog: Catalog, person: int, name: str | None) -> None:
                 " AND merged_into IS NULL",
                 (place_key(name), person),
             ).fetchone()
-            if same is not None:
+            if same is not None:  # the merged one keeps its own name for an Undo
                 _merge(db, same[0], person)
-        db.execute("UPDATE people SET name = ? WHERE id = ?", (name, person))
+                db.execute("UPDATE people SET hidden = 0 WHERE id = ?", (same[0],))
+                return
+        db.execute("UPDATE people SET name = ? WHERE id = ?", (name or None, person))
 
 
 def merged_into(catalog: Catalog, person: int) -> int:
@@ -237,12 +245,22 @@ def merge_people(catalog: Catalog, into: int, other: int) -> None:
 
 
 def _merge(db: sqlite3.Connection, into: int, other: int) -> None:
+    """Faces keep the person they first came from (a merge of a merge still undoes);
+    those merged into ``other`` before now point at ``into``; what the user refused
+    ``other`` is refused ``into`` too (copied: ``other`` keeps it for an Undo)."""
     db.execute(
-        "UPDATE faces SET merged_from = person_id, person_id = ? WHERE person_id = ?",
+        "UPDATE faces SET merged_from = coalesce(merged_from, person_id), person_id = ?"
+        " WHERE person_id = ?",
         (into, other),
     )
-    db.execute("UPDATE people SET merged_into = ?, hidden = 1 WHERE id = ?", (into, other))
-    db.execute("UPDATE face_refusals SET person_id = ? WHERE person_id = ?", (into, other))
+    db.execute(
+        "UPDATE people SET merged_into = ? WHERE id = ? OR merged_into = ?", (into, other, other)
+    )
+    db.execute(
+        "INSERT OR IGNORE INTO face_refusals(face_id, person_id)"
+        " SELECT face_id, ? FROM face_refusals WHERE person_id = ?",
+        (into, other),
+    )
 
 
 def undo_merge(catalog: Catalog, other: int) -> bool:
@@ -257,7 +275,7 @@ def undo_merge(catalog: Catalog, other: int) -> bool:
             " WHERE merged_from = ? AND person_id = ?",
             (other, other, row[0]),
         )
-        db.execute("UPDATE people SET merged_into = NULL, hidden = 0 WHERE id = ?", (other,))
+        db.execute("UPDATE people SET merged_into = NULL WHERE id = ?", (other,))
     return True
 
 
@@ -293,7 +311,7 @@ def face_counts(catalog: Catalog) -> tuple[int, int, int]:
         catalog.read()
         .execute(
             f"""SELECT coalesce(sum(m.faces_done), 0), count(*) FROM photos p
-                JOIN photo_meta m ON m.photo_id = p.id {_READY}"""
+                JOIN photo_meta m ON m.photo_id = p.id {READY_SQL}"""
         )
         .fetchone()
     )

@@ -355,6 +355,7 @@ def _v9(db: sqlite3.Connection) -> None:
             person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
             PRIMARY KEY (face_id, person_id)
         ) WITHOUT ROWID;
+        UPDATE photo_meta SET faces_done = 1 WHERE photo_id IN (SELECT photo_id FROM videos);
         """,
     )
 
