@@ -66,6 +66,13 @@ def status(engine: Engine, args: argparse.Namespace) -> int:
         f"Photos:   {state.photos} ({state.indexed} indexed, {state.pending} pending, "
         f"{state.errors} skipped)"
     )
+    faces = state.faces
+    print(
+        f"People:   {faces['people']} ({faces['found']} faces in {faces['looked']} of "
+        f"{faces['of']} photos looked at)"
+        if faces["on"]
+        else "People:   off (faces are not looked for)"
+    )
     for path in state.offline_folders:
         print(f"Offline:  {path}")
     for path, reason in state.unreadable_folders:

@@ -34,6 +34,10 @@ def test_people_in_the_cli_and_the_api(engine: Engine, tmp_path: Path) -> None:
     hits = json.loads(run("search", "Joe Biden", "--json").stdout)
     assert {Path(h["path"]).name for h in hits} == {p.name for p in biden}
     assert all(h["people"] == [{"id": small["id"], "name": "Joe Biden"}] for h in hits)
+    faces = json.loads(run("status", "--json").stdout)["faces"]
+    assert faces["on"] and faces["people"] == 2 and faces["looked"] == faces["of"]
+    assert faces["found"] >= big["faces"] + small["faces"]
+    assert "People:   2 (" in run("status").stdout
     text = run("people").stdout.splitlines()
     assert len(text) == 2 and text[1].endswith("5 photos  Joe Biden")
     run("people", "merge", str(big["id"]), str(small["id"]))
@@ -61,3 +65,10 @@ def test_people_in_the_cli_and_the_api(engine: Engine, tmp_path: Path) -> None:
     assert json.loads(run("people", "--json").stdout) == {"people": []}
     status = json.loads(run("status", "--json").stdout)
     assert status["photos"] == len(obama) + len(biden)
+    assert status["faces"] == {
+        "on": False,
+        "looked": 0,
+        "of": status["photos"],
+        "found": 0,
+        "people": 0,
+    }

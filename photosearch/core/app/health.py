@@ -14,6 +14,7 @@ from photosearch.core.index.watcher import NETWORK_FILESYSTEMS, filesystem_type
 from photosearch.core.model import models
 from photosearch.core.settings import AppPaths, Settings
 from photosearch.core.store.catalog import Catalog
+from photosearch.core.store.people import face_counts, people_count
 from photosearch.core.store.vectors import VectorStore
 
 if TYPE_CHECKING:
@@ -45,6 +46,9 @@ class LibraryStatus:
     offline_folders: list[str]
     device: str
     unreadable_folders: list[tuple[str, str]]  # (path, reason)
+    faces: dict[str, int | bool]
+    """``on`` (the setting), photos ``looked`` at for faces ``of`` those that can be,
+    faces ``found``, ``people`` they form (not hidden)."""
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape of ``status --json`` and ``/api/status``."""
@@ -104,7 +108,19 @@ def library_status(library: Examined) -> LibraryStatus:
         offline_folders=[f.path for f in folders if not f.online],
         device=device,
         unreadable_folders=[(path, reason) for f in folders for path, reason in f.unreadable],
+        faces=_faces(library),
     )
+
+
+def _faces(library: Examined) -> dict[str, int | bool]:
+    looked, of, found = face_counts(library.catalog)
+    return {
+        "on": library.settings.find_faces,
+        "looked": looked,
+        "of": of,
+        "found": found,
+        "people": people_count(library.catalog),
+    }
 
 
 def doctor(library: Examined) -> list[Check]:

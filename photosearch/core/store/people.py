@@ -305,6 +305,15 @@ def forget_faces(catalog: Catalog) -> None:
         db.execute("UPDATE photo_meta SET faces_done = 0 WHERE faces_done")
 
 
+def people_count(catalog: Catalog) -> int:
+    """How many people (not hidden) have faces in the library."""
+    row = catalog.read().execute(
+        "SELECT count(DISTINCT fa.person_id) FROM faces fa JOIN people pe"
+        " ON pe.id = fa.person_id WHERE NOT pe.hidden"
+    )
+    return int(row.fetchone()[0])
+
+
 def face_counts(catalog: Catalog) -> tuple[int, int, int]:
     """(photos looked at for faces, photos that could be, faces found)."""
     done, total = (
