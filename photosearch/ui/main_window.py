@@ -207,7 +207,6 @@ class MainWindow(QMainWindow):
         self.viewer.open_file.connect(actions.open_file)
         self.viewer.search_region.connect(self.find_similar)
         self.viewer.show_person.connect(self._show_person)
-        self.viewer.not_this_person.connect(self._not_this_person)
         self.empty_page = EmptyPage(self.windowIcon())
         self.message = self.empty_page.text
         self.stack = QStackedWidget()
@@ -267,7 +266,7 @@ class MainWindow(QMainWindow):
         self.sidebar.show_in_file_manager.connect(actions.open_file)
         self.undo = UndoNotice()  # in the status bar: what was just done, with Undo
         self.people = PeopleSide(
-            bridge, self.sidebar, self.thumbs, self.undo, self, self._person_renamed
+            bridge, self.sidebar, self.viewer, self.thumbs, self.undo, self, self._person_renamed
         )
         self.people.listed.connect(lambda: self.title.setText(self._title()))
         self.details = DetailsPane(bridge, self.thumbs)
@@ -489,28 +488,13 @@ class MainWindow(QMainWindow):
                 receiver=self.viewer,
             )
         else:
-            self._load_faces(path)
-
-    def _load_faces(self, path: str) -> None:
-        self.bridge.run(
-            lambda engine: engine.people.faces_in(path),
-            lambda faces: self.viewer.set_faces(path, faces),
-            receiver=self.viewer,
-        )
+            self.people.faces_for_viewer(path)
 
     def _show_person(self, face: FaceBox) -> None:
         """A face clicked in the viewer: that person's photos."""
         self.close_viewer()
         if face.person_id is not None and not self.sidebar.choose_person(face.person_id):
             self.show_filter(f"person:{person_label(face.person_id, face.name)}")
-
-    def _not_this_person(self, face: FaceBox) -> None:
-        """The face is not who it was found to be: it leaves them, for good."""
-        self.bridge.run(
-            lambda engine: engine.people.not_this_person(face.id),
-            lambda _: (self._load_faces(face.path), self.people.refresh()),
-            receiver=self,
-        )
 
     # -- browsing and saved searches ---------------------------------------------------
 

@@ -1,6 +1,6 @@
-"""People in the window: the sidebar's faces (cropped round from thumbnails), and what
-the user does with people there — name, make two one (with *Undo*), hide — each done
-off the GUI thread and shown at once."""
+"""People in the window: the sidebar's faces (cropped round from thumbnails), the faces
+outlined in the viewer, and what the user does with people — name, make two one (with
+*Undo*), hide, "not this person" — each done off the GUI thread and shown at once."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from photosearch.ui.bridge import EngineBridge
 from photosearch.ui.results import ThumbnailCache
 from photosearch.ui.safety import UndoNotice
 from photosearch.ui.sidebar import Sidebar
+from photosearch.ui.viewer import Viewer
 
 ICON_PIXELS = 64
 
@@ -48,6 +49,7 @@ class PeopleSide(QObject):
         self,
         bridge: EngineBridge,
         sidebar: Sidebar,
+        viewer: Viewer,
         thumbs: ThumbnailCache,
         undo: UndoNotice,
         parent: QWidget,
@@ -55,6 +57,7 @@ class PeopleSide(QObject):
     ) -> None:
         super().__init__(parent)
         self.bridge, self.sidebar, self.thumbs, self.undo = bridge, sidebar, thumbs, undo
+        self.viewer = viewer
         self.window = parent
         self.renamed = renamed
         """Told (old filter, new filter) when someone shown by their name is renamed."""
@@ -62,6 +65,7 @@ class PeopleSide(QObject):
         sidebar.name_person.connect(self.ask_name)
         sidebar.hide_person.connect(self.hide)
         sidebar.merge_people.connect(self.merge)
+        viewer.not_this_person.connect(self.not_this_person)
         thumbs.changed.connect(self._thumbnail)
 
     def refresh(self) -> None:
@@ -89,7 +93,24 @@ class PeopleSide(QObject):
         for person, cover in waiting:
             self.sidebar.set_face(person, face_icon(pixmap, cover.box))
 
+    def faces_for_viewer(self, path: str) -> None:
+        """Outline the faces of the photo the viewer shows (once they are read)."""
+        self.bridge.run(
+            lambda engine: engine.people.faces_in(path),
+            lambda faces: self.viewer.set_faces(path, faces),
+            receiver=self.viewer,
+        )
+
     # -- what the user does ------------------------------------------------------------
+
+    def not_this_person(self, face: FaceBox) -> None:
+        """The face is not who it was found to be: it leaves them, for good."""
+
+        def done(_: object) -> None:
+            self.faces_for_viewer(face.path)
+            self.refresh()
+
+        self.bridge.run(lambda engine: engine.people.not_this_person(face.id), done, receiver=self)
 
     def ask_name(self, person: Person) -> None:
         name, ok = QInputDialog.getText(
