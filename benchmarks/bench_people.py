@@ -31,39 +31,32 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench_videos import cpu_name
-from benchmarks.common import CACHE, scratch_dir, vit_b32_dir
+from benchmarks.common import CACHE, ENGINE_CHILD, scratch_dir, vit_b32_dir
 from tests.people import BIDEN, FACES, OBAMA, versions
 from tests.photos import photo_like
 
-CHILD = """
-import json, sys, time
-from pathlib import Path
-from benchmarks.common import current_rss_mb, peak_rss_mb
-from photosearch.core.app.engine import Engine
-from photosearch.core.model import models
-from photosearch.core.settings import AppPaths
-home, folder, model = map(Path, sys.argv[1:4])
-paths = AppPaths.resolve(home)
-with Engine.open(paths) as engine:
-    engine.use_model(models.import_model(model, paths.models_dir))
-    engine.set_device("cpu", save=False)
-    engine.set_read_text(False)
-    engine.set_find_faces(False)
-    engine.encoder()
-    engine.add_folder(folder)
-    started = time.perf_counter()
-    engine.update()
-    index_s = time.perf_counter() - started
-    before = current_rss_mb()
-    engine.set_find_faces(True)
-    started = time.perf_counter()
-    report = engine.learn_words()
-    faces_s = time.perf_counter() - started
-    added = current_rss_mb() - before
+CHILD = (
+    ENGINE_CHILD
+    + """
+engine.set_read_text(False)
+engine.set_find_faces(False)
+engine.encoder()
+engine.add_folder(folder)
+started = time.perf_counter()
+engine.update()
+index_s = time.perf_counter() - started
+before = current_rss_mb()
+engine.set_find_faces(True)
+started = time.perf_counter()
+report = engine.learn_words()
+faces_s = time.perf_counter() - started
+added = current_rss_mb() - before
+engine.close()
 print(json.dumps({"index_s": index_s, "faces_s": faces_s, "faces": report.faces,
-                  "looked": report.faces_looked, "rss_added_mb": added,
-                  "peak_mb": peak_rss_mb()}))
+              "looked": report.faces_looked, "rss_added_mb": added,
+              "peak_mb": peak_rss_mb()}))
 """
+)
 SIDES = {"1 MP": (1152, 864), "12 MP": (4000, 3000)}
 
 

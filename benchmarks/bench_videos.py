@@ -23,31 +23,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import CACHE, photo_folder, scratch_dir, vit_b32_dir
+from benchmarks.common import CACHE, ENGINE_CHILD, photo_folder, scratch_dir, vit_b32_dir
 from photosearch.synthetic import write_clip
 from tests.photos import photo_like
 
-CHILD = """
-import json, sys, time
-from pathlib import Path
-from benchmarks.common import peak_rss_mb
-from photosearch.core.app.engine import Engine
-from photosearch.core.model import models
-from photosearch.core.settings import AppPaths
-home, folder, model = map(Path, sys.argv[1:4])
-paths = AppPaths.resolve(home)
-with Engine.open(paths) as engine:
-    engine.use_model(models.import_model(model, paths.models_dir))
-    engine.set_device("cpu", save=False)
-    engine.encoder()
-    engine.add_folder(folder)
-    started = time.perf_counter()
-    _, report = engine.update()
-    wall = time.perf_counter() - started
-    moments = engine.catalog.read().execute("SELECT count(*) FROM video_moments").fetchone()[0]
+CHILD = (
+    ENGINE_CHILD
+    + """
+engine.encoder()
+engine.add_folder(folder)
+started = time.perf_counter()
+_, report = engine.update()
+wall = time.perf_counter() - started
+moments = engine.catalog.read().execute("SELECT count(*) FROM video_moments").fetchone()[0]
+engine.close()
 print(json.dumps({"wall": wall, "encoded": report.encoded, "moments": moments,
-                  "peak_mb": peak_rss_mb()}))
+              "peak_mb": peak_rss_mb()}))
 """
+)
 
 
 def one_minute_clip(seconds: int) -> Path:

@@ -18,6 +18,22 @@ from photosearch.core.store.catalog import Catalog, Encoded
 from photosearch.core.store.vectors import IndexParams, VectorStore
 
 CACHE = Path("/tmp/photosearch-bench")
+ENGINE_CHILD = """
+import json, sys, time
+from pathlib import Path
+from benchmarks.common import current_rss_mb, peak_rss_mb
+from photosearch.core.app.engine import Engine
+from photosearch.core.model import models
+from photosearch.core.settings import AppPaths
+home, folder, model = map(Path, sys.argv[1:4])
+paths = AppPaths.resolve(home)
+engine = Engine.open(paths)
+engine.use_model(models.import_model(model, paths.models_dir))
+engine.set_device("cpu", save=False)
+"""
+"""How a benchmark's child process starts (``HOME FOLDER MODEL`` on its command line):
+``engine`` on a fresh home with the real-size model imported, on the CPU; the script
+that follows measures, closes the engine and prints its JSON."""
 
 
 def photo_folder(name: str, count: int, size: tuple[int, int]) -> Path:
