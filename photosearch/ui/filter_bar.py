@@ -1,6 +1,6 @@
-"""The filter bar: date range (over a histogram of the library's dates), folder and file
-type, written into the search field as the same ``after:``/``in:``/``type:`` words a
-user can type — and filters typed there shown back as removable chips."""
+"""The filter bar: date range (over a histogram of the library's dates), folder, place and
+file type, written into the search field as the same ``after:``/``in:``/``place:``/``type:``
+words a user can type — and filters typed there shown back as removable chips."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QToolTip, QWidget
 
 from photosearch.core.search.query import filter_tokens, filter_values, with_filter, without_token
-from photosearch.core.types import Folder
+from photosearch.core.types import Folder, Place
 from photosearch.ui.wording import shown
 
 TYPES = (
@@ -154,6 +154,17 @@ class DateHistogram(QWidget):
         self.range_chosen.emit(None, None)
 
 
+def _place_item(combo: QComboBox, typed: str) -> str | None:
+    """The place choice a typed ``place:`` value names (``lisbon`` → "Lisbon, Portugal"):
+    the same words, or a town's name alone, in any case."""
+    wanted = typed.casefold()
+    for row in range(1, combo.count()):
+        value = combo.itemData(row)
+        if wanted in (value.casefold(), combo.itemText(row).strip().casefold()):
+            return value
+    return None
+
+
 def _ordinal(key: str) -> int:
     return int(key[:4]) * 12 + int(key[5:7])
 
@@ -175,6 +186,12 @@ class FilterBar(QWidget):
         self.folder.setAccessibleName("Folder filter")
         self.folder.addItem("Any folder", None)
         self.folder.currentIndexChanged.connect(self._folder_chosen)
+        self.place = QComboBox()
+        self.place.setAccessibleName("Place filter")
+        self.place.setToolTip("Where the photos were taken")
+        self.place.addItem("Any place", None)
+        self.place.setVisible(False)  # until a photo has a place
+        self.place.currentIndexChanged.connect(self._place_chosen)
         self.type = QComboBox()
         self.type.setAccessibleName("File type filter")
         for label, value in TYPES:
@@ -188,6 +205,7 @@ class FilterBar(QWidget):
         row.addWidget(self.histogram, 2)
         row.addWidget(self.dates)
         row.addWidget(self.folder)
+        row.addWidget(self.place)
         row.addWidget(self.type)
         row.addLayout(self.chips)
         row.addStretch(1)
@@ -209,6 +227,25 @@ class FilterBar(QWidget):
         self.folder.blockSignals(False)
         self.sync(self.text)
 
+    def set_places(self, found: list[tuple[Place, int]]) -> None:
+        """Countries, most photos first, each followed by its towns (indented)."""
+        self.place.blockSignals(True)
+        self.place.clear()
+        self.place.addItem("Any place", None)
+        countries: dict[str, list[tuple[Place, int]]] = {}
+        for place, n in found:
+            countries.setdefault(place.country, []).append((place, n))
+        for country, towns in sorted(countries.items(), key=lambda c: -sum(n for _, n in c[1])):
+            self.place.addItem(country, country)
+            for place, _ in sorted(towns, key=lambda t: (-t[1], t[0].city)):
+                self.place.addItem(f"    {place.city}", place.words())
+                self.place.setItemData(
+                    self.place.count() - 1, place.words(), Qt.ItemDataRole.ToolTipRole
+                )
+        self.place.setVisible(bool(found))
+        self.place.blockSignals(False)
+        self.sync(self.text)
+
     def sync(self, text: str) -> None:
         """Show the filters of ``text`` (typed or written by this bar) without re-emitting."""
         self.text = text
@@ -225,8 +262,9 @@ class FilterBar(QWidget):
         else:
             self.dates.setText("Any date")
         folders = filter_values(text, "in")
+        places = [_place_item(self.place, v) for v in filter_values(text, "place")]
         types = [t.split(",")[0].lower() for t in filter_values(text, "type")]
-        for combo, values in ((self.folder, folders), (self.type, types)):
+        for combo, values in ((self.folder, folders), (self.place, places), (self.type, types)):
             combo.blockSignals(True)
             found = combo.findData(values[-1]) if values else 0
             combo.setCurrentIndex(max(0, found))
@@ -254,6 +292,9 @@ class FilterBar(QWidget):
 
     def _folder_chosen(self) -> None:
         self._emit(with_filter(self.text, "in", self.folder.currentData()))
+
+    def _place_chosen(self) -> None:
+        self._emit(with_filter(self.text, "place", self.place.currentData()))
 
     def _type_chosen(self) -> None:
         self._emit(with_filter(self.text, "type", self.type.currentData()))

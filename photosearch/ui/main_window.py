@@ -62,6 +62,7 @@ from photosearch.core.types import (
     ImageQuery,
     JobControl,
     Person,
+    Place,
     Progress,
     SavedSearch,
     person_label,
@@ -76,12 +77,13 @@ from photosearch.ui.folders_dialog import FoldersDialog
 from photosearch.ui.help import HelpDialog
 from photosearch.ui.icons import icon as themed_icon
 from photosearch.ui.menus import build_menus
+from photosearch.ui.moments import moment_titles, this_day_filter
 from photosearch.ui.people import PeopleSide
 from photosearch.ui.results import ResultsModel, ThumbnailCache, display_name
 from photosearch.ui.results_view import ResultsView
 from photosearch.ui.safety import ConfirmPhotos, UndoNotice
 from photosearch.ui.settings_dialog import SettingsDialog
-from photosearch.ui.sidebar import Sidebar, this_day_filter
+from photosearch.ui.sidebar import Sidebar
 from photosearch.ui.skipped import SkippedDialog, skipped_summary
 from photosearch.ui.viewer import Viewer
 from photosearch.ui.welcome import WelcomeDialog
@@ -770,6 +772,7 @@ class MainWindow(QMainWindow):
         if result.offset:
             if request == self._more_request:
                 self.results.append_hits(result.hits, len(result.hits) < SEARCH_LIMIT)
+                self._name_moments(request)
             return
         seconds = time.monotonic() - self._asked_at.get(request, time.monotonic())
         kept = self.view.current_hit_value() if self._refreshing else None
@@ -780,6 +783,7 @@ class MainWindow(QMainWindow):
         complete = not result.browse or len(hits) < SEARCH_LIMIT
         if hits:
             self.results.set_hits(hits, by_month, result.months, complete)
+            self._name_moments(request)
             self._show_grid()
             if result.browse:
                 total = sum(result.months.values()) if result.months else len(hits)
@@ -840,6 +844,24 @@ class MainWindow(QMainWindow):
         wrote it)."""
         entry = self.sidebar.current_entry()
         return entry is not None and entry.kind == "day" and self.query_text() == this_day_filter()
+
+    def _places_found(self, found: list[tuple[Place, int]]) -> None:
+        self.sidebar.set_places(found)
+        self.filter_bar.set_places(found)
+
+    def _name_moments(self, request: int) -> None:
+        """On this day, each year's header says how long ago and where ("3 years ago ·
+        Lisbon"); the places are looked up off the GUI thread."""
+        if not self._this_day_shown():
+            return
+        hits = self.results.all_hits()
+        ids = [hit.photo.id for hit in hits]
+
+        def named(places: dict[int, Place]) -> None:
+            if request == self.bridge.latest_request:  # nothing newer is shown
+                self.results.set_titles(moment_titles(hits, places))
+
+        self.bridge.run(lambda engine: engine.places_of(ids), named)
 
     def _person_shown(self) -> Person | None:
         """Whom the grid lists (chosen in the sidebar, their filter as it wrote it)."""
@@ -1125,7 +1147,7 @@ class MainWindow(QMainWindow):
         )
         self.filter_bar.set_folders(folders)
         self.bridge.run(lambda engine: engine.month_counts(), self.filter_bar.set_months)
-        self.bridge.run(lambda engine: engine.places(), self.sidebar.set_places)
+        self.bridge.run(lambda engine: engine.places(), self._places_found)
         self.people.refresh()
         self._show_empty_state()
 

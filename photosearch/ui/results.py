@@ -212,6 +212,7 @@ class ResultsModel(QAbstractListModel):
         self._shown = 0
         self._rows: dict[str, int] = {}
         self._months: dict[str, int] | None = None
+        self._titles: dict[str, str] = {}
         self.badges: dict[str, str] = {}
         self.complete = True
         self._asked = False
@@ -231,6 +232,7 @@ class ResultsModel(QAbstractListModel):
         self._items = []
         self._rows = {}
         self.badges = {}
+        self._titles = {}
         self._months = (months or {}) if by_month else None
         self._counted = months is None
         self._extend(hits)
@@ -274,16 +276,29 @@ class ResultsModel(QAbstractListModel):
             if self._months is not None:
                 key = month_key(hit)
                 if not self._hits or month_key(self._hits[-1]) != key:
-                    self._items.append(Section(key, self._months.get(key, 0)))
+                    self._items.append(
+                        Section(key, self._months.get(key, 0), self._titles.get(key, ""))
+                    )
             self._rows[hit.path] = len(self._items)
             self._items.append(hit)
             self._hits.append(hit)
         if self._months is not None and self._counted:  # counts grew: headers say so
             months = self._months
             self._items = [
-                Section(i.key, months.get(i.key, 0)) if isinstance(i, Section) else i
+                Section(i.key, months.get(i.key, 0), i.title) if isinstance(i, Section) else i
                 for i in self._items
             ]
+
+    def set_titles(self, titles: dict[str, str]) -> None:
+        """Name month headers in words of their own (``2023-12`` → "3 years ago · Lisbon")."""
+        if self._months is None:
+            return
+        self._titles = dict(titles)
+        for row, item in enumerate(self._items):
+            if isinstance(item, Section) and item.key in titles:
+                self._items[row] = Section(item.key, item.count, titles[item.key])
+                if row < self._shown:
+                    self.dataChanged.emit(self.index(row), self.index(row))
 
     def hits(self) -> list[Hit]:
         """The hits the view has been given so far, in order."""

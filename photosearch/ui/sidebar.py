@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date
 
 from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, 
 
 from photosearch.core.types import Folder, Person, Place, SavedSearch
 from photosearch.core.wording import count
+from photosearch.ui.moments import this_day_filter
 from photosearch.ui.wording import shown
 
 EntryRole = Qt.ItemDataRole.UserRole + 10
@@ -477,12 +477,6 @@ def _item(text: str, entry: Entry) -> QStandardItem:
     item.setData(entry, EntryRole)
     item.setAccessibleText(text)
     return item
-
-
-def this_day_filter(today: date | None = None) -> str:
-    """``day:12-03 before:2026``: today's date in the years before this one."""
-    today = today or date.today()
-    return f"day:{today:%m-%d} before:{today.year}"
 
 
 def _place_filter(name: str) -> str:

@@ -1,5 +1,5 @@
 """Places in the window: the sidebar lists countries and towns, a click lists their
-photos, and the details pane says where a photo was taken."""
+photos, the details pane says where a photo was taken, and the filter bar chooses one."""
 
 from __future__ import annotations
 
@@ -37,5 +37,22 @@ def test_the_sidebar_lists_places_and_a_click_shows_their_photos(
             timeout=30_000,
         )
         assert window.details.fields["GPS"].text() == "38.72230° N, 9.13930° W"
+
+        place = window.filter_bar.place  # the filter bar offers the same places
+        assert place.isVisibleTo(window.filter_bar)
+        assert place.currentData() == "Portugal"  # it shows the filter the sidebar wrote
+        town = place.findText("    Lisbon")
+        assert place.itemData(town) == "Lisbon, Portugal"
+        window.search.setText("")
+        place.setCurrentIndex(town)
+        assert window.search.text() == 'place:"Lisbon, Portugal"'
+        qtbot.waitUntil(
+            lambda: {Path(h.path).name for h in window.results.hits()} == lisbon, timeout=30_000
+        )
+        window.search.setText("place:lisbon")  # typed by hand, in any case
+        window.filter_bar.sync(window.search.text())
+        assert place.currentData() == "Lisbon, Portugal"
+        place.setCurrentIndex(0)
+        assert window.search.text() == ""
     finally:
         window.close()

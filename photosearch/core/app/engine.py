@@ -13,7 +13,7 @@ import os
 import shutil
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
@@ -60,7 +60,7 @@ from photosearch.core.settings import DEVICES, PRECISIONS, AppPaths, Settings, S
 from photosearch.core.store import saved_searches as saved
 from photosearch.core.store.catalog import Catalog
 from photosearch.core.store.clips import clip_times
-from photosearch.core.store.fulltext import place_counts, place_of, words_read
+from photosearch.core.store.fulltext import place_counts, place_of, places_of, words_read
 from photosearch.core.store.vectors import VectorStore
 from photosearch.core.types import (
     Crop,
@@ -395,6 +395,10 @@ class Engine:
     def places(self) -> list[tuple[Place, int]]:
         """Every town the library's photos were taken in, with how many, most first."""
         return place_counts(self.catalog)
+
+    def places_of(self, photo_ids: Sequence[int]) -> dict[int, Place]:
+        """Where each of these photos was taken (those with a place)."""
+        return places_of(self.catalog, photo_ids)
 
     def set_folder_options(self, path: str, enabled: bool, polling: bool) -> bool:
         """Turn a folder on or off, or have it looked at by polling (network drives);

@@ -202,6 +202,21 @@ def place_counts(catalog: Catalog) -> list[tuple[Place, int]]:
     return [(Place(r[0], r[1], r[2]), int(r[3])) for r in rows]
 
 
+def places_of(catalog: Catalog, photo_ids: Sequence[int]) -> dict[int, Place]:
+    """Where each of these photos was taken, for those with a place."""
+    found: dict[int, Place] = {}
+    ids = list(photo_ids)
+    for start in range(0, len(ids), 500):  # SQLite's limit on bound values, with room
+        chunk = ids[start : start + 500]
+        rows = catalog.read().execute(
+            f"""SELECT photo_id, country, region, city FROM photo_meta
+                WHERE country IS NOT NULL AND photo_id IN ({",".join("?" * len(chunk))})""",
+            chunk,
+        )
+        found.update((int(r[0]), Place(r[1], r[2], r[3])) for r in rows)
+    return found
+
+
 def place_key(text: str | None) -> str | None:
     """SQL ``place_key``: a place name as people type it, without accents, case or
     extra spaces (``reykjavik`` is ``Reykjavík``)."""
