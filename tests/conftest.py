@@ -89,6 +89,7 @@ def engine(_isolated_home: Path) -> Iterator[object]:
     eng = Engine.open()
     eng.use_model(models.DEMO_KEY)
     eng.set_device("cpu", save=False)  # the same numbers on a machine with a GPU
+    without_passes(eng)
     yield eng
     eng.close()
 
@@ -102,8 +103,17 @@ def plumbing_engine(_isolated_home: Path, random_model: Path) -> Iterator[object
     eng = Engine.open()
     eng.use_model(models.import_model(random_model, eng.paths.models_dir))
     eng.set_device("cpu", save=False)  # batch sizes as set (a GPU picks its own)
+    without_passes(eng)
     yield eng
     eng.close()
+
+
+def without_passes(engine: Engine) -> None:
+    """No words read in photos and no faces looked for: most tests are about indexing
+    and search, and those two passes (tested on their own, with the fixtures that turn
+    them on) cost most of a fixture's time."""
+    engine.set_read_text(False)
+    engine.set_find_faces(False)
 
 
 def torch_free(statements: str) -> tuple[bool, str]:

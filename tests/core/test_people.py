@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from photosearch.core.app.engine import Engine
@@ -16,6 +17,13 @@ from photosearch.core.media.faces import FaceReader
 from photosearch.core.store.people import nearest
 from tests.people import BIDEN, FACES, OBAMA, write_people
 from tests.photos import photo_like
+
+
+@pytest.fixture
+def engine(engine: Engine) -> Engine:
+    """Faces are what these tests are about: the pass the shared fixture leaves out is on."""
+    engine.set_find_faces(True)
+    return engine
 
 
 def names(engine: Engine, query: str) -> set[str]:

@@ -22,6 +22,14 @@ from photosearch.core.store.fulltext import text_counts
 from photosearch.synthetic import make_sample, text_photo, write_library
 from tests.photos import photo_like
 
+
+@pytest.fixture
+def engine(engine: Engine) -> Engine:
+    """Words read in photos are what these tests are about: the pass is on."""
+    engine.set_read_text(True)
+    return engine
+
+
 pytestmark = pytest.mark.skipif(not ocr.available(), reason="OCR part not installed")
 
 

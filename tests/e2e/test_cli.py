@@ -13,23 +13,22 @@ import pytest
 
 from tests.conftest import write_photos
 from tests.photos import write_bad_inputs
+from tests.warm_cli import WarmCli
+
+WARM = WarmCli()
 
 
 def run(
     *args: str, check: bool = True, min_score: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``photosearch ARGS``; ``min_score`` sets the cut-off in its settings first."""
+    """Run ``photosearch ARGS`` in a process of its own (``tests/warm_cli.py``: forked
+    from one that imported torch already); ``min_score`` sets the cut-off in its
+    settings first."""
     if min_score is not None:
         from photosearch.core.settings import AppPaths, SettingsFile
 
         SettingsFile(AppPaths.resolve().settings_path).change(min_score=float(min_score))
-    proc = subprocess.run(
-        [sys.executable, "-m", "photosearch", *args],
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-        timeout=300,
-    )
+    proc = WARM.run(list(args), timeout=300)
     if check and proc.returncode != 0:
         raise AssertionError(f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
     return proc

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from photosearch.core.app.engine import Engine
@@ -13,6 +14,13 @@ from photosearch.server.app import create_app
 from tests.e2e.test_cli import run
 from tests.e2e.test_server import AUTH, TOKEN
 from tests.people import BIDEN, OBAMA, write_people
+
+
+@pytest.fixture
+def engine(engine: Engine) -> Engine:
+    """Faces are what these tests are about: the pass the shared fixture leaves out is on."""
+    engine.set_find_faces(True)
+    return engine
 
 
 def test_people_in_the_cli_and_the_api(engine: Engine, tmp_path: Path) -> None:

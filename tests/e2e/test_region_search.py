@@ -12,6 +12,7 @@ from photosearch.core.app.engine import Engine
 from photosearch.core.model import models
 from photosearch.core.settings import AppPaths
 from photosearch.synthetic import write_library
+from tests.conftest import without_passes
 from tests.e2e.test_cli import run
 
 
@@ -22,6 +23,7 @@ def shapes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, P
     engine = Engine.open(AppPaths.resolve(tmp_path_factory.mktemp("home")))
     engine.use_model(models.DEMO_KEY)
     engine.set_device("cpu", save=False)
+    without_passes(engine)
     engine.add_folder(folder)
     engine.update()
     query = tmp_path_factory.mktemp("query") / "two-things.png"

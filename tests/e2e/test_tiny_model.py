@@ -26,6 +26,7 @@ from photosearch.synthetic import (
     shown_quality,
     write_library,
 )
+from tests.conftest import without_passes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,6 +41,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, 
 
     engine = Engine.open(AppPaths.resolve(home))
     engine.use_model(models.DEMO_KEY)
+    without_passes(engine)
     engine.add_folder(folder)
     engine.update()
     yield engine, folder

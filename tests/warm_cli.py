@@ -1,0 +1,136 @@
+"""``photosearch ARGS`` in a real process of its own that starts warm.
+
+    python warm_cli.py --serve
+
+Each command-line test used to start a fresh Python that imported torch, open_clip and
+onnxruntime again: about 6 s a command on this 2-core machine, most of the end-to-end
+tests' time. ``--serve`` pays for those imports once per test worker, then forks a
+child for each request (one JSON line on stdin: ``args``, ``env``, ``cwd``, ``stdout``,
+``stderr``, ``timeout``): the child is a real process with its own environment, working
+folder, files, locks and exit status, and nothing in the server has run torch before
+the fork, so it starts clean. Answers the child's exit status on stdout (minus the
+signal's number when a signal ended it, as ``subprocess`` says; ``"timeout"`` when it
+ran too long and was killed). Tests that are about the process itself (Ctrl+C, what a
+command imports, a kill) still start ``python -m photosearch`` themselves.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def serve() -> None:
+    import numpy  # noqa: F401
+    import open_clip  # noqa: F401
+    import torch  # noqa: F401
+
+    from photosearch.core import ort  # noqa: F401  (onnxruntime before usearch)
+
+    import usearch.index  # noqa: F401  # isort: skip
+
+    for line in sys.stdin:
+        request = json.loads(line)
+        sys.stdout.flush()
+        pid = os.fork()
+        if pid == 0:
+            _child(request)
+        deadline = time.monotonic() + request["timeout"]
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                ended = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+                print(ended, flush=True)
+                break
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                print('"timeout"', flush=True)
+                break
+            time.sleep(0.01)
+
+
+def _child(request: dict[str, object]) -> None:
+    """Become ``photosearch ARGS`` as the request says, and never return. PhotoSearch
+    itself is imported here, after the environment is the test's: a module that reads
+    it on import (send2trash's trash folder) sees the right one."""
+    code = 1
+    try:
+        os.setsid()  # its own process group, as a command started from a shell
+        os.chdir(str(request["cwd"]))
+        os.environ.clear()
+        os.environ.update(request["env"])  # type: ignore[arg-type]
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)  # the requests' pipe is not the command's input
+        for fd, name in ((1, "stdout"), (2, "stderr")):
+            out = os.open(str(request[name]), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.dup2(out, fd)
+        sys.argv = ["photosearch", *request["args"]]  # type: ignore[misc]
+        from photosearch.cli import main
+
+        try:
+            code = main(request["args"])  # type: ignore[arg-type]
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+class WarmCli:
+    """One ``--serve`` process, started on first use; each ``run`` forks it once."""
+
+    def __init__(self) -> None:
+        self._server: subprocess.Popen[str] | None = None
+        self._scratch = Path(tempfile.mkdtemp(prefix="warm-cli-"))
+
+    def run(self, args: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
+        if self._server is None or self._server.poll() is not None:
+            root = Path(__file__).resolve().parent.parent
+            self._server = subprocess.Popen(
+                [sys.executable, str(Path(__file__).resolve()), "--serve"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                cwd=root,
+                env=dict(os.environ, PYTHONPATH=str(root)),
+            )
+            atexit.register(self.close)
+        out, err = self._scratch / "stdout", self._scratch / "stderr"
+        request = {
+            "args": args,
+            "env": dict(os.environ),
+            "cwd": os.getcwd(),
+            "stdout": str(out),
+            "stderr": str(err),
+            "timeout": timeout,
+        }
+        assert self._server.stdin is not None and self._server.stdout is not None
+        self._server.stdin.write(json.dumps(request) + "\n")
+        self._server.stdin.flush()
+        answer = self._server.stdout.readline()
+        if not answer:
+            raise RuntimeError("warm_cli.py --serve ended")
+        status = json.loads(answer)
+        stdout, stderr = out.read_text(), err.read_text()
+        if status == "timeout":
+            raise subprocess.TimeoutExpired(["photosearch", *args], timeout, stdout, stderr)
+        return subprocess.CompletedProcess(["photosearch", *args], status, stdout, stderr)
+
+    def close(self) -> None:
+        if self._server is not None and self._server.poll() is None:
+            assert self._server.stdin is not None
+            self._server.stdin.close()
+            self._server.wait(timeout=30)
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--serve"]:
+    serve()
