@@ -49,11 +49,8 @@ from PySide6.QtWidgets import (
 
 from photosearch.core.curate.duplicates import DuplicateGroup, TrashPlan
 from photosearch.core.curate.trash import Trashed
-from photosearch.core.errors import QueryError
 from photosearch.core.media.images import is_supported
 from photosearch.core.model import models
-from photosearch.core.search.feedback import marked_images, marks_of
-from photosearch.core.search.query import parse
 from photosearch.core.search.searcher import SearchResult
 from photosearch.core.types import (
     Crop,
@@ -82,6 +79,7 @@ from photosearch.ui.people import PeopleSide
 from photosearch.ui.results import ResultsModel, ThumbnailCache, display_name
 from photosearch.ui.results_view import ResultsView
 from photosearch.ui.safety import ConfirmPhotos, UndoNotice
+from photosearch.ui.search_session import SearchSession
 from photosearch.ui.settings_dialog import SettingsDialog
 from photosearch.ui.sidebar import Sidebar
 from photosearch.ui.skipped import SkippedDialog, skipped_summary
@@ -112,29 +110,17 @@ class MainWindow(QMainWindow):
         """Why indexing waits (the data folder cannot be written), in a few words."""
         self.answering = ""
         """The model answering searches (the previous one while a new one indexes)."""
-        self.query_images: list[str] = []
-        self.query_crops: dict[str, Crop] = {}
-        self.query_moments: dict[str, float] = {}
-        """Clips searched by: the moment shown (their best match) rather than their start."""
-        self.marks: dict[str, int] = {}
-        self.album_seen: tuple[int, int] | None = None
-        """(album id, newest photo id seen before it was opened): later ones are new."""
-        """👍 (+1) / 👎 (−1) on results of this search, by path."""
-        """Query images searched by a region only (chosen in the viewer)."""
+        self.session = SearchSession()
         self.folder_list: list = []
         self.folder_count = 0
         self.photo_count = 0
         """Photos and videos (everything that is not a skipped file)."""
         self.video_count = 0
         self.last_result: SearchResult | None = None
-        self.scope: str | None = None
-        """The folder chosen in the sidebar: searches and listings stay inside it."""
-        self.browsing = False
-        """The grid lists photos (All photos, a folder) rather than answering a search."""
         self.duplicate_groups: list[DuplicateGroup] | None = None
+        """Shown in the grid: groups of duplicates (the sidebar's Duplicates)."""
         self._duplicates_control: JobControl | None = None
         self._shown_once = False
-        """Shown in the grid: groups of duplicates (the sidebar's Duplicates)."""
         self._pending_search = False
         self._welcomed = False
         self._asked_at: dict[int, float] = {}
@@ -405,13 +391,11 @@ class MainWindow(QMainWindow):
 
     def clear(self) -> None:
         self.duplicate_groups = None
-        self.marks.clear()
         self.search.clear()
         self._clear_chips()
         self.results.set_hits([])
         self.last_result = None
-        self.scope = None
-        self.browsing = False
+        self.session.everywhere()
         self.sidebar.clear_choice()
         self.details.show_hit(None)
         self._update_header()
@@ -509,15 +493,13 @@ class MainWindow(QMainWindow):
     def show_filter(self, where: str) -> None:
         """The photos a filter lists (a place's, this day's), newest first: the filter in
         the search field, where the user sees and can change it."""
-        self.scope = None
-        self.browsing = False
+        self.session.everywhere()
         self._clear_chips()
         self.search.setText(where)  # filters alone: newest first
         self.run_search()
 
     def _browse(self, folder: str | None) -> None:
-        self.scope = folder
-        self.browsing = True
+        self.session.browse(folder)
         self.search.clear()
         self._clear_chips()
         self.run_search()
@@ -540,7 +522,8 @@ class MainWindow(QMainWindow):
         """Groups of copies, the one to keep first; the others can go to the trash."""
         self.search.clear()
         self._clear_chips()
-        self.scope, self.browsing, self.last_result = None, False, None
+        self.session.everywhere()
+        self.last_result = None
         self.duplicate_groups = []
         self._update_header()
         self._message(
@@ -633,18 +616,13 @@ class MainWindow(QMainWindow):
     def run_saved_search(self, saved: SavedSearch) -> None:
         """Open an album: its search runs again, and the photos that arrived since it was
         last opened carry a "new" badge."""
-        self.scope = None
-        self.browsing = False
         self.search.setText(saved.text)
         self._clear_chips()
-        own, self.marks = marks_of(saved.images)
-        for image in own:
-            if image.crop is not None:
-                self.query_crops[image.path] = image.crop
-            self._add_chip(image.path)
+        for path in self.session.open_album(saved):
+            self._show_chip(path)
 
         def opened(seen: int) -> None:
-            self.album_seen = (saved.id, seen)
+            self.session.album_seen = (saved.id, seen)
             self.run_search()
             self.albums.load()  # its "new" count is spent
 
@@ -660,10 +638,7 @@ class MainWindow(QMainWindow):
     def search_to_keep(self) -> tuple[str, list[ImageQuery]]:
         """The search as an album keeps it: the words and filters (the folder browsed
         included) and the query images with their marks."""
-        text, images = self.query_text(), self._query_images()
-        if self.scope:
-            text = f"{text} {_scope_filter(self.scope)}".strip()
-        return text, images
+        return self.session.to_keep(self.query_text())
 
     def _remove_folder(self, path: str) -> None:
         answer = QMessageBox.question(
@@ -674,7 +649,7 @@ class MainWindow(QMainWindow):
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.bridge.request_remove_folder.emit(path)
-            if self.scope and (self.scope == path or self.scope.startswith(path + os.sep)):
+            if self.session.inside(path):
                 self.clear()
 
     # -- searching ---------------------------------------------------------------------
@@ -689,7 +664,7 @@ class MainWindow(QMainWindow):
         self._debounce.stop()
         self._leave_duplicates()
         text = self.query_text()
-        if not text and not self.query_images and not self.browsing:
+        if not self.session.asks(text):
             self.results.set_hits([])
             self.last_result = None
             self.details.show_hit(None)
@@ -700,45 +675,28 @@ class MainWindow(QMainWindow):
             self._pending_search = True
             self.summary.setText("Your search will run as soon as the model is ready.")
             return
-        listing = not self.query_images and ((self.browsing and not text) or _filters_only(text))
+        listing = self.session.lists(text)
         if listing and self.sort.currentData() is None:
             self._set_sort("date")  # a listing has no relevance to sort by
             self._sorted_for_listing = True
         elif not listing and self._sorted_for_listing:
             self._set_sort(None)  # words again: best match first, unless the user chose
             self._sorted_for_listing = False
-        parts = [text]
-        if self.scope:
-            parts.append(_scope_filter(self.scope))
-        if self.sort.currentData() and "sort:" not in text.lower():
-            parts.append(f"sort:{self.sort.currentData()}")
-        images = self._query_images()
-        ask = (" ".join(p for p in parts if p), images, self.browsing)
+        full = self.session.full_text(text, self.sort.currentData())
+        ask = (full, self.session.image_queries(), self.session.browsing)
         self._refreshing = ask == self._ask and self.last_result is not None
         self._ask = ask
         request = self.bridge.search(ask[0], ask[1], SEARCH_LIMIT, 0, ask[2])
         self._asked_at = {request: time.monotonic()}
         self._remember(text)
 
-    def _query_images(self) -> list[ImageQuery]:
-        """The chips (whole photos or regions) and the marks on results, as one query."""
-        own = [
-            ImageQuery(p, self.query_crops.get(p), at=self.query_moments.get(p))
-            for p in self.query_images
-        ]
-        return own + marked_images(self.marks)
-
     def mark(self, hits: list[Hit], value: int) -> None:
         """👍 (+1) or 👎 (−1) on results: the search moves towards or away from them at
         once; marking again with the same value takes the mark back."""
-        if not hits or (not self.query_text() and not self.query_images and not self.marks):
+        if not hits or not self.session.can_mark(self.query_text()):
             self.status_label.setText("Marks steer a search: search first, then mark results.")
             return
-        for hit in hits:
-            if self.marks.get(hit.path) == value:
-                del self.marks[hit.path]
-            else:
-                self.marks[hit.path] = value
+        self.session.mark([hit.path for hit in hits], value)
         self.run_search()
 
     def _more(self, offset: int) -> None:
@@ -753,12 +711,14 @@ class MainWindow(QMainWindow):
 
     def _sort_changed(self) -> None:
         self._sorted_for_listing = False  # the user's own choice stays
-        if self.last_result is not None or self.browsing:
+        if self.last_result is not None or self.session.browsing:
             self.run_search()
 
     def _can_search(self) -> bool:
         """Words can be searched once the text tower is up; images need the whole model."""
-        return self.model_state == "ready" or (self.model_state == "text" and not self.query_images)
+        return self.model_state == "ready" or (
+            self.model_state == "text" and not self.session.images
+        )
 
     def _remember(self, text: str) -> None:
         if not text:
@@ -817,12 +777,12 @@ class MainWindow(QMainWindow):
                 self._result_status("No good match")
         entry = self.sidebar.current_entry()
         album = entry.saved.id if entry is not None and entry.saved is not None else None
-        seen = self.album_seen[1] if self.album_seen and self.album_seen[0] == album else None
+        seen = self.session.new_since(album)
         self.results.badges = (
             # found by its words though the model alone would not show it: say why
             {h.path: "words" for h in hits if h.words and _below(h, result.cutoff)}
             | {h.path: "new" for h in hits if seen is not None and h.photo.id > seen}
-            | {p: ("▲ more" if m > 0 else "▼ less") for p, m in self.marks.items()}
+            | self.session.mark_badges()
         )
         if kept is not None and self.results.row_of(kept.path) is not None:
             self.view.select_path(kept.path)
@@ -881,9 +841,10 @@ class MainWindow(QMainWindow):
         entry = self.sidebar.current_entry()
         if entry is not None and entry.saved is not None:
             title = entry.saved.name
-        elif self.scope:
-            title = shown(os.path.basename(self.scope.rstrip(os.sep)) or self.scope)
-        elif self.browsing:
+        elif self.session.scope:
+            scope = self.session.scope
+            title = shown(os.path.basename(scope.rstrip(os.sep)) or scope)
+        elif self.session.browsing:
             title = "All photos"
         elif self.duplicate_groups is not None:
             title = "Duplicates"
@@ -891,11 +852,11 @@ class MainWindow(QMainWindow):
             title = "On this day"
         elif (person := self._person_shown()) is not None:
             title = person.name or "Not named yet"
-        elif self.query_text() or self.query_images:
+        elif self.query_text() or self.session.images:
             title = "Search results"
         else:
             title = ""
-        if self.scope and (self.query_text() or self.query_images):
+        if self.session.scope and (self.query_text() or self.session.images):
             title = f"Search in {title}"
         return title
 
@@ -904,13 +865,13 @@ class MainWindow(QMainWindow):
         title = self._title()
         self.title.setText(title)
         self.summary.setText("")
-        self.save_button.setVisible(bool(self.query_text() or self.query_images))
+        self.save_button.setVisible(bool(self.query_text() or self.session.images))
         self.trash_button.setVisible(bool(self.duplicate_groups))
         self.sort.setVisible(self.duplicate_groups is None)
         self.sort_label.setVisible(self.duplicate_groups is None)
         self.search.setPlaceholderText(
             f"Search in {title} — describe a photo, or drop one here"
-            if self.scope
+            if self.session.scope
             else "Search your photos — e.g. dog on the beach at sunset, or drop a photo here"
         )
 
@@ -936,8 +897,9 @@ class MainWindow(QMainWindow):
     def replace_images(self, paths: list[str]) -> None:
         """Search by these photos instead of the images (and marks) searched by so far."""
         self._clear_chips()
-        for path in dict.fromkeys(paths):
-            self._add_chip(path)
+        for path in paths:
+            if self.session.add_image(path):
+                self._show_chip(path)
         self.run_search()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -961,29 +923,23 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def add_query_image(self, path: str) -> None:
-        if path not in self.query_images:
-            self._add_chip(path)
+        if self.session.add_image(path):
+            self._show_chip(path)
             self.run_search()
 
-    def _add_chip(self, path: str) -> None:
-        self.query_images.append(path)
-        chip = ImageChip(path, path in self.query_crops, self)
+    def _show_chip(self, path: str) -> None:
+        chip = ImageChip(path, path in self.session.crops, self)
         chip.clicked.connect(lambda: self.remove_query_image(chip))
         self.chips.addWidget(chip)
 
     def remove_query_image(self, chip: ImageChip) -> None:
-        self.query_images.remove(chip.path)
-        self.query_crops.pop(chip.path, None)
-        self.query_moments.pop(chip.path, None)
+        self.session.remove_image(chip.path)
         self.chips.removeWidget(chip)
         chip.deleteLater()
         self.run_search()
 
     def _clear_chips(self) -> None:
-        self.query_images.clear()
-        self.query_crops.clear()
-        self.query_moments.clear()
-        self.marks.clear()
+        self.session.clear_images()
         while self.chips.count():
             item = self.chips.takeAt(0)
             if item.widget():
@@ -997,11 +953,10 @@ class MainWindow(QMainWindow):
         self.search.clear()
         self._clear_chips()
         if crop is not None:
-            self.query_crops[path] = crop
+            self.session.crops[path] = crop
         if shown is not None and shown.at is not None:
-            self.query_moments[path] = shown.at
-        self.scope = None
-        self.browsing = False
+            self.session.moments[path] = shown.at
+        self.session.everywhere()
         self.sidebar.clear_choice()
         if self.stack.currentWidget() is self.viewer:
             self.close_viewer()
@@ -1133,8 +1088,8 @@ class MainWindow(QMainWindow):
         if self.duplicate_groups is not None:  # the groups shown may have changed
             self.show_duplicates()
             return
-        short = self.browsing and self.results.rowCount() < SEARCH_LIMIT // 4
-        if self.query_text() or self.query_images or short:
+        short = self.session.browsing and self.results.rowCount() < SEARCH_LIMIT // 4
+        if self.query_text() or self.session.images or short:
             self.run_search()
 
     def _folders(self, folders: list) -> None:
@@ -1237,7 +1192,7 @@ class MainWindow(QMainWindow):
                 "Add folders…",
                 self.open_folders,
             )
-        elif self.progress.isVisible() and not self.query_text() and not self.query_images:
+        elif self.progress.isVisible() and not self.query_text() and not self.session.images:
             self._message(
                 "<h3>Indexing your photos…</h3><p>You can search already: results grow as more "
                 "photos are indexed. Progress is shown at the bottom right.</p>"
@@ -1249,7 +1204,7 @@ class MainWindow(QMainWindow):
                 "Add folders…",
                 self.open_folders,
             )
-        elif not self.query_text() and not self.query_images:
+        elif not self.query_text() and not self.session.images:
             self._message(
                 f"<h3>Search {library_size(self.photo_count, self.video_count)}</h3><p>Describe "
                 "what you are "
@@ -1272,21 +1227,6 @@ class MainWindow(QMainWindow):
 
 def _below(hit: Hit, cutoff: float | None) -> bool:
     return cutoff is not None and (hit.score is None or hit.score < cutoff)
-
-
-def _filters_only(text: str) -> bool:
-    """Whether ``text`` is filters alone (``place:Lisbon``, *On this day*): a listing, newest
-    first, with no relevance to sort by."""
-    try:
-        query = parse(text)
-    except QueryError:
-        return False
-    return bool(text.strip()) and not query.terms
-
-
-def _scope_filter(folder: str) -> str:
-    """The ``in:`` filter for one folder (and those below it), quoted as the parser reads."""
-    return f'in:"{folder}"'
 
 
 def _flag(value: object) -> bool:

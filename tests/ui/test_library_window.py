@@ -294,8 +294,8 @@ def test_a_region_dragged_in_the_viewer_becomes_the_query(
     qtbot.mousePress(viewer.canvas, Qt.MouseButton.LeftButton, pos=start)
     qtbot.mouseMove(viewer.canvas, end)
     qtbot.mouseRelease(viewer.canvas, Qt.MouseButton.LeftButton, pos=end)
-    assert window.stack.currentWidget() is not viewer and window.query_images == [big]
-    left, top, width, height = window.query_crops[big]
+    assert window.stack.currentWidget() is not viewer and window.session.images == [big]
+    left, top, width, height = window.session.crops[big]
     assert left < 0.02 and top < 0.02 and 0.45 < width < 0.55 and 0.45 < height < 0.55
     qtbot.waitUntil(
         lambda: window.last_result is not None and not window.last_result.browse, timeout=15_000
@@ -318,7 +318,7 @@ def test_marking_results_steers_the_search_and_is_saved(
     window.view.select_path(first.path)
     window.last_result = None
     qtbot.keyClick(window.view, Qt.Key.Key_Minus)
-    assert window.marks == {first.path: -1}
+    assert window.session.marks == {first.path: -1}
     qtbot.waitUntil(lambda: window.last_result is not None, timeout=15_000)
     assert "min:0" in window._ask[0] and window._ask[1][0].weight == -0.5
     row = window.results.row_of(first.path)
@@ -330,6 +330,6 @@ def test_marking_results_steers_the_search_and_is_saved(
     saved = window.bridge.engine.saved_searches()[0]
     assert [(i.path, i.weight, i.mark) for i in saved.images] == [(first.path, -0.5, -1)]
     window.clear()
-    assert window.marks == {}
+    assert window.session.marks == {}
     window.run_saved_search(saved)
-    assert window.marks == {first.path: -1} and window.query_images == []
+    assert window.session.marks == {first.path: -1} and window.session.images == []

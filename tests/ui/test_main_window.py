@@ -111,7 +111,7 @@ def test_dropped_file_searches_by_image(qtbot: QtBot, window: MainWindow, shapes
     drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, buttons, keys)
     QApplication.sendEvent(window, drop)
     qtbot.waitUntil(lambda: window.results.rowCount() > 0, timeout=10_000)
-    assert window.query_images == [str(query)]
+    assert window.session.images == [str(query)]
     assert window.results.hits()[0].path == str(query)  # a photo is most similar to itself
     assert labels(window)[1:4].count("blue-square") >= 2
 
@@ -121,7 +121,9 @@ def test_pasted_image_becomes_a_query(qtbot: QtBot, window: MainWindow, shapes: 
     QGuiApplication.clipboard().setImage(QImage(str(source)))
     window.paste()
     qtbot.waitUntil(lambda: window.results.rowCount() > 0, timeout=10_000)
-    assert len(window.query_images) == 1 and Path(window.query_images[0]).parent.name == "pasted"
+    assert (
+        len(window.session.images) == 1 and Path(window.session.images[0]).parent.name == "pasted"
+    )
     assert "yellow" in labels(window)[0]
 
 
@@ -137,7 +139,7 @@ def test_ctrl_v_in_the_search_field_searches_by_the_image_and_replaces_the_last(
         window.search.setFocus()
         qtbot.keyClick(window.search, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda: window.results.rowCount() > 0, timeout=10_000)
-        assert len(window.query_images) == 1 and window.chips.count() == 1
+        assert len(window.session.images) == 1 and window.chips.count() == 1
     assert window.search.text() == ""  # no image data pasted into the field as text
     assert "yellow" in labels(window)[0]
 
@@ -150,7 +152,7 @@ def test_a_photo_from_outside_replaces_the_search(
     first, second = sorted(shapes.iterdir())[:2]
     window.bring_forward([str(first)])
     window.bring_forward([str(second)])
-    assert window.search.text() == "" and window.query_images == [str(second)]
+    assert window.search.text() == "" and window.session.images == [str(second)]
     qtbot.waitUntil(lambda: window.results.rowCount() > 0, timeout=10_000)
     assert window.results.hits()[0].path == str(second)
 
@@ -169,7 +171,7 @@ def test_context_menu_find_similar(qtbot: QtBot, window: MainWindow) -> None:
     assert shortcuts["Open"] == "Ctrl+O" and shortcuts["View"] == "Return"
     next(a for a in menu.actions() if a.text() == "Find similar").trigger()
     qtbot.waitUntil(
-        lambda: window.query_images == [hit.path] and window.results.hits()[0].path == hit.path,
+        lambda: window.session.images == [hit.path] and window.results.hits()[0].path == hit.path,
         timeout=10_000,
     )
     assert window.search.text() == ""

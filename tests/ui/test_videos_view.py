@@ -75,7 +75,7 @@ def test_a_clip_plays_from_its_best_moment(qtbot: QtBot, tmp_path: Path) -> None
         assert win.stack.currentWidget() is win.view
         qtbot.waitUntil(lambda: player.player.source().isEmpty(), timeout=10_000)
         win.find_similar(hit.path)  # "Find similar" on the clip: by the moment shown
-        assert [q.at for q in win._query_images()] == [hit.at]
+        assert [q.at for q in win.session.image_queries()] == [hit.at]
     finally:
         win.close()
         win.bridge.shutdown()
