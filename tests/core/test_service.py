@@ -15,7 +15,7 @@ import pytest
 from photosearch.core.app.engine import Engine
 from photosearch.core.app.service import IndexingService
 from photosearch.core.errors import CatalogLockedError
-from tests.conftest import write_photos
+from tests.conftest import without_passes, write_photos
 from tests.photos import photo_like
 
 
@@ -234,6 +234,7 @@ def test_photos_copied_while_starting_and_during_a_long_first_index_come_first(
 
     engine = Engine.open()
     engine.use_model(models.import_model(slow_model, engine.paths.models_dir))
+    without_passes(engine)  # what is under test is the order photos are encoded in
     root = tmp_path / "library"
     write_photos(root / "backlog", 700)
     for name in ("first", "second", "third"):
