@@ -8,8 +8,9 @@ import os
 from datetime import date
 
 from PySide6.QtCore import QPoint, QRect, Qt, Signal
-from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QFont, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QToolTip, QWidget
+from superqt.utils import QFlowLayout
 
 from photosearch.core.search.query import filter_tokens, filter_values, with_filter, without_token
 from photosearch.core.types import Folder, Place
@@ -160,9 +161,25 @@ def _place_item(combo: QComboBox, typed: str) -> str | None:
     wanted = typed.casefold()
     for row in range(1, combo.count()):
         value = combo.itemData(row)
-        if wanted in (value.casefold(), combo.itemText(row).strip().casefold()):
+        if wanted in (value.casefold(), combo.itemText(row).casefold()):
             return value
     return None
+
+
+def _compact_combo() -> QComboBox:
+    """A choice as wide as a dozen letters, whatever the longest name it offers: a long
+    folder or place name is cut short in the box (whole in the list), never widening the
+    window past a small laptop's screen."""
+    combo = QComboBox()
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(12)
+    return combo
+
+
+def _fit_list(combo: QComboBox) -> None:
+    """The open list as wide as its longest name, though the box is narrower."""
+    view = combo.view()
+    view.setMinimumWidth(view.sizeHintForColumn(0) + view.verticalScrollBar().sizeHint().width())
 
 
 def _ordinal(key: str) -> int:
@@ -182,11 +199,11 @@ class FilterBar(QWidget):
         self.histogram.range_chosen.connect(self._dates_chosen)
         self.dates = QLabel("Any date")
         self.dates.setMinimumWidth(150)
-        self.folder = QComboBox()
+        self.folder = _compact_combo()
         self.folder.setAccessibleName("Folder filter")
         self.folder.addItem("Any folder", None)
         self.folder.currentIndexChanged.connect(self._folder_chosen)
-        self.place = QComboBox()
+        self.place = _compact_combo()
         self.place.setAccessibleName("Place filter")
         self.place.setToolTip("Where the photos were taken")
         self.place.addItem("Any place", None)
@@ -197,8 +214,10 @@ class FilterBar(QWidget):
         for label, value in TYPES:
             self.type.addItem(label, value)
         self.type.currentIndexChanged.connect(self._type_chosen)
-        self.chips = QHBoxLayout()
-        self.chips.setSpacing(2)
+        chips = QWidget()  # the filters typed, wrapping onto more lines rather than widening
+        self.chips = QFlowLayout(chips)
+        self.chips.setContentsMargins(0, 0, 0, 0)
+        self.chips.setHorizontalSpacing(2)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel("Taken:"))
@@ -207,8 +226,7 @@ class FilterBar(QWidget):
         row.addWidget(self.folder)
         row.addWidget(self.place)
         row.addWidget(self.type)
-        row.addLayout(self.chips)
-        row.addStretch(1)
+        row.addWidget(chips, 3)
 
     def set_months(self, months: dict[str, int]) -> None:
         self.histogram.set_counts(months)
@@ -224,25 +242,30 @@ class FilterBar(QWidget):
             self.folder.setItemData(
                 self.folder.count() - 1, shown(folder.path), Qt.ItemDataRole.ToolTipRole
             )
+        _fit_list(self.folder)
         self.folder.blockSignals(False)
         self.sync(self.text)
 
     def set_places(self, found: list[tuple[Place, int]]) -> None:
-        """Countries, most photos first, each followed by its towns (indented)."""
+        """Countries (in bold), most photos first, each followed by its towns."""
         self.place.blockSignals(True)
         self.place.clear()
         self.place.addItem("Any place", None)
+        bold = QFont(self.place.font())
+        bold.setBold(True)
         countries: dict[str, list[tuple[Place, int]]] = {}
         for place, n in found:
             countries.setdefault(place.country, []).append((place, n))
         for country, towns in sorted(countries.items(), key=lambda c: -sum(n for _, n in c[1])):
             self.place.addItem(country, country)
+            self.place.setItemData(self.place.count() - 1, bold, Qt.ItemDataRole.FontRole)
             for place, _ in sorted(towns, key=lambda t: (-t[1], t[0].city)):
-                self.place.addItem(f"    {place.city}", place.words())
+                self.place.addItem(place.city, place.words())
                 self.place.setItemData(
                     self.place.count() - 1, place.words(), Qt.ItemDataRole.ToolTipRole
                 )
         self.place.setVisible(bool(found))
+        _fit_list(self.place)
         self.place.blockSignals(False)
         self.sync(self.text)
 

@@ -535,7 +535,17 @@ def test_a_small_laptop_screen_fits(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.size().toTuple() == (1024, 600), timeout=5_000)
     hint = window.minimumSizeHint()
     assert hint.width() <= 1024 and hint.height() <= 600, hint
-    qtbot.keyClicks(window.search, "a red circle")
+    long_name = "/photos/" + "A folder with a name much longer than a laptop screen " * 3
+    window.filter_bar.folder.addItem(long_name, long_name)
+    typed = 'a red circle after:2019 before:2026 type:png day:06-14 in:"/photos/Summer trips"'
+    if not window.filter_bar.isVisible():
+        window.toggle_filters()
+    window.search.setText(typed)  # five filters: five chips, which wrap
+    window.filter_bar.sync(typed)
+    assert window.minimumSizeHint().width() <= 1024, window.minimumSizeHint()
+    window.toggle_filters()
+    window.search.setText("a red circle")
+    window.run_search()
     qtbot.waitUntil(lambda: window.results.rowCount() > 0, timeout=10_000)
     window.details.show_hit(window.results.hits()[0])
     qtbot.waitUntil(lambda: window.details.preview.pixmap() is not None, timeout=10_000)
