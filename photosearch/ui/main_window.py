@@ -663,6 +663,7 @@ class MainWindow(QMainWindow):
     def run_search(self) -> None:
         self._debounce.stop()
         self._leave_duplicates()
+        self._sidebar_follows()
         text = self.query_text()
         if not self.session.asks(text):
             self.results.set_hits([])
@@ -808,6 +809,15 @@ class MainWindow(QMainWindow):
     def _places_found(self, found: list[tuple[Place, int]]) -> None:
         self.sidebar.set_places(found)
         self.filter_bar.set_places(found)
+
+    def _sidebar_follows(self) -> None:
+        """*On this day* or a place stays chosen in the sidebar only while the search is
+        its filter: once the user adds words or other filters, the grid shows a search."""
+        entry = self.sidebar.current_entry()
+        if entry is not None and entry.kind in ("day", "place"):
+            wanted = this_day_filter() if entry.kind == "day" else entry.path
+            if self.query_text() != wanted:
+                self.sidebar.clear_choice()
 
     def _name_moments(self, request: int) -> None:
         """On this day, each year's header says how long ago and where ("3 years ago ·

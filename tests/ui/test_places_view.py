@@ -43,8 +43,10 @@ def test_the_sidebar_lists_places_and_a_click_shows_their_photos(
         assert place.currentData() == "Portugal"  # it shows the filter the sidebar wrote
         town = place.findText("Lisbon")
         assert place.itemData(town) == "Lisbon, Portugal"
+        assert sidebar.current_entry() is not None  # Portugal, chosen
         window.search.setText("")
         place.setCurrentIndex(town)
+        assert sidebar.current_entry() is None  # another search: Portugal is not shown
         assert window.search.text() == 'place:"Lisbon, Portugal"'
         qtbot.waitUntil(
             lambda: {Path(h.path).name for h in window.results.hits()} == lisbon, timeout=30_000
