@@ -8,7 +8,8 @@ tests' time. ``--serve`` pays for those imports once per test worker, then forks
 child for each request (one JSON line on stdin: ``args``, ``env``, ``cwd``, ``stdout``,
 ``stderr``, ``timeout``): the child is a real process with its own environment, working
 folder, files, locks and exit status, and nothing in the server has run torch before
-the fork, so it starts clean. Answers the child's exit status on stdout (minus the
+the fork, so it starts clean. ``tests/faults/killer.py`` serves its kills the same
+way. Answers the child's exit status on stdout (minus the
 signal's number when a signal ended it, as ``subprocess`` says; ``"timeout"`` when it
 ran too long and was killed). Tests that are about the process itself (Ctrl+C, what a
 command imports, a kill) still start ``python -m photosearch`` themselves.
@@ -24,32 +25,41 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
-def serve() -> None:
+def warm_imports() -> None:
+    """What every PhotoSearch command would import first (onnxruntime before usearch)."""
     import numpy  # noqa: F401
     import open_clip  # noqa: F401
     import torch  # noqa: F401
 
-    from photosearch.core import ort  # noqa: F401  (onnxruntime before usearch)
+    from photosearch.core import ort  # noqa: F401
 
     import usearch.index  # noqa: F401  # isort: skip
 
+
+def serve(command: Callable[[dict[str, Any]], int]) -> None:
+    """Answer each request line on stdin with the exit status of ``command(request)``,
+    run in a child forked for it (its output in the request's ``stdout``/``stderr``
+    files; ``env`` and ``cwd`` when given; killed after ``timeout`` seconds if given)."""
     for line in sys.stdin:
         request = json.loads(line)
         sys.stdout.flush()
         pid = os.fork()
         if pid == 0:
-            _child(request)
-        deadline = time.monotonic() + request["timeout"]
+            _child(command, request)
+        timeout = request.get("timeout")
+        deadline = time.monotonic() + timeout if timeout else None
         while True:
-            done, status = os.waitpid(pid, os.WNOHANG)
+            done, status = os.waitpid(pid, 0 if deadline is None else os.WNOHANG)
             if done:
                 ended = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
                 print(ended, flush=True)
                 break
-            if time.monotonic() > deadline:
+            if deadline is not None and time.monotonic() > deadline:
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
                 print('"timeout"', flush=True)
@@ -57,32 +67,41 @@ def serve() -> None:
             time.sleep(0.01)
 
 
-def _child(request: dict[str, object]) -> None:
-    """Become ``photosearch ARGS`` as the request says, and never return. PhotoSearch
-    itself is imported here, after the environment is the test's: a module that reads
-    it on import (send2trash's trash folder) sees the right one."""
+def _child(command: Callable[[dict[str, Any]], int], request: dict[str, Any]) -> None:
+    """Become the request's process, and never return."""
     code = 1
     try:
         os.setsid()  # its own process group, as a command started from a shell
-        os.chdir(str(request["cwd"]))
-        os.environ.clear()
-        os.environ.update(request["env"])  # type: ignore[arg-type]
-        null = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(null, 0)  # the requests' pipe is not the command's input
-        for fd, name in ((1, "stdout"), (2, "stderr")):
-            out = os.open(str(request[name]), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            os.dup2(out, fd)
-        sys.argv = ["photosearch", *request["args"]]  # type: ignore[misc]
-        from photosearch.cli import main
-
-        try:
-            code = main(request["args"])  # type: ignore[arg-type]
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+        if "cwd" in request:
+            os.chdir(request["cwd"])
+        if "env" in request:
+            os.environ.clear()
+            os.environ.update(request["env"])
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)  # the requests' pipe is not its input
+        out = os.open(request["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(out, 1)
+        if request["stderr"] == request["stdout"]:
+            os.dup2(out, 2)  # one file, one offset: nothing written over
+        else:
+            os.dup2(os.open(request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 2)
+        code = command(request)
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+
+
+def photosearch(request: dict[str, Any]) -> int:
+    """``photosearch ARGS``. PhotoSearch itself is imported here, after the environment
+    is the test's: a module that reads it on import (send2trash's trash folder) sees the
+    right one."""
+    sys.argv = ["photosearch", *request["args"]]
+    from photosearch.cli import main
+
+    try:
+        return main(request["args"])
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
 
 
 class WarmCli:
@@ -133,4 +152,5 @@ class WarmCli:
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--serve"]:
-    serve()
+    warm_imports()
+    serve(photosearch)

@@ -8,33 +8,29 @@ module starts for the nth time, the process sends itself SIGKILL: no handler, no
 no flush — as a power cut or ``kill -9`` at that instruction. Heavy imports come first so
 the hook does not slow them down.
 
-``--serve`` pays for those imports once: it reads one request a line on stdin (JSON:
-``suffix``, ``function``, ``nth``, ``args``, ``output``), forks a child that runs it with
-its stdout and stderr in the file ``output``, and answers each with the child's exit
-status on stdout (minus the signal's number when a signal ended it, as ``subprocess``
-says). Nothing in this process has run torch before the fork, so the child starts clean.
+``--serve`` pays for those imports once, with ``tests/warm_cli.py``'s fork server: it
+reads one request a line on stdin (JSON: ``suffix``, ``function``, ``nth``, ``args``,
+``stdout``, ``stderr``), forks a child that runs it, and answers each with the child's
+exit status on stdout (minus the signal's number when a signal ended it, as
+``subprocess`` says). Nothing in this process has run torch before the fork, so the
+child starts clean.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sys
 import threading
 from pathlib import Path
 
-import numpy  # noqa: F401
-import open_clip  # noqa: F401
-import torch  # noqa: F401
-
-from photosearch.core import ort  # noqa: F401  (onnxruntime before usearch)
-
-import usearch.index  # noqa: F401  # isort: skip
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from photosearch.cli import main
-from tests.faults.test_kill_anywhere import NO_SUCH_POINT, defines
+from tests.warm_cli import serve, warm_imports  # isort: skip
+
+warm_imports()
+
+from photosearch.cli import main  # noqa: E402
+from tests.faults.test_kill_anywhere import NO_SUCH_POINT, defines  # noqa: E402
 
 
 def run(suffix: str, function: str, nth: int, argv: list[str]) -> int:
@@ -62,30 +58,9 @@ def run(suffix: str, function: str, nth: int, argv: list[str]) -> int:
         return exc.code if isinstance(exc.code, int) else 1
 
 
-def serve() -> None:
-    for line in sys.stdin:
-        request = json.loads(line)
-        sys.stdout.flush()
-        pid = os.fork()
-        if pid == 0:
-            out = os.open(request["output"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            os.dup2(out, 1)
-            os.dup2(out, 2)
-            code = 1
-            try:
-                code = run(request["suffix"], request["function"], request["nth"], request["args"])
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(code)
-        _, status = os.waitpid(pid, 0)
-        ended = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-        print(ended, flush=True)
-
-
 if __name__ == "__main__":
     if sys.argv[1:] == ["--serve"]:
-        serve()
+        serve(lambda r: run(r["suffix"], r["function"], r["nth"], r["args"]))
     else:
         args = sys.argv[sys.argv.index("--") + 1 :]
         sys.exit(run(sys.argv[1], sys.argv[2], int(sys.argv[3]), args))

@@ -183,7 +183,8 @@ class Library:
             "function": point.function,
             "nth": point.nth,
             "args": list(args),
-            "output": str(output),
+            "stdout": str(output),
+            "stderr": str(output),
         }
         self.server.stdin.write(json.dumps(request) + "\n")
         self.server.stdin.flush()
