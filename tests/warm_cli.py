@@ -18,6 +18,7 @@ command imports, a kill) still start ``python -m photosearch`` themselves.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import signal
@@ -25,13 +26,18 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 
 def warm_imports() -> None:
-    """What every PhotoSearch command would import first (onnxruntime before usearch)."""
+    """What every PhotoSearch command would import first: PhotoSearch's package (it sets
+    the OpenMP environment before torch loads), then onnxruntime before usearch."""
+    import photosearch  # noqa: F401
+
+    # isort: split
     import numpy  # noqa: F401
     import open_clip  # noqa: F401
     import torch  # noqa: F401
@@ -51,20 +57,30 @@ def serve(command: Callable[[dict[str, Any]], int]) -> None:
         pid = os.fork()
         if pid == 0:
             _child(command, request)
-        timeout = request.get("timeout")
-        deadline = time.monotonic() + timeout if timeout else None
-        while True:
-            done, status = os.waitpid(pid, 0 if deadline is None else os.WNOHANG)
-            if done:
-                ended = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-                print(ended, flush=True)
-                break
-            if deadline is not None and time.monotonic() > deadline:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                print('"timeout"', flush=True)
-                break
-            time.sleep(0.01)
+        try:
+            _answer(pid, request.get("timeout"))
+        finally:  # the server stopped (Ctrl+C in pytest): its child goes with it
+            with contextlib.suppress(ChildProcessError, ProcessLookupError):
+                if os.waitpid(pid, os.WNOHANG) == (0, 0):
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+
+
+def _answer(pid: int, timeout: float | None) -> None:
+    """Wait for the child (killing it after ``timeout`` seconds) and print how it ended."""
+    deadline = time.monotonic() + timeout if timeout else None
+    while True:
+        done, status = os.waitpid(pid, 0 if deadline is None else os.WNOHANG)
+        if done:
+            ended = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+            print(ended, flush=True)
+            return
+        if deadline is not None and time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            print('"timeout"', flush=True)
+            return
+        time.sleep(0.01)
 
 
 def _child(command: Callable[[dict[str, Any]], int], request: dict[str, Any]) -> None:
@@ -85,6 +101,8 @@ def _child(command: Callable[[dict[str, Any]], int], request: dict[str, Any]) ->
         else:
             os.dup2(os.open(request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 2)
         code = command(request)
+    except BaseException:  # as Python prints an uncaught error, to the command's stderr
+        traceback.print_exc()
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -115,7 +133,7 @@ class WarmCli:
         if self._server is None or self._server.poll() is not None:
             root = Path(__file__).resolve().parent.parent
             self._server = subprocess.Popen(
-                [sys.executable, str(Path(__file__).resolve()), "--serve"],
+                [sys.executable, "-m", "tests.warm_cli", "--serve"],  # tests/ not on the path
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 text=True,
@@ -124,6 +142,8 @@ class WarmCli:
             )
             atexit.register(self.close)
         out, err = self._scratch / "stdout", self._scratch / "stderr"
+        for old in (out, err):  # a child that fails early leaves no earlier command's output
+            old.unlink(missing_ok=True)
         request = {
             "args": args,
             "env": dict(os.environ),
@@ -139,7 +159,7 @@ class WarmCli:
         if not answer:
             raise RuntimeError("warm_cli.py --serve ended")
         status = json.loads(answer)
-        stdout, stderr = out.read_text(), err.read_text()
+        stdout, stderr = (p.read_text() if p.exists() else "" for p in (out, err))
         if status == "timeout":
             raise subprocess.TimeoutExpired(["photosearch", *args], timeout, stdout, stderr)
         return subprocess.CompletedProcess(["photosearch", *args], status, stdout, stderr)

@@ -10,7 +10,6 @@ PARTS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("torchvision",), "torchvision"),
     (("open_clip_torch",), "open_clip"),
     (("PySide6", "PySide6-Essentials"), "PySide6"),
-    (("superqt",), "superqt"),
     (("usearch",), "usearch"),
     (("numpy",), "numpy"),
     (("pillow",), "PIL"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -236,6 +237,15 @@ class Place:
             if part and part != parts[-1]:
                 parts.append(part)
         return ", ".join(parts)
+
+
+def place_key(text: str | None) -> str | None:
+    """SQL ``place_key``: a place name as people type it, without accents, case or
+    extra spaces (``reykjavik`` is ``Reykjavík``)."""
+    if text is None:
+        return None
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
 
 
 @dataclass(frozen=True, slots=True)

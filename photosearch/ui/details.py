@@ -8,15 +8,17 @@ import os
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPixmap, QResizeEvent
+from PySide6.QtGui import QGuiApplication, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -67,6 +69,8 @@ class DetailsPane(QWidget):
         self.folder.setToolTip("Show in the file manager")
         self.folder.linkActivated.connect(lambda _: self._show_in_folder())
         self.fields: dict[str, QLabel] = {}
+        self._rows: dict[str, QWidget] = {}
+        """Each field's row widget (the label, or the label with its Copy button)."""
         form = self.form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for key in ("Score", "Taken", "Length", "Dimensions", "File size", "Type", "Camera", "Lens",
@@ -78,7 +82,8 @@ class DetailsPane(QWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setAccessibleName(key)
             self.fields[key] = label
-            form.addRow(f"{key}:", label)
+            self._rows[key] = label
+            form.addRow(f"{key}:", label if key != "GPS" else self._with_copy(label))
         self.offline = QLabel("Its drive is not connected: it is shown from the index.")
         self.offline.setWordWrap(True)
         buttons = QGridLayout()
@@ -149,9 +154,23 @@ class DetailsPane(QWidget):
 
     def _set(self, key: str, value: str | None) -> None:
         """Show a field with its value; a field the photo has no value for is hidden."""
-        label = self.fields[key]
-        label.setText(value or "")
-        self.form.setRowVisible(label, bool(value))
+        self.fields[key].setText(value or "")
+        self.form.setRowVisible(self._rows[key], bool(value))
+
+    def _with_copy(self, label: QLabel) -> QWidget:
+        """The coordinates with a Copy button (for a map or a message)."""
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(label, 1)
+        self.copy_gps = QToolButton()
+        self.copy_gps.setText("Copy")
+        self.copy_gps.setToolTip("Copy the coordinates")
+        self.copy_gps.setAccessibleName("Copy the coordinates")
+        self.copy_gps.clicked.connect(lambda: QGuiApplication.clipboard().setText(label.text()))
+        layout.addWidget(self.copy_gps)
+        self._rows[label.accessibleName()] = row
+        return row
 
     def _details(self, path: str, details: PhotoDetails) -> None:
         if self.hit is None or self.hit.path != path:

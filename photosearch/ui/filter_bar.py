@@ -10,10 +10,10 @@ from datetime import date
 from PySide6.QtCore import QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QFont, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QToolTip, QWidget
-from superqt.utils import QFlowLayout
 
 from photosearch.core.search.query import filter_tokens, filter_values, with_filter, without_token
-from photosearch.core.types import Folder, Place
+from photosearch.core.types import Folder, Place, place_key
+from photosearch.ui.flow_layout import FlowLayout
 from photosearch.ui.wording import shown
 
 TYPES = (
@@ -156,14 +156,17 @@ class DateHistogram(QWidget):
 
 
 def _place_item(combo: QComboBox, typed: str) -> str | None:
-    """The place choice a typed ``place:`` value names (``lisbon`` → "Lisbon, Portugal"):
-    the same words, or a town's name alone, in any case."""
-    wanted = typed.casefold()
-    for row in range(1, combo.count()):
-        value = combo.itemData(row)
-        if wanted in (value.casefold(), combo.itemText(row).casefold()):
-            return value
-    return None
+    """The place choice a typed ``place:`` value names as the search reads it: the same
+    words, or a country's or town's name alone (``reykjavik`` → "Reykjavík, Iceland"),
+    without minding accents or case; None when it names several (a town and a region)
+    or none."""
+    wanted = place_key(typed)
+    found = [
+        combo.itemData(row)
+        for row in range(1, combo.count())
+        if wanted in (place_key(combo.itemData(row)), place_key(combo.itemText(row)))
+    ]
+    return found[0] if len(set(found)) == 1 else None
 
 
 def _compact_combo() -> QComboBox:
@@ -215,9 +218,8 @@ class FilterBar(QWidget):
             self.type.addItem(label, value)
         self.type.currentIndexChanged.connect(self._type_chosen)
         chips = QWidget()  # the filters typed, wrapping onto more lines rather than widening
-        self.chips = QFlowLayout(chips)
+        self.chips = FlowLayout(chips)
         self.chips.setContentsMargins(0, 0, 0, 0)
-        self.chips.setHorizontalSpacing(2)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel("Taken:"))

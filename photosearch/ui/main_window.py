@@ -51,6 +51,7 @@ from photosearch.core.curate.duplicates import DuplicateGroup, TrashPlan
 from photosearch.core.curate.trash import Trashed
 from photosearch.core.media.images import is_supported
 from photosearch.core.model import models
+from photosearch.core.search.query import filter_values
 from photosearch.core.search.searcher import SearchResult
 from photosearch.core.types import (
     Crop,
@@ -743,7 +744,7 @@ class MainWindow(QMainWindow):
         by_month = result.sort in ("date", "oldest")
         complete = not result.browse or len(hits) < SEARCH_LIMIT
         if hits:
-            self.results.set_hits(hits, by_month, result.months, complete)
+            self.results.set_hits(hits, by_month, result.months, complete, self._refreshing)
             self._name_moments(request)
             self._show_grid()
             if result.browse:
@@ -833,6 +834,14 @@ class MainWindow(QMainWindow):
 
         self.bridge.run(lambda engine: engine.places_of(ids), named)
 
+    def _place_shown(self) -> str | None:
+        """The place the grid lists (chosen in the sidebar, its filter as it wrote it):
+        "Portugal", "Lisbon, Portugal"."""
+        entry = self.sidebar.current_entry()
+        if entry is None or entry.kind != "place" or self.query_text() != entry.path:
+            return None
+        return filter_values(entry.path, "place")[0]
+
     def _person_shown(self) -> Person | None:
         """Whom the grid lists (chosen in the sidebar, their filter as it wrote it)."""
         entry = self.sidebar.current_entry()
@@ -862,6 +871,8 @@ class MainWindow(QMainWindow):
             title = "On this day"
         elif (person := self._person_shown()) is not None:
             title = person.name or "Not named yet"
+        elif (place := self._place_shown()) is not None:
+            title = place
         elif self.query_text() or self.session.images:
             title = "Search results"
         else:

@@ -224,15 +224,17 @@ class ResultsModel(QAbstractListModel):
         by_month: bool = False,
         months: dict[str, int] | None = None,
         complete: bool = True,
+        same_search: bool = False,
     ) -> None:
         """Show ``hits``; ``by_month`` adds headers (counting ``months`` when given, else
-        the hits); ``complete`` False: more can be asked for at the end."""
+        the hits); ``complete`` False: more can be asked for at the end; ``same_search``:
+        the same search again (a refresh), whose headers keep the names they were given."""
         self.beginResetModel()
         self._hits = []
         self._items = []
         self._rows = {}
         self.badges = {}
-        self._titles = {}
+        self._titles = self._titles if same_search else {}
         self._months = (months or {}) if by_month else None
         self._counted = months is None
         self._extend(hits)

@@ -2,9 +2,9 @@
 searched by (whole, a region, a clip's moment), the 👍/👎 marks on results, the folder a
 search stays in, and whether the grid lists photos rather than answering a search.
 
-The window shows this state and changes it only through these methods, so its rules
-(a new image search replaces the old one, marks go with the images, a listing is sorted
-by date) live in one place and are tested without a window.
+The window shows this state; its rules (marks go with the photos searched by, a folder's
+filter joins the words, filters alone or a folder without words make a listing) live
+here and are tested without a window.
 """
 
 from __future__ import annotations

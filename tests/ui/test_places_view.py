@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from tests.core.test_places import write_travels
@@ -31,12 +32,15 @@ def test_the_sidebar_lists_places_and_a_click_shows_their_photos(
             lambda: {Path(h.path).name for h in window.results.hits()} == lisbon, timeout=30_000
         )
         assert window.search.text() == 'place:"Portugal"'
+        assert window.title.text() == "Portugal"
         window.details.show_hit(window.results.hits()[0])
         qtbot.waitUntil(
             lambda: window.details.fields["Place"].text() == "Lisbon, Portugal",
             timeout=30_000,
         )
         assert window.details.fields["GPS"].text() == "38.72230° N, 9.13930° W"
+        window.details.copy_gps.click()
+        assert QGuiApplication.clipboard().text() == "38.72230° N, 9.13930° W"
 
         place = window.filter_bar.place  # the filter bar offers the same places
         assert place.isVisibleTo(window.filter_bar)
@@ -54,6 +58,8 @@ def test_the_sidebar_lists_places_and_a_click_shows_their_photos(
         window.search.setText("place:lisbon")  # typed by hand, in any case
         window.filter_bar.sync(window.search.text())
         assert place.currentData() == "Lisbon, Portugal"
+        window.filter_bar.sync("place:reykjavik")  # as the search reads it: no accents
+        assert place.currentData() == "Reykjavík, Capital Region, Iceland"
         place.setCurrentIndex(0)
         assert window.search.text() == ""
     finally:

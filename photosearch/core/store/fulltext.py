@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import unicodedata
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
 
 from photosearch.core.media.metadata import PhotoMeta
 from photosearch.core.store.word_split import query_words
-from photosearch.core.types import Place
+from photosearch.core.types import Place, place_key
 
 
 class Catalog(Protocol):
@@ -215,15 +214,6 @@ def places_of(catalog: Catalog, photo_ids: Sequence[int]) -> dict[int, Place]:
         )
         found.update((int(r[0]), Place(r[1], r[2], r[3])) for r in rows)
     return found
-
-
-def place_key(text: str | None) -> str | None:
-    """SQL ``place_key``: a place name as people type it, without accents, case or
-    extra spaces (``reykjavik`` is ``Reykjavík``)."""
-    if text is None:
-        return None
-    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
 
 
 def place_clause(value: str) -> tuple[str, list[object]]:
