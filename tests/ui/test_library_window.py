@@ -18,7 +18,7 @@ from photosearch.synthetic import write_library
 from photosearch.ui.main_window import MainWindow
 from photosearch.ui.results import Section
 from photosearch.ui.sidebar import Entry
-from tests.ui.test_main_window import open_window, wait_indexed
+from tests.ui.test_main_window import indexed_home, open_copy, wait_indexed
 
 DAY = 86_400
 START = time.mktime((2021, 1, 15, 12, 0, 0, 0, 0, -1))
@@ -41,9 +41,14 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def library_home(tmp_path_factory: pytest.TempPathFactory, library: Path) -> Path:
+    return indexed_home(tmp_path_factory.mktemp("library-home"), [library])
+
+
 @pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path, library: Path) -> Iterator[MainWindow]:
-    win = open_window(qtbot, tmp_path / "app", [library])
+def window(qtbot: QtBot, tmp_path: Path, library_home: Path) -> Iterator[MainWindow]:
+    win = open_copy(qtbot, library_home, tmp_path / "app")
     wait_indexed(qtbot, win, 41)
     yield win
     win.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from collections import Counter
@@ -56,6 +57,27 @@ def open_window(
     return window
 
 
+def indexed_home(home: Path, folders: list[Path]) -> Path:
+    """A data folder with ``folders`` indexed, their words read and faces looked for, as
+    a user left it: built once for a module, copied for each of its tests."""
+    engine = Engine.open(prepare_home(home, folders))
+    try:
+        engine.update()
+        engine.learn_words()
+    finally:
+        engine.close()
+    return home
+
+
+def open_copy(qtbot: QtBot, home: Path, into: Path) -> MainWindow:
+    """A window on a copy of the data folder ``home`` (see :func:`indexed_home`)."""
+    shutil.copytree(home, into)
+    window = create_window(AppPaths.resolve(into), quiet_s=0.3)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
 def wait_indexed(qtbot: QtBot, window: MainWindow, count: int, timeout: int = 120_000) -> None:
     engine = window.bridge.engine
     qtbot.waitUntil(lambda: window.model_state == "ready", timeout=60_000)
@@ -72,9 +94,14 @@ def shapes(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def shapes_home(tmp_path_factory: pytest.TempPathFactory, shapes: Path) -> Path:
+    return indexed_home(tmp_path_factory.mktemp("shapes-home"), [shapes])
+
+
 @pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path, shapes: Path) -> Iterator[MainWindow]:
-    win = open_window(qtbot, tmp_path / "app", [shapes])
+def window(qtbot: QtBot, tmp_path: Path, shapes_home: Path) -> Iterator[MainWindow]:
+    win = open_copy(qtbot, shapes_home, tmp_path / "app")
     wait_indexed(qtbot, win, 120)
     yield win
     win.close()
