@@ -22,6 +22,7 @@ PARTS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("reverse_geocode",), "reverse_geocode"),
     (("scipy",), "scipy"),
     (("watchdog",), "watchdog"),
+    (("psutil",), "psutil"),
     (("huggingface_hub",), "huggingface_hub"),
     (("platformdirs",), "platformdirs"),
     (("fastapi",), "fastapi"),

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from photosearch.core.errors import PhotoSearchError
-from photosearch.core.index.watcher import NETWORK_FILESYSTEMS, filesystem_type
+from photosearch.core.index.watcher import on_network_drive
 from photosearch.core.model import models
 from photosearch.core.settings import AppPaths, Settings
 from photosearch.core.store.catalog import Catalog
@@ -164,7 +164,7 @@ def doctor(library: Examined) -> list[Check]:
     for folder in library.catalog.folders():
         online = folder.online and os.path.isdir(folder.path)
         detail = f"{folder.photo_count} photos, {folder.error_count} skipped"
-        network = filesystem_type(folder.path) in NETWORK_FILESYSTEMS
+        network = on_network_drive(folder.path)
         if folder.force_polling or network:
             detail += f"; watched by polling ({'network drive' if network else 'setting'})"
         if not online:

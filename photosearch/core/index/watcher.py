@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import psutil
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
@@ -27,25 +28,35 @@ from photosearch.core.media.images import is_media
 log = logging.getLogger(__name__)
 
 NETWORK_FILESYSTEMS = frozenset(
-    {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "davfs", "fuse.rclone"}
-)
+    {
+        "nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "davfs",
+        "fuse.rclone", "afpfs", "webdav",
+    }
+)  # fmt: skip
+"""File systems of network drives (Linux and macOS names): changes made on another
+computer send no notification, so such folders are polled."""
 IGNORED_EVENTS = frozenset({"opened", "closed_no_write"})
 
 
-def filesystem_type(path: str) -> str | None:
-    """The mount type holding ``path`` (Linux), to send network drives to polling."""
+def on_network_drive(path: str) -> bool:
+    """Whether ``path`` lies on a network drive — NFS, SMB, sshfs… on Linux and macOS, a
+    mapped network drive on Windows (psutil says "remote") — to watch it by polling."""
     try:
-        with open("/proc/mounts", encoding="utf-8") as fh:
-            mounts = [line.split()[1:3] for line in fh if len(line.split()) > 2]
-    except OSError:
-        return None
-    real = os.path.realpath(path)
-    best = max(
-        (m for m in mounts if real == m[0] or real.startswith(m[0].rstrip("/") + "/")),
-        key=lambda m: len(m[0]),
-        default=None,
+        mounts = psutil.disk_partitions(all=True)
+    except (OSError, RuntimeError):
+        return False
+    real = os.path.normcase(os.path.realpath(path))
+
+    def holds(mountpoint: str) -> bool:
+        top = os.path.normcase(mountpoint).rstrip(os.sep)
+        return real == top or real.startswith(top + os.sep)
+
+    mount = max(
+        (m for m in mounts if holds(m.mountpoint)), key=lambda m: len(m.mountpoint), default=None
     )
-    return best[1] if best else None
+    return mount is not None and (
+        mount.fstype.lower() in NETWORK_FILESYSTEMS or "remote" in mount.opts.split(",")
+    )
 
 
 @dataclass(slots=True)
@@ -100,7 +111,7 @@ class Watcher:
         if not self._present[root]:
             self.modes[root] = "offline"
             return "offline"
-        polling = force_polling or filesystem_type(root) in NETWORK_FILESYSTEMS
+        polling = force_polling or on_network_drive(root)
         observer: BaseObserver = (
             PollingObserver(timeout=self.poll_interval_s) if polling else Observer()
         )
