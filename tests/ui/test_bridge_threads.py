@@ -113,7 +113,7 @@ def test_a_long_job_never_holds_up_the_short_calls(qtbot: QtBot, bridge: EngineB
 def test_copy_image_decodes_off_the_gui_thread_by_the_real_bytes(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.ui.test_main_window import open_window
+    from tests.ui.windows import open_window
 
     name = os.fsdecode(b"caf\xe9-" + b"x" * 4 + b".jpg")  # not UTF-8
     folder = tmp_path / "photos"
@@ -143,7 +143,7 @@ def test_copy_image_decodes_off_the_gui_thread_by_the_real_bytes(
 
 
 def test_leaving_duplicates_stops_the_search_for_them(qtbot: QtBot, tmp_path: Path) -> None:
-    from tests.ui.test_main_window import open_window
+    from tests.ui.windows import open_window
 
     window = open_window(qtbot, tmp_path / "home", [])
     try:
@@ -165,7 +165,7 @@ def test_a_name_that_is_not_utf8_shows_everywhere(qtbot: QtBot, tmp_path: Path) 
     """Found, its thumbnail, details and viewer arrive (never "Loading…" for ever), and
     its name reads as in a file manager."""
     from photosearch.core.types import Hit
-    from tests.ui.test_main_window import open_window, wait_indexed
+    from tests.ui.windows import open_window, wait_indexed
 
     folder = tmp_path / "photos"
     folder.mkdir()
@@ -209,7 +209,7 @@ def test_no_loading_is_said_when_there_is_no_model(qtbot: QtBot, tmp_path: Path)
 def test_a_deleted_photo_leaves_the_search(qtbot: QtBot, tmp_path: Path) -> None:
     """The count and the photos follow a delete within moments (not "43 matches" for
     ever), and the details pane lets go of the photo that is gone."""
-    from tests.ui.test_main_window import open_window, wait_indexed
+    from tests.ui.windows import open_window, wait_indexed
 
     folder = tmp_path / "photos"
     photos = write_photos(folder, 4)

@@ -15,7 +15,7 @@ from photosearch.ui import safety
 from photosearch.ui.results import BadgeRole, Section, SectionRole
 from photosearch.ui.safety import ConfirmPhotos
 from tests.core.test_duplicates import write_originals_and_copies
-from tests.ui.test_main_window import open_window, wait_indexed
+from tests.ui.windows import open_window, wait_indexed
 
 
 def test_duplicates_view_keeps_the_originals_and_trashes_the_copies(

@@ -18,7 +18,7 @@ from photosearch.core.settings import DEFAULT_MODEL, AppPaths
 from photosearch.ui.app import create_window
 from photosearch.ui.welcome import demo_command
 from tests.conftest import allow_downloads
-from tests.ui.test_main_window import open_window, welcome_dialog
+from tests.ui.windows import open_window, welcome_dialog
 
 
 def test_no_internet_is_said_in_words_with_a_retry(

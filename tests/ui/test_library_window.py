@@ -18,7 +18,7 @@ from photosearch.synthetic import write_library
 from photosearch.ui.main_window import MainWindow
 from photosearch.ui.results import Section
 from photosearch.ui.sidebar import Entry
-from tests.ui.test_main_window import indexed_home, open_copy, wait_indexed
+from tests.ui.windows import indexed_home, open_copy, wait_indexed
 
 DAY = 86_400
 START = time.mktime((2021, 1, 15, 12, 0, 0, 0, 0, -1))

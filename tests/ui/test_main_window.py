@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 from collections import Counter
@@ -29,62 +28,19 @@ from photosearch.ui.app import create_window
 from photosearch.ui.folders_dialog import FoldersDialog
 from photosearch.ui.main_window import MainWindow
 from photosearch.ui.sidebar import Entry
-from photosearch.ui.welcome import WelcomeDialog
 from tests.hub import Hub, release
+from tests.ui.windows import (
+    indexed_home,
+    open_copy,
+    open_window,
+    prepare_home,
+    wait_indexed,
+    welcome_dialog,
+)
 
 
 def labels(window: MainWindow) -> list[str]:
     return [Path(h.path).stem.split("-", 1)[1] for h in window.results.hits()]
-
-
-def prepare_home(home: Path, folders: list[Path], model: str = models.DEMO_KEY) -> AppPaths:
-    """A data folder with ``folders`` added and ``model`` chosen, as a user left it."""
-    paths = AppPaths.resolve(home)
-    engine = Engine.open(paths)
-    engine.settings_file.change(model=model)
-    for folder in folders:
-        engine.add_folder(folder)
-    engine.close()
-    return paths
-
-
-def open_window(
-    qtbot: QtBot, home: Path, folders: list[Path], model: str = models.DEMO_KEY
-) -> MainWindow:
-    window = create_window(prepare_home(home, folders, model), quiet_s=0.3)
-    qtbot.addWidget(window)
-    window.show()
-    return window
-
-
-def indexed_home(home: Path, folders: list[Path]) -> Path:
-    """A data folder with ``folders`` indexed, their words read and faces looked for, as
-    a user left it: built once for a module, copied for each of its tests."""
-    engine = Engine.open(prepare_home(home, folders))
-    try:
-        engine.update()
-        engine.learn_words()
-    finally:
-        engine.close()
-    return home
-
-
-def open_copy(qtbot: QtBot, home: Path, into: Path) -> MainWindow:
-    """A window on a copy of the data folder ``home`` (see :func:`indexed_home`)."""
-    shutil.copytree(home, into)
-    window = create_window(AppPaths.resolve(into), quiet_s=0.3)
-    qtbot.addWidget(window)
-    window.show()
-    return window
-
-
-def wait_indexed(qtbot: QtBot, window: MainWindow, count: int, timeout: int = 120_000) -> None:
-    engine = window.bridge.engine
-    qtbot.waitUntil(lambda: window.model_state == "ready", timeout=60_000)
-    qtbot.waitUntil(
-        lambda: engine.catalog.counts(engine.vectors().model_id)["indexed"] >= count,
-        timeout=timeout,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -318,12 +274,6 @@ def test_first_run_downloads_the_default_model(
     assert win.results.rowCount() > 0
     win.close()
     win.bridge.shutdown()
-
-
-def welcome_dialog() -> WelcomeDialog | None:
-    """The welcome dialog on screen (those of earlier tests may linger, hidden)."""
-    shown = (w for w in QApplication.topLevelWidgets() if isinstance(w, WelcomeDialog))
-    return next((w for w in shown if w.isVisible()), None)
 
 
 def test_the_gui_thread_never_does_disk_model_or_index_work(

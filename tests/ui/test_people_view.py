@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from photosearch.ui.settings_dialog import SettingsDialog
 from tests.people import BIDEN, OBAMA, write_people
-from tests.ui.test_main_window import open_window, wait_indexed
+from tests.ui.windows import open_window, wait_indexed
 
 
 def test_people_in_the_sidebar_named_merged_and_forgotten(

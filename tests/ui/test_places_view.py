@@ -9,7 +9,7 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from tests.core.test_places import write_travels
-from tests.ui.test_main_window import open_window, wait_indexed
+from tests.ui.windows import open_window, wait_indexed
 
 
 def test_the_sidebar_lists_places_and_a_click_shows_their_photos(

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from photosearch.core.curate.trash import move_to_trash, restore
 from tests.conftest import write_photos
-from tests.ui.test_main_window import open_window
+from tests.ui.windows import open_window
 
 
 def test_deleting_an_album_asks_and_can_be_undone(

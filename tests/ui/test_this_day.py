@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from photosearch.ui.results import SectionRole
 from tests.photos import gps_exif, photo_like
-from tests.ui.test_main_window import open_window, wait_indexed
+from tests.ui.windows import open_window, wait_indexed
 
 EXIF_IFD, DATE_TAKEN = 0x8769, 0x9003
 

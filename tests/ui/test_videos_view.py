@@ -17,7 +17,7 @@ from photosearch.core.media.videos import frame_at
 from photosearch.synthetic import shape_scene, write_clip, write_library
 from photosearch.ui import clip_player
 from photosearch.ui.results import HitRole
-from tests.ui.test_main_window import open_window, wait_indexed
+from tests.ui.windows import open_window, wait_indexed
 
 
 def test_a_clip_plays_from_its_best_moment(qtbot: QtBot, tmp_path: Path) -> None:
