@@ -240,8 +240,9 @@ class Place:
 
 
 def place_key(text: str | None) -> str | None:
-    """SQL ``place_key``: a place name as people type it, without accents, case or
-    extra spaces (``reykjavik`` is ``Reykjavík``)."""
+    """A place's (or a person's) name as people type it, without accents, case or extra
+    spaces (``reykjavik`` is ``Reykjavík``): the catalog's SQL ``place_key`` and the
+    filter bar both compare names this way."""
     if text is None:
         return None
     bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from photosearch.core.search.query import Query, Term
-from photosearch.core.store.fulltext import STOP_WORDS, place_key
+from photosearch.core.store.fulltext import STOP_WORDS
+from photosearch.core.types import place_key
 
 
 def _words(text: str) -> list[str]:

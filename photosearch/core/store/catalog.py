@@ -33,7 +33,7 @@ from photosearch.core.errors import (
     storage_error,
 )
 from photosearch.core.media.metadata import PhotoMeta
-from photosearch.core.store.fulltext import place_key, store_meta
+from photosearch.core.store.fulltext import store_meta
 from photosearch.core.store.moment_keys import MOMENT_BIT, split_keys
 from photosearch.core.store.schema import (
     IS_VIDEO_SQL,
@@ -44,7 +44,7 @@ from photosearch.core.store.schema import (
     dir_ids,
 )
 from photosearch.core.store.word_split import folder_words, name_words, split_words
-from photosearch.core.types import Folder, Photo
+from photosearch.core.types import Folder, Photo, place_key
 
 log = logging.getLogger(__name__)
 DAMAGED = {"SQLITE_NOTADB", "SQLITE_CORRUPT"}

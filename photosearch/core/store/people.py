@@ -19,8 +19,8 @@ from usearch.index import Index
 
 from photosearch.core.media.faces import VECTOR_DIM, FoundFace
 from photosearch.core.store.catalog import Catalog, dec, rows_in
-from photosearch.core.store.fulltext import READY_SQL, not_done, place_key
-from photosearch.core.types import FaceBox, Person
+from photosearch.core.store.fulltext import READY_SQL, not_done
+from photosearch.core.types import FaceBox, Person, place_key
 
 
 @dataclass(frozen=True, slots=True)
