@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QEvent,
     QObject,
     QSettings,
+    QSize,
     QStringListModel,
     Qt,
     QTimer,
@@ -331,8 +332,9 @@ class MainWindow(QMainWindow):
         geometry = self._settings.value("geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
+        else:  # first start: 1280 × 800, or the whole screen where that is smaller
+            size, screen = QSize(1280, 800), QGuiApplication.primaryScreen()
+            self.resize(size.boundedTo(screen.availableGeometry().size()) if screen else size)
         remembered = self._settings.value
         self._set_panes(_flag(remembered("sidebar", True)), _flag(remembered("details", False)))
         self.filter_bar.setVisible(_flag(remembered("filters", False)))
