@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QTimer, QUrl  # noqa: E402
-from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QPalette  # noqa: E402
+from PySide6.QtGui import QDragEnterEvent, QDropEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from photosearch.core.app.engine import Engine  # noqa: E402
@@ -31,6 +31,7 @@ from photosearch.core.errors import storage_error  # noqa: E402
 from photosearch.core.model import models  # noqa: E402
 from photosearch.core.settings import AppPaths  # noqa: E402
 from photosearch.synthetic import text_photo, write_library  # noqa: E402
+from photosearch.ui import theme  # noqa: E402
 from photosearch.ui.app import app_icon, create_window  # noqa: E402
 from photosearch.ui.folders_dialog import FoldersDialog  # noqa: E402
 from photosearch.ui.settings_dialog import SettingsDialog  # noqa: E402
@@ -61,32 +62,12 @@ def shot(widget: QWidget, out: Path, name: str) -> None:
 
 
 SUFFIX = ""
-
-
-def dark_palette() -> QPalette:
-    palette = QPalette()
-    for role, colour in (
-        (QPalette.ColorRole.Window, "#2b2b2b"),
-        (QPalette.ColorRole.WindowText, "#e6e6e6"),
-        (QPalette.ColorRole.Base, "#1f1f1f"),
-        (QPalette.ColorRole.AlternateBase, "#333333"),
-        (QPalette.ColorRole.Text, "#e6e6e6"),
-        (QPalette.ColorRole.Button, "#3a3a3a"),
-        (QPalette.ColorRole.ButtonText, "#e6e6e6"),
-        (QPalette.ColorRole.Highlight, "#3d6fb4"),
-        (QPalette.ColorRole.HighlightedText, "#ffffff"),
-        (QPalette.ColorRole.PlaceholderText, "#9a9a9a"),
-        (QPalette.ColorRole.ToolTipBase, "#3a3a3a"),
-        (QPalette.ColorRole.ToolTipText, "#e6e6e6"),
-        (QPalette.ColorRole.Link, "#8ab4f8"),
-        (QPalette.ColorRole.Mid, "#555555"),
-    ):
-        palette.setColor(role, QColor(colour))
-    return palette
+THEME = "light"
+"""Every window here is painted in this theme (saved as the user's choice would be)."""
 
 
 def main() -> None:
-    global SUFFIX
+    global SUFFIX, THEME
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     dark = "--dark" in sys.argv
     scale = sys.argv[sys.argv.index("--scale") + 1] if "--scale" in sys.argv else None
@@ -96,15 +77,13 @@ def main() -> None:
         SUFFIX += f"@{scale}x"
     if dark:
         SUFFIX += "-dark"
+        THEME = "dark"
     out = Path(args[0] if args else "screenshots").resolve()
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="photosearch-shots-") as home:
         os.environ["PHOTOSEARCH_HOME"] = home
         app = QApplication(sys.argv)
         app.setWindowIcon(app_icon())
-        if dark:
-            app.setStyle("Fusion")
-            app.setPalette(dark_palette())
         take_all(app, Path(home), out)
         # the windows write their geometry when deleted: before the folder goes
         for widget in app.topLevelWidgets():
@@ -116,6 +95,7 @@ def take_all(app: QApplication, home: Path, out: Path) -> None:
     """The first-run dialog, then a demo library indexing, searched and managed."""
 
     first = AppPaths.resolve(home / "first-run")
+    theme.save_choice(first.data_dir, THEME)
     window = create_window(first, watch=False)
     window.show()
     pump(
@@ -153,6 +133,7 @@ def take_all(app: QApplication, home: Path, out: Path) -> None:
     engine.use_model(models.DEMO_KEY)
     engine.add_folder(photos)
     engine.close()
+    theme.save_choice(paths.data_dir, THEME)
     window = create_window(paths)
     window.resize(1280, 820)
     window.show()
@@ -164,7 +145,7 @@ def take_all(app: QApplication, home: Path, out: Path) -> None:
     window.run_search()
     pump(app, lambda: window.results.rowCount() > 0)
     window.view.setFocus()
-    window._toggle_details()  # what I does (key events need an active window under Xvfb)
+    window.toggle_details()  # what I does (key events need an active window under Xvfb)
     pump(app, lambda: window.details.isVisible() and window.details.hit is not None)
     settle(app, window)
     shot(window, out, "3-text-query")

@@ -14,6 +14,7 @@ from photosearch.core.app.engine import Engine
 from photosearch.core.errors import PhotoSearchError
 from photosearch.core.settings import AppPaths
 from photosearch.logs import setup_logging
+from photosearch.ui import theme
 from photosearch.ui.actions import release_clipboard
 from photosearch.ui.bridge import EngineBridge
 from photosearch.ui.main_window import MainWindow
@@ -33,6 +34,9 @@ def create_window(
     # The GUI thread shares the GIL with the indexing threads: a short switch interval
     # bounds how long it can wait for it, so the window stays smooth while indexing.
     sys.setswitchinterval(0.001)
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        theme.apply(app, theme.saved_choice(paths.data_dir))
     engine = Engine.open(paths)
     bridge = EngineBridge(engine, watch=watch, quiet_s=quiet_s)
     window = MainWindow(bridge, app_icon(), demo=demo)

@@ -13,7 +13,6 @@ from PySide6.QtCore import (
     QByteArray,
     QEvent,
     QObject,
-    QSettings,
     QSize,
     QStringListModel,
     Qt,
@@ -67,7 +66,7 @@ from photosearch.core.types import (
     person_label,
 )
 from photosearch.core.wording import count
-from photosearch.ui import actions
+from photosearch.ui import actions, theme
 from photosearch.ui.albums import AlbumActions
 from photosearch.ui.bridge import EngineBridge
 from photosearch.ui.details import DetailsPane
@@ -131,12 +130,11 @@ class MainWindow(QMainWindow):
         self._sorted_for_listing = False
         self._refreshing = False
         """The same search again (new photos indexed): keep the selection and the scroll."""
-        self._settings = QSettings(
-            str(bridge.paths.data_dir / "window.ini"), QSettings.Format.IniFormat
-        )
+        self._settings = theme.settings_file(bridge.paths.data_dir)
 
         self.search = QLineEdit()
         self.search.installEventFilter(self)
+        self.search.addAction(themed_icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setPlaceholderText(
             "Search your photos — e.g. dog on the beach at sunset, or drop a photo here"
         )
@@ -157,14 +155,16 @@ class MainWindow(QMainWindow):
         self.zoom.setFixedWidth(110)
         self.zoom.setToolTip("Thumbnail size")
         self.zoom.setAccessibleName("Thumbnail size")
-        self.sidebar_button = tool_button("☰", "Show or hide the sidebar", self.toggle_sidebar)
+        self.sidebar_button = tool_button(
+            "", "Show or hide the sidebar", self.toggle_sidebar, "sidebar", flat=True
+        )
         self.sidebar_button.setCheckable(True)
         self.details_button = tool_button(
-            "Details", "Show or hide photo details (I)", self.toggle_details, "details"
+            "Details", "Show or hide photo details (I)", self.toggle_details, "details", flat=True
         )
         self.details_button.setCheckable(True)
         self.filters_button = tool_button(
-            "Filters", "Show or hide the filters", self.toggle_filters, "filters"
+            "Filters", "Show or hide the filters", self.toggle_filters, "filters", flat=True
         )
         self.filters_button.setCheckable(True)
         self.filter_bar = FilterBar()
@@ -175,11 +175,13 @@ class MainWindow(QMainWindow):
         top.addWidget(self.search, 1)
         top.addLayout(self.chips)
         top.addWidget(self.filters_button)
-        top.addWidget(tool_button("?", "Search help (F1)", self.show_help))
+        top.addWidget(tool_button("", "Search help (F1)", self.show_help, "help", flat=True))
         top.addWidget(self.zoom)
         top.addWidget(self.details_button)
-        top.addWidget(tool_button("Folders…", "Manage folders", self.open_folders, "folders"))
-        top.addWidget(tool_button("Settings…", "Settings", self.open_settings, "settings"))
+        top.addWidget(
+            tool_button("Folders", "Manage folders", self.open_folders, "folders", flat=True)
+        )
+        top.addWidget(tool_button("", "Settings", self.open_settings, "settings", flat=True))
 
         self.thumbs = ThumbnailCache(bridge.paths.thumbnails_dir, self)
         self.results = ResultsModel(self.thumbs, self)
@@ -208,6 +210,7 @@ class MainWindow(QMainWindow):
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         font = self.title.font()
         font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.25)
         self.title.setFont(font)
         self.summary = QLabel()
         self.summary.setAccessibleName("Result count")
@@ -546,6 +549,7 @@ class MainWindow(QMainWindow):
     def _duplicates_found(self, groups: list[DuplicateGroup], asked: object) -> None:
         if asked is not self._duplicates_asked or self.duplicate_groups is None:
             return  # the user moved on meanwhile
+        self.view.delegate.marking = False
         self.duplicate_groups = groups
         self._update_header()
         if not groups:
@@ -742,6 +746,7 @@ class MainWindow(QMainWindow):
         kept = self.view.current_hit_value() if self._refreshing else None
         scroll = self.view.verticalScrollBar().value()
         self.last_result = result
+        self.view.delegate.marking = not result.browse
         hits = result.hits
         by_month = result.sort in ("date", "oldest")
         complete = not result.browse or len(hits) < SEARCH_LIMIT

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QWidget
+from PySide6.QtGui import QAction, QKeySequence, QMouseEvent, QResizeEvent, QShortcut
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QListView, QMenu, QWidget
 
 from photosearch.core.types import Hit
 from photosearch.ui import actions
-from photosearch.ui.results import HitRole, ResultDelegate, ResultsModel
+from photosearch.ui.result_delegate import ResultDelegate
+from photosearch.ui.results import HitRole, ResultsModel
 
 OPEN_AT_ONCE = 20
 """Opening more files than this at once would flood the desktop with viewers."""
@@ -37,10 +38,13 @@ class ResultsView(QListView):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.setModel(model)
         self.setItemDelegate(self.delegate)
+        self.setMouseTracking(True)  # the hover buttons follow the mouse
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
         self.doubleClicked.connect(self._activated)
         self.setAccessibleName("Results")
+        self.setFrameShape(QFrame.Shape.NoFrame)
         for key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -116,6 +120,49 @@ class ResultsView(QListView):
             neighbour = self.results().index(index.row() + step)
             return neighbour if neighbour.isValid() else self.currentIndex()
         return index
+
+    def action_at(self, point: QPoint) -> tuple[str, Hit] | None:
+        """The hover button under ``point`` (viewport coordinates) and its photo."""
+        index = self.indexAt(point)
+        hit = _hit(index)
+        if hit is None:
+            return None
+        name = self.delegate.action_at(self.visualRect(index), index, point)
+        return None if name is None else (name, hit)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """A press on a hover button acts on release and leaves the selection alone."""
+        if event.button() == Qt.MouseButton.LeftButton and self.action_at(
+            event.position().toPoint()
+        ):
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if self.action_at(event.position().toPoint()):
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        found = self.action_at(event.position().toPoint())
+        if event.button() != Qt.MouseButton.LeftButton or found is None:
+            super().mouseReleaseEvent(event)
+            return
+        event.accept()
+        name, hit = found
+        if name == "similar":
+            self.find_similar.emit(hit.path)
+        else:
+            self.mark.emit([hit], 1 if name == "more" else -1)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self.action_at(event.position().toPoint()):
+            self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+        else:
+            self.viewport().unsetCursor()
+        super().mouseMoveEvent(event)
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.indexAt(pos)

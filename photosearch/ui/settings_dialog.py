@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from photosearch.core.settings import PRECISIONS
+from photosearch.ui import theme
 from photosearch.ui.bridge import EngineBridge
 from photosearch.ui.models_page import ModelsPage
 
@@ -131,10 +133,19 @@ class SettingsDialog(QDialog):
             "Thumbnails shown least recently are removed beyond this size; they are made "
             "again when needed."
         )
+        self.appearance = QComboBox()
+        self.appearance.setAccessibleName("Appearance")
+        for value, label in theme.CHOICES:
+            self.appearance.addItem(label, value)
+        self.appearance.setCurrentIndex(
+            self.appearance.findData(theme.saved_choice(bridge.paths.data_dir))
+        )
+        self.appearance.setToolTip("Light or dark, or as the desktop is set")
         data = QLabel(f"{bridge.paths.data_dir}<br>thumbnails: {bridge.paths.thumbnails_dir}")
         data.setWordWrap(True)
         general = QWidget()
         form = QFormLayout(general)
+        form.addRow("Appearance", self.appearance)
         form.addRow("Performance", self.gentle)
         form.addRow("Words in photos", self.read_text)
         form.addRow("People", people)
@@ -198,4 +209,10 @@ class SettingsDialog(QDialog):
             changes["thumbnail_cache_mb"] = self.thumbnail_budget.value()
         if changes:
             self.bridge.apply_settings(changes)
+        choice = str(self.appearance.currentData())
+        if choice != theme.saved_choice(self.bridge.paths.data_dir):
+            theme.save_choice(self.bridge.paths.data_dir, choice)
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                theme.apply(app, choice)
         super().accept()

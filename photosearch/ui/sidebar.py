@@ -24,7 +24,7 @@ from PySide6.QtGui import (
     QStandardItem,
     QStandardItemModel,
 )
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QMenu, QTreeView, QWidget
 
 from photosearch.core.types import Folder, Person, Place, SavedSearch
 from photosearch.core.wording import count
@@ -112,6 +112,8 @@ class Sidebar(QTreeView):
         self.setModel(self.store)
         self.setHeaderHidden(True)
         self.setAccessibleName("Library")
+        self.setObjectName("sidebar")
+        self.setFrameShape(QFrame.Shape.NoFrame)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
