@@ -63,8 +63,9 @@ class ResultDelegate(QStyledItemDelegate):
     def layout(self, width: int, size: int) -> None:
         """Cells for thumbnails of ``size`` spread over ``width`` pixels, no band left over."""
         self.size = size
-        columns = max(1, width // (size + 16))
-        self.cell = QSize(width // columns, size + (38 if self.names else 14))
+        usable = max(1, width - 1)  # a row exactly as wide as the view wraps its last cell
+        columns = max(1, usable // (size + 16))
+        self.cell = QSize(usable // columns, size + (38 if self.names else 14))
         self.row_width = max(1, width)
 
     def _fit(self, pixmap: QPixmap, size: QSize, ratio: float) -> QPixmap:

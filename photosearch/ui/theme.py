@@ -130,6 +130,10 @@ QPushButton {{ border: 1px solid {c.border}; border-radius: 7px; padding: 5px 14
 QPushButton:hover {{ background: {c.hover}; }}
 QPushButton:pressed {{ background: {c.pressed}; }}
 QPushButton:default {{ border: 1px solid {c.accent}; }}
+QPushButton[primary="true"] {{ background: {c.accent}; color: {c.on_accent};
+    border: 1px solid {c.accent}; }}
+QPushButton[primary="true"]:disabled {{ background: {c.border}; border-color: {c.border};
+    color: {c.muted}; }}
 QPushButton:disabled {{ color: {c.disabled}; background: {c.window}; }}
 QScrollBar:vertical {{ background: transparent; width: 12px; margin: 0; }}
 QScrollBar:horizontal {{ background: transparent; height: 12px; margin: 0; }}
@@ -142,7 +146,7 @@ QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
 QSplitter::handle {{ background: {c.border}; }}
 QSplitter::handle:horizontal {{ width: 1px; }}
 QSplitter::handle:vertical {{ height: 1px; }}
-QStatusBar {{ border-top: 1px solid {c.border}; }}
+QStatusBar {{ border-top: 1px solid {c.border}; padding-left: 6px; }}
 QStatusBar::item {{ border: none; }}
 QProgressBar {{ border: none; border-radius: 3px; background: {c.raised};
     max-height: 6px; min-width: 120px; }}
@@ -155,6 +159,12 @@ QMenu::separator {{ height: 1px; background: {c.border}; margin: 4px 6px; }}
 QTreeView#sidebar {{ background: {c.window}; }}
 QTreeView#sidebar::item {{ padding: 3px 0; }}
 QTreeView#sidebar::item:selected {{ background: {c.selection}; color: {c.text}; }}
+QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
+QTabWidget::pane {{ border: 1px solid {c.border}; border-radius: 8px; top: -1px; }}
+QTabBar::tab {{ padding: 6px 14px; border: 1px solid transparent; border-radius: 7px;
+    margin: 0 2px 4px 0; }}
+QTabBar::tab:selected {{ background: {c.selection}; }}
+QTabBar::tab:hover:!selected {{ background: {c.hover}; }}
 QToolTip {{ background: {c.tip}; color: {c.tip_text}; border: none; padding: 4px 6px; }}
 """
 

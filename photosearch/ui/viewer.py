@@ -261,6 +261,7 @@ class Viewer(QWidget):
                 "Open",
                 "Open in the default app (Ctrl+O)",
                 self._open,
+                "open",
                 name="Open in the default app",
                 flat=True,
             )
@@ -269,6 +270,7 @@ class Viewer(QWidget):
             "Search a region",
             "Drag a rectangle over part of the photo to search for what is in it (R)",
             self._region_mode,
+            "similar",
             name="Search a region",
             flat=True,
         )

@@ -72,14 +72,14 @@ class WelcomeDialog(QDialog):
         self.demo.clicked.connect(self.start_demo)
         later = QPushButton("Later")
         later.clicked.connect(self.reject)
+        self.download.setDefault(True)
+        self.download.setProperty("primary", True)  # the one most people need
         row = QHBoxLayout()
         for b in (self.download, self.cancel, self.import_file, self.import_dir):
             row.addWidget(b)
         row.addStretch()
         row.addWidget(self.demo)
         row.addWidget(later)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
         folders = QHBoxLayout()
         folders.addWidget(self.pictures)
         pick = QPushButton("Choose another folder…")
@@ -87,15 +87,27 @@ class WelcomeDialog(QDialog):
         folders.addWidget(pick)
         folders.addStretch(1)
         self.added = QLabel()
+        self.added.setWordWrap(True)
+        self.added.hide()  # until a folder is added
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(8)
+        layout.addWidget(intro)
+        layout.addSpacing(6)
+        layout.addWidget(_heading("Your photos"))
         layout.addLayout(folders)
         layout.addWidget(self.added)
+        layout.addSpacing(6)
+        layout.addWidget(_heading("The model"))
         layout.addWidget(self.status)
         layout.addWidget(self.progress)
+        layout.addSpacing(10)
         layout.addLayout(row)
         bridge.progress.connect(self._progress)
         bridge.model_state.connect(self._model_state)
         bridge.failed.connect(self._failed)
-        self.resize(640, 380)
+        self.setMinimumWidth(max(680, row.sizeHint().width() + 48))
+        self.adjustSize()  # as tall as its words: no empty band above the buttons
 
     def _add_pictures(self) -> None:
         if self.pictures.isChecked():
@@ -107,6 +119,7 @@ class WelcomeDialog(QDialog):
         if path:
             self.bridge.request_add_folder.emit(path)
             self.added.setText(f"Added {path}: its photos are indexed once the model is here.")
+            self.added.show()
 
     def start_demo(self) -> None:
         """The demo runs as a second app on its own data folder, beside this window."""
@@ -166,6 +179,14 @@ class WelcomeDialog(QDialog):
         self.download.setEnabled(True)
         self.cancel.hide()
         self.progress.hide()
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
 
 
 def demo_command() -> tuple[str, list[str]]:

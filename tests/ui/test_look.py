@@ -177,3 +177,17 @@ def test_settings_switch_the_theme_at_once_and_keep_it(
     assert lightness(QApplication.palette().color(QPalette.ColorRole.Window)) < 80
     assert theme.saved_choice(window.bridge.paths.data_dir) == "dark"
     assert SettingsDialog(window.bridge, window).appearance.currentData() == "dark"
+
+
+def test_the_grid_fills_its_width_whatever_the_window_size(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """A row exactly as wide as the view used to drop its last column (a band left)."""
+    searched(qtbot, window, "a shape min:0")
+    view = window.view
+    for width in (1000, 1111, 1180, 1280, 1333):
+        window.resize(width, 760)
+        qtbot.waitUntil(lambda: view.delegate.row_width == max(1, view.viewport().width()))
+        size = view.delegate.size
+        columns = {view.visualRect(window.results.index(r)).x() for r in range(12)}
+        assert len(columns) == (view.viewport().width() - 1) // (size + 16), width
