@@ -328,6 +328,17 @@ def text_photo(
     return scene, words
 
 
+def small_print_photo(seed: int, size: tuple[int, int] = (2304, 1728)) -> Image.Image:
+    """A large photo with a sign a quarter of its width: words 1.5–5.5 % of its height,
+    as a street sign in a 4-MP photo (the gate's hardest case)."""
+    rng = random.Random(seed)
+    scene = make_sample(rng, size_range=(max(size), max(size))).image.resize(size)
+    sign, _ = text_photo(seed, size=(size[0] // 2, size[1] // 2))
+    sign = sign.resize((size[0] // 4, size[1] // 4))
+    scene.paste(sign, (rng.randint(0, size[0] - sign.width), rng.randint(0, size[1] - sign.height)))
+    return scene
+
+
 CLIP_CODECS = {"mp4": "libx264", "mov": "libx264", "m4v": "libx264", "webm": "libvpx-vp9"}
 
 

@@ -15,6 +15,10 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
+CHECK = (
+    Path(__file__).resolve().parent.parent / "assets" / "icons" / "check-on-accent.svg"
+).as_posix()
+"""The tick in a checked box: white, on the accent (a style sheet takes an image file)."""
 CHOICES = (("system", "Follow the desktop"), ("light", "Light"), ("dark", "Dark"))
 KEY = "theme"
 
@@ -159,6 +163,15 @@ QMenu::separator {{ height: 1px; background: {c.border}; margin: 4px 6px; }}
 QTreeView#sidebar {{ background: {c.window}; }}
 QTreeView#sidebar::item {{ padding: 3px 0; }}
 QTreeView#sidebar::item:selected {{ background: {c.selection}; color: {c.text}; }}
+QCheckBox::indicator, QAbstractItemView::indicator {{ width: 14px; height: 14px;
+    border: 1px solid {c.muted}; border-radius: 4px; background: {c.surface}; }}
+QCheckBox::indicator:hover, QAbstractItemView::indicator:hover {{ border-color: {c.accent}; }}
+QCheckBox::indicator:checked, QAbstractItemView::indicator:checked {{
+    background: {c.accent}; border-color: {c.accent}; image: url({CHECK}); }}
+QCheckBox::indicator:disabled, QAbstractItemView::indicator:disabled {{
+    border-color: {c.disabled}; background: {c.window}; }}
+QCheckBox::indicator:checked:disabled, QAbstractItemView::indicator:checked:disabled {{
+    background: {c.disabled}; border-color: {c.disabled}; }}
 QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
 QTabWidget::pane {{ border: 1px solid {c.border}; border-radius: 8px; top: -1px; }}
 QTabBar::tab {{ padding: 6px 14px; border: 1px solid transparent; border-radius: 7px;
