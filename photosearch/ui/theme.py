@@ -150,8 +150,9 @@ QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
 QSplitter::handle {{ background: {c.border}; }}
 QSplitter::handle:horizontal {{ width: 1px; }}
 QSplitter::handle:vertical {{ height: 1px; }}
-QStatusBar {{ border-top: 1px solid {c.border}; padding-left: 6px; }}
+QStatusBar {{ border-top: 1px solid {c.border}; }}
 QStatusBar::item {{ border: none; }}
+QStatusBar > QLabel {{ padding: 0 4px; }}
 QProgressBar {{ border: none; border-radius: 3px; background: {c.raised};
     max-height: 6px; min-width: 120px; }}
 QProgressBar::chunk {{ background: {c.accent}; border-radius: 3px; }}
