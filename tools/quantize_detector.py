@@ -1,7 +1,7 @@
-"""Make the words gate's detector: PP-OCRv6's text detector (from rapidocr's wheel,
-Apache-2.0) quantised to int8, calibrated on generated photos at the gate's size.
+"""Make the text detector words in photos are found with: PP-OCRv6's (from rapidocr's
+wheel, Apache-2.0) quantised to int8, calibrated on generated photos at the gate's size.
 
-    pip install onnx && python tools/quantize_gate.py
+    pip install onnx && python tools/quantize_detector.py
 
 Writes ``photosearch/assets/ocr/PP-OCRv6_det_small.int8.onnx``. Run it again when
 rapidocr's detector changes; ``benchmarks/bench_words.py`` then compares the two (what
@@ -10,6 +10,7 @@ each finds, and its speed). ``onnx`` is needed here only, never by the app.
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 import tempfile
@@ -20,7 +21,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from photosearch.core.media.ocr import GATE_MODEL, GATE_SIDE, MODELS, model_dir, scaled_bgr  # noqa: E402
+from photosearch.core.media.ocr import DETECTOR, GATE_SIDE, MODELS, model_dir, scaled_bgr  # noqa: E402
 from photosearch.synthetic import make_sample, text_photo  # noqa: E402
 
 OPSET = 17
@@ -59,20 +60,21 @@ def main() -> None:
             return next(self.left, None)
 
     with tempfile.TemporaryDirectory() as scratch:
+        os.chdir(scratch)  # the quantiser leaves its working files where it runs
         upgraded = Path(scratch) / "det.onnx"
         model = onnx.load(str(source / MODELS["Det.model_path"]))
         onnx.save(version_converter.convert_version(model, OPSET), str(upgraded))
-        GATE_MODEL.parent.mkdir(parents=True, exist_ok=True)
+        DETECTOR.parent.mkdir(parents=True, exist_ok=True)
         quantize_static(
             str(upgraded),
-            str(GATE_MODEL),
+            str(DETECTOR),
             Photos(),
             quant_format=QuantFormat.QDQ,
             activation_type=QuantType.QUInt8,
             weight_type=QuantType.QInt8,
             per_channel=True,
         )
-    print(f"{GATE_MODEL} ({GATE_MODEL.stat().st_size / 2**20:.1f} MiB)")
+    print(f"{DETECTOR} ({DETECTOR.stat().st_size / 2**20:.1f} MiB)")
 
 
 if __name__ == "__main__":
