@@ -67,15 +67,44 @@ def test_the_int8_detector_finds_and_reads_what_the_float_one_does(reader: TextR
     directory = ocr.model_dir()
     assert directory is not None
     exact = TextReader(threads=2, detector=directory / ocr.MODELS["Det.model_path"])
-    photos = [small_print_photo(5000 + i) for i in range(16)]
+    photos = [small_print_photo(5000 + i) for i in range(12)]
     int8 = [reader.has_text(photo) for photo in photos]
     float32 = [exact.has_text(photo) for photo in photos]
-    assert sum(float32) >= 6  # the set is hard, not hopeless
+    assert sum(float32) >= 4  # the set is hard, not hopeless
     assert sum(int8) >= sum(float32) - 1
     assert sum(a != b for a, b in zip(int8, float32, strict=True)) <= 2
-    for seed in range(6):
+    for seed in range(3):
         image, words = text_photo(500 + seed, size=(1152, 864))
         assert words.lower() in (reader.read_image(image) or "").lower()
+
+
+def test_only_the_parts_around_the_lines_found_are_read() -> None:
+    """Detection costs by the pixel: a sign is read with a margin around it, lines that
+    are near are read as one part, parts come in reading order."""
+    sign = ocr.Box(0.60, 0.70, 0.80, 0.74)
+    (part,) = ocr.around([sign], 1600, 1200)
+    x0, y0, x1, y1 = part
+    assert x0 < 960 and y0 < 840 and x1 > 1280 and y1 > 888  # the whole line and a margin
+    assert (x1 - x0) * (y1 - y0) < 0.1 * 1600 * 1200
+    below = ocr.Box(0.62, 0.76, 0.78, 0.78)  # a second line just under the first
+    assert len(ocr.around([sign, below], 1600, 1200)) == 1
+    top_left = ocr.Box(0.05, 0.05, 0.20, 0.08)
+    parts = ocr.around([sign, top_left], 1600, 1200)
+    assert [p[1] for p in parts] == sorted(p[1] for p in parts) and len(parts) == 2
+    assert all(0 <= p[0] < p[2] <= 1600 and 0 <= p[1] < p[3] <= 1200 for p in parts)
+
+
+def test_a_small_sign_is_read_from_the_part_around_it(reader: TextReader, tmp_path: Path) -> None:
+    image, words = text_photo(11, size=(1152, 864))  # words 1.5-5.5 % of the photo's height
+    photo = make_sample(random.Random(3), size_range=(2304, 2304)).image.resize((2304, 1728))
+    photo.paste(image, (1100, 800))
+    path = tmp_path / "street.jpg"
+    photo.save(path, quality=90)
+    lines = reader.text_lines(photo)
+    assert lines, "the gate sees the sign"
+    parts = ocr.around(lines, 1600, 1200)
+    assert sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in parts) < ocr.WHOLE * 1600 * 1200
+    assert words.lower() in (reader.read(str(path)) or "").lower()
 
 
 @pytest.fixture

@@ -78,7 +78,7 @@ INDEXING = [
     Point("faces", "faces.py", "read_image", 20),
     Point("faces", "people.py", "store_faces", 2),
     Point("people", "people.py", "group_faces", 1),
-    Point("words", "ocr.py", "has_text", 20),
+    Point("words", "ocr.py", "text_lines", 20),
     Point("words", "fulltext.py", "store_text", 1),
     Point("words", "fulltext.py", "store_text", 4),
 ]
