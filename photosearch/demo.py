@@ -55,11 +55,14 @@ def run_demo(
     )
     demo = demo_paths(paths)
     if gui:
+        from photosearch.ui import theme
         from photosearch.ui.app import run_app
         from photosearch.ui.single_instance import hand_over, server_name
 
         if hand_over(server_name(demo.data_dir), []):
             return 0  # the demo's window is open already: it comes to the front
+        demo.data_dir.mkdir(parents=True, exist_ok=True)  # it looks as the user chose
+        theme.save_choice(demo.data_dir, theme.saved_choice(paths.data_dir))
     with prepare_demo(paths, count) as engine:
         if not gui:
             engine.update(progress)

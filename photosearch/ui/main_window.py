@@ -349,11 +349,8 @@ class MainWindow(QMainWindow):
     def _demo_banner(self) -> QWidget:
         """Says that this window shows sample photos, not the user's, and how to leave."""
         banner = QWidget()
-        banner.setAutoFillBackground(True)
-        palette = banner.palette()
-        palette.setColor(banner.backgroundRole(), palette.color(palette.ColorRole.ToolTipBase))
-        palette.setColor(banner.foregroundRole(), palette.color(palette.ColorRole.ToolTipText))
-        banner.setPalette(palette)
+        banner.setObjectName("demoBanner")  # coloured by the theme's style sheet
+        banner.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         row = QHBoxLayout(banner)
         row.setContentsMargins(8, 4, 8, 4)
         said = QLabel(

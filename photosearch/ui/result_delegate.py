@@ -114,8 +114,8 @@ class ResultDelegate(QStyledItemDelegate):
         a photo too small for them (the context menu has the same actions)."""
         shown = ACTIONS if self.marking else ACTIONS[2:]
         if photo.width() < len(shown) * (ACTION_SIDE + 4) + 2 * ACTION_SIDE:
-            return []
-        if photo.height() < 2 * ACTION_SIDE:
+            shown = ACTIONS[2:]  # a narrow (portrait) photo: searching by it still fits
+        if photo.width() < ACTION_SIDE + 4 + 2 * ACTION_SIDE or photo.height() < 2 * ACTION_SIDE:
             return []
         top = photo.bottom() - 5 - ACTION_SIDE
         left = photo.right() - 5 - ACTION_SIDE

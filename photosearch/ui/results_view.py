@@ -39,6 +39,8 @@ class ResultsView(QListView):
         self.setModel(model)
         self.setItemDelegate(self.delegate)
         self.setMouseTracking(True)  # the hover buttons follow the mouse
+        self._pressed: tuple[str, str] | None = None
+        """The hover button pressed and its photo's path, until the release."""
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
@@ -131,26 +133,35 @@ class ResultsView(QListView):
         return None if name is None else (name, hit)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        """A press on a hover button acts on release and leaves the selection alone."""
-        if event.button() == Qt.MouseButton.LeftButton and self.action_at(
-            event.position().toPoint()
-        ):
-            event.accept()
-            return
+        """A press on a hover button is kept for its release and leaves the selection,
+        drags and rubber bands alone."""
+        self._pressed = None
+        if event.button() == Qt.MouseButton.LeftButton:
+            found = self.action_at(event.position().toPoint())
+            if found is not None:
+                self._pressed = (found[0], found[1].path)
+                event.accept()
+                return
         super().mousePressEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        """A double click on a button is its one click (a second mark would take the
+        first back), not a view of the photo."""
         if self.action_at(event.position().toPoint()):
+            self._pressed = None  # its second press does nothing either
             event.accept()
             return
         super().mouseDoubleClickEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        found = self.action_at(event.position().toPoint())
-        if event.button() != Qt.MouseButton.LeftButton or found is None:
+        pressed, self._pressed = self._pressed, None
+        if pressed is None:
             super().mouseReleaseEvent(event)
             return
         event.accept()
+        found = self.action_at(event.position().toPoint())
+        if found is None or (found[0], found[1].path) != pressed:
+            return  # let go elsewhere: nothing done, as with any button
         name, hit = found
         if name == "similar":
             self.find_similar.emit(hit.path)
@@ -162,7 +173,8 @@ class ResultsView(QListView):
             self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
         else:
             self.viewport().unsetCursor()
-        super().mouseMoveEvent(event)
+        if self._pressed is None:  # a held button never starts a drag or a rubber band
+            super().mouseMoveEvent(event)
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.indexAt(pos)

@@ -11,14 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QDir, QSettings, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-CHECK = (
-    Path(__file__).resolve().parent.parent / "assets" / "icons" / "check-on-accent.svg"
-).as_posix()
-"""The tick in a checked box: white, on the accent (a style sheet takes an image file)."""
+ASSETS = Path(__file__).resolve().parent.parent / "assets" / "icons"
+"""Where the tick in a checked box is: the style sheet names it by a search path, so no
+folder name (accents, quotes) is ever written into the sheet."""
 CHOICES = (("system", "Follow the desktop"), ("light", "Light"), ("dark", "Dark"))
 KEY = "theme"
 
@@ -153,9 +152,14 @@ QSplitter::handle:vertical {{ height: 1px; }}
 QStatusBar {{ border-top: 1px solid {c.border}; }}
 QStatusBar::item {{ border: none; }}
 QStatusBar > QLabel {{ padding: 0 4px; }}
-QProgressBar {{ border: none; border-radius: 3px; background: {c.raised};
-    max-height: 6px; min-width: 120px; }}
-QProgressBar::chunk {{ background: {c.accent}; border-radius: 3px; }}
+QProgressBar {{ border: 1px solid {c.border}; border-radius: 5px; background: {c.raised};
+    text-align: center; }}
+QProgressBar::chunk {{ background: {c.accent}; border-radius: 4px; }}
+QStatusBar QProgressBar {{ border: none; border-radius: 3px; max-height: 6px;
+    min-width: 120px; }}
+QStatusBar QProgressBar::chunk {{ border-radius: 3px; }}
+#demoBanner {{ background: {c.tip}; }}
+#demoBanner QLabel, #demoBanner QToolButton {{ color: {c.tip_text}; }}
 QMenu {{ background: {c.surface}; border: 1px solid {c.border}; padding: 4px; }}
 QMenu::item {{ padding: 5px 22px 5px 12px; border-radius: 5px; }}
 QMenu::item:selected {{ background: {c.accent}; color: {c.on_accent}; }}
@@ -168,7 +172,8 @@ QCheckBox::indicator, QAbstractItemView::indicator {{ width: 14px; height: 14px;
     border: 1px solid {c.muted}; border-radius: 4px; background: {c.surface}; }}
 QCheckBox::indicator:hover, QAbstractItemView::indicator:hover {{ border-color: {c.accent}; }}
 QCheckBox::indicator:checked, QAbstractItemView::indicator:checked {{
-    background: {c.accent}; border-color: {c.accent}; image: url({CHECK}); }}
+    background: {c.accent}; border-color: {c.accent};
+    image: url(photosearch-icons:check-on-accent.svg); }}
 QCheckBox::indicator:disabled, QAbstractItemView::indicator:disabled {{
     border-color: {c.disabled}; background: {c.window}; }}
 QCheckBox::indicator:checked:disabled, QAbstractItemView::indicator:checked:disabled {{
@@ -187,6 +192,7 @@ def apply(app: QApplication, choice: str) -> Colours:
     """Paint the whole app in ``choice``; with "system", follow the desktop from now on,
     also when the user switches it between light and dark while the app runs."""
     app.setStyle("Fusion")
+    QDir.addSearchPath("photosearch-icons", str(ASSETS))
     colours = colours_for(choice, QGuiApplication.styleHints().colorScheme())
     app.setProperty("photosearch-dark", colours.dark)
     app.setProperty("photosearch-theme", choice)

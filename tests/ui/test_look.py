@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
@@ -105,6 +105,7 @@ def window(qtbot: QtBot, tmp_path: Path, home: Path, app: QApplication) -> Itera
 
 def searched(qtbot: QtBot, window: MainWindow, text: str) -> None:
     window.search.setText(text)
+    window.last_result = None
     window.run_search()
     qtbot.waitUntil(lambda: window.last_result is not None and bool(window.results.hits()))
     qtbot.waitUntil(lambda: window.thumbs.pending() == 0, timeout=15_000)
@@ -139,10 +140,11 @@ def test_hover_buttons_mark_and_search_by_a_photo(qtbot: QtBot, window: MainWind
     assert drawn(True).lightness() < drawn(False).lightness() - 40
 
     view.clearSelection()
+    window.last_result = None
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=buttons["more"].center())
     assert window.session.marks == {first.path: 1}
     assert not view.selectionModel().hasSelection()  # a button press selects nothing
-    qtbot.waitUntil(lambda: window.last_result is not None)
+    qtbot.waitUntil(lambda: window.last_result is not None)  # the marked search ran
     searched(qtbot, window, "a red circle")
     window.session.marks.clear()
     index = window.results.index(window.results.row_of(first.path) or 0)
@@ -150,6 +152,33 @@ def test_hover_buttons_mark_and_search_by_a_photo(qtbot: QtBot, window: MainWind
     similar = dict(delegate.action_rects(photo))["similar"]
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=similar.center())
     qtbot.waitUntil(lambda: window.session.images == [first.path])
+
+
+def test_a_double_click_on_a_button_is_one_click_and_a_press_never_drags(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    searched(qtbot, window, "a red circle")
+    view, delegate = window.view, window.view.delegate
+    first = window.results.hits()[0]
+    index = window.results.index(window.results.row_of(first.path) or 0)
+    photo = delegate.photo_rect(view.visualRect(index), index.data(Qt.ItemDataRole.DecorationRole))
+    more = dict(delegate.action_rects(photo))["more"]
+    shown = window.stack.currentWidget()
+    # what a window system sends for a double click: press, release, double click, release
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=more.center())
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=more.center())
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=more.center())
+    assert window.session.marks == {first.path: 1}  # not marked, then taken back
+    assert window.stack.currentWidget() is shown  # and the photo was not opened
+    window.session.marks.clear()
+    view.clearSelection()
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=more.center())
+    qtbot.mouseMove(view.viewport(), more.center() + QPoint(40, 40))
+    qtbot.mouseRelease(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=more.center() + QPoint(40, 40)
+    )
+    assert window.session.marks == {}  # let go elsewhere: nothing done
+    assert not view.selectionModel().hasSelection()
 
 
 def test_a_listing_offers_no_marks_only_searching_by_the_photo(
@@ -165,9 +194,7 @@ def test_a_listing_offers_no_marks_only_searching_by_the_photo(
     assert [name for name, _ in window.view.delegate.action_rects(photo)] == ["similar"]
 
 
-def test_settings_switch_the_theme_at_once_and_keep_it(
-    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_settings_switch_the_theme_at_once_and_keep_it(qtbot: QtBot, window: MainWindow) -> None:
     from photosearch.ui.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(window.bridge, window)
