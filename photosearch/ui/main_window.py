@@ -77,7 +77,7 @@ from photosearch.ui.icons import icon as themed_icon
 from photosearch.ui.menus import build_menus
 from photosearch.ui.moments import moment_titles, this_day_filter
 from photosearch.ui.people import PeopleSide
-from photosearch.ui.results import ResultsModel, ThumbnailCache, display_name
+from photosearch.ui.results import KEEP, ResultsModel, ThumbnailCache, display_name
 from photosearch.ui.results_view import ResultsView
 from photosearch.ui.safety import ConfirmPhotos, UndoNotice
 from photosearch.ui.search_session import SearchSession
@@ -554,7 +554,7 @@ class MainWindow(QMainWindow):
             return
         kinds = {"exact": "Exact copies", "near": "Near-duplicates"}
         self.results.set_groups(
-            [(kinds[g.kind], [Hit(p, None) for p in g.photos]) for g in groups], "Keep"
+            [(kinds[g.kind], [Hit(p, None) for p in g.photos]) for g in groups], KEEP
         )
         self.stack.setCurrentWidget(self.view)
         self.header.show()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from photosearch.core.types import Hit
 from photosearch.core.wording import clock
 from photosearch.ui.icons import render
-from photosearch.ui.results import BadgeRole, HitRole, Section, SectionRole, badge_text
+from photosearch.ui.results import KEEP, BadgeRole, HitRole, Section, SectionRole, badge_text
 
 NAMES_FROM = 120
 """Below this thumbnail size the names are hidden (the tooltip and details pane show them)."""
@@ -212,6 +212,11 @@ class ResultDelegate(QStyledItemDelegate):
             ratio = painter.device().devicePixelRatioF()
             painter.drawPixmap(photo, self._fit(pixmap, photo.size(), ratio))
             painter.restore()
+            edge = QColor(palette.color(QPalette.ColorRole.Text))
+            edge.setAlpha(28)  # a pale photo keeps its edge on a pale background
+            painter.setPen(edge)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(clip)
         else:
             painter.fillPath(clip, palette.color(QPalette.ColorRole.AlternateBase))
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
@@ -220,7 +225,12 @@ class ResultDelegate(QStyledItemDelegate):
         hit = index.data(HitRole)
         if isinstance(hit, Hit):
             badge = index.data(BadgeRole)
-            self._paint_badge(painter, photo, badge if badge else badge_text(hit))
+            self._paint_badge(
+                painter,
+                photo,
+                badge if badge else badge_text(hit),
+                palette.color(QPalette.ColorRole.Highlight) if badge == KEEP else None,
+            )
             if hit.photo.is_video or hit.motion is not None:
                 self._paint_clip_mark(painter, photo, hit)
             if hovered:
@@ -267,19 +277,22 @@ class ResultDelegate(QStyledItemDelegate):
         )
 
     @staticmethod
-    def _paint_badge(painter: QPainter, photo: QRect, badge: str) -> None:
-        """The score (or date) in the photo's own top-right corner, not the cell's."""
+    def _paint_badge(
+        painter: QPainter, photo: QRect, badge: str, fill: QColor | None = None
+    ) -> None:
+        """The score (or date) in the photo's own top-right corner, not the cell's; the
+        one to keep among duplicates on the accent, to stand out."""
         metrics = painter.fontMetrics()
         width = metrics.horizontalAdvance(badge) + 12
         if width > photo.width() - 4:
             return
         rect = QRect(photo.right() - width - 5, photo.y() + 6, width, metrics.height() + 2)
-        _paint_label(painter, rect, badge)
+        _paint_label(painter, rect, badge, fill)
 
 
-def _paint_label(painter: QPainter, rect: QRect, text: str) -> None:
-    """White words on a dark rounded patch, readable over any photo."""
-    painter.setBrush(QColor(0, 0, 0, 150))
+def _paint_label(painter: QPainter, rect: QRect, text: str, fill: QColor | None = None) -> None:
+    """White words on a dark rounded patch (or ``fill``), readable over any photo."""
+    painter.setBrush(fill or QColor(0, 0, 0, 150))
     painter.setPen(Qt.PenStyle.NoPen)
     painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
     painter.setPen(QColor("white"))

@@ -78,6 +78,8 @@ ScoreRole = Qt.ItemDataRole.UserRole + 2
 SectionRole = Qt.ItemDataRole.UserRole + 3
 BadgeRole = Qt.ItemDataRole.UserRole + 4
 """A word on the photo instead of its score or date ("Keep" in a group of duplicates)."""
+KEEP = "Keep"
+"""The badge of the photo kept in a group of duplicates."""
 PAGE = 60
 THUMB_PIXELS = 256
 THUMB_THREADS = 1

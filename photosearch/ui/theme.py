@@ -166,7 +166,7 @@ QMenu::item:selected {{ background: {c.accent}; color: {c.on_accent}; }}
 QMenu::item:disabled {{ color: {c.disabled}; }}
 QMenu::separator {{ height: 1px; background: {c.border}; margin: 4px 6px; }}
 QTreeView#sidebar {{ background: {c.window}; }}
-QTreeView#sidebar::item {{ padding: 3px 0; }}
+QTreeView#sidebar::item {{ padding: 3px 8px 3px 0; }}
 QTreeView#sidebar::item:selected {{ background: {c.selection}; color: {c.text}; }}
 QCheckBox::indicator, QAbstractItemView::indicator {{ width: 14px; height: 14px;
     border: 1px solid {c.muted}; border-radius: 4px; background: {c.surface}; }}

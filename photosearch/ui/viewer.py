@@ -238,6 +238,7 @@ class Viewer(QWidget):
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.zoom_label = QLabel()
+        self.zoom_label.setContentsMargins(8, 0, 0, 0)  # apart from "3 of 15" before it
         bar = QHBoxLayout()
         for text, name, tip, slot, symbol in (
             ("Results", "Back to the results", "Back to the results (Esc)", self.back.emit, "back"),

@@ -51,9 +51,13 @@ class WelcomeDialog(QDialog):
         self.status.setWordWrap(True)
         self.progress = QProgressBar()
         self.progress.hide()
-        self.pictures = QCheckBox(f"Add my Pictures folder ({Path.home() / 'Pictures'})")
-        self.pictures.setChecked((Path.home() / "Pictures").is_dir())
-        self.pictures.setEnabled((Path.home() / "Pictures").is_dir())
+        pictures = Path.home() / "Pictures"
+        found = pictures.is_dir()
+        self.pictures = QCheckBox(
+            f"Add my Pictures folder ({pictures})" if found else f"No Pictures folder ({pictures})"
+        )
+        self.pictures.setChecked(found)
+        self.pictures.setEnabled(found)
         self.download_text = f"Download model ({size} MB)"
         self.download = QPushButton(self.download_text)
         self.download.clicked.connect(self.start_download)
@@ -107,6 +111,7 @@ class WelcomeDialog(QDialog):
         bridge.model_state.connect(self._model_state)
         bridge.failed.connect(self._failed)
         self.setMinimumWidth(max(680, row.sizeHint().width() + 48))
+        self.download.setFocus()  # the one button most people need, not the folder picker
         self.adjustSize()  # as tall as its words: no empty band above the buttons
 
     def _add_pictures(self) -> None:
