@@ -185,8 +185,8 @@ def cost(photos: int, arch: str) -> None:
 
 def search(count: int) -> None:
     from photosearch.core.search.query import parse
-    from photosearch.core.search.searcher import filter_sql
     from photosearch.core.store.catalog import Catalog
+    from photosearch.core.store.filters import where_sql
 
     catalog = Catalog(scratch_dir("bench-people-search-") / "catalog.sqlite3")
     rng = np.random.default_rng(5)
@@ -204,7 +204,7 @@ def search(count: int) -> None:
             [(int(p), vector, int(rng.zipf(1.5)) % 200 + 1) for p in faces],
         )
     for text in ('person:"Person 3"', 'person:"Person 3" type:jpg', "type:jpg"):
-        where, params = filter_sql(parse(text).filters)
+        where, params = where_sql(parse(text).filters)
         timings = []
         for _ in range(20):
             started = time.perf_counter()

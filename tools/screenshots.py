@@ -156,7 +156,7 @@ def take_all(app: QApplication, home: Path, out: Path) -> None:
     settle(app, window)
     shot(window, out, "3b-sorted-by-date")
     window.bridge.run(
-        lambda e: (e.save_search("Red circles", "a red circle"), e.save_search("Blue", "blue")),
+        lambda e: (e.albums.save("Red circles", "a red circle"), e.albums.save("Blue", "blue")),
         lambda _: window.albums.load(),
     )
 

@@ -16,7 +16,7 @@ from photosearch.core.wording import count
 def album_hits(engine: Engine, album: SavedSearch) -> list[Hit] | str:
     """An album's photos now, or why it cannot be run (a query photo gone, no model)."""
     try:
-        return engine.album_photos(album).hits
+        return engine.albums.photos(album).hits
     except PhotoSearchError as exc:
         return str(exc)
 
@@ -24,7 +24,7 @@ def album_hits(engine: Engine, album: SavedSearch) -> list[Hit] | str:
 def albums(engine: Engine, args: argparse.Namespace) -> int:
     """Albums (saved searches, with their 👍/👎 marks): list, show or export one."""
     if args.action == "list":
-        albums = [(a, album_hits(engine, a)) for a in engine.saved_searches()]
+        albums = [(a, album_hits(engine, a)) for a in engine.albums.listed()]
         if args.json:
             print_json(
                 [
@@ -56,13 +56,13 @@ def albums(engine: Engine, args: argparse.Namespace) -> int:
         return 0
     if not args.name:
         raise QueryError(f"albums {args.action} needs the album's name.")
-    album = engine.album(args.name)
+    album = engine.albums.named(args.name)
     if args.action == "show":
-        print_result(engine.album_photos(album, args.n), args.json)
+        print_result(engine.albums.photos(album, args.n), args.json)
         return 0
     if args.folder is None:
         raise QueryError("albums export needs a folder to put the photos in.")
-    done = engine.export_album(album, args.folder, copy=args.copy)
+    done = engine.albums.export(album, args.folder, copy=args.copy)
     how = "copies" if args.copy else "links"
     print(f"{count(done, 'photo')} of {album.name} exported to {args.folder} as {how}.")
     return 0

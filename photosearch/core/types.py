@@ -284,3 +284,33 @@ class FaceBox:
     box: tuple[float, float, float, float]
     person_id: int | None = None
     name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What a search is narrowed to (``in:``, ``after:``, ``type:``…), parsed by
+    ``search/query.py`` and turned into SQL by ``store/filters.py``."""
+
+    folders: tuple[str, ...] = ()
+    after: float | None = None
+    before: float | None = None
+    types: tuple[str, ...] = ()
+    min_score: float | None = None
+    sort: str | None = None
+    """``date`` (newest first), ``oldest``, ``name``; None: best match first."""
+    words: tuple[tuple[str, str], ...] = ()
+    """(``text``/``name``/``camera``/``tag``, what to find there)."""
+    day: str | None = None
+    """``MM-DD``: taken on this day of the year, any year (``day:``, "On this day")."""
+
+    @property
+    def narrows(self) -> bool:
+        """Whether the filters restrict which photos can match (min_score does not)."""
+        return bool(
+            self.folders
+            or self.types
+            or self.words
+            or self.after is not None
+            or self.before is not None
+            or self.day is not None
+        )

@@ -55,14 +55,14 @@ class AlbumActions:
         )
         if ok and name.strip():
             self.bridge.run(
-                lambda engine: engine.save_search(name, text, tuple(images)),
+                lambda engine: engine.albums.save(name, text, tuple(images)),
                 lambda _: self.load(),
             )
 
     def load(self) -> None:
         """The albums in the sidebar, each with how many photos arrived since last seen."""
         self.bridge.run(
-            lambda engine: [(a, engine.album_news(a)) for a in engine.saved_searches()],
+            lambda engine: [(a, engine.albums.news(a)) for a in engine.albums.listed()],
             self.window.sidebar.set_saved,
             long=True,  # each album's search: seconds in a large library
         )
@@ -71,7 +71,7 @@ class AlbumActions:
         name, ok = QInputDialog.getText(self.parent, "Rename album", "New name:", text=saved.name)
         if ok and name.strip() and name != saved.name:
             self.bridge.run(
-                lambda engine: engine.rename_saved_search(saved.id, name),
+                lambda engine: engine.albums.rename(saved.id, name),
                 lambda _: self.load(),
             )
 
@@ -94,11 +94,9 @@ class AlbumActions:
             self.load()
 
         def restore() -> None:
-            self.bridge.run(
-                lambda engine: engine.restore_saved_search(saved), lambda _: self.load()
-            )
+            self.bridge.run(lambda engine: engine.albums.restore(saved), lambda _: self.load())
 
-        self.bridge.run(lambda engine: engine.delete_saved_search(saved.id), deleted)
+        self.bridge.run(lambda engine: engine.albums.delete(saved.id), deleted)
 
     def export(self, saved: SavedSearch) -> None:
         """Copy an album's photos into a folder the user picks (for a USB stick, a
@@ -109,7 +107,7 @@ class AlbumActions:
             return
         status.setText(f"Exporting {saved.name}…")
         self.bridge.run(
-            lambda engine: engine.export_album(saved, Path(folder), copy=True),
+            lambda engine: engine.albums.export(saved, Path(folder), copy=True),
             lambda done: status.setText(
                 f"Exported {count(done, 'photo')} of {saved.name} to {shown(folder)}"
             ),

@@ -630,7 +630,7 @@ class MainWindow(QMainWindow):
             self.run_search()
             self.albums.load()  # its "new" count is spent
 
-        self.bridge.run(lambda engine: engine.open_album(saved.id), opened)
+        self.bridge.run(lambda engine: engine.albums.opened(saved.id), opened)
 
     def album_gone(self, saved: SavedSearch) -> None:
         """An album was deleted: neither the sidebar nor the header names it any more."""

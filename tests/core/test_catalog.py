@@ -11,8 +11,8 @@ import pytest
 
 from photosearch.core.errors import CatalogError, CatalogTooNewError
 from photosearch.core.search.query import parse
-from photosearch.core.search.searcher import filter_sql
 from photosearch.core.store.catalog import Catalog, Encoded
+from photosearch.core.store.filters import where_sql
 from photosearch.core.store.schema import MIGRATIONS, PAGE_SIZE
 
 
@@ -111,10 +111,10 @@ def test_v1_catalog_gains_directories_and_a_date_index(tmp_path: Path) -> None:
     old._db.commit()
     old.close()
     cat = Catalog(path)
-    where, params = filter_sql(parse("in:holidays").filters)
+    where, params = where_sql(parse("in:holidays").filters)
     ids = cat.filtered_ids(where, params)
     assert [p.path for p in cat.photos(ids.tolist()).values()] == ["/photos/Holidays 2019/a.jpg"]
-    where, params = filter_sql(parse("after:2001-01-01").filters)
+    where, params = where_sql(parse("after:2001-01-01").filters)
     plan = " ".join(
         str(r)
         for r in cat.read().execute(
@@ -132,7 +132,7 @@ def test_moved_photos_change_directory(tmp_path: Path) -> None:
     (pid,) = cat.filtered_ids("1", []).tolist()
     cat.apply_scan([], [], [(pid, folder.id, "/p/new/a.jpg", 1, 1)], [])
     for text, expected in (("in:old", []), ("in:new", [pid])):
-        where, params = filter_sql(parse(text).filters)
+        where, params = where_sql(parse(text).filters)
         assert cat.filtered_ids(where, params).tolist() == expected
     cat.close()
 
@@ -162,7 +162,7 @@ def test_folder_names_match_in_any_case_and_unicode_form(tmp_path: Path) -> None
         ("in:caf", [names[4]]),
         ("in:PLAIN", [names[5]]),
     ):
-        where, params = filter_sql(parse(text).filters)
+        where, params = where_sql(parse(text).filters)
         assert cat.filtered_ids(where, params).tolist() == [by_name[n] for n in expected], text
     cat.close()
 

@@ -104,17 +104,17 @@ def test_folder_counts_per_directory(library: tuple[Engine, Path]) -> None:
 def test_saved_searches_round_trip_and_survive_a_reopen(engine: Engine, tmp_path: Path) -> None:
     query = tmp_path / "query.jpg"
     Image.new("RGB", (30, 30), "blue").save(query)
-    saved = engine.save_search("  Blue  things ", "blue + square after:2021", (str(query),))
+    saved = engine.albums.save("  Blue  things ", "blue + square after:2021", (str(query),))
     assert saved.name == "Blue things"
-    engine.save_search("Reds", "red")
-    engine.save_search("Reds", "red - circle")  # the same name replaces the search
-    assert [(s.name, s.text) for s in engine.saved_searches()] == [
+    engine.albums.save("Reds", "red")
+    engine.albums.save("Reds", "red - circle")  # the same name replaces the search
+    assert [(s.name, s.text) for s in engine.albums.listed()] == [
         ("Blue things", "blue + square after:2021"),
         ("Reds", "red - circle"),
     ]
     with pytest.raises(PhotoSearchError, match="already called"):
-        engine.rename_saved_search(saved.id, "reds")  # names are unique whatever the case
-    engine.rename_saved_search(saved.id, "Blues")
+        engine.albums.rename(saved.id, "reds")  # names are unique whatever the case
+    engine.albums.rename(saved.id, "Blues")
     path = engine.catalog.path
     engine.catalog.close()
     again = Catalog(path)
@@ -262,11 +262,11 @@ def test_an_album_learns_from_marks_and_takes_in_new_photos(
     ranked = engine.search("a circle", limit=12)
     top = ranked.hits or ranked.weak
     marks = {h.path: (1 if "red-circle" in h.path else -1) for h in top[:12]}
-    album = engine.save_search("Red circles", "a circle", tuple(marked_images(marks)))
+    album = engine.albums.save("Red circles", "a circle", tuple(marked_images(marks)))
     assert "min:" in album.text  # the learned line, where the user can see and change it
-    members = engine.album_photos(album).hits
+    members = engine.albums.photos(album).hits
     assert members and sum("red-circle" in h.path for h in members) / len(members) >= 0.8
-    assert engine.album_news(album) == 0
+    assert engine.albums.news(album) == 0
 
     newcomer = folder / "new" / "0000-red-circle.jpg"
     newcomer.parent.mkdir()
@@ -277,13 +277,13 @@ def test_an_album_learns_from_marks_and_takes_in_new_photos(
         newcomer.with_name("0001-blue-square.jpg"), quality=90
     )
     engine.update()
-    album = engine.album("red CIRCLES")
-    assert str(newcomer) in [h.path for h in engine.album_photos(album).hits]
-    assert engine.album_news(album) == 1  # the blue square did not join
-    seen_before = engine.open_album(album.id)
+    album = engine.albums.named("red CIRCLES")
+    assert str(newcomer) in [h.path for h in engine.albums.photos(album).hits]
+    assert engine.albums.news(album) == 1  # the blue square did not join
+    seen_before = engine.albums.opened(album.id)
     assert seen_before == album.seen_photo_id
-    assert engine.album_news(engine.album("Red circles")) == 0
-    size = len(engine.album_photos(album).hits)
+    assert engine.albums.news(engine.albums.named("Red circles")) == 0
+    size = len(engine.albums.photos(album).hits)
 
     engine.close()  # the CLI opens the library itself
     assert main(["albums", "list", "--json"]) == 0

@@ -34,13 +34,13 @@ def shapes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 
 def test_an_album_from_one_like_holds_only_photos_like_it(shapes: Engine) -> None:
     liked = next(h.path for h in shapes.search("a red circle", limit=5).hits)
-    album = shapes.save_search("Like this", "", tuple(marked_images({liked: 1})))
+    album = shapes.albums.save("Like this", "", tuple(marked_images({liked: 1})))
     assert "min:" in album.text  # learned from the mark, where the user sees it
-    photos = shapes.album_photos(album).hits
+    photos = shapes.albums.photos(album).hits
     assert liked in [h.path for h in photos]
     assert len(photos) < TOTAL // 4, len(photos)  # not the whole library
     assert sum("red" in Path(h.path).name for h in photos) >= len(photos) * 0.6
-    reopened = shapes.album("Like this")
+    reopened = shapes.albums.named("Like this")
     own, marks = marks_of(reopened.images)
     assert own == [] and marks == {liked: 1}  # a mark, never a "Photo:" chip
 

@@ -169,9 +169,9 @@ def test_merges_of_merges_undo_and_keep_every_correction(tmp_path: Path) -> None
     back to whom they came from; a face refused by both merged people does not break the
     merge; a name given to someone hidden shows them again."""
     from photosearch.core.search.query import parse
-    from photosearch.core.search.searcher import filter_sql
     from photosearch.core.store import people as store
     from photosearch.core.store.catalog import Catalog
+    from photosearch.core.store.filters import where_sql
 
     catalog = Catalog(tmp_path / "catalog.sqlite3")
     folder = catalog.add_folder(str(tmp_path))
@@ -198,7 +198,7 @@ def test_merges_of_merges_undo_and_keep_every_correction(tmp_path: Path) -> None
         return [r[0] for r in rows]
 
     def photos(value: str) -> set[int]:
-        where, params = filter_sql(parse(f"person:{value}").filters)
+        where, params = where_sql(parse(f"person:{value}").filters)
         return set(catalog.filtered_ids(where, params).tolist())
 
     store.merge_people(catalog, 2, 1)  # A is B

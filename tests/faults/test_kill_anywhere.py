@@ -88,8 +88,8 @@ WATCHING = [
     Point("watch index save", "atomic.py", "replacing", 1),
 ]
 MIGRATING = [
-    Point("migration backup", "catalog.py", "_backup", 1),
-    Point("migration", "catalog.py", "_migrate", 1),
+    Point("migration backup", "connection.py", "_backup", 1),
+    Point("migration", "connection.py", "_migrate", 1),
     Point("migration", "schema.py", "_v5", 1),
     Point("migration", "schema.py", "_v6", 1),
     Point("migration", "schema.py", "_v7", 1),

@@ -141,7 +141,7 @@ def test_saved_search_round_trip(
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     window.albums.delete(saved()[0])
     qtbot.waitUntil(lambda: not saved(), timeout=15_000)
-    assert window.bridge.engine.saved_searches() == []
+    assert window.bridge.engine.albums.listed() == []
     assert window.title.text() != "Squares in blue"  # the header no longer names it
 
 
@@ -331,8 +331,8 @@ def test_marking_results_steers_the_search_and_is_saved(
     assert window.results.index(row).data(BadgeRole) == "▼ less"
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Not that one", True))
     window.albums.save()
-    qtbot.waitUntil(lambda: bool(window.bridge.engine.saved_searches()), timeout=10_000)
-    saved = window.bridge.engine.saved_searches()[0]
+    qtbot.waitUntil(lambda: bool(window.bridge.engine.albums.listed()), timeout=10_000)
+    saved = window.bridge.engine.albums.listed()[0]
     assert [(i.path, i.weight, i.mark) for i in saved.images] == [(first.path, -0.5, -1)]
     window.clear()
     assert window.session.marks == {}

@@ -20,7 +20,7 @@ def test_deleting_an_album_asks_and_can_be_undone(
     window = open_window(qtbot, tmp_path / "home", [])
     engine = window.bridge.engine
     try:
-        saved = engine.save_search("Red things", "a red circle")
+        saved = engine.albums.save("Red things", "a red circle")
         window.albums.load()
         qtbot.waitUntil(
             lambda: window.sidebar._find(lambda e: e.saved is not None) is not None,
@@ -37,15 +37,15 @@ def test_deleting_an_album_asks_and_can_be_undone(
         monkeypatch.setattr(QMessageBox, "question", question)
         window.albums.delete(saved)
         assert defaults == [QMessageBox.StandardButton.Cancel]
-        assert [a.name for a in engine.saved_searches()] == ["Red things"]  # kept
+        assert [a.name for a in engine.albums.listed()] == ["Red things"]  # kept
         monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
         window.albums.delete(saved)
-        qtbot.waitUntil(lambda: engine.saved_searches() == [], timeout=10_000)
+        qtbot.waitUntil(lambda: engine.albums.listed() == [], timeout=10_000)
         qtbot.waitUntil(lambda: window.undo.offering, timeout=10_000)
         assert window.title.text() != "Red things" and window.sidebar.current_entry() is None
         window.undo.button.click()
-        qtbot.waitUntil(lambda: len(engine.saved_searches()) == 1, timeout=10_000)
-        back = engine.saved_searches()[0]
+        qtbot.waitUntil(lambda: len(engine.albums.listed()) == 1, timeout=10_000)
+        back = engine.albums.listed()[0]
         assert (back.name, back.text) == ("Red things", "a red circle")
     finally:
         window.close()

@@ -19,10 +19,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from photosearch.core.app.albums import Albums
 from photosearch.core.app.health import Check, LibraryStatus, doctor, library_status
 from photosearch.core.app.model_runtime import ModelRuntime
 from photosearch.core.app.people import People, who_is_in
-from photosearch.core.curate import albums
 from photosearch.core.curate.duplicates import (
     DEFAULT_THRESHOLD,
     DuplicateGroup,
@@ -53,13 +53,13 @@ from photosearch.core.media.details import PhotoDetails, read_details
 from photosearch.core.media.thumbnail_cache import MB, Pruned
 from photosearch.core.media.thumbnail_cache import prune as prune_thumbnail_cache
 from photosearch.core.model import models
-from photosearch.core.search.query import Query, parse
-from photosearch.core.search.searcher import Searcher, SearchResult, filter_sql
+from photosearch.core.search.query import compose, parse
+from photosearch.core.search.searcher import Searcher, SearchResult
 from photosearch.core.search.stand_in import StandIn, cutoff_for, open_store
 from photosearch.core.settings import DEVICES, PRECISIONS, AppPaths, Settings, SettingsFile
-from photosearch.core.store import saved_searches as saved
 from photosearch.core.store.catalog import Catalog
 from photosearch.core.store.clips import clip_times
+from photosearch.core.store.filters import where_sql
 from photosearch.core.store.fulltext import place_counts, place_of, places_of, words_read
 from photosearch.core.store.vectors import VectorStore
 from photosearch.core.types import (
@@ -73,7 +73,6 @@ from photosearch.core.types import (
     Photo,
     Place,
     ProgressCallback,
-    SavedSearch,
     no_progress,
 )
 
@@ -86,8 +85,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ALBUM_LIMIT = 1000
-"""The most photos an album lists (its best matches)."""
 SPEED_SAMPLE = 64
 """Photos an indexing run must encode before its speed is remembered for the model."""
 
@@ -114,6 +111,7 @@ class Engine:
         self._reader_threads = 0
         self._face_reader: faces.FaceReader | None = None
         self.people = People(catalog)
+        self.albums = Albums(catalog, self.searcher)
 
     @classmethod
     def open(cls, paths: AppPaths | None = None, exclusive: bool = True) -> Engine:
@@ -443,7 +441,7 @@ class Engine:
         query = parse(text)
         if query.terms:
             raise QueryError("Duplicates take filters only, e.g. in:Holidays after:2020.")
-        where, params = filter_sql(query.filters)
+        where, params = where_sql(query.filters)
         return find_duplicates(
             self.catalog,
             self.vectors(),
@@ -486,65 +484,7 @@ class Engine:
         back. The next scan lists them again."""
         return [item.path for item in items if restore(item)]
 
-    # -- saved searches and details ------------------------------------------------------
-
-    def saved_searches(self) -> list[SavedSearch]:
-        return saved.saved_searches(self.catalog)
-
-    def save_search(
-        self, name: str, text: str, images: tuple[str | ImageQuery, ...] = ()
-    ) -> SavedSearch:
-        """Keep a search by name; with 👍/👎 marks it becomes an album whose score line
-        is learned from them (written as ``min:`` into its text, where the user sees it),
-        so that new photos join it only when they look like the ones liked."""
-        query = self._query(text, images)
-        if query.marks and not query.filters.min_score:
-            threshold = albums.learned_threshold(self.searcher(), query)
-            if threshold is not None:
-                text = f"{text} min:{threshold:.3f}".strip()
-        return saved.save_search(self.catalog, name, text, images)
-
-    def album(self, name: str) -> SavedSearch:
-        """A saved search (album) by name, whatever the case."""
-        return saved.saved_search(self.catalog, name)
-
-    def album_photos(self, album: SavedSearch, limit: int = ALBUM_LIMIT) -> SearchResult:
-        """An album's photos now: its search re-run, so photos indexed since it was saved
-        that match are in it. A photo marked 👎 is never one of them (a search keeps it in
-        sight, to take the mark back; an album leaves it out)."""
-        result = self.search(album.text, album.images, limit=limit, everything=True)
-        unwanted = {os.path.abspath(i.path) for i in album.images if i.mark < 0}
-        return replace(result, hits=[h for h in result.hits if h.path not in unwanted])
-
-    def album_news(self, album: SavedSearch) -> int | None:
-        """How many of an album's photos arrived since the user last opened it; None when
-        it cannot be run now (no model yet, a query photo gone): opening it says why."""
-        try:
-            hits = self.album_photos(album).hits
-        except PhotoSearchError as exc:
-            log.info("album %s cannot be run now: %s", album.name, exc)
-            return None
-        return sum(h.photo.id > album.seen_photo_id for h in hits)
-
-    def open_album(self, album_id: int) -> int:
-        """The user opens an album: returns the newest photo id seen before (what came
-        after is new), and remembers that everything up to now has been seen."""
-        return saved.mark_seen(self.catalog, album_id)
-
-    def export_album(self, album: SavedSearch, target: Path, copy: bool = False) -> int:
-        """Put an album's photos in a folder, as links to the originals (or copies);
-        returns how many (``albums.export_photos``)."""
-        return albums.export_photos([h.path for h in self.album_photos(album).hits], target, copy)
-
-    def rename_saved_search(self, search_id: int, name: str) -> None:
-        saved.rename_search(self.catalog, search_id, name)
-
-    def delete_saved_search(self, search_id: int) -> None:
-        saved.delete_search(self.catalog, search_id)
-
-    def restore_saved_search(self, album: SavedSearch) -> SavedSearch:
-        """An album deleted a moment ago, back as it was saved (*Undo*)."""
-        return saved.save_search(self.catalog, album.name, album.text, album.images)
+    # -- details -------------------------------------------------------------------------
 
     def details(self, path: str) -> PhotoDetails:
         """What one photo's file says of it (camera, exposure, title…), the words read
@@ -728,18 +668,7 @@ class Engine:
     ) -> SearchResult:
         """Search with typed text (terms and filters) plus any number of query images (or
         regions of them); ``everything``: empty text lists the whole library instead."""
-        return self.searcher().search(self._query(text, images), limit, offset, everything)
-
-    @staticmethod
-    def _query(text: str, images: tuple[str | ImageQuery, ...]) -> Query:
-        """What was typed, parsed, plus the query images (paths made absolute)."""
-        query = parse(text)
-        for image in images:
-            wanted = image if isinstance(image, ImageQuery) else ImageQuery(image)
-            query = query.with_image(
-                os.path.abspath(wanted.path), wanted.weight, wanted.crop, wanted.mark, wanted.at
-            )
-        return query
+        return self.searcher().search(compose(text, images), limit, offset, everything)
 
     def photo(self, photo_id: int) -> Photo | None:
         """A catalogued photo by id (what the HTTP API names photos by)."""

@@ -13,12 +13,13 @@ for someone not named yet; several ``person:`` all of them together).
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass, field, replace
 
 from photosearch.core.errors import QueryError
-from photosearch.core.types import PHOTO_EXTENSIONS, VIDEO_EXTENSIONS, Crop
+from photosearch.core.types import PHOTO_EXTENSIONS, VIDEO_EXTENSIONS, Crop, Filters, ImageQuery
 
 WORD_FILTERS = ("text", "name", "camera", "tag", "place", "person")
 """Filters that look for words in one place of the photo (``store/fulltext.py``)."""
@@ -50,33 +51,6 @@ class Term:
     """+1 or −1 for an image marked 👍 or 👎 on a result; 0 for what the user asked."""
     at: float | None = None
     """Of a clip: the moment this many seconds in."""
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    folders: tuple[str, ...] = ()
-    after: float | None = None
-    before: float | None = None
-    types: tuple[str, ...] = ()
-    min_score: float | None = None
-    sort: str | None = None
-    """``date`` (newest first), ``oldest``, ``name``; None: best match first."""
-    words: tuple[tuple[str, str], ...] = ()
-    """(``text``/``name``/``camera``/``tag``, what to find there)."""
-    day: str | None = None
-    """``MM-DD``: taken on this day of the year, any year (``day:``, "On this day")."""
-
-    @property
-    def narrows(self) -> bool:
-        """Whether the filters restrict which photos can match (min_score does not)."""
-        return bool(
-            self.folders
-            or self.types
-            or self.words
-            or self.after is not None
-            or self.before is not None
-            or self.day is not None
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,3 +268,14 @@ def parse(text: str) -> Query:
         elif m:
             raise QueryError(f"The weight {m.group(1)}* has no words after it.")
     return Query(tuple(terms), _filters(found))
+
+
+def compose(text: str, images: tuple[str | ImageQuery, ...] = ()) -> Query:
+    """What was typed, parsed, plus the query images and marks (paths made absolute)."""
+    query = parse(text)
+    for image in images:
+        wanted = image if isinstance(image, ImageQuery) else ImageQuery(image)
+        query = query.with_image(
+            os.path.abspath(wanted.path), wanted.weight, wanted.crop, wanted.mark, wanted.at
+        )
+    return query

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
@@ -16,17 +15,17 @@ from photosearch.core.media.videos import frame_at
 from photosearch.core.search.live_photos import pair_live_photos
 from photosearch.core.search.people_words import with_named_people
 from photosearch.core.search.query import Filters, Query
-from photosearch.core.store.catalog import Catalog, enc, fold, name_key
+from photosearch.core.store.catalog import Catalog
 from photosearch.core.store.clips import clip_moments, clip_times, moment_times
+from photosearch.core.store.filters import where_sql
 from photosearch.core.store.fulltext import (
     all_words,
-    column_match,
-    place_clause,
     ranked_matches,
 )
 from photosearch.core.store.moment_keys import best_per_photo, moment_keys, split_keys
-from photosearch.core.store.people import named, people_in, person_clause
-from photosearch.core.store.schema import LIVE_CLIP_SQL, PHOTO_DATE_SQL
+from photosearch.core.store.people import named, people_in
+from photosearch.core.store.schema import LIVE_CLIP_SQL
+from photosearch.core.store.sql_functions import name_key
 from photosearch.core.store.vectors import VectorStore
 from photosearch.core.types import Crop, Cutoff, Hit, is_video_name
 
@@ -38,8 +37,6 @@ log = logging.getLogger(__name__)
 EXACT_FILTERED_LIMIT = 20_000
 """A filtered set this small is searched exactly (its vectors read from the catalog)."""
 WEAK_SHOWN = 8
-NAME_FILTERS = {"place": place_clause, "person": person_clause}
-"""Filters that compare whole names instead of looking for words."""
 WORD_MATCHES = 200
 """Photos with every typed word in their text, name or metadata taken into the ranking."""
 
@@ -63,49 +60,6 @@ class SearchResult:
     @property
     def no_good_match(self) -> bool:
         return not self.hits
-
-
-def filter_sql(filters: Filters) -> tuple[str, list[object]]:
-    """SQL ``WHERE`` text over photos ``p`` for the narrowing filters."""
-    clauses: list[str] = []
-    params: list[object] = []
-    if filters.folders:
-        # A folder name matches any directory whose path contains it, whatever the case
-        # or Unicode form; only the directories are scanned, photos come from an index.
-        # A full path (the sidebar's) means that directory and the ones below it.
-        parts = []
-        for folder in filters.folders:
-            if os.path.isabs(folder):
-                below = folder if folder.endswith(os.sep) else folder + os.sep
-                parts.append("(d.path = ? OR substr(d.path, 1, ?) = ?)")
-                params.extend((enc(folder.rstrip(os.sep) or os.sep), len(enc(below)), enc(below)))
-            else:
-                parts.append("instr(folded(d.path), ?) > 0")
-                params.append(fold(folder))
-        clauses.append(f"p.dir_id IN (SELECT d.id FROM dirs d WHERE {' OR '.join(parts)})")
-    date = PHOTO_DATE_SQL
-    if filters.after is not None:
-        clauses.append(f"{date} >= ?")
-        params.append(filters.after)
-    if filters.before is not None:
-        clauses.append(f"{date} < ?")
-        params.append(filters.before)
-    if filters.day is not None:  # this day of the year, in the photo's own local time
-        clauses.append(f"strftime('%m-%d', {date}, 'unixepoch', 'localtime') = ?")
-        params.append(filters.day)
-    if filters.types:
-        clauses.append(f"p.ext IN ({','.join('?' * len(filters.types))})")
-        params.extend(filters.types)
-    for key, value in filters.words:
-        if key in NAME_FILTERS:
-            clause, values = NAME_FILTERS[key](value)
-            clauses.append(clause)
-            params.extend(values)
-    match = column_match([(k, v) for k, v in filters.words if k not in NAME_FILTERS])
-    if match is not None:
-        clauses.append("p.id IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?)")
-        params.append(match)
-    return " AND ".join(clauses) or "1", params
 
 
 class TextEncoder(Protocol):
@@ -302,7 +256,7 @@ class Searcher:
         match = all_words(" ".join(t.text or "" for t in query.terms))
         if match is None:
             return []
-        where, params = filter_sql(query.filters)
+        where, params = where_sql(query.filters)
         found = ranked_matches(self.catalog, match, where, params, min(limit, WORD_MATCHES))
         if not found:
             return []
@@ -340,7 +294,7 @@ class Searcher:
     ) -> tuple[np.ndarray, np.ndarray]:
         if not filters.narrows:
             return self.vectors.search(vector, k)
-        where, params = filter_sql(filters)
+        where, params = where_sql(filters)
         # Broad filters (a type, a year) keep most of the nearest photos: checking the
         # ANN candidates costs one tiny query instead of listing every allowed photo.
         ids, scores = self.vectors.search(vector, k * 4)
@@ -365,7 +319,7 @@ class Searcher:
         unless another order is asked for."""
         if not filters.narrows and not everything:
             raise QueryError("Type something to search for, or a filter such as in:Holidays.")
-        where, params = filter_sql(filters)
+        where, params = where_sql(filters)
         # a Live Photo is listed as its still (a kind of file asked for: each file as it is)
         live = "" if filters.types else f" AND NOT {LIVE_CLIP_SQL}"
         where = f"p.status != 'error'{live} AND {where}"

@@ -1,55 +1,37 @@
-"""The SQLite catalog: folders, photos, models and embeddings — the source of truth.
-
-Paths are stored as the bytes the OS gives (``os.fsencode``) so that names that are not
-valid UTF-8 round-trip exactly. One writer connection (guarded by a lock) and one read
-connection per thread, in WAL mode, so searches never wait for indexing. The tables
-themselves and their migrations are in ``schema.py``.
+"""The SQLite catalog's queries: folders, photos, scans, models and embeddings, counts —
+the source of truth. Its file and connections are in ``connection.py``, the SQL functions
+and how paths cross into SQL in ``sql_functions.py``, the tables and their migrations in
+``schema.py``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-import re
 import sqlite3
-import threading
 import time
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from photosearch.core.errors import (
-    CatalogError,
-    CatalogTooNewError,
-    StorageError,
-    on_read_only_disk,
-    storage_error,
-)
 from photosearch.core.media.metadata import PhotoMeta
+from photosearch.core.store.connection import Connections
 from photosearch.core.store.fulltext import store_meta
 from photosearch.core.store.moment_keys import MOMENT_BIT, split_keys
-from photosearch.core.store.schema import (
-    IS_VIDEO_SQL,
-    MIGRATIONS,
-    PAGE_SIZE,
-    PHOTO_DATE_SQL,
-    Migration,
-    dir_ids,
+from photosearch.core.store.schema import IS_VIDEO_SQL, PHOTO_DATE_SQL, dir_ids
+from photosearch.core.store.sql_functions import (
+    PHOTO_COLUMNS,
+    extension,
+    path_bytes,
+    path_text,
+    photo_from_row,
+    rows_in,
+    unpack_vectors,
 )
-from photosearch.core.store.word_split import folder_words, name_words, split_words
-from photosearch.core.types import Folder, Photo, place_key
+from photosearch.core.types import Folder, Photo
 
 log = logging.getLogger(__name__)
-DAMAGED = {"SQLITE_NOTADB", "SQLITE_CORRUPT"}
-"""SQLite's words for a file that is no catalog or a broken one (anything else, a full
-disk say, leaves a sound catalog that only cannot be opened now)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,38 +70,6 @@ class EncodedClip:
     vectors: np.ndarray
 
 
-def enc(path: str | os.PathLike[str]) -> bytes:
-    return os.fsencode(path)
-
-
-def dec(raw: bytes) -> str:
-    return os.fsdecode(raw)
-
-
-def extension(path: str) -> str:
-    return os.path.splitext(path)[1].lower().lstrip(".")
-
-
-PHOTO_COLUMNS = (
-    "p.id, p.path, p.size, p.mtime_ns, p.width, p.height, p.taken_at, f.online,"
-    " (SELECT duration FROM videos v WHERE v.photo_id = p.id)"
-)
-
-
-def photo_from_row(row: Sequence[object]) -> Photo:
-    return Photo(
-        id=int(row[0]),  # type: ignore[arg-type]
-        path=dec(row[1]),  # type: ignore[arg-type]
-        size=int(row[2]),  # type: ignore[arg-type]
-        mtime_ns=int(row[3]),  # type: ignore[arg-type]
-        width=row[4],  # type: ignore[arg-type]
-        height=row[5],  # type: ignore[arg-type]
-        taken_at=row[6],  # type: ignore[arg-type]
-        folder_online=bool(row[7]),
-        duration=row[8],  # type: ignore[arg-type]
-    )
-
-
 _ORDERS = {
     "date": f"{PHOTO_DATE_SQL} DESC, p.id",
     "oldest": f"{PHOTO_DATE_SQL}, p.id",
@@ -128,194 +78,8 @@ _ORDERS = {
 """SQL orders of ``filtered_ids``: newest first, oldest first, by file name."""
 
 
-def fold(text: str) -> str:
-    """Text for matching names as people type them: composed (macOS stores "é" as "e"
-    plus an accent) and case-folded in every script (É ~ é, STRASSE ~ Straße)."""
-    return unicodedata.normalize("NFC", text).casefold()
-
-
-@lru_cache(maxsize=1 << 16)
-def _folded(path: bytes | str) -> str:
-    """SQL ``folded(path)``: a stored path (bytes, see above) folded for matching; bytes
-    that are not UTF-8 become U+FFFD (nobody types them, and SQLite takes no surrogates)."""
-    return fold(os.fsencode(path).decode("utf-8", "replace"))
-
-
-def name_key(path: bytes | str) -> str:
-    """What file names sort by: folded, with numbers in order (IMG_9 before IMG_10)."""
-    name = _folded(os.path.basename(os.fsencode(path)))
-    return re.sub(r"\d+", lambda m: m.group().rjust(12, "0"), name)
-
-
-def _connect(path: Path, readonly: bool = False, frozen: bool = False) -> sqlite3.Connection:
-    """``frozen``: the file is on a read-only disk, where nothing can change it; SQLite
-    then reads it without the shared-memory file a WAL reader needs (and cannot create)."""
-    uri = f"{path.as_uri()}?mode={'ro' if readonly or frozen else 'rwc'}"
-    if frozen:
-        uri += "&immutable=1"
-    db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30.0)
-    db.execute("PRAGMA busy_timeout = 30000")
-    db.create_function("folded", 1, _folded, deterministic=True)
-    db.create_function("name_key", 1, name_key, deterministic=True)
-    db.create_function("words", 1, split_words, deterministic=True)
-    db.create_function("place_key", 1, place_key, deterministic=True)
-    db.create_function("name_words", 1, name_words, deterministic=True)
-    db.create_function("folder_words", 2, folder_words, deterministic=True)
-    return db
-
-
-def _read_version(path: Path, frozen: bool) -> int:
-    """The schema version of an existing file, read without modifying it."""
-    try:
-        db = _connect(path, readonly=True, frozen=frozen)
-        try:
-            version = int(db.execute("PRAGMA user_version").fetchone()[0])
-            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        finally:
-            db.close()
-    except sqlite3.DatabaseError as exc:
-        name = getattr(exc, "sqlite_errorname", None)  # Python 3.11+
-        damaged = name in DAMAGED if name else not isinstance(exc, sqlite3.OperationalError)
-        if not damaged:
-            # A full or read-only disk fails here too (a WAL catalog's reader needs its
-            # shared-memory file): never call such a catalog damaged.
-            raise storage_error(exc, path.parent) or CatalogError(
-                f"The catalog {path} cannot be opened now ({exc})."
-            ) from exc
-        raise CatalogError(
-            f"The catalog {path} is damaged or is not a PhotoSearch catalog ({exc}). "
-            "It was left untouched: move it aside and PhotoSearch will build a new one."
-        ) from exc
-    return version
-
-
-class Catalog:
-    """Open (creating or migrating) the catalog at ``path``."""
-
-    def __init__(self, path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> None:
-        self.path = path
-        self.schema_version = len(migrations)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        existing = path.exists() and path.stat().st_size > 0
-        # With its -shm file there a WAL catalog opens read-only as usual; without it,
-        # only as immutable, which reads no -wal (commits not yet checkpointed are unseen)
-        self.frozen = (
-            existing and on_read_only_disk(path.parent) and not Path(f"{path}-shm").exists()
-        )
-        """On a read-only disk: searchable, and every write fails as on a read-only disk."""
-        if self.frozen and Path(f"{path}-wal").exists() and Path(f"{path}-wal").stat().st_size:
-            log.warning("catalog on a read-only disk: its latest changes may not show")
-        version = _read_version(path, self.frozen) if existing else 0
-        if version > self.schema_version:
-            raise CatalogTooNewError(
-                f"The catalog {path} was written by a newer PhotoSearch (schema {version}; "
-                f"this version understands up to {self.schema_version}). Please update "
-                "PhotoSearch. The catalog was not modified."
-            )
-        self._lock = threading.RLock()
-        self._readers: dict[int, tuple[threading.Thread, sqlite3.Connection]] = {}
-        self._readers_lock = threading.Lock()
-        self._db = _connect(path, frozen=self.frozen)
-        if self.frozen:
-            if version < self.schema_version:
-                self._db.close()
-                raise StorageError(
-                    f"The catalog {path} is on a read-only disk and needs an update that "
-                    "cannot be written there. Nothing was changed."
-                )
-            return
-        try:
-            if not existing:
-                # Set before the first table exists (and before WAL, which fixes it). A
-                # 2 KB vector row fills half of a default 4 KB page and no second one
-                # fits beside it; with 16 KB pages seven do: the catalog is ~45 % smaller.
-                self._db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            self._db.execute("PRAGMA foreign_keys = ON")
-            if version < self.schema_version:
-                if existing and version > 0:
-                    self._backup(version)
-                self._migrate(version, migrations)
-        except sqlite3.DatabaseError as exc:
-            self._db.close()
-            raise storage_error(exc, path.parent) or CatalogError(
-                f"The catalog {path} cannot be opened: {exc}"
-            ) from exc
-
-    def _backup(self, version: int) -> None:
-        target = self.path.with_name(f"{self.path.name}.v{version}.bak")
-        log.info("backing up catalog to %s before migrating", target)
-        dest = sqlite3.connect(target)
-        try:
-            self._db.backup(dest)
-        finally:
-            dest.close()
-
-    def _migrate(self, version: int, migrations: Sequence[Migration]) -> None:
-        for number in range(version, len(migrations)):
-            log.info("migrating catalog to schema %d", number + 1)
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                migrations[number](self._db)
-                self._db.execute(f"PRAGMA user_version = {number + 1}")
-            except BaseException:
-                self._db.rollback()
-                raise
-            self._db.commit()
-
-    def close(self) -> None:
-        with self._readers_lock:
-            for _, reader in self._readers.values():
-                reader.close()
-            self._readers.clear()
-        with self._lock:
-            self._db.close()
-
-    # -- connections -------------------------------------------------------------------
-
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """One transaction on the single writer connection."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.rollback()
-                raise
-            self._db.commit()
-
-    def read(self) -> sqlite3.Connection:
-        """This thread's own read connection (WAL lets it read while the writer writes).
-
-        Kept by thread id, not in thread-local storage: a thread Python did not start (a
-        Qt thread) loses its Python locals after every call, and would open a connection
-        per call. Connections of threads that ended are closed when a new one is opened;
-        a pool thread gives its own back with ``release_reader``."""
-        ident, thread = threading.get_ident(), threading.current_thread()
-        with self._readers_lock:
-            known = self._readers.get(ident)
-            if known is not None and known[0] is thread:
-                return known[1]
-            # a thread that ended (its id may be reused) leaves its connection here: close
-            # it, never hand it to another thread (it may hold an old snapshot)
-            alive = {t.ident: t for t in threading.enumerate()}
-            for gone in [i for i, (t, _) in self._readers.items() if alive.get(i) is not t]:
-                with contextlib.suppress(sqlite3.Error):
-                    self._readers.pop(gone)[1].close()
-        db = _connect(self.path, frozen=self.frozen)
-        db.execute("PRAGMA query_only = ON")
-        with self._readers_lock:
-            self._readers[ident] = (thread, db)
-        return db
-
-    def release_reader(self) -> None:
-        """Close this thread's read connection (a pool thread, after its call)."""
-        with self._readers_lock:
-            known = self._readers.pop(threading.get_ident(), None)
-        if known is not None:
-            known[1].close()
+class Catalog(Connections):
+    """The catalog's queries: folders, photos, scans, models and embeddings, counts."""
 
     # -- folders -----------------------------------------------------------------------
 
@@ -323,9 +87,9 @@ class Catalog:
         with self.write() as db:
             db.execute(
                 "INSERT OR IGNORE INTO folders(path, added_at) VALUES (?, ?)",
-                (enc(path), time.time()),
+                (path_bytes(path), time.time()),
             )
-            db.execute("UPDATE folders SET enabled = 1 WHERE path = ?", (enc(path),))
+            db.execute("UPDATE folders SET enabled = 1 WHERE path = ?", (path_bytes(path),))
         folder = self.folder_by_path(path)
         assert folder is not None
         return folder
@@ -368,11 +132,11 @@ class Catalog:
         for folder_id, path, reason in self.read().execute(
             "SELECT folder_id, path, reason FROM unreadable ORDER BY path"
         ):
-            unreadable.setdefault(folder_id, []).append((dec(path), reason))
+            unreadable.setdefault(folder_id, []).append((path_text(path), reason))
         return [
             Folder(
                 r[0],
-                dec(r[1]),
+                path_text(r[1]),
                 bool(r[2]),
                 bool(r[3]),
                 bool(r[4]),
@@ -396,11 +160,13 @@ class Catalog:
         )
         params: list[object] = [folder_id]
         if under is not None:
-            prefix = enc(under.rstrip(os.sep) + os.sep)
+            prefix = path_bytes(under.rstrip(os.sep) + os.sep)
             sql += " AND path >= ? AND path < ?"
             params += [prefix, prefix[:-1] + bytes([prefix[-1] + 1])]
         rows = self.read().execute(sql, params)
-        return {dec(r[2]): PhotoState(r[0], r[1], dec(r[2]), r[3], r[4], r[5]) for r in rows}
+        return {
+            path_text(r[2]): PhotoState(r[0], r[1], path_text(r[2]), r[3], r[4], r[5]) for r in rows
+        }
 
     def apply_scan(
         self,
@@ -422,21 +188,21 @@ class Catalog:
         """
         with self.write() as db:
             for directory, recursive in looked:
-                raw = enc(directory)
+                raw = path_bytes(directory)
                 db.execute("DELETE FROM unreadable WHERE path = ?", (raw,))
                 if recursive:
-                    prefix = enc(directory.rstrip(os.sep) + os.sep)
+                    prefix = path_bytes(directory.rstrip(os.sep) + os.sep)
                     db.execute(
                         "DELETE FROM unreadable WHERE path >= ? AND path < ?",
                         (prefix, prefix[:-1] + bytes([prefix[-1] + 1])),
                     )
             db.executemany(
                 "INSERT OR REPLACE INTO unreadable(path, folder_id, reason) VALUES (?, ?, ?)",
-                [(enc(path), fid, reason) for fid, path, reason in unreadable],
+                [(path_bytes(path), fid, reason) for fid, path, reason in unreadable],
             )
             db.executemany("DELETE FROM photos WHERE id = ?", [(pid,) for pid in removed])
-            moved = [(pid, fid, p, enc(p), s, m) for pid, fid, p, s, m in moved]
-            added = [(fid, p, enc(p), s, m, k) for fid, p, s, m, k in added]
+            moved = [(pid, fid, p, path_bytes(p), s, m) for pid, fid, p, s, m in moved]
+            added = [(fid, p, path_bytes(p), s, m, k) for fid, p, s, m, k in added]
             dirs = dir_ids(db, [row[3] for row in moved] + [row[2] for row in added])
             db.executemany(
                 "UPDATE photos SET folder_id = ?, path = ?, dir_id = ?, ext = ?, size = ?,"
@@ -485,7 +251,7 @@ class Catalog:
         if limit is not None:
             sql += " LIMIT ?"
             params = (model_id, limit)
-        return [(r[0], dec(r[1])) for r in self.read().execute(sql, params)]
+        return [(r[0], path_text(r[1])) for r in self.read().execute(sql, params)]
 
     def commit_batch(
         self, model_id: int, encoded: Sequence[Encoded], errors: Sequence[tuple[int, str]]
@@ -541,7 +307,7 @@ class Catalog:
             "SELECT path, error FROM photos WHERE status = 'error' ORDER BY path LIMIT ?",
             (max(0, limit - len(rows)),),
         ).fetchall()
-        return [(dec(r[0]), r[1] or "") for r in rows]
+        return [(path_text(r[0]), r[1] or "") for r in rows]
 
     # -- models and embeddings ---------------------------------------------------------
 
@@ -642,7 +408,7 @@ class Catalog:
             .execute(
                 f"SELECT {PHOTO_COLUMNS} FROM photos p JOIN folders f ON f.id = p.folder_id"
                 " WHERE p.path = ?",
-                (enc(path),),
+                (path_bytes(path),),
             )
             .fetchone()
         )
@@ -722,7 +488,7 @@ class Catalog:
     def paths_with_key(self, key: str) -> list[str]:
         """Catalogued paths with this content key (the candidates for a second name)."""
         rows = self.read().execute("SELECT path FROM photos WHERE content_key = ?", (key,))
-        return [dec(row[0]) for row in rows]
+        return [path_text(row[0]) for row in rows]
 
     def month_counts(self, where: str, params: Sequence[object]) -> dict[str, int]:
         """Photos per month (``YYYY-MM``, local time) among those matching ``where``."""
@@ -739,7 +505,7 @@ class Catalog:
             """SELECT d.path, count(*) FROM photos p JOIN dirs d ON d.id = p.dir_id
                WHERE p.status != 'error' GROUP BY p.dir_id"""
         )
-        return {dec(path): count for path, count in rows}
+        return {path_text(path): count for path, count in rows}
 
     def counts(self, model_id: int | None) -> dict[str, int]:
         db = self.read()
@@ -765,18 +531,6 @@ class Catalog:
     def integrity_problems(self) -> list[str]:
         rows = self.read().execute("PRAGMA quick_check").fetchall()
         return [r[0] for r in rows if r[0] != "ok"]
-
-
-def rows_in(
-    db: sqlite3.Connection, sql: str, params: tuple[object, ...], ids: Sequence[int]
-) -> list[Any]:
-    """Rows of ``sql`` (``{}`` where the id list goes) for ``ids``, 900 at a time (SQLite's
-    limit on parameters)."""
-    rows: list[Any] = []
-    for start in range(0, len(ids), 900):
-        part = list(ids[start : start + 900])
-        rows += db.execute(sql.format(",".join("?" * len(part))), (*params, *part)).fetchall()
-    return rows
 
 
 MOMENT_KEY_SQL = f"({int(MOMENT_BIT)} | (photo_id << 8) | idx)"
@@ -808,9 +562,3 @@ def _store_clips(
         db.execute(  # no words or faces are looked for in a video's frames
             "UPDATE photo_meta SET ocr_done = 1, faces_done = 1 WHERE photo_id = ?", (e.photo_id,)
         )
-
-
-def unpack_vectors(rows: Sequence[tuple[int, bytes]], dim: int) -> tuple[np.ndarray, np.ndarray]:
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    vectors = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(-1, dim)
-    return ids, vectors

@@ -10,17 +10,16 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from photosearch.core.store.catalog import (
-    MOMENT_KEY_SQL,
+from photosearch.core.store.catalog import MOMENT_KEY_SQL, Catalog
+from photosearch.core.store.schema import LIVE_MAX_S, STEM_SQL
+from photosearch.core.store.sql_functions import (
     PHOTO_COLUMNS,
-    Catalog,
-    enc,
     extension,
+    path_bytes,
     photo_from_row,
     rows_in,
     unpack_vectors,
 )
-from photosearch.core.store.schema import LIVE_MAX_S, STEM_SQL
 from photosearch.core.types import Photo
 
 
@@ -76,12 +75,12 @@ def has_live_clips(catalog: Catalog) -> bool:
 def same_name(catalog: Catalog, photo: Photo) -> list[Photo]:
     """The other files beside ``photo`` with its name and another extension (a Live
     Photo's still and clip), readable ones only."""
-    raw = enc(photo.path)
+    raw = path_bytes(photo.path)
     stem = raw[: len(raw) - len(extension(photo.path))]
     rows = catalog.read().execute(
         f"SELECT {PHOTO_COLUMNS} FROM photos p JOIN folders f ON f.id = p.folder_id"
         f" WHERE p.dir_id = (SELECT id FROM dirs WHERE path = ?)"
         f" AND {STEM_SQL.format(t='p')} = ? AND p.id != ? AND p.status != 'error'",
-        (enc(os.path.dirname(photo.path)), stem, photo.id),
+        (path_bytes(os.path.dirname(photo.path)), stem, photo.id),
     )
     return [photo_from_row(row) for row in rows]

@@ -18,8 +18,9 @@ import numpy as np
 from usearch.index import Index
 
 from photosearch.core.media.faces import VECTOR_DIM, FoundFace
-from photosearch.core.store.catalog import Catalog, dec, rows_in
+from photosearch.core.store.catalog import Catalog
 from photosearch.core.store.fulltext import READY_SQL, not_done
+from photosearch.core.store.sql_functions import path_text, rows_in
 from photosearch.core.types import FaceBox, Person, place_key
 
 
@@ -147,7 +148,7 @@ def _covers(catalog: Catalog, ids: Sequence[int]) -> dict[int, FaceBox]:
         (),
         ids,
     ):  # a person's rows all come in one part of ``ids``: newest first
-        covers.setdefault(r[0], FaceBox(r[1], dec(r[2]), (r[3], r[4], r[5], r[6]), r[0]))
+        covers.setdefault(r[0], FaceBox(r[1], path_text(r[2]), (r[3], r[4], r[5], r[6]), r[0]))
     return covers
 
 
