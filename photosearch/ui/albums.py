@@ -10,13 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from photosearch.core.types import ImageQuery, SavedSearch
 from photosearch.core.wording import count
 from photosearch.ui.bridge import EngineBridge
 from photosearch.ui.safety import UndoNotice
 from photosearch.ui.sidebar import Sidebar
+from photosearch.ui.status_area import StatusArea
 from photosearch.ui.wording import shown
 
 
@@ -26,7 +27,7 @@ class AlbumHost(Protocol):
 
     bridge: EngineBridge
     sidebar: Sidebar
-    status_label: QLabel
+    status: StatusArea
     undo: UndoNotice
 
     def search_to_keep(self) -> tuple[str, list[ImageQuery]]: ...
@@ -48,7 +49,7 @@ class AlbumActions:
         window = self.window
         text, images = window.search_to_keep()
         if not text and not images:
-            window.status_label.setText("Type a search (or add a photo) first, then save it.")
+            window.status.say("Type a search (or add a photo) first, then save it.")
             return
         name, ok = QInputDialog.getText(
             self.parent, "Save as album", "Name of this album:", text=window.query_text()[:60]
@@ -101,16 +102,16 @@ class AlbumActions:
     def export(self, saved: SavedSearch) -> None:
         """Copy an album's photos into a folder the user picks (for a USB stick, a
         slideshow, an upload): copies, so that the folder works anywhere."""
-        status = self.window.status_label
+        status = self.window.status
         folder = QFileDialog.getExistingDirectory(self.parent, f"Export {saved.name} to")
         if not folder:
             return
-        status.setText(f"Exporting {saved.name}…")
+        status.say(f"Exporting {saved.name}…")
         self.bridge.run(
             lambda engine: engine.albums.export(saved, Path(folder), copy=True),
-            lambda done: status.setText(
+            lambda done: status.say(
                 f"Exported {count(done, 'photo')} of {saved.name} to {shown(folder)}"
             ),
-            lambda message: status.setText(f"Export stopped: {message}"),
+            lambda message: status.say(f"Export stopped: {message}"),
             long=True,
         )

@@ -38,17 +38,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
     QSlider,
     QSplitter,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from photosearch.core.curate.duplicates import DuplicateGroup, TrashPlan
-from photosearch.core.curate.trash import Trashed
 from photosearch.core.media.images import is_supported
 from photosearch.core.model import models
 from photosearch.core.search.query import filter_values
@@ -58,7 +54,6 @@ from photosearch.core.types import (
     FaceBox,
     Hit,
     ImageQuery,
-    JobControl,
     Person,
     Place,
     Progress,
@@ -70,6 +65,7 @@ from photosearch.ui import actions, theme
 from photosearch.ui.albums import AlbumActions
 from photosearch.ui.bridge import EngineBridge
 from photosearch.ui.details import DetailsPane
+from photosearch.ui.duplicates_mode import DuplicatesMode
 from photosearch.ui.filter_bar import FilterBar
 from photosearch.ui.folders_dialog import FoldersDialog
 from photosearch.ui.help import HelpDialog
@@ -77,17 +73,17 @@ from photosearch.ui.icons import icon as themed_icon
 from photosearch.ui.menus import build_menus
 from photosearch.ui.moments import moment_titles, this_day_filter
 from photosearch.ui.people import PeopleSide
-from photosearch.ui.results import KEEP, ResultsModel, ThumbnailCache, display_name
+from photosearch.ui.results import ResultsModel, ThumbnailCache, display_name
 from photosearch.ui.results_view import ResultsView
-from photosearch.ui.safety import ConfirmPhotos, UndoNotice
+from photosearch.ui.safety import UndoNotice
 from photosearch.ui.search_session import SearchSession
 from photosearch.ui.settings_dialog import SettingsDialog
 from photosearch.ui.sidebar import Sidebar
-from photosearch.ui.skipped import SkippedDialog, skipped_summary
+from photosearch.ui.status_area import StatusArea
 from photosearch.ui.viewer import Viewer
 from photosearch.ui.welcome import WelcomeDialog
 from photosearch.ui.widgets import EmptyPage, ImageChip, tool_button
-from photosearch.ui.wording import library_size, progress_text, shown
+from photosearch.ui.wording import library_size, shown
 
 SEARCH_DELAY_MS = 350
 SEARCH_LIMIT = 500
@@ -118,9 +114,6 @@ class MainWindow(QMainWindow):
         """Photos and videos (everything that is not a skipped file)."""
         self.video_count = 0
         self.last_result: SearchResult | None = None
-        self.duplicate_groups: list[DuplicateGroup] | None = None
-        """Shown in the grid: groups of duplicates (the sidebar's Duplicates)."""
-        self._duplicates_control: JobControl | None = None
         self._shown_once = False
         self._pending_search = False
         self._welcomed = False
@@ -235,7 +228,7 @@ class MainWindow(QMainWindow):
         self.trash_button = tool_button(
             "Move to trash…",
             "Move the selected photos, or else every one not marked Keep, to the trash",
-            self.trash_duplicates,
+            lambda: self.duplicates.trash(),
             "trash",
         )
         self.trash_button.hide()
@@ -262,6 +255,17 @@ class MainWindow(QMainWindow):
             bridge, self.sidebar, self.viewer, self.thumbs, self.undo, self, self._person_renamed
         )
         self.people.listed.connect(lambda: self.title.setText(self._title()))
+        self.duplicates = DuplicatesMode(
+            bridge,
+            self,
+            self.view,
+            self.results,
+            self.thumbs,
+            self.undo,
+            self._update_header,
+            self._message,
+            self._show_groups,
+        )
         self.details = DetailsPane(bridge, self.thumbs)
         self.details.find_similar.connect(self.find_similar)
         self.details.view.connect(self.show_viewer)
@@ -287,32 +291,14 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
-        self.status_label = QLabel("Starting…")
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(220)
-        self.progress.setTextVisible(False)  # the counts are in words beside it: a fill
-        # drawn over digits hid them in some styles
-        self.progress.hide()
-        self.pause_button = QToolButton()
-        self.pause_button.setText("Pause")
-        self.pause_button.setAccessibleName("Pause indexing")
-        self.pause_button.setIcon(themed_icon("pause"))
-        self.pause_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.pause_button.clicked.connect(self.toggle_pause)
-        self._last_progress: Progress | None = None
-        self.pause_button.hide()
-        self.errors_button = QToolButton()
-        self.errors_button.setAutoRaise(True)
-        self.errors_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.errors_button.clicked.connect(self.show_errors)
-        self.errors_button.hide()
-        self.errors: list[tuple[str, str]] = []
-        bar = self.statusBar()
-        bar.addWidget(self.status_label, 1)
-        bar.addPermanentWidget(self.undo)
-        bar.addPermanentWidget(self.errors_button)
-        bar.addPermanentWidget(self.progress)
-        bar.addPermanentWidget(self.pause_button)
+        self.status = StatusArea(
+            bridge,
+            self,
+            self.statusBar(),
+            self.undo,
+            self._stand_in_note,
+            self._unreadable_folders,
+        )
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -326,7 +312,7 @@ class MainWindow(QMainWindow):
         bridge.search_failed.connect(self._search_failed)
         bridge.progress.connect(self._progress)
         bridge.indexed.connect(self._indexed)
-        bridge.errors.connect(self._errors)
+        bridge.errors.connect(self.status.set_errors)
         bridge.status.connect(self._counts)
         bridge.folders.connect(self._folders)
         bridge.failed.connect(self._failed)
@@ -393,7 +379,7 @@ class MainWindow(QMainWindow):
             self.clear()
 
     def clear(self) -> None:
-        self.duplicate_groups = None
+        self.duplicates.leave()
         self.search.clear()
         self._clear_chips()
         self.results.set_hits([])
@@ -512,7 +498,7 @@ class MainWindow(QMainWindow):
         name = display_name(path)
         self.bridge.run(
             lambda _: actions.read_image(path),
-            lambda image: self.status_label.setText(
+            lambda image: self.status.say(
                 f"Copied {name}"
                 if actions.put_image_on_clipboard(image)
                 else f"{name} could not be read to copy it"
@@ -527,95 +513,12 @@ class MainWindow(QMainWindow):
         self._clear_chips()
         self.session.everywhere()
         self.last_result = None
-        self.duplicate_groups = []
-        self._update_header()
-        self._message(
-            "<h3>Looking for duplicates…</h3><p>PhotoSearch compares your photos; in a large "
-            "library this takes a few seconds.</p>"
-        )
-        if self._duplicates_control is not None:
-            self._duplicates_control.stop.set()
-        control = self._duplicates_control = JobControl()
-        asked = self._duplicates_asked = object()
-        self.bridge.run(
-            lambda engine: engine.duplicates(control=control),
-            lambda groups: self._duplicates_found(groups, asked),
-            long=True,
-        )
+        self.duplicates.enter()
 
-    def _duplicates_found(self, groups: list[DuplicateGroup], asked: object) -> None:
-        if asked is not self._duplicates_asked or self.duplicate_groups is None:
-            return  # the user moved on meanwhile
-        self.view.delegate.marking = False
-        self.duplicate_groups = groups
-        self._update_header()
-        if not groups:
-            self._message("<h3>No duplicates</h3><p>Every photo here is one of a kind.</p>")
-            return
-        kinds = {"exact": "Exact copies", "near": "Near-duplicates"}
-        self.results.set_groups(
-            [(kinds[g.kind], [Hit(p, None) for p in g.photos]) for g in groups], KEEP
-        )
+    def _show_groups(self, summary: str) -> None:
         self.stack.setCurrentWidget(self.view)
         self.header.show()
-        extra = sum(len(g.photos) - 1 for g in groups)
-        self.summary.setText(
-            f"{count(len(groups), 'group')} · {count(extra, 'photo')} besides the ones to keep"
-        )
-        self.view.select_first()
-
-    def _leave_duplicates(self) -> None:
-        if self._duplicates_control is not None:
-            self._duplicates_control.stop.set()  # a search for them under way stops
-            self._duplicates_control = None
-        if self.duplicate_groups is not None:
-            self.duplicate_groups = None
-            self.results.set_hits([])
-            self._update_header()
-
-    def trash_duplicates(self) -> None:
-        """The selected photos, or else all but the first of each group, to the trash;
-        each is checked again just before (the engine keeps what changed, links, and the
-        last copy of a group) and what stayed is said, with why."""
-        groups = self.duplicate_groups or []
-        keepers = {g.photos[0].path for g in groups}
-        chosen: list[str] | None = [h.path for h in self.view.selected_hits()]
-        if chosen is not None and all(path in keepers for path in chosen):
-            chosen = None  # nothing chosen beyond the suggestion: all but the first
-        paths = [p.path for g in groups for p in g.photos[1:]] if chosen is None else chosen
-        if not paths:
-            return
-        confirm = ConfirmPhotos(
-            self,
-            "Move to trash",
-            f"Move {count(len(paths), 'photo')} to the trash? They can be put back (Undo, "
-            "or from the trash); one copy of each group always stays.",
-            paths,
-            "Move to trash",
-            self.thumbs,
-        )
-        if confirm.exec() != ConfirmPhotos.DialogCode.Accepted:
-            return
-        self.bridge.run(
-            lambda engine: engine.trash_copies(groups, chosen),
-            self._trashed,
-        )
-
-    def _trashed(self, plan: TrashPlan) -> None:
-        text = f"Moved {count(len(plan.move), 'photo')} to the trash"
-        if plan.skipped:
-            text += f"; kept {count(len(plan.skipped), 'photo')} (hover for why)"
-        self.undo.setToolTip("\n".join(f"{shown(path)}: {reason}" for path, reason in plan.skipped))
-        items = [t for t in plan.trashed if t.can_restore]
-        self.undo.offer(text, (lambda: self._put_back(items)) if items else None)
-        self.show_duplicates()
-
-    def _put_back(self, items: list[Trashed]) -> None:
-        def done(paths: list[str]) -> None:
-            self.undo.offer(f"Put {count(len(paths), 'photo')} back", None)
-            self.bridge.request_rescan.emit()  # listed again as they are found
-
-        self.bridge.run(lambda engine: engine.restore_trashed(items), done)
+        self.summary.setText(summary)
 
     def run_saved_search(self, saved: SavedSearch) -> None:
         """Open an album: its search runs again, and the photos that arrived since it was
@@ -666,7 +569,7 @@ class MainWindow(QMainWindow):
 
     def run_search(self) -> None:
         self._debounce.stop()
-        self._leave_duplicates()
+        self.duplicates.leave()
         self._sidebar_follows()
         text = self.query_text()
         if not self.session.asks(text):
@@ -699,7 +602,7 @@ class MainWindow(QMainWindow):
         """👍 (+1) or 👎 (−1) on results: the search moves towards or away from them at
         once; marking again with the same value takes the mark back."""
         if not hits or not self.session.can_mark(self.query_text()):
-            self.status_label.setText("Marks steer a search: search first, then mark results.")
+            self.status.say("Marks steer a search: search first, then mark results.")
             return
         self.session.mark([hit.path for hit in hits], value)
         self.run_search()
@@ -869,7 +772,7 @@ class MainWindow(QMainWindow):
             title = shown(os.path.basename(scope.rstrip(os.sep)) or scope)
         elif self.session.browsing:
             title = "All photos"
-        elif self.duplicate_groups is not None:
+        elif self.duplicates.active:
             title = "Duplicates"
         elif self._this_day_shown():
             title = "On this day"
@@ -891,9 +794,9 @@ class MainWindow(QMainWindow):
         self.title.setText(title)
         self.summary.setText("")
         self.save_button.setVisible(bool(self.query_text() or self.session.images))
-        self.trash_button.setVisible(bool(self.duplicate_groups))
-        self.sort.setVisible(self.duplicate_groups is None)
-        self.sort_label.setVisible(self.duplicate_groups is None)
+        self.trash_button.setVisible(bool(self.duplicates.groups))
+        self.sort.setVisible(not self.duplicates.active)
+        self.sort_label.setVisible(not self.duplicates.active)
         self.search.setPlaceholderText(
             f"Search in {title} — describe a photo, or drop one here"
             if self.session.scope
@@ -1038,34 +941,15 @@ class MainWindow(QMainWindow):
         if first_missing:
             self._welcomed = True
             self.show_welcome()
-        if not self.progress.isVisible():
-            self.status_label.setText(self._state_text())
+        self.status.between_jobs(self._state_text())
         if self._pending_search and self._can_search():
             self._pending_search = False
             self.run_search()
         self._show_empty_state()
 
     def _progress(self, p: Progress) -> None:
-        if p.phase == "idle":
-            self.progress.hide()
-            self.pause_button.hide()
+        if self.status.show_progress(p, self._state_text()):
             self._show_empty_state()
-            self.status_label.setText(self._state_text())
-            return
-        if p.phase == "download":
-            return
-        self.pause_button.show()
-        if not self.progress.isVisible():
-            self.progress.show()
-            self._show_empty_state()
-        if p.total:
-            self.progress.setRange(0, p.total)
-            self.progress.setValue(p.done)
-            self.progress.setAccessibleDescription(f"{p.done:,} of {p.total:,}")
-        else:
-            self.progress.setRange(0, 0)
-        self._last_progress = p
-        self.status_label.setText(progress_text(p, self.bridge.paused) + self._stand_in_note())
 
     def _stand_in_note(self) -> str:
         """While a newly chosen model indexes, searches are answered by the previous one."""
@@ -1079,8 +963,7 @@ class MainWindow(QMainWindow):
         if message and short != self.storage_problem:
             self._failed(message)
         self.storage_problem = short or None
-        if not self.progress.isVisible():
-            self.status_label.setText(self._state_text())
+        self.status.between_jobs(self._state_text())
 
     def _state_text(self) -> str:
         """The status bar between jobs: the library and the model, as they are now."""
@@ -1110,7 +993,7 @@ class MainWindow(QMainWindow):
         if not changed:
             return
         self.albums.load()  # albums may have new photos
-        if self.duplicate_groups is not None:  # the groups shown may have changed
+        if self.duplicates.active:  # the groups shown may have changed
             self.show_duplicates()
             return
         short = self.session.browsing and self.results.rowCount() < SEARCH_LIMIT // 4
@@ -1147,34 +1030,6 @@ class MainWindow(QMainWindow):
     def _unreadable_folders(self) -> set[str]:
         return {path for f in self.folder_list for path, _ in f.unreadable}
 
-    def _errors(self, errors: list[tuple[str, str]]) -> None:
-        self.errors = errors
-        folders = self._unreadable_folders()
-        photos = sum(path not in folders for path, _ in errors)
-        summary = skipped_summary(photos, len(errors) - photos)
-        self.errors_button.setVisible(bool(errors))
-        self.errors_button.setText(f"⚠ {summary}")
-        self.errors_button.setToolTip("What could not be read — click to see which and why")
-        self.errors_button.setAccessibleName(f"{summary}: show them")
-
-    def show_errors(self) -> None:
-        SkippedDialog(self, self.errors, self._unreadable_folders()).exec()
-
-    def toggle_pause(self) -> None:
-        if self.bridge.paused:
-            self.bridge.resume()
-            self.pause_button.setText("Pause")
-            self.pause_button.setAccessibleName("Pause indexing")
-        else:
-            self.bridge.pause()
-            self.pause_button.setText("Resume")
-            self.pause_button.setAccessibleName("Resume indexing")
-        if self._last_progress is not None and self.progress.isVisible():
-            self.status_label.setText(
-                progress_text(self._last_progress, self.bridge.paused) + self._stand_in_note()
-            )
-        self.pause_button.setIcon(themed_icon("resume" if self.bridge.paused else "pause"))
-
     def open_settings(self, tab: str = "general") -> None:
         SettingsDialog(self.bridge, self, tab).exec()
 
@@ -1196,7 +1051,7 @@ class MainWindow(QMainWindow):
 
     def _show_empty_state(self) -> None:
         """Say what to do next when there is nothing to show."""
-        if self.duplicate_groups is not None:
+        if self.duplicates.active:
             return  # the duplicates view says its own
         if self.last_result is not None and self.results.rowCount():
             return
@@ -1217,7 +1072,7 @@ class MainWindow(QMainWindow):
                 "Add folders…",
                 self.open_folders,
             )
-        elif self.progress.isVisible() and not self.query_text() and not self.session.images:
+        elif self.status.busy and not self.query_text() and not self.session.images:
             self._message(
                 "<h3>Indexing your photos…</h3><p>You can search already: results grow as more "
                 "photos are indexed. Progress is shown at the bottom right.</p>"

@@ -131,7 +131,7 @@ def test_copy_image_decodes_off_the_gui_thread_by_the_real_bytes(
     try:
         said: list[str] = []
         QGuiApplication.clipboard().clear()
-        window.status_label.setText = lambda text: said.append(text)  # type: ignore[method-assign]
+        window.status.label.setText = lambda text: said.append(text)  # type: ignore[method-assign]
         window.copy_image(os.path.join(folder, name))
         qtbot.waitUntil(lambda: any(t.startswith("Copied") for t in said), timeout=10_000)
         assert threads == [False]
@@ -148,11 +148,11 @@ def test_leaving_duplicates_stops_the_search_for_them(qtbot: QtBot, tmp_path: Pa
     window = open_window(qtbot, tmp_path / "home", [])
     try:
         window.show_duplicates()
-        control = window._duplicates_control
+        control = window.duplicates._control
         assert control is not None and not control.stop.is_set()
         window.show_duplicates()  # asked again: the first search stops
-        assert control.stop.is_set() and window._duplicates_control is not control
-        latest = window._duplicates_control
+        assert control.stop.is_set() and window.duplicates._control is not control
+        latest = window.duplicates._control
         window.search.setText("a red circle")
         window.run_search()  # the user moved on
         assert latest is not None and latest.stop.is_set()

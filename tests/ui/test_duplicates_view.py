@@ -26,7 +26,7 @@ def test_duplicates_view_keeps_the_originals_and_trashes_the_copies(
     try:
         wait_indexed(qtbot, win, 5 * len(families))
         win.sidebar._select(lambda e: e.kind == "duplicates")
-        qtbot.waitUntil(lambda: bool(win.duplicate_groups), timeout=30_000)
+        qtbot.waitUntil(lambda: bool(win.duplicates.groups), timeout=30_000)
         model = win.results
         rows = [model.index(r) for r in range(model.rowCount())]
         headers = [i.data(SectionRole) for i in rows if isinstance(i.data(SectionRole), Section)]
@@ -49,7 +49,7 @@ def test_duplicates_view_keeps_the_originals_and_trashes_the_copies(
         monkeypatch.setattr(ConfirmPhotos, "exec", answer)
         # the notice waits longer than the search for the rest, however busy the machine
         monkeypatch.setattr(safety, "UNDO_SECONDS", 600)
-        win.trash_duplicates()
+        win.duplicates.trash()
         copies = [p for f in families.values() for p in f[1:]]
         assert len(asked) == 1 and asked[0].photos.count() == len(copies)  # shown, each one
         qtbot.waitUntil(lambda: "No duplicates" in win.message.text(), timeout=30_000)
@@ -60,11 +60,11 @@ def test_duplicates_view_keeps_the_originals_and_trashes_the_copies(
         qtbot.waitUntil(lambda: all(os.path.exists(p) for p in copies), timeout=10_000)
         assert list(user_trash.iterdir()) == []
         # found again by the rescan, the copies are back in the view (never "No duplicates")
-        qtbot.waitUntil(lambda: len(win.duplicate_groups or []) == len(families), timeout=60_000)
+        qtbot.waitUntil(lambda: len(win.duplicates.groups or []) == len(families), timeout=60_000)
         win.search.setText("a red circle")
         win.run_search()  # typing leaves the duplicates view
         qtbot.waitUntil(lambda: win.last_result is not None, timeout=15_000)
-        assert win.duplicate_groups is None and not win.trash_button.isVisible()
+        assert win.duplicates.groups is None and not win.trash_button.isVisible()
     finally:
         win.close()
         win.bridge.shutdown()

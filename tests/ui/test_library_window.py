@@ -213,10 +213,10 @@ def test_counts_are_never_stale(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.keyClick(window.search, Qt.Key.Key_Escape)
     assert window.results.rowCount() == 0
     assert window.summary.text() == "" and window.title.text() == ""
-    assert "match" not in window.status_label.text()
+    assert "match" not in window.status.label.text()
     # the passes after indexing (places, words) may still report on a busy machine first
     qtbot.waitUntil(
-        lambda: window.status_label.text().startswith("Up to date — 41 photos"), timeout=90_000
+        lambda: window.status.label.text().startswith("Up to date — 41 photos"), timeout=90_000
     )
 
 

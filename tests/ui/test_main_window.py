@@ -208,18 +208,19 @@ def test_pause_and_resume_indexing(qtbot: QtBot, tmp_path: Path) -> None:
     win = open_window(qtbot, tmp_path / "app", [folder])
     engine = win.bridge.engine
     qtbot.waitUntil(
-        lambda: win.pause_button.isVisible() and win.progress.maximum() == 300, timeout=60_000
+        lambda: win.status.pause_button.isVisible() and win.status.progress.maximum() == 300,
+        timeout=60_000,
     )
-    qtbot.mouseClick(win.pause_button, Qt.MouseButton.LeftButton)
-    assert win.bridge.paused and win.pause_button.text() == "Resume"
+    qtbot.mouseClick(win.status.pause_button, Qt.MouseButton.LeftButton)
+    assert win.bridge.paused and win.status.pause_button.text() == "Resume"
     encoder = engine.encoder()
     control = win.bridge.worker.service.control
     qtbot.waitUntil(control.held.is_set, timeout=30_000)  # the batch in flight has finished
     held = encoder.images_encoded
     assert held < 300 and control.held.is_set()
-    qtbot.waitUntil(lambda: "paused" in win.status_label.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "paused" in win.status.label.text(), timeout=10_000)
     assert encoder.images_encoded == held
-    qtbot.mouseClick(win.pause_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(win.status.pause_button, Qt.MouseButton.LeftButton)
     assert not win.bridge.paused
     wait_indexed(qtbot, win, 300)
     win.close()
@@ -457,18 +458,18 @@ def test_words_are_searched_while_the_model_still_loads(
         qtbot.waitUntil(
             lambda: worker.service is not None and worker.service.idle.is_set(), timeout=30_000
         )
-        qtbot.waitUntil(lambda: not win.progress.isVisible(), timeout=10_000)
+        qtbot.waitUntil(lambda: not win.status.progress.isVisible(), timeout=10_000)
         win.search.setText("a red circle")
         win.run_search()
         # the window's own slot, not just the signal (emitted on the search thread)
         qtbot.waitUntil(lambda: win.last_result is not None, timeout=30_000)
         assert win.model_state == "text" and win.bridge.engine.runtime.loaded is None
         assert [h.path for h in win.results.hits()] == expected
-        assert "still loading" in win.status_label.text()
+        assert "still loading" in win.status.label.text()
     finally:
         release.set()
     qtbot.waitUntil(lambda: win.model_state == "ready", timeout=60_000)
-    assert "still loading" not in win.status_label.text()
+    assert "still loading" not in win.status.label.text()
     win.close()
     win.bridge.shutdown()
 
@@ -492,15 +493,15 @@ def test_a_data_disk_that_cannot_be_written_is_said_once_and_shown_until_it_can(
 ) -> None:
     """What the indexing service reports when its writes fail (tests/faults makes a real
     full disk for it): one message, then the status bar until a job succeeds."""
-    qtbot.waitUntil(lambda: not window.progress.isVisible(), timeout=60_000)  # words pass
+    qtbot.waitUntil(lambda: not window.status.progress.isVisible(), timeout=60_000)  # words pass
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[2]))
     message = "The disk that holds PhotoSearch's data is full (/data). Nothing was lost."
     window.bridge.storage.emit(message, "the disk is full")
-    qtbot.waitUntil(lambda: "Indexing waits: the disk is full" in window.status_label.text())
+    qtbot.waitUntil(lambda: "Indexing waits: the disk is full" in window.status.label.text())
     window.bridge.storage.emit(message, "the disk is full")  # the retry failed alike
     window.bridge.storage.emit("", "")  # a job went through
-    qtbot.waitUntil(lambda: window.status_label.text().startswith("Up to date"))
+    qtbot.waitUntil(lambda: window.status.label.text().startswith("Up to date"))
     assert shown == [message]
 
 

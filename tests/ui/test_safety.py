@@ -147,9 +147,9 @@ def test_indexing_progress_is_said_in_words_not_hidden_under_the_fill(
     window = open_window(qtbot, tmp_path / "home", [])
     try:
         window._progress(Progress("index", 240, 323))
-        assert not window.progress.isTextVisible()  # no digits for the fill to cover
-        assert window.progress.accessibleDescription() == "240 of 323"
-        assert "240 of 323 photos" in window.status_label.text()
+        assert not window.status.progress.isTextVisible()  # no digits for the fill to cover
+        assert window.status.progress.accessibleDescription() == "240 of 323"
+        assert "240 of 323 photos" in window.status.label.text()
     finally:
         window.close()
         window.bridge.shutdown()

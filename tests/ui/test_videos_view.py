@@ -28,7 +28,7 @@ def test_a_clip_plays_from_its_best_moment(qtbot: QtBot, tmp_path: Path) -> None
     win = open_window(qtbot, tmp_path / "app", [library])
     try:
         wait_indexed(qtbot, win, 21)
-        qtbot.waitUntil(lambda: "20 photos and 1 video" in win.status_label.text(), timeout=30_000)
+        qtbot.waitUntil(lambda: "20 photos and 1 video" in win.status.label.text(), timeout=30_000)
         win.search.setText("a red circle type:video")
         win.run_search()
         qtbot.waitUntil(lambda: win.results.rowCount() == 1, timeout=30_000)
