@@ -11,12 +11,8 @@ from datetime import date
 
 from PySide6.QtCore import (
     QByteArray,
-    QEvent,
-    QObject,
     QSize,
-    QStringListModel,
     Qt,
-    QTimer,
 )
 from PySide6.QtGui import (
     QCloseEvent,
@@ -25,17 +21,14 @@ from PySide6.QtGui import (
     QGuiApplication,
     QIcon,
     QImage,
-    QKeyEvent,
     QKeySequence,
     QShortcut,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
     QSlider,
@@ -45,7 +38,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photosearch.core.media.images import is_supported
 from photosearch.core.model import models
 from photosearch.core.search.query import filter_values
 from photosearch.core.search.searcher import SearchResult
@@ -69,10 +61,10 @@ from photosearch.ui.duplicates_mode import DuplicatesMode
 from photosearch.ui.filter_bar import FilterBar
 from photosearch.ui.folders_dialog import FoldersDialog
 from photosearch.ui.help import HelpDialog
-from photosearch.ui.icons import icon as themed_icon
 from photosearch.ui.menus import build_menus
 from photosearch.ui.moments import moment_titles, this_day_filter
 from photosearch.ui.people import PeopleSide
+from photosearch.ui.query_bar import PLACEHOLDER, QueryBar, photo_paths
 from photosearch.ui.results import ResultsModel, ThumbnailCache, display_name
 from photosearch.ui.results_view import ResultsView
 from photosearch.ui.safety import UndoNotice
@@ -82,13 +74,11 @@ from photosearch.ui.sidebar import Sidebar
 from photosearch.ui.status_area import StatusArea
 from photosearch.ui.viewer import Viewer
 from photosearch.ui.welcome import WelcomeDialog
-from photosearch.ui.widgets import EmptyPage, ImageChip, tool_button
+from photosearch.ui.widgets import EmptyPage, tool_button
 from photosearch.ui.wording import library_size, shown
 
-SEARCH_DELAY_MS = 350
 SEARCH_LIMIT = 500
 """Best matches per search, and photos per page of a listing (more come on scrolling)."""
-HISTORY_SIZE = 30
 SORTS = (("Relevance", None), ("Date taken", "date"), ("Oldest first", "oldest"), ("Name", "name"))
 
 
@@ -125,22 +115,12 @@ class MainWindow(QMainWindow):
         """The same search again (new photos indexed): keep the selection and the scroll."""
         self._settings = theme.settings_file(bridge.paths.data_dir)
 
-        self.search = QLineEdit()
-        self.search.installEventFilter(self)
-        self.search.addAction(themed_icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        self.search.setPlaceholderText(
-            "Search your photos — e.g. dog on the beach at sunset, or drop a photo here"
-        )
-        self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Search")
-        self.history = QStringListModel(self._settings.value("history", []) or [])
-        completer = QCompleter(self.history, self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.search.setCompleter(completer)
-        self.search.textEdited.connect(self._typed)
-        self.search.returnPressed.connect(self.run_search)
-        self.chips = QHBoxLayout()
-        self.chips.setSpacing(2)
+        self.query_bar = QueryBar(self._settings.value("history", []) or [], self)
+        self.query_bar.typed.connect(self.run_search)
+        self.query_bar.entered.connect(self.run_search)
+        self.query_bar.paste_images.connect(self.paste)
+        self.query_bar.chip_removed.connect(self._image_removed)
+        self.search = self.query_bar.field
         self.help = HelpDialog(self)
         self.zoom = QSlider(Qt.Orientation.Horizontal)
         self.zoom.setRange(96, 320)
@@ -165,8 +145,7 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(self.filter_bar.sync)
         top = QHBoxLayout()
         top.addWidget(self.sidebar_button)
-        top.addWidget(self.search, 1)
-        top.addLayout(self.chips)
+        top.addWidget(self.query_bar, 1)
         top.addWidget(self.filters_button)
         top.addWidget(tool_button("", "Search help (F1)", self.show_help, "help", flat=True))
         top.addWidget(self.zoom)
@@ -300,10 +279,6 @@ class MainWindow(QMainWindow):
             self._unreadable_folders,
         )
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DELAY_MS)
-        self._debounce.timeout.connect(self.run_search)
         self._shortcuts()
         self.view.zoom(self.zoom.value())
 
@@ -561,14 +536,11 @@ class MainWindow(QMainWindow):
 
     # -- searching ---------------------------------------------------------------------
 
-    def _typed(self, _: str) -> None:
-        self._debounce.start()
-
     def query_text(self) -> str:
         return self.search.text().strip()
 
     def run_search(self) -> None:
-        self._debounce.stop()
+        self.query_bar.hold()
         self.duplicates.leave()
         self._sidebar_follows()
         text = self.query_text()
@@ -596,7 +568,7 @@ class MainWindow(QMainWindow):
         self._ask = ask
         request = self.bridge.search(ask[0], ask[1], SEARCH_LIMIT, 0, ask[2])
         self._asked_at = {request: time.monotonic()}
-        self._remember(text)
+        self.query_bar.remember(text)
 
     def mark(self, hits: list[Hit], value: int) -> None:
         """👍 (+1) or 👎 (−1) on results: the search moves towards or away from them at
@@ -627,12 +599,6 @@ class MainWindow(QMainWindow):
         return self.model_state == "ready" or (
             self.model_state == "text" and not self.session.images
         )
-
-    def _remember(self, text: str) -> None:
-        if not text:
-            return
-        items = [text] + [h for h in self.history.stringList() if h != text]
-        self.history.setStringList(items[:HISTORY_SIZE])
 
     def _search_done(self, request: int, result: SearchResult) -> None:
         if request != self.bridge.latest_request:
@@ -800,7 +766,7 @@ class MainWindow(QMainWindow):
         self.search.setPlaceholderText(
             f"Search in {title} — describe a photo, or drop one here"
             if self.session.scope
-            else "Search your photos — e.g. dog on the beach at sunset, or drop a photo here"
+            else PLACEHOLDER
         )
 
     def _search_failed(self, request: int, message: str) -> None:
@@ -836,42 +802,21 @@ class MainWindow(QMainWindow):
             self._shown_once = True
             self.search.setFocus()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Ctrl+V in the search field pastes an image (or photo files) as a query; the
-        field itself would paste only text, and quietly nothing for an image."""
-        if (
-            watched is self.search
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.matches(QKeySequence.StandardKey.Paste)
-            and self._clipboard_images()
-        ):
-            self.paste()
-            return True
-        return super().eventFilter(watched, event)
-
     def add_query_image(self, path: str) -> None:
         if self.session.add_image(path):
             self._show_chip(path)
             self.run_search()
 
     def _show_chip(self, path: str) -> None:
-        chip = ImageChip(path, path in self.session.crops, self)
-        chip.clicked.connect(lambda: self.remove_query_image(chip))
-        self.chips.addWidget(chip)
+        self.query_bar.add_chip(path, path in self.session.crops)
 
-    def remove_query_image(self, chip: ImageChip) -> None:
-        self.session.remove_image(chip.path)
-        self.chips.removeWidget(chip)
-        chip.deleteLater()
+    def _image_removed(self, path: str) -> None:
+        self.session.remove_image(path)
         self.run_search()
 
     def _clear_chips(self) -> None:
         self.session.clear_images()
-        while self.chips.count():
-            item = self.chips.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+        self.query_bar.clear_chips()
 
     def find_similar(self, path: str, crop: Crop | None = None) -> None:
         """Search the whole library for photos like ``path`` (or a region of it; of a
@@ -892,11 +837,11 @@ class MainWindow(QMainWindow):
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         mime = event.mimeData()
-        if (mime.hasUrls() and self._dropped_paths(mime.urls())) or mime.hasImage():
+        if (mime.hasUrls() and photo_paths(mime.urls())) or mime.hasImage():
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = self._dropped_paths(event.mimeData().urls()) if event.mimeData().hasUrls() else []
+        paths = photo_paths(event.mimeData().urls()) if event.mimeData().hasUrls() else []
         if paths:  # a new search by these photos
             self.search.clear()
             self.replace_images(paths)
@@ -905,22 +850,12 @@ class MainWindow(QMainWindow):
             self._paste_image(QImage(event.mimeData().imageData()))
             event.acceptProposedAction()
 
-    @staticmethod
-    def _dropped_paths(urls: list) -> list[str]:
-        return [u.toLocalFile() for u in urls if u.isLocalFile() and is_supported(u.toLocalFile())]
-
-    def _clipboard_images(self) -> bool:
-        mime = QGuiApplication.clipboard().mimeData()
-        return mime is not None and (
-            mime.hasImage() or (mime.hasUrls() and bool(self._dropped_paths(mime.urls())))
-        )
-
     def paste(self) -> None:
         """An image or photo files on the clipboard become the images searched by (they
         replace earlier ones, never pile up); text goes into the search field."""
         mime = QGuiApplication.clipboard().mimeData()
-        if mime.hasUrls() and self._dropped_paths(mime.urls()):
-            self.replace_images(self._dropped_paths(mime.urls()))
+        if mime.hasUrls() and photo_paths(mime.urls()):
+            self.replace_images(photo_paths(mime.urls()))
         elif mime.hasImage():
             self._paste_image(QGuiApplication.clipboard().image())
         elif self.search.hasFocus():
@@ -1095,7 +1030,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.setValue("geometry", self.saveGeometry())
-        self._settings.setValue("history", self.history.stringList())
+        self._settings.setValue("history", self.query_bar.history.stringList())
         self._settings.setValue("thumb", self.zoom.value())
         self._settings.setValue("sidebar", self.sidebar.isVisible())
         self._settings.setValue("details", self.details.isVisible())

@@ -305,7 +305,7 @@ def test_a_region_dragged_in_the_viewer_becomes_the_query(
     qtbot.waitUntil(
         lambda: window.last_result is not None and not window.last_result.browse, timeout=15_000
     )
-    assert window.chips.itemAt(0).widget().text().startswith("A region of big.jpg")
+    assert window.query_bar.chips.itemAt(0).widget().text().startswith("A region of big.jpg")
 
 
 def test_marking_results_steers_the_search_and_is_saved(

@@ -80,7 +80,7 @@ def test_typed_query_shows_the_engines_ranking(
     scores = [h.score for h in shown]
     assert scores == sorted(scores, reverse=True)
     assert window.stack.currentWidget() is window.view
-    assert query in window.history.stringList()
+    assert query in window.query_bar.history.stringList()
 
 
 def test_dropped_file_searches_by_image(qtbot: QtBot, window: MainWindow, shapes: Path) -> None:
@@ -122,7 +122,7 @@ def test_ctrl_v_in_the_search_field_searches_by_the_image_and_replaces_the_last(
         window.search.setFocus()
         qtbot.keyClick(window.search, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda: window.results.rowCount() > 0, timeout=10_000)
-        assert len(window.session.images) == 1 and window.chips.count() == 1
+        assert len(window.session.images) == 1 and window.query_bar.chips.count() == 1
     assert window.search.text() == ""  # no image data pasted into the field as text
     assert "yellow" in labels(window)[0]
 
