@@ -213,3 +213,44 @@ def test_the_ocr_runtime_keeps_no_device_id(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip()
     assert not (tmp_path / ".cache" / "Microsoft").exists()
+
+
+@pytest.mark.parametrize("size", [(1152, 864), (880, 880), (4000, 3000)])
+def test_the_gate_looks_at_a_photo_file_as_large_as_it_was_measured(
+    reader: TextReader, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    """Decoded small for speed, but never below ``GATE_SIDE``: at half of it a 1-MP photo
+    was looked at 288 pixels long and a square one at 220, where small print is missed."""
+    path = tmp_path / "photo.jpg"
+    photo_like(*size, 3).save(path, quality=90)
+    seen: list[tuple[int, int]] = []
+    monkeypatch.setattr(reader, "text_lines", lambda img: seen.append(img.size) or [])
+    reader.lines_in(str(path))
+    assert max(seen[0]) >= ocr.GATE_SIDE  # scaled down to it, never up
+
+
+def test_the_passes_look_at_a_photo_a_core_and_one_in_gentle_mode(engine: Engine) -> None:
+    """Small pictures leave a core's threads idle: the gates (and face finders) look at
+    several photos at once, each on its share of the cores; gentle mode looks at one."""
+    import threading
+
+    from photosearch.core.app.engine import PASS_WORKERS
+    from photosearch.core.index.passes import Readers
+
+    engine.set_gentle(False, save=False)
+    workers = max(1, min(os.cpu_count() or 1, PASS_WORKERS))
+    gates = engine._gates()
+    assert len(gates) == workers and len({id(g) for g in gates}) == workers
+    if workers > 1:  # every photo of a batch is looked at while the others are
+        meeting = threading.Barrier(workers, timeout=30)
+        looking = Readers(gates)
+        try:
+            met = looking.look(lambda gate, _: meeting.wait() >= 0, ["a"] * workers)
+            assert all(f.result() for f in met)
+        finally:
+            looking.close()
+    engine.set_gentle(True, save=False)
+    try:
+        assert len(engine._gates()) == 1 and len(engine._faces()) == 1
+    finally:
+        engine.set_gentle(False, save=False)  # torch's threads are the process's own

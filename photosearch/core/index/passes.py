@@ -10,10 +10,12 @@ Pausing and stopping act between batches, like indexing.
 from __future__ import annotations
 
 import logging
+import queue
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from photosearch.core.errors import FileGoneError, ImageError
 from photosearch.core.index.people import group_faces
@@ -40,7 +42,7 @@ log = logging.getLogger(__name__)
 
 META_BATCH = 128
 PLACE_BATCH = 2000
-TEXT_BATCH = 8
+TEXT_BATCH = 16
 FACE_BATCH = 16
 GROUP_EVERY_S = 120.0
 """While a long faces pass runs, faces found are grouped into people this often (and
@@ -67,6 +69,7 @@ class TextReport:
 
 
 T = TypeVar("T")
+R = TypeVar("R")
 Batch = list[tuple[int, str]]
 Coordinates = tuple[float | None, float | None]
 
@@ -115,6 +118,36 @@ def _in_batches(
             return
         run.yield_to()
         todo = batch()
+
+
+class Readers(Generic[R]):
+    """Several readers (face finders, OCR engines), each looking at one photo at a time,
+    so that a batch is looked at on every core: dlib and onnxruntime let go of Python's
+    lock while they work, and one photo at a time per core beats one photo spread over
+    the cores (small pictures leave threads idle: the words gate at 320 pixels took 17
+    against 11 ms a photo on a 2-core AMX Xeon, the faces pass 95 against 59 ms)."""
+
+    def __init__(self, readers: Sequence[R]) -> None:
+        self._free: queue.SimpleQueue[R] = queue.SimpleQueue()
+        for reader in readers:
+            self._free.put(reader)
+        self._pool = ThreadPoolExecutor(len(readers), thread_name_prefix="photosearch-pass")
+
+    def look(self, work: Callable[[R, str], T], paths: Sequence[str]) -> list[Future[T]]:
+        """``work(reader, path)`` for every path, as futures in the paths' order (their
+        ``result()`` raises what ``work`` raised)."""
+
+        def one(path: str) -> T:
+            reader = self._free.get()
+            try:
+                return work(reader, path)
+            finally:
+                self._free.put(reader)
+
+        return [self._pool.submit(one, path) for path in paths]
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
 
 
 def read_missing_meta(run: PassRun, wanted: Callable[[], bool] = lambda: True) -> None:
@@ -170,7 +203,7 @@ def find_places(run: PassRun, wanted: Callable[[], bool] = lambda: True) -> None
 
 def find_faces(
     run: PassRun,
-    reader: Callable[[], FaceReader],
+    readers: Callable[[], Sequence[FaceReader]],
     wanted: Callable[[], bool] = lambda: True,
     enabled: Callable[[], bool] = lambda: True,
 ) -> None:
@@ -179,21 +212,22 @@ def find_faces(
     for a later pass; a damaged one is recorded as looked at, without faces. Once not
     ``enabled`` (the user turned faces off, and may have deleted them all), nothing more
     is stored."""
-    found: list[FaceReader] = []  # the models load once there is something to look at
+    found: list[Readers[FaceReader]] = []  # the models load once there is something to look at
     grouped = [time.monotonic()]
 
     def meter() -> ProgressMeter:
         progress = ProgressMeter("faces", faces_pending_count(run.catalog), run.progress)
         progress.report()
-        found.append(reader())
+        found.append(Readers(readers()))
         return progress
 
     def handle(todo: Batch) -> set[int]:
         rows: list[tuple[int, list[FoundFace]]] = []
         later: set[int] = set()
-        for photo_id, path in todo:
+        looked = found[0].look(FaceReader.read, [path for _, path in todo])
+        for (photo_id, path), faces_of in zip(todo, looked, strict=True):
             try:
-                faces = found[0].read(path)
+                faces = faces_of.result()
             except FileGoneError:
                 later.add(photo_id)
                 continue
@@ -216,35 +250,46 @@ def find_faces(
             grouped[0] = time.monotonic()
         return later
 
-    _in_batches(
-        run, lambda limit: faces_pending(run.catalog, limit), FACE_BATCH, meter, handle, wanted
-    )
+    try:
+        _in_batches(
+            run, lambda limit: faces_pending(run.catalog, limit), FACE_BATCH, meter, handle, wanted
+        )
+    finally:
+        if found:
+            found[0].close()
     if found and enabled():
         run.report.people += group_faces(run.catalog).people
 
 
 def read_words(
-    run: PassRun, reader: Callable[[], TextReader], wanted: Callable[[], bool] = lambda: True
+    run: PassRun,
+    gates: Callable[[], Sequence[TextReader]],
+    reader: Callable[[], TextReader],
+    wanted: Callable[[], bool] = lambda: True,
 ) -> None:
     """Look at every indexed photo not yet looked at for words, and keep what is read,
-    until done or no longer ``wanted`` (the setting turned off meanwhile). A photo that
-    is gone now is left for a later pass; a damaged one, or one the OCR networks fail
-    on, is recorded as read, without words."""
-    ocr: list[TextReader] = []  # made once there is something to read
+    until done or no longer ``wanted`` (the setting turned off meanwhile). The ``gates``
+    look at a batch's photos together, one each (small pictures); the few where they see
+    lines of text are then read by ``reader`` on every core (large ones). A photo that is
+    gone now is left for a later pass; a damaged one, or one the OCR networks fail on, is
+    recorded as read, without words."""
+    ocr: list[tuple[Readers[TextReader], TextReader]] = []  # made once there is work
 
     def meter() -> ProgressMeter:
         done, total = text_counts(run.catalog)
         found = ProgressMeter("read text", total - done, run.progress)
         found.report()
-        ocr.append(reader())
+        ocr.append((Readers(gates()), reader()))
         return found
 
     def handle(todo: Batch) -> set[int]:
         rows: list[tuple[int, str | None]] = []
         later: set[int] = set()
-        for photo_id, path in todo:
+        looked = ocr[0][0].look(TextReader.lines_in, [path for _, path in todo])
+        for (photo_id, path), lines_of in zip(todo, looked, strict=True):
             try:
-                text = ocr[0].read(path)
+                lines = lines_of.result()
+                text = ocr[0][1].read_lines(path, lines) if lines else None
             except FileGoneError:
                 later.add(photo_id)  # the next scan says whether it moved or went
                 continue
@@ -262,6 +307,10 @@ def read_words(
         run.report.looked += len(rows)
         return later
 
-    _in_batches(
-        run, lambda limit: text_pending(run.catalog, limit), TEXT_BATCH, meter, handle, wanted
-    )
+    try:
+        _in_batches(
+            run, lambda limit: text_pending(run.catalog, limit), TEXT_BATCH, meter, handle, wanted
+        )
+    finally:
+        if ocr:
+            ocr[0][0].close()
