@@ -151,7 +151,7 @@ def take_all(app: QApplication, home: Path, out: Path) -> None:
     settle(app, window)
     shot(window, out, "3-text-query")
 
-    window.sort.setCurrentIndex(window.sort.findData("date"))
+    window.header.sort.setCurrentIndex(window.header.sort.findData("date"))
     pump(app, lambda: window.last_result is not None and window.last_result.sort == "date")
     settle(app, window)
     shot(window, out, "3b-sorted-by-date")
@@ -184,7 +184,7 @@ def take_all(app: QApplication, home: Path, out: Path) -> None:
     shot(window.help, out, "8-help")
     window.help.hide()
     window.sidebar.clear_choice()
-    window._set_sort(None)  # best match first: the earlier shots chose date
+    window.header.set_order(None)  # best match first: the earlier shots chose date
     window.search.setText("harbour street")
     window.run_search()
     pump(app, lambda: window.results.rowCount() > 0 and window.last_result is not None)

@@ -26,7 +26,6 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -66,6 +65,7 @@ from photosearch.ui.moments import moment_titles, this_day_filter
 from photosearch.ui.people import PeopleSide
 from photosearch.ui.query_bar import PLACEHOLDER, QueryBar, photo_paths
 from photosearch.ui.results import ResultsModel, ThumbnailCache, display_name
+from photosearch.ui.results_header import ResultsHeader
 from photosearch.ui.results_view import ResultsView
 from photosearch.ui.safety import UndoNotice
 from photosearch.ui.search_session import SearchSession
@@ -79,7 +79,6 @@ from photosearch.ui.wording import library_size, shown
 
 SEARCH_LIMIT = 500
 """Best matches per search, and photos per page of a listing (more come on scrolling)."""
-SORTS = (("Relevance", None), ("Date taken", "date"), ("Oldest first", "oldest"), ("Name", "name"))
 
 
 class MainWindow(QMainWindow):
@@ -178,44 +177,8 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.viewer)
 
-        self.title = QLabel()
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        self.title.setFont(font)
-        self.summary = QLabel()
-        self.summary.setAccessibleName("Result count")
-        self.sort = QComboBox()
-        self.sort.setAccessibleName("Sort by")
-        for label, value in SORTS:
-            self.sort.addItem(label, value)
-        self.sort.setToolTip("Sort the results")
-        self.sort.currentIndexChanged.connect(self._sort_changed)
-        self.save_button = tool_button(
-            "Save as album",
-            "Keep this search and its 👍/👎 marks as an album that fills itself (Ctrl+S)",
-            self.albums.save,
-            "save",
-        )
-        self.header = QWidget()
-        header = QHBoxLayout(self.header)
-        header.setContentsMargins(4, 0, 4, 0)
-        header.addWidget(self.title)
-        header.addWidget(self.summary, 1)
-        header.addWidget(self.save_button)
-        self.trash_button = tool_button(
-            "Move to trash…",
-            "Move the selected photos, or else every one not marked Keep, to the trash",
-            lambda: self.duplicates.trash(),
-            "trash",
-        )
-        self.trash_button.hide()
-        header.addWidget(self.trash_button)
-        self.sort_label = QLabel("Sort:")
-        self.sort_label.setBuddy(self.sort)
-        header.addWidget(self.sort_label)
-        header.addWidget(self.sort)
+        self.header = ResultsHeader(self.albums.save, lambda: self.duplicates.trash())
+        self.header.sort_changed.connect(self._sort_changed)
 
         self.sidebar = Sidebar()
         self.sidebar.browse_all.connect(self.show_all_photos)
@@ -233,7 +196,7 @@ class MainWindow(QMainWindow):
         self.people = PeopleSide(
             bridge, self.sidebar, self.viewer, self.thumbs, self.undo, self, self._person_renamed
         )
-        self.people.listed.connect(lambda: self.title.setText(self._title()))
+        self.people.listed.connect(lambda: self.header.title.setText(self._title()))
         self.duplicates = DuplicatesMode(
             bridge,
             self,
@@ -493,7 +456,7 @@ class MainWindow(QMainWindow):
     def _show_groups(self, summary: str) -> None:
         self.stack.setCurrentWidget(self.view)
         self.header.show()
-        self.summary.setText(summary)
+        self.header.summary.setText(summary)
 
     def run_saved_search(self, saved: SavedSearch) -> None:
         """Open an album: its search runs again, and the photos that arrived since it was
@@ -553,16 +516,16 @@ class MainWindow(QMainWindow):
             return
         if not self._can_search():
             self._pending_search = True
-            self.summary.setText("Your search will run as soon as the model is ready.")
+            self.header.summary.setText("Your search will run as soon as the model is ready.")
             return
         listing = self.session.lists(text)
-        if listing and self.sort.currentData() is None:
-            self._set_sort("date")  # a listing has no relevance to sort by
+        if listing and self.header.order is None:
+            self.header.set_order("date")  # a listing has no relevance to sort by
             self._sorted_for_listing = True
         elif not listing and self._sorted_for_listing:
-            self._set_sort(None)  # words again: best match first, unless the user chose
+            self.header.set_order(None)  # words again: best match first, unless the user chose
             self._sorted_for_listing = False
-        full = self.session.full_text(text, self.sort.currentData())
+        full = self.session.full_text(text, self.header.order)
         ask = (full, self.session.image_queries(), self.session.browsing)
         self._refreshing = ask == self._ask and self.last_result is not None
         self._ask = ask
@@ -583,11 +546,6 @@ class MainWindow(QMainWindow):
         """The user scrolled to the end of a long listing: fetch its next page."""
         full, images, everything = self._ask
         self._more_request = self.bridge.search(full, images, SEARCH_LIMIT, offset, everything)
-
-    def _set_sort(self, value: str | None) -> None:
-        self.sort.blockSignals(True)
-        self.sort.setCurrentIndex(max(0, self.sort.findData(value)))
-        self.sort.blockSignals(False)
 
     def _sort_changed(self) -> None:
         self._sorted_for_listing = False  # the user's own choice stays
@@ -672,7 +630,7 @@ class MainWindow(QMainWindow):
 
     def _result_status(self, text: str) -> None:
         self._update_header()
-        self.summary.setText(text)
+        self.header.summary.setText(text)
 
     def _this_day_shown(self) -> bool:
         """Whether the grid lists *On this day* (chosen in the sidebar, its filter as it
@@ -757,12 +715,12 @@ class MainWindow(QMainWindow):
     def _update_header(self) -> None:
         """Say what the grid shows, and offer what fits it."""
         title = self._title()
-        self.title.setText(title)
-        self.summary.setText("")
-        self.save_button.setVisible(bool(self.query_text() or self.session.images))
-        self.trash_button.setVisible(bool(self.duplicates.groups))
-        self.sort.setVisible(not self.duplicates.active)
-        self.sort_label.setVisible(not self.duplicates.active)
+        self.header.show_title(
+            title,
+            save=bool(self.query_text() or self.session.images),
+            trash=bool(self.duplicates.groups),
+            sort=not self.duplicates.active,
+        )
         self.search.setPlaceholderText(
             f"Search in {title} — describe a photo, or drop one here"
             if self.session.scope
@@ -772,7 +730,7 @@ class MainWindow(QMainWindow):
     def _search_failed(self, request: int, message: str) -> None:
         if request == self.bridge.latest_request:
             self._message(f"<h3>Cannot search</h3><p>{html.escape(message)}</p>")
-            self.summary.setText("")
+            self.header.summary.setText("")
 
     # -- image queries -----------------------------------------------------------------
 

@@ -33,9 +33,9 @@ def test_duplicates_view_keeps_the_originals_and_trashes_the_copies(
         assert [h.text for h in headers] == ["Near-duplicates · 5 photos"] * len(families)
         keepers = [i.data(Qt.ItemDataRole.UserRole + 1).path for i in rows if i.data(BadgeRole)]
         assert sorted(keepers) == sorted(families)
-        assert win.title.text() == "Duplicates" and win.trash_button.isVisible()
+        assert win.header.title.text() == "Duplicates" and win.header.trash_button.isVisible()
         assert (
-            win.summary.text()
+            win.header.summary.text()
             == f"{len(families)} groups · {4 * len(families)} photos besides the ones to keep"
         )
         asked: list[ConfirmPhotos] = []
@@ -64,7 +64,7 @@ def test_duplicates_view_keeps_the_originals_and_trashes_the_copies(
         win.search.setText("a red circle")
         win.run_search()  # typing leaves the duplicates view
         qtbot.waitUntil(lambda: win.last_result is not None, timeout=15_000)
-        assert win.duplicates.groups is None and not win.trash_button.isVisible()
+        assert win.duplicates.groups is None and not win.header.trash_button.isVisible()
     finally:
         win.close()
         win.bridge.shutdown()

@@ -69,14 +69,16 @@ def test_all_photos_are_listed_by_month_with_counts(qtbot: QtBot, window: MainWi
     qtbot.waitUntil(
         lambda: window.last_result is not None and window.last_result.browse, timeout=15_000
     )
-    assert window.title.text() == "All photos" and window.summary.text().startswith("41 photos")
-    assert window.sort.currentData() == "date"
+    assert window.header.title.text() == "All photos" and window.header.summary.text().startswith(
+        "41 photos"
+    )
+    assert window.header.sort.currentData() == "date"
     headers = sections(window)
     assert sum(s.count for s in headers) == 41
     assert [s.key for s in headers][-1] == "2021-01" and headers[0].key > "2021-05"
     dates = [h.photo.date for h in window.results.hits()]
     assert dates == sorted(dates, reverse=True)
-    window.sort.setCurrentIndex(window.sort.findData("name"))
+    window.header.sort.setCurrentIndex(window.header.sort.findData("name"))
     qtbot.waitUntil(
         lambda: window.last_result is not None and window.last_result.sort == "name", timeout=15_000
     )
@@ -100,16 +102,16 @@ def test_a_folder_is_browsed_from_the_sidebar(
         timeout=15_000,
     )
     assert all(Path(h.path).parent.name == "Garden" for h in window.results.all_hits())
-    assert window.title.text() == "Garden"
+    assert window.header.title.text() == "Garden"
     window.search.setText("a red circle")
     window.run_search()  # a search inside the folder stays inside it
     window.bridge.request_refresh.emit()  # a refresh of the sidebar keeps what is typed
     qtbot.waitUntil(
         lambda: window.last_result is not None and not window.last_result.browse, timeout=15_000
     )
-    assert window.title.text() == "Search in Garden"
+    assert window.header.title.text() == "Search in Garden"
     assert all(Path(h.path).parent.name == "Garden" for h in window.results.all_hits())
-    assert window.sort.currentData() is None  # words again: best match first
+    assert window.header.sort.currentData() is None  # words again: best match first
 
 
 def test_saved_search_round_trip(
@@ -131,10 +133,10 @@ def test_saved_search_round_trip(
     qtbot.waitUntil(lambda: bool(saved()), timeout=15_000)
     assert saved()[0].name == "Blue squares" and saved()[0].text == "a blue square"
     window.clear()
-    assert window.results.rowCount() == 0 and window.summary.text() == ""
+    assert window.results.rowCount() == 0 and window.header.summary.text() == ""
     window.sidebar.setCurrentIndex(window.sidebar._find(lambda e: e.saved is not None))
     qtbot.waitUntil(lambda: [h.path for h in window.results.all_hits()] == expected, timeout=15_000)
-    assert window.search.text() == "a blue square" and window.title.text() == "Blue squares"
+    assert window.search.text() == "a blue square" and window.header.title.text() == "Blue squares"
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Squares in blue", True))
     window.albums.rename(saved()[0])
     qtbot.waitUntil(lambda: bool(saved()) and saved()[0].name == "Squares in blue", timeout=15_000)
@@ -142,7 +144,7 @@ def test_saved_search_round_trip(
     window.albums.delete(saved()[0])
     qtbot.waitUntil(lambda: not saved(), timeout=15_000)
     assert window.bridge.engine.albums.listed() == []
-    assert window.title.text() != "Squares in blue"  # the header no longer names it
+    assert window.header.title.text() != "Squares in blue"  # the header no longer names it
 
 
 def test_details_pane_shows_what_the_file_says(
@@ -209,10 +211,10 @@ def test_counts_are_never_stale(qtbot: QtBot, window: MainWindow) -> None:
     window.search.setText("a red circle min:0")
     window.run_search()
     qtbot.waitUntil(lambda: window.last_result is not None, timeout=15_000)
-    assert "match" in window.summary.text() and " s" in window.summary.text()
+    assert "match" in window.header.summary.text() and " s" in window.header.summary.text()
     qtbot.keyClick(window.search, Qt.Key.Key_Escape)
     assert window.results.rowCount() == 0
-    assert window.summary.text() == "" and window.title.text() == ""
+    assert window.header.summary.text() == "" and window.header.title.text() == ""
     assert "match" not in window.status.label.text()
     # the passes after indexing (places, words) may still report on a busy machine first
     qtbot.waitUntil(

@@ -182,7 +182,7 @@ def test_keyboard_navigation(qtbot: QtBot, window: MainWindow) -> None:
 def test_no_good_match_is_said(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.keyClicks(window.search, "a red circle min:0.999")
     qtbot.keyClick(window.search, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "No good match" in window.summary.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "No good match" in window.header.summary.text(), timeout=10_000)
     assert window.results.rowCount() > 0  # the closest weak matches are still offered
 
 

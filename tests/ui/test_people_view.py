@@ -38,13 +38,13 @@ def test_people_in_the_sidebar_named_merged_and_forgotten(
             lambda: {Path(h.path).name for h in window.results.hits()} == names, timeout=30_000
         )
         assert window.search.text() == f"person:#{small.id}"
-        assert window.title.text() == "Not named yet"
+        assert window.header.title.text() == "Not named yet"
         # Named: the sidebar, the search and the title say the name.
         monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Joe Biden", True))
         sidebar.name_person.emit(small)
         qtbot.waitUntil(lambda: window.search.text() == 'person:"Joe Biden"', timeout=30_000)
         qtbot.waitUntil(lambda: "Joe Biden" in [p.name for p in sidebar.shown_people()])
-        qtbot.waitUntil(lambda: window.title.text() == "Joe Biden", timeout=30_000)
+        qtbot.waitUntil(lambda: window.header.title.text() == "Joe Biden", timeout=30_000)
         window.details.show_hit(window.results.hits()[0])
         qtbot.waitUntil(
             lambda: window.details.fields["People"].text() == "Joe Biden", timeout=30_000
@@ -104,6 +104,6 @@ def test_the_viewer_outlines_faces_and_takes_a_wrong_one_back(qtbot: QtBot, tmp_
         qtbot.waitUntil(lambda: len(canvas.faces) == 1 and canvas.faces[0].path == other.path)
         canvas.face_clicked.emit(canvas.faces[0])
         qtbot.waitUntil(lambda: window.stack.currentWidget() is not window.viewer)
-        qtbot.waitUntil(lambda: window.title.text() == "Not named yet", timeout=30_000)
+        qtbot.waitUntil(lambda: window.header.title.text() == "Not named yet", timeout=30_000)
     finally:
         window.close()

@@ -32,7 +32,7 @@ def test_the_sidebar_lists_places_and_a_click_shows_their_photos(
             lambda: {Path(h.path).name for h in window.results.hits()} == lisbon, timeout=30_000
         )
         assert window.search.text() == 'place:"Portugal"'
-        assert window.title.text() == "Portugal"
+        assert window.header.title.text() == "Portugal"
         window.details.show_hit(window.results.hits()[0])
         qtbot.waitUntil(
             lambda: window.details.fields["Place"].text() == "Lisbon, Portugal",

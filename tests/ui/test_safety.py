@@ -27,7 +27,7 @@ def test_deleting_an_album_asks_and_can_be_undone(
             timeout=30_000,
         )
         window.sidebar._select(lambda e: e.saved is not None and e.saved.id == saved.id)
-        qtbot.waitUntil(lambda: window.title.text() == "Red things", timeout=10_000)
+        qtbot.waitUntil(lambda: window.header.title.text() == "Red things", timeout=10_000)
         defaults: list[object] = []
 
         def question(*args: object) -> QMessageBox.StandardButton:
@@ -42,7 +42,7 @@ def test_deleting_an_album_asks_and_can_be_undone(
         window.albums.delete(saved)
         qtbot.waitUntil(lambda: engine.albums.listed() == [], timeout=10_000)
         qtbot.waitUntil(lambda: window.undo.offering, timeout=10_000)
-        assert window.title.text() != "Red things" and window.sidebar.current_entry() is None
+        assert window.header.title.text() != "Red things" and window.sidebar.current_entry() is None
         window.undo.button.click()
         qtbot.waitUntil(lambda: len(engine.albums.listed()) == 1, timeout=10_000)
         back = engine.albums.listed()[0]

@@ -44,8 +44,8 @@ def test_on_this_day_lists_this_date_in_earlier_years(qtbot: QtBot, tmp_path: Pa
         sidebar.setCurrentIndex(sidebar._find(lambda e: e.kind == "day"))
         qtbot.waitUntil(lambda: len(window.results.hits()) == 2, timeout=30_000)
         assert window.search.text() == f"day:{today:%m-%d} before:{today.year}"
-        assert window.title.text() == "On this day"
-        assert window.sort.currentData() == "date"  # newest first, as the Sort box says
+        assert window.header.title.text() == "On this day"
+        assert window.header.sort.currentData() == "date"  # newest first, as the Sort box says
         assert [h.path for h in window.results.hits()] == [str(p) for p in reversed(wanted)]
         model = window.results
         headers = [model.index(r).data(SectionRole) for r in range(model.rowCount())]
