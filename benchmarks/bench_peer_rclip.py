@@ -110,7 +110,8 @@ def fresh_rclip_home(run: str) -> Path:
 
 def fresh_photosearch_home(run: str, template: Path, precision: str, passes: bool = True) -> Path:
     """A data folder with the template's model; ``passes``: words and faces are looked for
-    after indexing (else only the model's pass, which is what rclip does)."""
+    after indexing (else the model's pass, which is what rclip does, and the metadata and
+    places, which cost little)."""
     home = CACHE / "photosearch-runs" / run
     shutil.rmtree(home, ignore_errors=True)
     (home / "data").mkdir(parents=True)

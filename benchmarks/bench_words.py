@@ -112,8 +112,9 @@ def gate_sizes() -> None:
 
 def indexing_pass(count: int) -> None:
     """The words pass against the indexing it follows, on photos without words and with
-    one in ten holding some, with the gate looking at one photo at a time (as before) and
-    at one photo a core."""
+    one in ten holding some, with the gate looking at one photo at a time on every core
+    (as the pass did before, though it now decodes the same size) and at one photo a
+    core."""
     from photosearch.core.app import engine as engine_module
 
     cores = engine_module.PASS_WORKERS

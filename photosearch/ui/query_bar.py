@@ -67,9 +67,6 @@ class QueryBar(QWidget):
         layout.addWidget(self.field, 1)
         layout.addLayout(self.chips)
 
-    def text(self) -> str:
-        return self.field.text().strip()
-
     def hold(self) -> None:
         """A search runs now: the pause after typing no longer starts one."""
         self._pause.stop()

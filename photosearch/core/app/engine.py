@@ -110,6 +110,9 @@ class Engine:
         self.runtime = ModelRuntime(paths, settings, self._lock)
         self._vectors: VectorStore | None = None
         self._stand_in: StandIn | None = None
+        self._readers_lock = threading.Lock()
+        """Guards the passes' readers (apart from ``_lock``: loading them never holds up
+        a search)."""
         self._text_gates: list[TextReader] = []
         self._gate_threads = 0
         self._text_reader: TextReader | None = None
@@ -242,13 +245,20 @@ class Engine:
 
     def set_read_text(self, on: bool) -> None:
         """Read words in photos after indexing, or not (a pass under way stops at its
-        next batch; what was read stays searchable)."""
+        next batch; what was read stays searchable). Off, the OCR engines are let go."""
         self.settings_file.change(read_text=on)
+        if not on:
+            with self._readers_lock:
+                self._text_gates, self._text_reader = [], None
 
     def set_find_faces(self, on: bool) -> None:
         """Look for faces after indexing, or not (a pass under way stops at its next
-        batch; the faces found stay until ``people.forget``)."""
+        batch; the faces found stay until ``people.forget``). Off, the face finders are
+        let go."""
         self.settings_file.change(find_faces=on)
+        if not on:
+            with self._readers_lock:
+                self._face_readers = []
 
     def finds_faces(self) -> bool:
         """Whether faces are looked for: the setting is on and the face models installed."""
@@ -636,8 +646,8 @@ class Engine:
         return 1 if self.settings.gentle else max(1, min(os.cpu_count() or 1, PASS_WORKERS))
 
     def _faces(self) -> list[faces.FaceReader]:
-        """A face finder for each photo looked at together, made once."""
-        with self._lock:
+        """A face finder for each photo looked at together, kept for the next pass."""
+        with self._readers_lock:
             workers = self._pass_workers()
             while len(self._face_readers) < workers:
                 self._face_readers.append(faces.FaceReader())
@@ -646,8 +656,8 @@ class Engine:
     def _gates(self) -> list[TextReader]:
         """An OCR engine for each photo the words gate looks at together, each with its
         share of the cores (small pictures: a photo a core beats one photo on every core),
-        made once."""
-        with self._lock:
+        kept for the next pass."""
+        with self._readers_lock:
             workers = self._pass_workers()
             threads = 1 if self.settings.gentle else max(1, (os.cpu_count() or 1) // workers)
             if threads != self._gate_threads:
@@ -658,8 +668,8 @@ class Engine:
 
     def _reader(self) -> TextReader:
         """The OCR engine that reads the photos the gate passed, on every core (one in
-        gentle mode), made once."""
-        with self._lock:
+        gentle mode), kept for the next pass."""
+        with self._readers_lock:
             threads = 1 if self.settings.gentle else (os.cpu_count() or 1)
             if self._text_reader is None or self._reader_threads != threads:
                 self._text_reader, self._reader_threads = ocr.TextReader(threads), threads

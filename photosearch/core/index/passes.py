@@ -13,7 +13,7 @@ import logging
 import queue
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 META_BATCH = 128
 PLACE_BATCH = 2000
-TEXT_BATCH = 16
+TEXT_BATCH = 8
 FACE_BATCH = 16
 GROUP_EVERY_S = 120.0
 """While a long faces pass runs, faces found are grouped into people this often (and
@@ -120,22 +120,32 @@ def _in_batches(
         todo = batch()
 
 
-class Readers(Generic[R]):
-    """Several readers (face finders, OCR engines), each looking at one photo at a time,
-    so that a batch is looked at on every core: dlib and onnxruntime let go of Python's
-    lock while they work, and one photo at a time per core beats one photo spread over
-    the cores (small pictures leave threads idle: the words gate at 320 pixels took 17
-    against 11 ms a photo on a 2-core AMX Xeon, the faces pass 95 against 59 ms)."""
+class ReaderPool(Generic[R]):
+    """Readers (face finders, OCR gates) that each look at one photo at a time, so that a
+    batch is looked at on every core: dlib and onnxruntime let go of Python's lock while
+    they work, and one photo a core beats one photo spread over the cores (small pictures
+    leave threads idle: the words gate at 320 pixels took 17 against 11 ms a photo on a
+    2-core AMX Xeon, the faces pass 95 against 59 ms).
 
-    def __init__(self, readers: Sequence[R]) -> None:
+    The readers are asked for before every batch, so a change of heart (gentle mode
+    turned on in the middle of an hours-long pass) holds from the next batch on."""
+
+    def __init__(self, readers: Callable[[], Sequence[R]]) -> None:
+        self._readers = readers
+        self._current: tuple[R, ...] = ()
         self._free: queue.SimpleQueue[R] = queue.SimpleQueue()
-        for reader in readers:
-            self._free.put(reader)
-        self._pool = ThreadPoolExecutor(len(readers), thread_name_prefix="photosearch-pass")
+        self._pool: ThreadPoolExecutor | None = None
 
-    def look(self, work: Callable[[R, str], T], paths: Sequence[str]) -> list[Future[T]]:
-        """``work(reader, path)`` for every path, as futures in the paths' order (their
-        ``result()`` raises what ``work`` raised)."""
+    def map(self, work: Callable[[R, str], T], paths: Sequence[str]) -> list[Future[T]]:
+        """``work(reader, path)`` for every path, all finished when this returns: futures
+        in the paths' order, whose ``result()`` raises what ``work`` raised."""
+        readers = tuple(self._readers())
+        if readers != self._current or self._pool is None:
+            self.close()
+            self._current, self._free = readers, queue.SimpleQueue()
+            for reader in readers:
+                self._free.put(reader)
+            self._pool = ThreadPoolExecutor(len(readers), thread_name_prefix="photosearch-pass")
 
         def one(path: str) -> T:
             reader = self._free.get()
@@ -144,10 +154,14 @@ class Readers(Generic[R]):
             finally:
                 self._free.put(reader)
 
-        return [self._pool.submit(one, path) for path in paths]
+        looked = [self._pool.submit(one, path) for path in paths]
+        wait(looked)
+        return looked
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 def read_missing_meta(run: PassRun, wanted: Callable[[], bool] = lambda: True) -> None:
@@ -212,19 +226,20 @@ def find_faces(
     for a later pass; a damaged one is recorded as looked at, without faces. Once not
     ``enabled`` (the user turned faces off, and may have deleted them all), nothing more
     is stored."""
-    found: list[Readers[FaceReader]] = []  # the models load once there is something to look at
+    pool = ReaderPool(readers)  # the models load once there is something to look at
+    looked_at: list[bool] = []
     grouped = [time.monotonic()]
 
     def meter() -> ProgressMeter:
+        looked_at.append(True)
         progress = ProgressMeter("faces", faces_pending_count(run.catalog), run.progress)
-        progress.report()
-        found.append(Readers(readers()))
+        progress.report()  # said at once: the models take a moment to load
         return progress
 
     def handle(todo: Batch) -> set[int]:
         rows: list[tuple[int, list[FoundFace]]] = []
         later: set[int] = set()
-        looked = found[0].look(FaceReader.read, [path for _, path in todo])
+        looked = pool.map(lambda finder, path: finder.read(path), [path for _, path in todo])
         for (photo_id, path), faces_of in zip(todo, looked, strict=True):
             try:
                 faces = faces_of.result()
@@ -255,9 +270,8 @@ def find_faces(
             run, lambda limit: faces_pending(run.catalog, limit), FACE_BATCH, meter, handle, wanted
         )
     finally:
-        if found:
-            found[0].close()
-    if found and enabled():
+        pool.close()
+    if looked_at and enabled():
         run.report.people += group_faces(run.catalog).people
 
 
@@ -273,23 +287,22 @@ def read_words(
     lines of text are then read by ``reader`` on every core (large ones). A photo that is
     gone now is left for a later pass; a damaged one, or one the OCR networks fail on, is
     recorded as read, without words."""
-    ocr: list[tuple[Readers[TextReader], TextReader]] = []  # made once there is work
+    pool = ReaderPool(gates)  # the networks load once there is something to look at
 
     def meter() -> ProgressMeter:
         done, total = text_counts(run.catalog)
-        found = ProgressMeter("read text", total - done, run.progress)
-        found.report()
-        ocr.append((Readers(gates()), reader()))
-        return found
+        progress = ProgressMeter("read text", total - done, run.progress)
+        progress.report()  # said at once: the networks take a moment to load
+        return progress
 
     def handle(todo: Batch) -> set[int]:
         rows: list[tuple[int, str | None]] = []
         later: set[int] = set()
-        looked = ocr[0][0].look(TextReader.lines_in, [path for _, path in todo])
+        looked = pool.map(lambda gate, path: gate.lines_in(path), [path for _, path in todo])
         for (photo_id, path), lines_of in zip(todo, looked, strict=True):
             try:
                 lines = lines_of.result()
-                text = ocr[0][1].read_lines(path, lines) if lines else None
+                text = reader().read_lines(path, lines) if lines else None
             except FileGoneError:
                 later.add(photo_id)  # the next scan says whether it moved or went
                 continue
@@ -312,5 +325,4 @@ def read_words(
             run, lambda limit: text_pending(run.catalog, limit), TEXT_BATCH, meter, handle, wanted
         )
     finally:
-        if ocr:
-            ocr[0][0].close()
+        pool.close()

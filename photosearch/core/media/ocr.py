@@ -135,10 +135,11 @@ class TextReader:
         return self.read_lines(path, lines) if lines else None
 
     def lines_in(self, path: str) -> list[Box]:
-        """The gate on a photo file, decoded small (JPEGs at a fraction of their size, at
-        least ``GATE_SIDE`` long for a 4:3 photo: decoded at half of it, a 1-MP photo was
-        looked at 288 pixels long, a square one at 220, and small print was missed)."""
-        small, _, _, _ = open_image(path, min_side=GATE_SIDE * 3 // 4)
+        """The gate on a photo file, decoded small (JPEGs at a fraction of their size) but
+        never below ``GATE_SIDE``, its measured size: decoded at half of it, a 1-MP photo
+        was looked at 288 pixels long and a square one at 220, where small print is
+        missed."""
+        small, _, _, _ = open_image(path, min_side=GATE_SIDE)
         return self.text_lines(small)
 
     def read_lines(self, path: str, lines: list[Box]) -> str | None:

@@ -14,7 +14,7 @@ from photosearch.core.jsontext import readable
 from photosearch.core.media.videos import frame_at
 from photosearch.core.search.live_photos import pair_live_photos
 from photosearch.core.search.people_words import with_named_people
-from photosearch.core.search.query import Filters, Query
+from photosearch.core.search.query import Query
 from photosearch.core.store.catalog import Catalog
 from photosearch.core.store.clips import clip_moments, clip_times, moment_times
 from photosearch.core.store.filters import where_sql
@@ -27,7 +27,7 @@ from photosearch.core.store.people import named, people_in
 from photosearch.core.store.schema import LIVE_CLIP_SQL
 from photosearch.core.store.sql_functions import name_key
 from photosearch.core.store.vectors import VectorStore
-from photosearch.core.types import Crop, Cutoff, Hit, is_video_name
+from photosearch.core.types import Crop, Cutoff, Filters, Hit, is_video_name
 
 if TYPE_CHECKING:
     from photosearch.core.model.encoder import Encoder

@@ -1,6 +1,7 @@
 """Filters (``in:``, ``after:``, ``day:``, ``type:``, ``place:``, ``person:``, ``text:``…)
-compiled into SQL over the photos table, so that SQL stays inside the store: the search,
-duplicates and the command line hand over a ``Filters`` value, never a ``WHERE`` text."""
+compiled into SQL over the photos table here, inside the store: the search and duplicates
+hold a ``Filters`` value, and the ``WHERE`` text made of it goes only back into the
+store's own queries."""
 
 from __future__ import annotations
 
