@@ -115,6 +115,8 @@ class Sidebar(QTreeView):
         self.setObjectName("sidebar")
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # the whole row lights up, its count too (the count alone stayed pale beside it)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
@@ -159,7 +161,7 @@ class Sidebar(QTreeView):
         item.setFont(font)
         item.setSelectable(False)
         item.setAccessibleText(title)
-        self.store.appendRow([item, _count_item(None)])
+        self.store.appendRow([item, _count_item(None, selectable=False)])
         return item
 
     # -- contents ----------------------------------------------------------------------
@@ -253,7 +255,7 @@ class Sidebar(QTreeView):
             more.setEnabled(False)
             more.setSelectable(False)
             more.setToolTip("People in fewer photos; search person:#number to see one")
-            self.people.appendRow([more, _count_item(None)])
+            self.people.appendRow([more, _count_item(None, selectable=False)])
         self.setRowHidden(self.people.row(), QModelIndex(), not found)
         self.expand(self.people.index())
         if chosen is not None and chosen.person is not None:  # by id: a name may be new
@@ -279,7 +281,6 @@ class Sidebar(QTreeView):
             item.setToolTip(search.text + ("  + photo" * len(search.images)))
             news = QStandardItem(f"{new:,} new" if new else "")
             news.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            news.setSelectable(False)
             news.setToolTip("Photos that joined this album since you last opened it")
             self.searches.appendRow([item, news])
         if not albums:
@@ -290,7 +291,7 @@ class Sidebar(QTreeView):
                 "Search, mark photos with + or −, then choose “Save as album”: the album"
                 " keeps itself up to date as new photos arrive"
             )
-            self.searches.appendRow([hint, _count_item(None)])
+            self.searches.appendRow([hint, _count_item(None, selectable=False)])
         self.expand(self.searches.index())
         if chosen is not None and chosen.kind == "saved" and chosen.saved is not None:
             saved_id = chosen.saved.id
@@ -486,9 +487,10 @@ def _place_filter(name: str) -> str:
     return f'place:"{name}"'
 
 
-def _count_item(count: int | None) -> QStandardItem:
+def _count_item(count: int | None, selectable: bool = True) -> QStandardItem:
+    """A row's count, selected with its row (not on headings and hints, which never are)."""
     item = QStandardItem(f"{count:,}" if count else "")
     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    item.setSelectable(False)
+    item.setSelectable(selectable)
     item.setForeground(QBrush(QColor(128, 128, 128)))
     return item

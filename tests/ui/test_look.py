@@ -218,3 +218,17 @@ def test_the_grid_fills_its_width_whatever_the_window_size(
         size = view.delegate.size
         columns = {view.visualRect(window.results.index(r)).x() for r in range(12)}
         assert len(columns) == (view.viewport().width() - 1) // (size + 16), width
+
+
+def test_a_chosen_sidebar_entry_lights_up_with_its_count(qtbot: QtBot, window: MainWindow) -> None:
+    """The count beside a chosen entry is part of its row (it stayed pale beside the
+    lit name); headings and hints are never chosen, their empty count cells neither."""
+    sidebar = window.sidebar
+    sidebar.choose_all()
+    selected = sidebar.selectionModel()
+    assert selected.isSelected(sidebar.all_photos.index())
+    assert selected.isSelected(sidebar.all_photos.index().siblingAtColumn(1))
+    heading = sidebar.library.index().siblingAtColumn(1)
+    assert not sidebar.store.itemFromIndex(heading).isSelectable()
+    sidebar.setCurrentIndex(sidebar.duplicates.index().siblingAtColumn(1))  # its count clicked
+    qtbot.waitUntil(lambda: window.duplicates.active, timeout=10_000)
