@@ -43,10 +43,11 @@ class ModelsPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        for column in range(len(COLUMNS)):
+        for column in range(len(COLUMNS)):  # "About" takes what is left, cut short with
+            # its whole text in a tooltip: the state after it stays in sight
             mode = (
                 QHeaderView.ResizeMode.Stretch
-                if column == 3
+                if COLUMNS[column] == "About"
                 else QHeaderView.ResizeMode.ResizeToContents
             )
             header.setSectionResizeMode(column, mode)

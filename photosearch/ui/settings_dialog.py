@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -143,8 +144,12 @@ class SettingsDialog(QDialog):
         self.appearance.setToolTip("Light or dark, or as the desktop is set")
         data = QLabel(f"{bridge.paths.data_dir}<br>thumbnails: {bridge.paths.thumbnails_dir}")
         data.setWordWrap(True)
+        data.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         general = QWidget()
         form = QFormLayout(general)
+        # fields as wide as what they hold (a 2048 MB field does not span the dialog), but
+        # the data folder's paths, which take the width they need
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow("Appearance", self.appearance)
         form.addRow("Performance", self.gentle)
         form.addRow("Words in photos", self.read_text)
@@ -168,7 +173,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
-        self.resize(860, 520)
+        self.resize(860, self.sizeHint().height())  # no empty band under the settings
 
     def _forget_faces(self) -> None:
         """Delete every face datum at once, after a question; faces are then no longer
