@@ -69,7 +69,7 @@ def ours(
     engine.settings.batch_size = batch
     engine.settings.precision = precision
     engine.settings.device = device
-    engine.add_folder(folder)
+    engine.library.add_folder(folder)
     warm_up(engine.encoder(), engine.encoder().batch_size or batch)
     samples: dict[str, float] = {}
 

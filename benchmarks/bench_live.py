@@ -46,7 +46,7 @@ def main() -> None:
     engine.use_model(models.import_model(write_random_model(base / "model"), paths.models_dir))
     root = base / "live"
     root.mkdir()
-    engine.add_folder(root)
+    engine.library.add_folder(root)
     service = IndexingService(engine)  # default 1 s quiet period, as in the app
     service.start()
     service.wait_idle(60)

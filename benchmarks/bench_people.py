@@ -41,7 +41,7 @@ CHILD = (
 engine.set_read_text(False)
 engine.set_find_faces(False)
 engine.encoder()
-engine.add_folder(folder)
+engine.library.add_folder(folder)
 started = time.perf_counter()
 engine.update()
 index_s = time.perf_counter() - started
@@ -84,7 +84,7 @@ def grouping() -> None:
         truth[str(folder / f"{man}_{n:02d}.jpg")] = man
     with Engine.open(AppPaths.resolve(scratch_dir("bench-people-home-"))) as engine:
         engine.use_model(models.DEMO_KEY)
-        engine.add_folder(folder)
+        engine.library.add_folder(folder)
         engine.update()
         found = {path: engine.people.faces_in(path) for path in truth}
         rows = engine.catalog.read().execute(

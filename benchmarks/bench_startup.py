@@ -42,7 +42,7 @@ def prepare_library() -> Path:
     paths = AppPaths.resolve(home)
     with Engine.open(paths) as engine:
         engine.use_model(models.import_model(vit_b32_dir(), paths.models_dir))
-        engine.add_folder(photo_folder("1MP", 100, (1152, 864)))
+        engine.library.add_folder(photo_folder("1MP", 100, (1152, 864)))
         engine.update()
     return home
 

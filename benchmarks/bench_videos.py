@@ -31,7 +31,7 @@ CHILD = (
     ENGINE_CHILD
     + """
 engine.encoder()
-engine.add_folder(folder)
+engine.library.add_folder(folder)
 started = time.perf_counter()
 _, report = engine.update()
 wall = time.perf_counter() - started

@@ -143,7 +143,7 @@ def words_pass(count: int, every: int) -> None:
         engine.use_model(models.import_model(vit_b32_dir(), paths.models_dir))
         engine.set_device("cpu", save=False)
         engine.set_find_faces(False)  # the words pass alone (faces: bench_people.py)
-        engine.add_folder(folder)
+        engine.library.add_folder(folder)
         engine.scan()
         engine.encoder().encode_text("load the model before timing")
         indexed = engine.index()
@@ -266,7 +266,7 @@ def ranking_quality() -> None:
         engine.use_model(models.DEMO_KEY)
         engine.set_device("cpu", save=False)
         engine.set_find_faces(False)  # the words pass alone (faces: bench_people.py)
-        engine.add_folder(folder)
+        engine.library.add_folder(folder)
         engine.update()
         searcher = engine.searcher()
         plain = Searcher(

@@ -38,7 +38,7 @@ def prepare_demo(paths: AppPaths, count: int) -> Engine:
     engine = Engine.open(demo)
     if engine.model_key != models.DEMO_KEY:
         engine.use_model(models.DEMO_KEY)
-    engine.add_folder(folder)
+    engine.library.add_folder(folder)
     return engine
 
 
@@ -92,7 +92,7 @@ def self_test() -> int:
         write_demo_clip(paths.demo_dir)
         with Engine.open(paths) as engine:
             engine.use_model(models.DEMO_KEY)
-            engine.add_folder(paths.demo_dir)
+            engine.library.add_folder(paths.demo_dir)
             _, report = engine.update()
             hits = engine.search("a red circle", limit=3).hits
             read = [h.path for h in engine.search(f'text:"{words}"').hits]

@@ -144,7 +144,7 @@ def write_photos(
 def add_library(engine: Engine, folder: Path, count: int) -> list[Path]:
     """``count`` generated photos in ``folder``, added to the engine's folders (not scanned)."""
     paths = write_photos(folder, count)
-    engine.add_folder(folder)
+    engine.library.add_folder(folder)
     return paths
 
 

@@ -132,7 +132,7 @@ def take_all(app: QApplication, home: Path, out: Path) -> None:
     engine = Engine.open(paths)
     engine.use_model(models.DEMO_KEY)
     engine.settings_file.change(find_faces=False)  # no people here: minutes saved
-    engine.add_folder(photos)
+    engine.library.add_folder(photos)
     engine.close()
     theme.save_choice(paths.data_dir, THEME)
     window = create_window(paths)

@@ -14,11 +14,11 @@ from photosearch.core.wording import count
 
 def index(engine: Engine, args: argparse.Namespace) -> int:
     if args.retry_errors:
-        print(f"Retrying {engine.retry_skipped()} skipped photos.", file=sys.stderr)
+        print(f"Retrying {engine.library.retry_skipped()} skipped photos.", file=sys.stderr)
     for path in args.paths:
-        folder = engine.add_folder(path)
+        folder = engine.library.add_folder(path)
         print(f"Folder added: {folder.path}", file=sys.stderr)
-    if not engine.folders():
+    if not engine.library.folders():
         raise PhotoSearchError("No folders yet: run `photosearch index ~/Pictures`.")
     bar = ProgressBar(not args.quiet)
     with interruptible() as control:
@@ -54,8 +54,8 @@ def watch(engine: Engine, args: argparse.Namespace) -> int:
     from photosearch.core.app.service import IndexingService, JobDone
 
     for path in args.paths:
-        engine.add_folder(path)
-    if not engine.folders():
+        engine.library.add_folder(path)
+    if not engine.library.folders():
         raise PhotoSearchError("No folders yet: run `photosearch watch ~/Pictures`.")
     if args.gentle:
         engine.set_gentle(True, save=False)  # for this run only
@@ -65,7 +65,8 @@ def watch(engine: Engine, args: argparse.Namespace) -> int:
         if p.phase == "idle":
             bar.close()
             print(
-                f"Up to date. Watching {count(len(engine.folders()), 'folder')}… (Ctrl+C to stop)",
+                f"Up to date. Watching {count(len(engine.library.folders()), 'folder')}… "
+                "(Ctrl+C to stop)",
                 file=sys.stderr,
             )
         else:

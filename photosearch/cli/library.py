@@ -19,7 +19,7 @@ def duplicates(engine: Engine, args: argparse.Namespace) -> int:
     """Groups of copies, the one to keep first; ``--trash`` moves the others to the trash."""
     bar = ProgressBar(not args.json)
     with interruptible() as control:
-        groups = engine.duplicates(" ".join(args.filters), args.threshold, bar, control)
+        groups = engine.library.duplicates(" ".join(args.filters), args.threshold, bar, control)
     bar.close()
     if args.json:
         print_json({"groups": [group_dict(g) for g in groups]})
@@ -42,7 +42,7 @@ def duplicates(engine: Engine, args: argparse.Namespace) -> int:
         if input(f"{question} [y/N] ").strip().lower() not in ("y", "yes"):
             print("Nothing moved.", file=sys.stderr)
             return 0
-    plan = engine.trash_copies(groups)
+    plan = engine.library.trash_copies(groups)
     for path, reason in plan.skipped:
         print(f"  kept {jsontext.readable(path)}: {reason}", file=sys.stderr)
     print(f"Moved {len(plan.move)} photos to the trash.", file=sys.stderr)
@@ -51,7 +51,7 @@ def duplicates(engine: Engine, args: argparse.Namespace) -> int:
 
 def status(engine: Engine, args: argparse.Namespace) -> int:
     state = engine.status()
-    skipped = engine.skipped_files() if args.errors else []
+    skipped = engine.library.skipped_files() if args.errors else []
     if args.json:
         shown = state.as_dict()
         if args.errors:
@@ -84,7 +84,7 @@ def status(engine: Engine, args: argparse.Namespace) -> int:
 
 def places(engine: Engine, args: argparse.Namespace) -> int:
     """The towns the photos were taken in (from their GPS coordinates), most photos first."""
-    found = engine.places()
+    found = engine.library.places()
     if args.json:
         print_json(jsontext.places_dict(found))
         return 0
@@ -98,14 +98,14 @@ def places(engine: Engine, args: argparse.Namespace) -> int:
 def folders(engine: Engine, args: argparse.Namespace) -> int:
     if args.action == "add":
         for path in args.paths:
-            print(f"Added {engine.add_folder(path).path} (run `photosearch index` to index it)")
+            added = engine.library.add_folder(path).path
+            print(f"Added {added} (run `photosearch index` to index it)")
     elif args.action == "remove":
         for path in args.paths:
-            print(
-                f"Removed {path} ({engine.remove_folder(path)} photos forgotten; files untouched)"
-            )
+            forgotten = engine.library.remove_folder(path)
+            print(f"Removed {path} ({forgotten} photos forgotten; files untouched)")
     else:
-        for f in engine.folders():
+        for f in engine.library.folders():
             state = "" if f.online else "  [offline]"
             state += "" if f.enabled else "  [disabled]"
             state += f"  [cannot read {count(len(f.unreadable), 'folder')}]" if f.unreadable else ""

@@ -46,7 +46,7 @@ def create_app(engine: Engine, token: str) -> FastAPI:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED)
 
     def photo(photo_id: int) -> Photo:
-        found = engine.photo(photo_id)
+        found = engine.library.photo(photo_id)
         if found is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"No photo has the id {photo_id}.")
         return found
@@ -125,7 +125,7 @@ def create_app(engine: Engine, token: str) -> FastAPI:
     @api.get("/places")
     def places() -> dict[str, object]:
         """The towns the photos were taken in (GPS), with their region, country and count."""
-        return jsontext.places_dict(engine.places())
+        return jsontext.places_dict(engine.library.places())
 
     @api.get("/people")
     def people(n: Annotated[int, Query(ge=1, le=10_000)] = 100) -> dict[str, object]:
@@ -162,7 +162,7 @@ class _LibraryFolders:
 
     def served(self, path: str) -> str:
         real = os.path.realpath(path)
-        roots = (os.path.realpath(f.path) for f in self.engine.folders() if f.enabled)
+        roots = (os.path.realpath(f.path) for f in self.engine.library.folders() if f.enabled)
         if not any(real.startswith(root.rstrip(os.sep) + os.sep) for root in roots):
             raise OSError("The photo is not in your folders now.")
         try:

@@ -123,9 +123,9 @@ class _Worker(QObject):
 
     @Slot()
     def refresh(self) -> None:
-        self.folders.emit(self.engine.folders())
-        self.errors.emit(self.engine.skipped_files())
-        counts: dict[str, object] = {**self.engine.counts()}
+        self.folders.emit(self.engine.library.folders())
+        self.errors.emit(self.engine.library.skipped_files())
+        counts: dict[str, object] = {**self.engine.library.counts()}
         try:
             counts["answering"] = self.engine.answering_model
         except PhotoSearchError:
@@ -146,17 +146,17 @@ class _Worker(QObject):
 
     @Slot(object)
     def add_folder(self, path: str) -> None:
-        if self._attempt(lambda: self.engine.add_folder(path)):
+        if self._attempt(lambda: self.engine.library.add_folder(path)):
             self._rescan()
 
     @Slot(object)
     def remove_folder(self, path: str) -> None:
-        self._attempt(lambda: self.engine.remove_folder(path))
+        self._attempt(lambda: self.engine.library.remove_folder(path))
         self._rescan()
 
     @Slot(object, bool, bool)
     def set_folder_flags(self, path: str, enabled: bool, polling: bool) -> None:
-        known = self.engine.set_folder_options(path, enabled, polling)
+        known = self.engine.library.set_folder_options(path, enabled, polling)
         if known and self.service is not None and self.service.watcher is not None:
             self.service.watcher.unwatch(path, forget=True)
         self._rescan()

@@ -149,7 +149,9 @@ class DetailsPane(QWidget):
         self._thumb_changed(hit.path)
         path = hit.path
         self.bridge.run(
-            lambda engine: engine.details(path), lambda d: self._details(path, d), receiver=self
+            lambda engine: engine.library.details(path),
+            lambda d: self._details(path, d),
+            receiver=self,
         )
 
     def _set(self, key: str, value: str | None) -> None:

@@ -69,7 +69,7 @@ class DuplicatesMode:
         control = self._control = JobControl()
         asked = self._asked = object()
         self.bridge.run(
-            lambda engine: engine.duplicates(control=control),
+            lambda engine: engine.library.duplicates(control=control),
             lambda groups: self._found(groups, asked),
             long=True,
         )
@@ -124,7 +124,7 @@ class DuplicatesMode:
         )
         if confirm.exec() != ConfirmPhotos.DialogCode.Accepted:
             return
-        self.bridge.run(lambda engine: engine.trash_copies(groups, chosen), self._trashed)
+        self.bridge.run(lambda engine: engine.library.trash_copies(groups, chosen), self._trashed)
 
     def _trashed(self, plan: TrashPlan) -> None:
         text = f"Moved {count(len(plan.move), 'photo')} to the trash"
@@ -143,4 +143,4 @@ class DuplicatesMode:
             self._undo.offer(f"Put {count(len(paths), 'photo')} back", None)
             self.bridge.request_rescan.emit()  # listed again as they are found
 
-        self.bridge.run(lambda engine: engine.restore_trashed(items), done)
+        self.bridge.run(lambda engine: engine.library.restore_trashed(items), done)

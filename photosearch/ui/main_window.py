@@ -396,7 +396,7 @@ class MainWindow(QMainWindow):
         path = hit.path
         if hit.photo.is_video:
             self.bridge.run(
-                lambda engine: engine.moments_of(path),
+                lambda engine: engine.library.moments_of(path),
                 lambda seconds: self.viewer.mark_moments(path, seconds),
                 receiver=self.viewer,
             )
@@ -663,7 +663,7 @@ class MainWindow(QMainWindow):
             if request == self.bridge.latest_request:  # nothing newer is shown
                 self.results.set_titles(moment_titles(hits, places))
 
-        self.bridge.run(lambda engine: engine.places_of(ids), named)
+        self.bridge.run(lambda engine: engine.library.places_of(ids), named)
 
     def _place_shown(self) -> str | None:
         """The place the grid lists (chosen in the sidebar, its filter as it wrote it):
@@ -898,12 +898,12 @@ class MainWindow(QMainWindow):
         self.folder_list = folders
         modes = self.bridge.watch_modes()
         self.bridge.run(
-            lambda engine: engine.folder_counts(),
+            lambda engine: engine.library.folder_counts(),
             lambda counts: self.sidebar.set_folders(folders, counts, modes),
         )
         self.filter_bar.set_folders(folders)
-        self.bridge.run(lambda engine: engine.month_counts(), self.filter_bar.set_months)
-        self.bridge.run(lambda engine: engine.places(), self._places_found)
+        self.bridge.run(lambda engine: engine.library.month_counts(), self.filter_bar.set_months)
+        self.bridge.run(lambda engine: engine.library.places(), self._places_found)
         self.people.refresh()
         self._show_empty_state()
 

@@ -125,7 +125,7 @@ def test_gpu_vectors_search_the_cpu_index(engine: Engine, tmp_path: Path) -> Non
     """A library indexed in float16 is searched correctly by the float32 model."""
     folder = tmp_path / "lib"
     write_library(folder, 30, seed=8)
-    engine.add_folder(folder)
+    engine.library.add_folder(folder)
     engine.set_precision("fp32")  # a GPU's model is never quantised (a CPU's may be, to int8)
     engine.encoder()._use_half(torch.device("cpu"))  # index as a GPU would
     engine.update()

@@ -58,7 +58,7 @@ def library(engine: Engine, tmp_path: Path) -> tuple[Engine, dict[str, list[str]
     twin.parent.mkdir()
     shutil.copy2(first, twin)  # the same bytes elsewhere: an exact copy
     families[first].append(str(twin))
-    engine.add_folder(tmp_path / "photos")
+    engine.library.add_folder(tmp_path / "photos")
     engine.update()
     return engine, families
 
@@ -67,7 +67,7 @@ def test_every_copy_is_grouped_with_its_original_and_nothing_else(
     library: tuple[Engine, dict[str, list[str]]],
 ) -> None:
     engine, families = library
-    groups = engine.duplicates()
+    groups = engine.library.duplicates()
     family_of = {path: original for original, paths in families.items() for path in paths}
     for group in groups:
         assert len({family_of[p.path] for p in group.photos}) == 1, [p.path for p in group.photos]
@@ -87,9 +87,9 @@ def test_exact_copies_alone_are_an_exact_group(
 ) -> None:
     engine, families = library
     first = next(iter(families))
-    groups = engine.duplicates(f'in:"{Path(first).parent}" in:backup')
+    groups = engine.library.duplicates(f'in:"{Path(first).parent}" in:backup')
     assert [(g.kind, len(g.photos)) for g in groups] == [("exact", 2)]
-    assert engine.duplicates("in:copies after:2100") == []
+    assert engine.library.duplicates("in:copies after:2100") == []
 
 
 def test_the_hash_tells_copies_from_another_photo_of_the_same_scene(tmp_path: Path) -> None:
@@ -118,13 +118,15 @@ def test_trash_moves_files_to_the_trash_and_the_catalog_follows(
     library: tuple[Engine, dict[str, list[str]]], user_trash: Path
 ) -> None:
     engine, _ = library
-    group = engine.duplicates()[0]
+    group = engine.library.duplicates()[0]
     victims = [p.path for p in group.photos[1:]]
-    plan = engine.trash_copies([group])
+    plan = engine.library.trash_copies([group])
     assert [p.path for p in plan.move] == victims and not plan.skipped
     assert not any(Path(p).exists() for p in victims)
     kept = list(user_trash.iterdir())
     assert sorted(p.name for p in kept) == sorted(Path(p).name for p in victims)
     assert all(engine.catalog.photo_by_path(p) is None for p in victims)
-    assert group.photos[0].path not in {p.path for g in engine.duplicates() for p in g.photos}
+    assert group.photos[0].path not in {
+        p.path for g in engine.library.duplicates() for p in g.photos
+    }
     assert Image.open(group.photos[0].path).size  # the keeper is untouched

@@ -26,7 +26,7 @@ def library(engine: Engine, tmp_path: Path) -> tuple[Engine, Path]:
     write_library(root / "2023" / "summer", 12, seed=1)
     write_library(root / "2024", 10, seed=2)
     write_photos(root / "2024 copy", 3)
-    engine.add_folder(root)
+    engine.library.add_folder(root)
     engine.update()
     day = 86_400
     for i, path in enumerate(sorted(root.rglob("*.*"))):
@@ -59,7 +59,7 @@ def test_sort_by_name_puts_numbers_in_order(engine: Engine, tmp_path: Path) -> N
     folder.mkdir()
     for name in ("IMG_10.png", "img_9.png", "IMG_100.png", "beach.png"):
         Image.new("RGB", (40, 30), "red").save(folder / name)
-    engine.add_folder(folder)
+    engine.library.add_folder(folder)
     engine.update()
     hits = engine.search("sort:name", limit=10, everything=True).hits
     assert [Path(h.path).name for h in hits] == [
@@ -93,7 +93,7 @@ def test_a_full_path_means_that_folder_and_the_ones_below(library: tuple[Engine,
 
 def test_folder_counts_per_directory(library: tuple[Engine, Path]) -> None:
     engine, root = library
-    counts = engine.folder_counts()
+    counts = engine.library.folder_counts()
     assert counts == {
         str(root / "2023" / "summer"): 12,
         str(root / "2024"): 10,
@@ -166,11 +166,11 @@ def test_indexing_remembers_how_fast_the_model_runs_here(
 
     engine = plumbing_engine
     write_photos(tmp_path / "few", 10)
-    engine.add_folder(tmp_path / "few")
+    engine.library.add_folder(tmp_path / "few")
     engine.update()
     assert engine.model_key not in engine.settings.model_speeds  # too few to say
     write_photos(tmp_path / "many", SPEED_SAMPLE + 6)
-    engine.add_folder(tmp_path / "many")
+    engine.library.add_folder(tmp_path / "many")
     _, report = engine.update()
     assert report is not None and report.encoded == SPEED_SAMPLE + 6
     speed = engine.settings.model_speeds[engine.model_key]
@@ -186,7 +186,7 @@ def test_the_previous_model_answers_until_the_new_one_has_caught_up(
 
     folder = tmp_path / "shapes"
     write_library(folder, 60, seed=3)
-    engine.add_folder(folder)
+    engine.library.add_folder(folder)
     engine.update()
     before = [h.path for h in engine.search("a red circle", limit=10).hits]
     assert before and engine.answering_model == models.DEMO_KEY
@@ -218,7 +218,7 @@ def test_marks_move_the_query_to_what_was_liked(engine: Engine, tmp_path: Path) 
     for n in range(8):  # enough red circles for a precision at 5 to mean something
         sample = make_sample(rng, size_range=(160, 480), colour="red", shape="circle")
         sample.image.save(folder / f"9{n:03d}-red-circle.jpg", quality=90)
-    engine.add_folder(folder)
+    engine.library.add_folder(folder)
     engine.update()
 
     def kinds(hits: list) -> list[str]:
@@ -257,7 +257,7 @@ def test_an_album_learns_from_marks_and_takes_in_new_photos(
     for n in range(4):
         sample = make_sample(rng, size_range=(160, 480), colour="red", shape="circle")
         sample.image.save(folder / f"9{n:03d}-red-circle.jpg", quality=90)
-    engine.add_folder(folder)
+    engine.library.add_folder(folder)
     engine.update()
     ranked = engine.search("a circle", limit=12)
     top = ranked.hits or ranked.weak

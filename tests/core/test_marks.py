@@ -26,7 +26,7 @@ def shapes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     engine = Engine.open(AppPaths.resolve(root / "home"))
     engine.use_model(models.DEMO_KEY)
     engine.set_device("cpu", save=False)
-    engine.add_folder(root / "shapes")
+    engine.library.add_folder(root / "shapes")
     engine.update()
     yield engine
     engine.close()

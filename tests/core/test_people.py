@@ -48,7 +48,7 @@ def library(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
 
 def test_faces_become_people_found_by_name(engine: Engine, tmp_path: Path) -> None:
     obama, biden, plain = library(tmp_path / "lib")
-    engine.add_folder(tmp_path / "lib")
+    engine.library.add_folder(tmp_path / "lib")
     engine.update()
     listed = engine.people.listed()
     assert len(listed) == 2  # two people, nobody made of a stray face
@@ -89,7 +89,7 @@ def test_two_faces_in_one_photo_are_never_one_person(engine: Engine, tmp_path: P
     pair.paste(left, (0, 0))
     pair.paste(left.transpose(Image.Transpose.FLIP_LEFT_RIGHT), (left.width, 0))
     pair.save(folder / "twice.jpg", quality=90)
-    engine.add_folder(folder)
+    engine.library.add_folder(folder)
     engine.update()
     faces = who(engine, folder / "twice.jpg")
     assert len(faces) == 2 and len({f for f in faces if f is not None}) == sum(
@@ -99,7 +99,7 @@ def test_two_faces_in_one_photo_are_never_one_person(engine: Engine, tmp_path: P
 
 def test_corrections_stick(engine: Engine, tmp_path: Path) -> None:
     obama, biden, _ = library(tmp_path / "lib")
-    engine.add_folder(tmp_path / "lib")
+    engine.library.add_folder(tmp_path / "lib")
     engine.update()
     first, second = engine.people.listed()
     # Merged, they are one person in search; undone, two again, each with their own.
@@ -133,7 +133,7 @@ def test_corrections_stick(engine: Engine, tmp_path: Path) -> None:
 def test_moved_photos_keep_their_faces(engine: Engine, tmp_path: Path) -> None:
     folder = tmp_path / "lib"
     photos = write_people(folder, BIDEN)
-    engine.add_folder(folder)
+    engine.library.add_folder(folder)
     engine.update()
     before = {p.name: engine.people.faces_in(str(p)) for p in photos}
     (folder / "trip").mkdir()

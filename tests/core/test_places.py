@@ -79,7 +79,7 @@ def test_coordinates_mean_the_right_town_or_none() -> None:
 
 def test_places_are_words_filters_and_a_list(engine: Engine, tmp_path: Path) -> None:
     taken = write_travels(tmp_path / "travels")
-    engine.add_folder(tmp_path / "travels")
+    engine.library.add_folder(tmp_path / "travels")
     engine.update()
     lisbon = {p.name for p in taken["lisbon"]}
     assert names(engine, "Lisbon") >= lisbon
@@ -93,11 +93,11 @@ def test_places_are_words_filters_and_a_list(engine: Engine, tmp_path: Path) -> 
     assert names(engine, "place:reykjavik") == {p.name for p in taken["reykjavik"]}
     assert names(engine, 'place:"Lisbon, Portugal"') == lisbon  # as the details pane says
     assert names(engine, 'place:"Lisbon, Spain"') == set()
-    details = engine.details(str(taken["lisbon"][0]))
+    details = engine.library.details(str(taken["lisbon"][0]))
     assert details.place == "Lisbon, Portugal"
     assert details.coordinates == "38.72230° N, 9.13930° W"
-    assert engine.details(str(tmp_path / "travels" / "no_gps.jpg")).place is None
-    counted = {(p.country, n) for p, n in engine.places()}
+    assert engine.library.details(str(tmp_path / "travels" / "no_gps.jpg")).place is None
+    counted = {(p.country, n) for p, n in engine.library.places()}
     assert counted == {(country, 2) for _, _, country, _ in CITIES.values()}
     rows = engine.catalog.read().execute(
         """SELECT p.path, m.latitude, m.country FROM photos p
@@ -109,7 +109,7 @@ def test_places_are_words_filters_and_a_list(engine: Engine, tmp_path: Path) -> 
 
 def test_a_moved_photo_keeps_its_place(engine: Engine, tmp_path: Path) -> None:
     taken = write_travels(tmp_path / "travels", per_city=1)
-    engine.add_folder(tmp_path / "travels")
+    engine.library.add_folder(tmp_path / "travels")
     engine.update()
     (tmp_path / "travels" / "Japan").mkdir()
     moved = taken["tokyo"][0].rename(tmp_path / "travels" / "Japan" / "renamed.jpg")
@@ -124,15 +124,15 @@ def test_a_library_from_before_gets_its_places_without_encoding(
     """Indexed photos whose places were never looked up (as after the migration) get
     them from the pass after indexing, and nothing is encoded again."""
     write_travels(tmp_path / "travels", per_city=1)
-    engine.add_folder(tmp_path / "travels")
+    engine.library.add_folder(tmp_path / "travels")
     engine.update()
     with engine.catalog.write() as db:
         db.execute("UPDATE photo_meta SET country = NULL, region = NULL, city = NULL")
         db.execute("UPDATE photo_meta SET place_done = 0")
-    assert engine.places() == []
+    assert engine.library.places() == []
     _, indexed = engine.update()
     assert indexed is not None and indexed.encoded == 0
-    assert len(engine.places()) == len(CITIES)
+    assert len(engine.library.places()) == len(CITIES)
 
 
 def test_the_migration_from_schema_6_keeps_every_word_and_adds_places(tmp_path: Path) -> None:
@@ -168,7 +168,7 @@ def test_the_migration_from_schema_6_keeps_every_word_and_adds_places(tmp_path: 
 
 def test_places_on_the_command_line(engine: Engine, tmp_path: Path) -> None:
     write_travels(tmp_path / "travels", per_city=1)
-    engine.add_folder(tmp_path / "travels")
+    engine.library.add_folder(tmp_path / "travels")
     engine.update()
     engine.close()
     proc = subprocess.run(

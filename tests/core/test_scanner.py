@@ -38,7 +38,7 @@ def files_opened() -> Iterator[list[str]]:
 def test_unchanged_rescan_opens_no_photo(plumbing_engine: Engine, tmp_path: Path) -> None:
     root = tmp_path / "pics"
     write_photos(root, 30)
-    plumbing_engine.add_folder(root)
+    plumbing_engine.library.add_folder(root)
     plumbing_engine.update()
     with files_opened() as opened:
         report = plumbing_engine.scan()
@@ -57,7 +57,7 @@ def test_the_audit_hook_does_see_opens(tmp_path: Path) -> None:
 def test_renamed_folder_keeps_every_vector(plumbing_engine: Engine, tmp_path: Path) -> None:
     root = tmp_path / "pics"
     write_photos(root / "trip", 25)
-    plumbing_engine.add_folder(root)
+    plumbing_engine.library.add_folder(root)
     plumbing_engine.update()
     encoder = plumbing_engine.encoder()
     before = encoder.images_encoded
@@ -80,8 +80,8 @@ def test_moves_between_folders_and_deletes(plumbing_engine: Engine, tmp_path: Pa
     a, b = tmp_path / "a", tmp_path / "b"
     write_photos(a, 4)
     b.mkdir()
-    plumbing_engine.add_folder(a)
-    plumbing_engine.add_folder(b)
+    plumbing_engine.library.add_folder(a)
+    plumbing_engine.library.add_folder(b)
     plumbing_engine.update()
     shutil.move(a / "img_0000.jpg", b / "renamed.jpg")
     (a / "img_0001.jpg").unlink()
@@ -94,7 +94,7 @@ def test_moves_between_folders_and_deletes(plumbing_engine: Engine, tmp_path: Pa
 def test_changed_file_is_encoded_again(plumbing_engine: Engine, tmp_path: Path) -> None:
     root = tmp_path / "pics"
     paths = write_photos(root, 3)
-    plumbing_engine.add_folder(root)
+    plumbing_engine.library.add_folder(root)
     plumbing_engine.update()
     before = plumbing_engine.encoder().images_encoded
     write_photos(root, 1, start=50)[0].replace(paths[0])
@@ -112,7 +112,7 @@ def test_links_hidden_files_and_loops(plumbing_engine: Engine, tmp_path: Path) -
     (root / "dangling.jpg").symlink_to(root / "nope.jpg")
     os.symlink("b.jpg", root / "a.jpg")
     os.symlink("a.jpg", root / "b.jpg")
-    plumbing_engine.add_folder(root)
+    plumbing_engine.library.add_folder(root)
     scan, _ = plumbing_engine.update()
     assert scan.added == 2
     assert {Path(p).name for p, _ in scan.skipped} == {"dangling.jpg", "a.jpg", "b.jpg"}
@@ -120,20 +120,20 @@ def test_links_hidden_files_and_loops(plumbing_engine: Engine, tmp_path: Path) -
 
 def test_missing_folder_is_refused(plumbing_engine: Engine, tmp_path: Path) -> None:
     with pytest.raises(PhotoSearchError, match="does not exist"):
-        plumbing_engine.add_folder(tmp_path / "nowhere")
+        plumbing_engine.library.add_folder(tmp_path / "nowhere")
 
 
 def test_nested_folder_is_refused(plumbing_engine: Engine, tmp_path: Path) -> None:
     (tmp_path / "a" / "b").mkdir(parents=True)
-    plumbing_engine.add_folder(tmp_path / "a")
+    plumbing_engine.library.add_folder(tmp_path / "a")
     with pytest.raises(PhotoSearchError, match="already included"):
-        plumbing_engine.add_folder(tmp_path / "a" / "b")
+        plumbing_engine.library.add_folder(tmp_path / "a" / "b")
 
 
 def test_unplugged_folder_keeps_its_photos(plumbing_engine: Engine, tmp_path: Path) -> None:
     root = tmp_path / "usb"
     write_photos(root, 5)
-    plumbing_engine.add_folder(root)
+    plumbing_engine.library.add_folder(root)
     plumbing_engine.update()
     hidden = tmp_path / "elsewhere"
     root.rename(hidden)
@@ -145,4 +145,4 @@ def test_unplugged_folder_keeps_its_photos(plumbing_engine: Engine, tmp_path: Pa
     hidden.rename(root)
     scan, index = plumbing_engine.update()
     assert scan.offline == [] and scan.unchanged == 5 and index is not None and index.encoded == 0
-    assert all(f.online for f in plumbing_engine.folders())
+    assert all(f.online for f in plumbing_engine.library.folders())

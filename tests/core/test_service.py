@@ -33,7 +33,7 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 60.0) -> bool:
 def live(plumbing_engine: Engine, tmp_path: Path) -> Iterator[tuple[Engine, IndexingService, Path]]:
     root = tmp_path / "live"
     root.mkdir()
-    plumbing_engine.add_folder(root)
+    plumbing_engine.library.add_folder(root)
     service = IndexingService(plumbing_engine, quiet_s=0.4)
     service.start()
     assert service.wait_idle(60)
@@ -117,10 +117,10 @@ def test_unplugged_root_keeps_photos_and_returns(
     assert wait_for(lambda: indexed(engine) == 5)
     parked = tmp_path / "parked"
     root.rename(parked)
-    assert wait_for(lambda: not engine.folders()[0].online, 30)
+    assert wait_for(lambda: not engine.library.folders()[0].online, 30)
     assert indexed(engine) == 5
     parked.rename(root)
-    assert wait_for(lambda: engine.folders()[0].online, 30)
+    assert wait_for(lambda: engine.library.folders()[0].online, 30)
     write_photos(root, 1, start=99)
     assert wait_for(lambda: indexed(engine) == 6)
     assert engine.encoder().images_encoded == 6
@@ -181,7 +181,7 @@ def test_pause_holds_encoding_until_resume(live: tuple[Engine, IndexingService, 
 def test_stop_then_restart_resumes(plumbing_engine: Engine, tmp_path: Path) -> None:
     root = tmp_path / "lib"
     write_photos(root, 120)
-    plumbing_engine.add_folder(root)
+    plumbing_engine.library.add_folder(root)
     plumbing_engine.settings.batch_size = 8
     started = threading.Event()
     service = IndexingService(
@@ -240,7 +240,7 @@ def test_photos_copied_while_starting_and_during_a_long_first_index_come_first(
     for name in ("first", "second", "third"):
         (root / name).mkdir()
     staging = write_photos(tmp_path / "camera", 15)
-    engine.add_folder(root)
+    engine.library.add_folder(root)
     indexing = threading.Event()
     service = IndexingService(
         engine,
@@ -281,7 +281,7 @@ def test_never_idle_while_a_job_is_queued(
     from photosearch.core.types import Progress
 
     write_photos(tmp_path / "pics", 2)
-    plumbing_engine.add_folder(tmp_path / "pics")
+    plumbing_engine.library.add_folder(tmp_path / "pics")
     queued_when_idle: list[int] = []
     asked: list[bool] = []
 

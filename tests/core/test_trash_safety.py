@@ -34,7 +34,7 @@ def photo(path: Path, colour: str = "red") -> Path:
 
 
 def grouped(engine: Engine) -> list[set[str]]:
-    return [{Path(p.path).name for p in g.photos} for g in engine.duplicates()]
+    return [{Path(p.path).name for p in g.photos} for g in engine.library.duplicates()]
 
 
 def test_scans_with_the_same_size_and_edges_but_other_middles_are_never_grouped(
@@ -48,9 +48,9 @@ def test_scans_with_the_same_size_and_edges_but_other_middles_are_never_grouped(
     assert a.stat().st_size == b.stat().st_size > 2 * EDGE_BYTES
     assert content_key(str(a), a.stat().st_size) == content_key(str(b), b.stat().st_size)
     shutil.copy2(a, folder / "scan-1-copy.bmp")  # a true copy: still grouped
-    engine.add_folder(folder)
+    engine.library.add_folder(folder)
     engine.update()
-    groups = engine.duplicates()
+    groups = engine.library.duplicates()
     assert [(g.kind, {Path(p.path).name for p in g.photos}) for g in groups] == [
         ("exact", {"scan-1.bmp", "scan-1-copy.bmp"})
     ]
@@ -66,9 +66,9 @@ def test_a_true_byte_copy_goes_to_the_trash(
     original = photo(folder / "a.jpg")
     copy = folder / "b.jpg"
     shutil.copy2(original, copy)
-    engine.add_folder(folder)
+    engine.library.add_folder(folder)
     engine.update()
-    plan = engine.trash_copies(engine.duplicates())
+    plan = engine.library.trash_copies(engine.library.duplicates())
     assert [p.path for p in plan.move] == [str(copy)] and not plan.skipped
     assert not copy.exists() and [p.name for p in user_trash.iterdir()] == ["b.jpg"]
     assert original.exists()
@@ -83,13 +83,13 @@ def test_a_link_that_sorts_first_never_costs_the_real_file(
     link.symlink_to(real)
     copy = folder / "m-copy.jpg"
     shutil.copy2(real, copy)
-    engine.add_folder(folder)
+    engine.library.add_folder(folder)
     engine.update()
     listed = {Path(p.path).name for p in engine.catalog.photos(range(1, 10)).values()}
     assert listed == {"z-real.jpg", "m-copy.jpg"}  # the link is a second path, not a photo
-    groups = engine.duplicates()
+    groups = engine.library.duplicates()
     assert [Path(g.photos[0].path).name for g in groups] == ["z-real.jpg"]  # links point here
-    plan = engine.trash_copies(groups, [str(real), str(copy)])  # even when both are picked
+    plan = engine.library.trash_copies(groups, [str(real), str(copy)])  # even when both are picked
     assert real.exists() and link.resolve() == real and Image.open(link).size == (320, 240)
     assert not copy.exists() and [p.name for p in user_trash.iterdir()] == ["m-copy.jpg"]
     assert (str(real), "the last copy of its group stays") in plan.skipped
@@ -102,7 +102,7 @@ def test_a_link_catalogued_before_is_never_kept_over_its_target(
     keeps the real file, and the real file never goes to the user_trash."""
     folder = tmp_path / "photos"
     real = photo(folder / "z-real.jpg")
-    engine.add_folder(folder)
+    engine.library.add_folder(folder)
     engine.update()
     link = folder / "a-link.jpg"
     link.symlink_to(real)
@@ -111,7 +111,7 @@ def test_a_link_catalogued_before_is_never_kept_over_its_target(
     engine.catalog.apply_scan(
         [(folder_id, str(link), st.st_size, st.st_mtime_ns, None)], [], [], []
     )
-    assert engine.duplicates() == []  # one file, reached twice: not a copy of itself
+    assert engine.library.duplicates() == []  # one file, reached twice: not a copy of itself
     engine.update()
     assert engine.catalog.photo_by_path(str(link)) is None  # the next scan forgets the link
     assert real.exists() and not user_trash.exists()
@@ -127,14 +127,14 @@ def test_hard_links_are_one_photo_and_never_trashed(
     other = photo(tmp_path / "elsewhere" / "c.jpg", "blue")
     os.link(other, folder / "c.jpg")  # its other name lies outside the library
     shutil.copy2(other, folder / "d.jpg")  # and a real copy of it inside
-    engine.add_folder(folder)
+    engine.library.add_folder(folder)
     engine.update()
     listed = {Path(p.path).name for p in engine.catalog.photos(range(1, 10)).values()}
     assert listed - {"a.jpg", "b.jpg"} == {"c.jpg", "d.jpg"}
     assert len(listed & {"a.jpg", "b.jpg"}) == 1  # two names of one file: listed once
-    groups = engine.duplicates()
+    groups = engine.library.duplicates()
     assert grouped(engine) == [{"c.jpg", "d.jpg"}]
-    plan = engine.trash_copies(groups, [str(folder / "c.jpg")])
+    plan = engine.library.trash_copies(groups, [str(folder / "c.jpg")])
     assert plan.move == [] and "hard link" in plan.skipped[0][1]
     assert (folder / "c.jpg").exists() and not user_trash.exists()
 
@@ -147,14 +147,14 @@ def test_a_keeper_gone_between_listing_and_trashing_stops_its_group(
     shutil.copy2(keeper, folder / "b.jpg")
     other = photo(folder / "c.jpg", "green")
     shutil.copy2(other, folder / "d.jpg")
-    engine.add_folder(folder)
+    engine.library.add_folder(folder)
     engine.update()
-    groups = engine.duplicates()
+    groups = engine.library.duplicates()
     assert sorted(map(sorted, grouped(engine))) == [["a.jpg", "b.jpg"], ["c.jpg", "d.jpg"]]
     keeper.unlink()
     with open(folder / "d.jpg", "ab") as fh:  # changed after the list was made
         fh.write(b"\0")
-    plan = engine.trash_copies(groups)
+    plan = engine.library.trash_copies(groups)
     assert plan.move == []
     assert sorted((Path(p).name, why) for p, why in plan.skipped) == [
         ("b.jpg", "the copy to keep is gone or changed since the list was made"),

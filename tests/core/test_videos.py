@@ -36,7 +36,7 @@ def _library(root: Path) -> Path:
 @pytest.fixture
 def indexed(engine: Engine, tmp_path: Path) -> tuple[Engine, Path]:
     root = _library(tmp_path / "library")
-    engine.add_folder(root)
+    engine.library.add_folder(root)
     engine.update()
     return engine, root
 
@@ -86,9 +86,9 @@ def test_broken_clips_are_skipped_with_a_reason(engine: Engine, tmp_path: Path) 
     write_sound_only(folder / "voice.mp4")
     (folder / "notes.mov").write_text("not a video\n")
     (folder / "empty.webm").write_bytes(b"")
-    engine.add_folder(folder)
+    engine.library.add_folder(folder)
     engine.update()
-    skipped = dict((Path(p).name, why) for p, why in engine.skipped_files())
+    skipped = dict((Path(p).name, why) for p, why in engine.library.skipped_files())
     assert set(skipped) == {"cut.mp4", "voice.mp4", "notes.mov", "empty.webm"}
     assert "no video" in skipped["voice.mp4"] and "empty" in skipped["empty.webm"]
     assert all("Errno" not in why for why in skipped.values())
@@ -121,10 +121,10 @@ def test_a_changed_clip_is_encoded_again_and_loses_its_old_moments(
     keys = len(engine.vectors())
     clip = root / "clips" / "late.mp4"
     before = len(read_clip(clip).moments)
-    assert len(engine.moments_of(str(clip))) == before
+    assert len(engine.library.moments_of(str(clip))) == before
     write_clip(clip, [(shape_scene("blue", "square", 1), 4.0)])  # one scene now
     engine.scan()
-    assert engine.moments_of(str(clip)) == []  # the old footage is gone before it is read
+    assert engine.library.moments_of(str(clip)) == []  # the old footage is gone before it is read
     engine.update()
     assert len(engine.vectors()) == keys - before + len(read_clip(clip).moments)
     late = next(h for h in engine.search("a blue square type:video", limit=5).hits)
@@ -132,7 +132,7 @@ def test_a_changed_clip_is_encoded_again_and_loses_its_old_moments(
     assert [c.ok for c in engine.doctor() if c.name == "vector index"] == [True]
     clip.write_bytes(b"not a video any more")  # and when it no longer reads at all
     engine.update()
-    assert engine.moments_of(str(clip)) == [] and len(engine.vectors()) == keys - before
+    assert engine.library.moments_of(str(clip)) == [] and len(engine.vectors()) == keys - before
     assert "late.mp4" not in _names(engine.search("a blue square", limit=50).hits)
 
 
@@ -177,7 +177,7 @@ def test_a_live_photo_is_one_item_the_still_with_its_clip(engine: Engine, tmp_pa
     write_clip(folder / "IMG_0043.MOV", [(red, 3.0)])  # a clip of its own
     red.save(folder / "IMG_0044.JPG", quality=90)
     write_clip(folder / "IMG_0044.MOV", [(red, 12.0)])  # too long to be a Live Photo
-    engine.add_folder(folder)
+    engine.library.add_folder(folder)
     engine.update()
     hits = engine.search("a red circle", limit=50).hits
     assert sorted(_names(hits)) == ["IMG_0042.JPG", "IMG_0043.MOV", "IMG_0044.JPG", "IMG_0044.MOV"]

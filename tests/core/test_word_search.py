@@ -67,7 +67,7 @@ def library(engine: Engine, tmp_path: Path) -> tuple[Engine, Path]:
     described_photo(root / "misc" / "IMG_2041.jpg", 3, windows_tags="Birthday;cake")
     described_photo(root / "misc" / "HarbourStreet-3.jpg", 4)
     described_photo(root / "misc" / "phone.jpg", 5, camera=("Apple", "iPhone 12"))
-    engine.add_folder(root)
+    engine.library.add_folder(root)
     engine.update()
     return engine, root
 
@@ -84,7 +84,7 @@ def test_the_header_is_read_while_decoding(library: tuple[Engine, Path]) -> None
     fuji = read_meta_file(str(root / "misc" / "DSCF0042.jpg"))
     assert fuji is not None and fuji.camera == "FUJIFILM X-T4"
     assert meta_missing(engine.catalog, 100) == []  # indexing stored it: no second pass
-    details = engine.details(str(root / "Lake" / "scan_0001.jpg"))
+    details = engine.library.details(str(root / "Lake" / "scan_0001.jpg"))
     assert (details.title, details.keywords, details.rating) == (
         "Grandmother at the lake",
         "family, summer",
@@ -161,7 +161,7 @@ def test_the_text_index_follows_moves_changes_and_deletes(
     (root / "Lake" / "scan_0001.jpg").unlink()
     engine.update()
     assert "scan 0001" not in fts_names(engine)
-    engine.remove_folder(root)
+    engine.library.remove_folder(root)
     assert fts_names(engine) == set()
     assert engine.catalog.read().execute("SELECT count(*) FROM photo_meta").fetchone()[0] == 0
 
@@ -237,9 +237,9 @@ def test_broken_metadata_never_costs_the_photo(engine: Engine, tmp_path: Path) -
     overflow = xmp("Lake", ["family"]).replace(b'xmp:Rating="4"', b'xmp:Rating="1e999"')
     photo_like(120, 90, 1).save(root / "overflow.jpg", exif=exif, xmp=overflow)
     photo_like(120, 90, 2).save(root / "garbled.jpg", xmp=b"<x:xmpmeta><rdf:RDF><unclosed")
-    engine.add_folder(root)
+    engine.library.add_folder(root)
     _, report = engine.update()
     assert report is not None and report.encoded == 2 and not report.errors
     assert names(engine.search("tag:family"), 5) == ["overflow.jpg"]
-    assert engine.details(str(root / "overflow.jpg")).rating is None
-    assert engine.details(str(root / "garbled.jpg")).title is None
+    assert engine.library.details(str(root / "overflow.jpg")).rating is None
+    assert engine.library.details(str(root / "garbled.jpg")).title is None

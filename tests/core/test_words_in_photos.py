@@ -116,7 +116,7 @@ def library(engine: Engine, tmp_path: Path) -> tuple[Engine, Path, list[str]]:
         image, words = text_photo(200 + i)
         image.save(root / f"img_{i:04d}.jpg", quality=80)  # names that say nothing
         shown.append(words)
-    engine.add_folder(root)
+    engine.library.add_folder(root)
     engine.update()
     return engine, root, shown
 
@@ -131,7 +131,7 @@ def test_words_only_the_photo_shows_find_it(library: tuple[Engine, Path, list[st
         only = engine.search(f'text:"{second} {number}"').hits
         assert [Path(h.path).name for h in only] == expected
     assert engine.search('text:"no such words"').hits == []
-    shown_words = engine.details(str(root / "img_0000.jpg")).words or ""
+    shown_words = engine.library.details(str(root / "img_0000.jpg")).words or ""
     assert all(word.lower() in shown_words.lower() for word in shown[0].split())
 
 
@@ -142,7 +142,7 @@ def test_the_pass_yields_to_new_photos_and_can_be_turned_off(
     root.mkdir()
     for i in range(3):
         text_photo(300 + i)[0].save(root / f"sign_{i}.jpg")
-    engine.add_folder(root)
+    engine.library.add_folder(root)
     engine.settings.read_text = False
     engine.update()
     assert text_counts(engine.catalog) == (0, 3)  # off: nothing read
@@ -184,7 +184,7 @@ def test_the_pass_gives_way_to_waiting_work_and_resumes(engine: Engine, tmp_path
     from photosearch.core.index.passes import TEXT_BATCH
 
     write_library(tmp_path / "shapes", TEXT_BATCH + 2, seed=6)
-    engine.add_folder(tmp_path / "shapes")
+    engine.library.add_folder(tmp_path / "shapes")
     engine.settings.read_text = False
     engine.update()
     engine.settings.read_text = True

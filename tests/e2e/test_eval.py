@@ -65,7 +65,7 @@ def test_its_ranks_are_what_search_returns(captioned: tuple[Path, Path], tmp_pat
         engine.use_model(models.DEMO_KEY)
         engine.set_precision("fp32")
         engine.set_device("cpu", save=False)
-        engine.add_folder(folder)
+        engine.library.add_folder(folder)
         engine.update()
         with captions.open(encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))

@@ -26,7 +26,7 @@ def engine(engine: Engine) -> Engine:
 def test_people_in_the_cli_and_the_api(engine: Engine, tmp_path: Path) -> None:
     obama = write_people(tmp_path / "lib", OBAMA[:2])
     biden = write_people(tmp_path / "lib", BIDEN)
-    engine.add_folder(tmp_path / "lib")
+    engine.library.add_folder(tmp_path / "lib")
     engine.close()
     run("index")
     listed = json.loads(run("people", "--json").stdout)["people"]

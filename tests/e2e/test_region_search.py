@@ -24,7 +24,7 @@ def shapes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, P
     engine.use_model(models.DEMO_KEY)
     engine.set_device("cpu", save=False)
     without_passes(engine)
-    engine.add_folder(folder)
+    engine.library.add_folder(folder)
     engine.update()
     query = tmp_path_factory.mktemp("query") / "two-things.png"
     image = Image.new("RGB", (640, 320), (150, 150, 150))

@@ -30,7 +30,7 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 @pytest.fixture
 def library(engine: Engine, tmp_path: Path) -> Engine:
     write_library(tmp_path / "shapes", 60, seed=8)
-    engine.add_folder(tmp_path / "shapes")
+    engine.library.add_folder(tmp_path / "shapes")
     engine.update()
     return engine
 

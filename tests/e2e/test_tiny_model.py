@@ -42,7 +42,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, 
     engine = Engine.open(AppPaths.resolve(home))
     engine.use_model(models.DEMO_KEY)
     without_passes(engine)
-    engine.add_folder(folder)
+    engine.library.add_folder(folder)
     engine.update()
     yield engine, folder
     engine.close()

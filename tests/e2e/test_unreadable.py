@@ -95,7 +95,7 @@ def test_unreadable_subfolder_is_reported_and_its_photos_kept(base: Path) -> Non
     private = root / "private"
     write_photos(private, 2, start=10)
     with Engine.open() as engine:  # encoding happens here: torch's threads do not fork well
-        engine.add_folder(root)
+        engine.library.add_folder(root)
         engine.update()
     os.chmod(private, 0)
     again = scan_as_user(base, "index", "-q")

@@ -21,7 +21,7 @@ def test_a_clip_is_one_hit_at_its_moment_in_the_cli_and_the_api(
     write_library(tmp_path / "library" / "photos", 30, seed=6)
     blue, red = shape_scene("blue", "square", 1), shape_scene("red", "circle", 3)
     clip = write_clip(tmp_path / "library" / "late.mov", [(blue, 5.0), (red, 5.0)])
-    engine.add_folder(tmp_path / "library")
+    engine.library.add_folder(tmp_path / "library")
     engine.update()
     clips = json.loads(run("search", "a red circle type:video", "--json").stdout)
     assert [h["path"] for h in clips] == [str(clip)] and clips[0]["media"] == "video"

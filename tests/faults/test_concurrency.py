@@ -32,7 +32,7 @@ def test_searches_from_four_threads_while_indexing_commits_and_saves(
 
     monkeypatch.setattr(indexer, "SAVE_INTERVAL_S", 0.0)  # save the index after every batch
     photos = write_photos(tmp_path / "photos", 400)
-    plumbing_engine.add_folder(tmp_path / "photos")
+    plumbing_engine.library.add_folder(tmp_path / "photos")
     plumbing_engine.update()  # a first part indexed, so searches have answers from the start
     write_photos(tmp_path / "photos", 400, start=400)
     done = threading.Event()
@@ -72,7 +72,7 @@ def test_searches_from_four_threads_while_indexing_commits_and_saves(
 def test_the_command_line_beside_a_running_app(plumbing_engine: Engine, tmp_path: Path) -> None:
     """The app holds the library: ``index`` says so and leaves, ``search`` answers."""
     write_photos(tmp_path / "photos", 120)
-    plumbing_engine.add_folder(tmp_path / "photos")
+    plumbing_engine.library.add_folder(tmp_path / "photos")
     service = IndexingService(plumbing_engine, quiet_s=0.2)
     service.start()
     try:
@@ -111,7 +111,7 @@ def test_closing_the_window_in_the_middle_of_a_batch(qtbot: QtBot, tmp_path: Pat
     paths = AppPaths.resolve(tmp_path / "home")
     engine = Engine.open(paths)
     engine.settings_file.change(model=models.DEMO_KEY)
-    engine.add_folder(tmp_path / "photos")
+    engine.library.add_folder(tmp_path / "photos")
     engine.close()
     window = create_window(paths, quiet_s=0.3)
     qtbot.addWidget(window)

@@ -202,7 +202,7 @@ def test_the_watching_service_says_it_once_and_retries_when_space_is_back(
         engine, on_problem=lambda m: (problems.append(m), heard.set()), retry_s=0.5, quiet_s=0.2
     )
     try:
-        engine.add_folder(str(photos))
+        engine.library.add_folder(str(photos))
         service.start()
         assert service.wait_idle(60)
         filler = fill(small_disk)

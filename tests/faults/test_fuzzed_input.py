@@ -109,7 +109,7 @@ def searchable(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     engine.set_device("cpu", save=False)
     folder = tmp_path_factory.mktemp("photos")
     write_photos(folder, 8)
-    engine.add_folder(str(folder))
+    engine.library.add_folder(str(folder))
     engine.update()
     yield engine  # type: ignore[misc]
     engine.close()
@@ -144,9 +144,9 @@ def test_file_names_of_any_bytes_are_indexed_and_found(
     with open(os.path.join(deep, b"deep.jpg"), "wb") as fh:
         fh.write(source)
     written.add(os.fsdecode(os.path.join(deep, b"deep.jpg")))
-    plumbing_engine.add_folder(os.fsdecode(root))
+    plumbing_engine.library.add_folder(os.fsdecode(root))
     _, index = plumbing_engine.update()
     assert index is not None and not index.errors
     found = plumbing_engine.search("", limit=len(written) + 10, everything=True)
     assert written <= {hit.path for hit in found.hits}
-    plumbing_engine.remove_folder(os.fsdecode(root))
+    plumbing_engine.library.remove_folder(os.fsdecode(root))

@@ -51,7 +51,7 @@ def test_fifos_devices_links_out_and_growing_files(plumbing_engine: Engine, tmp_
 
     writer = threading.Thread(target=keep_writing, daemon=True)
     writer.start()
-    plumbing_engine.add_folder(root)
+    plumbing_engine.library.add_folder(root)
     finished = threading.Event()
     outcome: list[object] = []
 
@@ -86,7 +86,7 @@ def test_100_000_empty_files_in_one_folder(
     for i in range(EMPTY_FILES):
         (root / f"empty_{i:06d}.jpg").touch()
     write_photos(root, 1, start=7)
-    plumbing_engine.add_folder(root)
+    plumbing_engine.library.add_folder(root)
     started = time.perf_counter()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     scan = plumbing_engine.scan()

@@ -24,7 +24,7 @@ from tests.conftest import write_photos
 @pytest.fixture
 def bridge(engine: Engine, tmp_path: Path) -> Iterator[EngineBridge]:
     write_photos(tmp_path / "photos", 6)
-    engine.add_folder(tmp_path / "photos")
+    engine.library.add_folder(tmp_path / "photos")
     engine.update()
     bridge = EngineBridge(engine, watch=False)
     yield bridge
@@ -100,8 +100,8 @@ def test_a_long_job_never_holds_up_the_short_calls(qtbot: QtBot, bridge: EngineB
     bridge.run(lambda _: release.wait(30), long_done.append, long=True)  # queued behind it
     details: list[object] = []
     first = bridge.engine.catalog.photos([1])[1].path
-    bridge.run(lambda engine: engine.details(first), details.append)
-    bridge.run(lambda engine: engine.details(first), details.append)
+    bridge.run(lambda engine: engine.library.details(first), details.append)
+    bridge.run(lambda engine: engine.library.details(first), details.append)
     try:
         qtbot.waitUntil(lambda: len(details) == 2, timeout=10_000)
         assert long_done == []

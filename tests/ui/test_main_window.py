@@ -438,7 +438,7 @@ def test_words_are_searched_while_the_model_still_loads(
     paths = AppPaths.resolve(tmp_path / "app")
     with Engine.open(paths) as engine:
         engine.use_model(models.DEMO_KEY)
-        engine.add_folder(shapes)
+        engine.library.add_folder(shapes)
         engine.update()
     with Engine.open(paths, exclusive=False) as reader:
         expected = [h.path for h in reader.search("a red circle", limit=500).hits]

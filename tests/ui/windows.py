@@ -23,7 +23,7 @@ def prepare_home(home: Path, folders: list[Path], model: str = models.DEMO_KEY) 
     engine = Engine.open(paths)
     engine.settings_file.change(model=model)
     for folder in folders:
-        engine.add_folder(folder)
+        engine.library.add_folder(folder)
     engine.close()
     return paths
 

@@ -13,29 +13,19 @@ import os
 import shutil
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photosearch.core.app.albums import Albums
 from photosearch.core.app.health import Check, LibraryStatus, doctor, library_status
+from photosearch.core.app.library import Library
 from photosearch.core.app.model_runtime import ModelRuntime
-from photosearch.core.app.people import People, who_is_in
-from photosearch.core.curate.duplicates import (
-    DEFAULT_THRESHOLD,
-    DuplicateGroup,
-    TrashPlan,
-    find_duplicates,
-    plan_trash,
-)
-from photosearch.core.curate.trash import Trashed, move_to_trash, restore
+from photosearch.core.app.people import People
 from photosearch.core.errors import (
     ModelNotAvailableError,
     PhotoSearchError,
-    QueryError,
-    os_reason,
     writing_to,
 )
 from photosearch.core.index.passes import (
@@ -46,32 +36,25 @@ from photosearch.core.index.passes import (
     read_missing_meta,
     read_words,
 )
-from photosearch.core.index.scanner import ScanReport, Scope, library_link_targets, scan
+from photosearch.core.index.scanner import ScanReport, Scope, scan
 from photosearch.core.instance import InstanceLock
 from photosearch.core.media import faces, ocr
-from photosearch.core.media.details import PhotoDetails, read_details
 from photosearch.core.media.thumbnail_cache import MB, Pruned
 from photosearch.core.media.thumbnail_cache import prune as prune_thumbnail_cache
 from photosearch.core.model import models
-from photosearch.core.search.query import compose, parse
+from photosearch.core.search.query import compose
 from photosearch.core.search.searcher import Searcher, SearchResult
 from photosearch.core.search.stand_in import StandIn, cutoff_for, open_store
 from photosearch.core.settings import DEVICES, PRECISIONS, AppPaths, Settings, SettingsFile
 from photosearch.core.store.catalog import Catalog
-from photosearch.core.store.clips import clip_times
-from photosearch.core.store.filters import where_sql
-from photosearch.core.store.fulltext import place_counts, place_of, places_of, words_read
 from photosearch.core.store.vectors import VectorStore
 from photosearch.core.types import (
     Crop,
     Cutoff,
-    Folder,
     ImageQuery,
     IndexReport,
     JobControl,
     Person,
-    Photo,
-    Place,
     ProgressCallback,
     no_progress,
 )
@@ -120,6 +103,7 @@ class Engine:
         self._face_readers: list[faces.FaceReader] = []
         self.people = People(catalog)
         self.albums = Albums(catalog, self.searcher)
+        self.library = Library(catalog, self.vectors, self._forget_vectors, self.people)
 
     @classmethod
     def open(cls, paths: AppPaths | None = None, exclusive: bool = True) -> Engine:
@@ -380,145 +364,6 @@ class Engine:
     def cutoff(self) -> Cutoff | None:
         return cutoff_for(self.model_key, self.settings)
 
-    # -- folders -----------------------------------------------------------------------
-
-    def add_folder(self, path: str | Path) -> Folder:
-        folder = os.path.abspath(os.path.expanduser(os.fspath(path)))
-        if not os.path.isdir(folder):
-            raise PhotoSearchError(f"The folder {folder} does not exist or is not a folder.")
-        for existing in self.catalog.folders():
-            if folder == existing.path:
-                return self.catalog.add_folder(folder)
-            if folder.startswith(existing.path.rstrip(os.sep) + os.sep):
-                raise PhotoSearchError(f"{folder} is already included in {existing.path}.")
-        return self.catalog.add_folder(folder)
-
-    def remove_folder(self, path: str | Path) -> int:
-        """Forget a folder and its photos (the files themselves are untouched)."""
-        folder = self.catalog.folder_by_path(os.path.abspath(os.path.expanduser(os.fspath(path))))
-        if folder is None:
-            raise PhotoSearchError(f"{path} is not one of your folders.")
-        removed = self.catalog.remove_folder(folder.id)
-        self._forget_vectors(removed)
-        return len(removed)
-
-    def folders(self) -> list[Folder]:
-        return self.catalog.folders()
-
-    def places(self) -> list[tuple[Place, int]]:
-        """Every town the library's photos were taken in, with how many, most first."""
-        return place_counts(self.catalog)
-
-    def places_of(self, photo_ids: Sequence[int]) -> dict[int, Place]:
-        """Where each of these photos was taken (those with a place)."""
-        return places_of(self.catalog, photo_ids)
-
-    def set_folder_options(self, path: str, enabled: bool, polling: bool) -> bool:
-        """Turn a folder on or off, or have it looked at by polling (network drives);
-        False when it is not one of the user's folders."""
-        folder = self.catalog.folder_by_path(path)
-        if folder is None:
-            return False
-        self.catalog.set_folder_flags(folder.id, enabled=enabled, force_polling=polling)
-        return True
-
-    def skipped_files(self) -> list[tuple[str, str]]:
-        """Files indexing could not read, each with its reason."""
-        return self.catalog.errors()
-
-    def retry_skipped(self) -> int:
-        """Give every skipped file another try at the next update; how many there were."""
-        return self.catalog.retry_errors()
-
-    def counts(self) -> dict[str, int]:
-        """Photos in the library, indexed, waiting and skipped, for the status bar."""
-        return self.catalog.counts(None)
-
-    def month_counts(self) -> dict[str, int]:
-        """Photos taken (or else modified) each month, ``YYYY-MM``: the library's dates."""
-        return self.catalog.month_counts("p.status != 'error'", [])
-
-    def folder_counts(self) -> dict[str, int]:
-        """Photos held directly by each directory (for a folder tree with counts)."""
-        return self.catalog.dir_counts()
-
-    # -- duplicates ----------------------------------------------------------------------
-
-    def duplicates(
-        self,
-        text: str = "",
-        threshold: float | None = None,
-        progress: ProgressCallback = no_progress,
-        control: JobControl | None = None,
-    ) -> list[DuplicateGroup]:
-        """Exact copies and near-duplicates among the photos the filters in ``text``
-        allow (``in:``, ``after:``, ``before:``, ``type:``); the one to keep first."""
-        query = parse(text)
-        if query.terms:
-            raise QueryError("Duplicates take filters only, e.g. in:Holidays after:2020.")
-        where, params = where_sql(query.filters)
-        return find_duplicates(
-            self.catalog,
-            self.vectors(),
-            where,
-            params,
-            DEFAULT_THRESHOLD if threshold is None else threshold,
-            progress,
-            control,
-            self._link_targets(),
-        )
-
-    def _link_targets(self) -> frozenset[str]:
-        """Files that links in the user's folders point to: kept, never trashed."""
-        return library_link_targets(f.path for f in self.catalog.folders() if f.enabled)
-
-    def trash_copies(
-        self, groups: list[DuplicateGroup], chosen: list[str] | None = None
-    ) -> TrashPlan:
-        """Move copies to the system's trash (never deleted for good) and forget them:
-        ``chosen`` paths, else all but the first of each group. Each is checked again
-        first (``plan_trash``); the plan says what moved and what was skipped, why. A
-        file already gone is only forgotten."""
-        plan = plan_trash(groups, chosen, self._link_targets())
-        moved: list[Photo] = []
-        for photo in plan.move:
-            try:
-                plan.trashed.append(move_to_trash(photo.path))
-            except OSError as exc:
-                plan.skipped.append((photo.path, f"could not be moved: {os_reason(exc)}"))
-                continue
-            moved.append(photo)
-        for photo in [*moved, *plan.gone]:
-            self.catalog.remove_photo(photo.id)
-        self._forget_vectors([photo.id for photo in [*moved, *plan.gone]])
-        plan.move = moved
-        return plan
-
-    def restore_trashed(self, items: list[Trashed]) -> list[str]:
-        """Put photos moved to the trash back where they were (*Undo*); returns those put
-        back. The next scan lists them again."""
-        return [item.path for item in items if restore(item)]
-
-    # -- details -------------------------------------------------------------------------
-
-    def details(self, path: str) -> PhotoDetails:
-        """What one photo's file says of it (camera, exposure, title…), the words read
-        in it and the town it was taken in."""
-        place = place_of(self.catalog, path)
-        return replace(
-            read_details(path),
-            words=words_read(self.catalog, path),
-            place=place.words() if place is not None else None,
-            people=who_is_in(self.people.faces_in(path)),
-        )
-
-    def moments_of(self, path: str) -> list[float]:
-        """When a clip's moments are (seconds), for its seek bar; none for a photo."""
-        photo = self.catalog.photo_by_path(path)
-        if photo is None or not photo.is_video:
-            return []
-        return clip_times(self.catalog, self.vectors().model_id, photo.id)
-
     # -- indexing ----------------------------------------------------------------------
 
     def scan(
@@ -704,10 +549,6 @@ class Engine:
         """Search with typed text (terms and filters) plus any number of query images (or
         regions of them); ``everything``: empty text lists the whole library instead."""
         return self.searcher().search(compose(text, images), limit, offset, everything)
-
-    def photo(self, photo_id: int) -> Photo | None:
-        """A catalogued photo by id (what the HTTP API names photos by)."""
-        return self.catalog.photos([photo_id]).get(photo_id)
 
     def similar(
         self,

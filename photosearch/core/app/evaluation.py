@@ -119,7 +119,7 @@ def evaluate(
             engine.use_model(model)
             engine.set_precision(precision)
             engine.set_device(device, save=False)
-            engine.add_folder(images_dir)
+            engine.library.add_folder(images_dir)
             _, report = engine.update(progress, control)
             if report is None or report.stopped:
                 raise PhotoSearchError("The evaluation was stopped before every image was encoded.")

@@ -287,7 +287,7 @@ class IndexingService:
     def _sync_watches(self) -> None:
         if self.watcher is None:
             return
-        folders = {f.path: f for f in self.engine.folders() if f.enabled}
+        folders = {f.path: f for f in self.engine.library.folders() if f.enabled}
         for root in list(self.watcher.modes):
             if root not in folders:
                 self.watcher.unwatch(root, forget=True)
