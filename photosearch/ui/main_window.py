@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photosearch.core.model import models
 from photosearch.core.search.query import filter_values
 from photosearch.core.search.searcher import SearchResult
 from photosearch.core.types import (
@@ -60,6 +59,7 @@ from photosearch.ui.duplicates_mode import DuplicatesMode
 from photosearch.ui.filter_bar import FilterBar
 from photosearch.ui.folders_dialog import FoldersDialog
 from photosearch.ui.help import HelpDialog
+from photosearch.ui.library_state import LibraryFacts, next_step, state_text
 from photosearch.ui.menus import build_menus
 from photosearch.ui.moments import moment_titles, this_day_filter
 from photosearch.ui.people import PeopleSide
@@ -75,7 +75,7 @@ from photosearch.ui.status_area import StatusArea
 from photosearch.ui.viewer import Viewer
 from photosearch.ui.welcome import WelcomeDialog
 from photosearch.ui.widgets import EmptyPage, tool_button
-from photosearch.ui.wording import library_size, shown
+from photosearch.ui.wording import shown
 
 SEARCH_LIMIT = 500
 """Best matches per search, and photos per page of a listing (more come on scrolling)."""
@@ -858,26 +858,20 @@ class MainWindow(QMainWindow):
         self.storage_problem = short or None
         self.status.between_jobs(self._state_text())
 
+    def _facts(self) -> LibraryFacts:
+        return LibraryFacts(
+            self.model_state,
+            self.model_message,
+            self.storage_problem,
+            self.folder_count,
+            self.photo_count,
+            self.video_count,
+            self.status.busy,
+            bool(self.query_text() or self.session.images),
+        )
+
     def _state_text(self) -> str:
-        """The status bar between jobs: the library and the model, as they are now."""
-        if self.storage_problem:
-            return f"Indexing waits: {self.storage_problem} — searching still works"
-        state, name = self.model_state, self.model_message
-        if state == "ready":
-            demo = (
-                " (the demo model: it only knows coloured shapes)"
-                if name == models.DEMO_KEY
-                else ""
-            )
-            size = library_size(self.photo_count, self.video_count)
-            return f"Up to date — {size} · model {name}{demo}"
-        if state == "text":
-            return f"Model {name} still loading — searching by words works already"
-        if state == "loading":
-            return name
-        if state == "missing":
-            return "No model yet — PhotoSearch needs one to search"
-        return "The model could not be loaded"
+        return state_text(self._facts())
 
     def _indexed(self, changed: int) -> None:
         """Photos were added, moved or removed: refresh a search (its count and photos,
@@ -948,43 +942,14 @@ class MainWindow(QMainWindow):
             return  # the duplicates view says its own
         if self.last_result is not None and self.results.rowCount():
             return
-        if self.model_state == "missing":
-            self._message(
-                "<h3>PhotoSearch needs its model</h3>"
-                "<p>It is downloaded once and then works offline.</p>",
-                "Get the model…",
-                self.show_welcome,
-            )
-        elif self.model_state == "error":
-            self._message(
-                f"<h3>The model could not be loaded</h3><p>{html.escape(self.model_message)}</p>"
-            )
-        elif self.folder_count == 0:
-            self._message(
-                "<h3>No folders yet</h3><p>Which folders hold your photos?</p>",
-                "Add folders…",
-                self.open_folders,
-            )
-        elif self.status.busy and not self.query_text() and not self.session.images:
-            self._message(
-                "<h3>Indexing your photos…</h3><p>You can search already: results grow as more "
-                "photos are indexed. Progress is shown at the bottom right.</p>"
-            )
-        elif self.photo_count == 0:
-            self._message(
-                "<h3>No photos found yet</h3><p>Your folders hold no photos PhotoSearch can "
-                "read.</p>",
-                "Add folders…",
-                self.open_folders,
-            )
-        elif not self.query_text() and not self.session.images:
-            self._message(
-                f"<h3>Search {library_size(self.photo_count, self.video_count)}</h3><p>Describe "
-                "what you are "
-                "looking for, drop a photo on this window, or paste one.</p>",
-                "Browse all photos",
-                self.sidebar.choose_all,
-            )
+        step = next_step(self._facts())
+        if step is not None:
+            helps = {
+                "model": self.show_welcome,
+                "folders": self.open_folders,
+                "browse": self.sidebar.choose_all,
+            }
+            self._message(step.text, step.button, helps.get(step.action or ""))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.setValue("geometry", self.saveGeometry())
