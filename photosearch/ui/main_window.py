@@ -259,9 +259,14 @@ class MainWindow(QMainWindow):
         geometry = self._settings.value("geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        else:  # first start: 1280 × 800, or the whole screen where that is smaller
+        else:  # first start: 1280 × 800, or maximised on a screen smaller than that
             size, screen = QSize(1280, 800), QGuiApplication.primaryScreen()
-            self.resize(size.boundedTo(screen.availableGeometry().size()) if screen else size)
+            available = screen.availableGeometry().size() if screen else size
+            self.resize(size.boundedTo(available))
+            if available.width() < size.width() or available.height() < size.height():
+                # resized to the whole screen, the title bar pushed the status bar off
+                # its bottom edge (1024 × 600): the window manager fits a maximised one
+                self.setWindowState(Qt.WindowState.WindowMaximized)
         remembered = self._settings.value
         self._set_panes(_flag(remembered("sidebar", True)), _flag(remembered("details", False)))
         self.filter_bar.setVisible(_flag(remembered("filters", False)))
@@ -738,7 +743,9 @@ class MainWindow(QMainWindow):
         """Show this window in front (another launch asked); photos it brings to search
         by (``--similar``, *Open with*) replace the search, never mix with what was
         typed before."""
-        self.showNormal()
+        # out of the dock if minimised, but kept maximised if it was (showNormal was not)
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.show()
         self.raise_()
         self.activateWindow()
         if images:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from photosearch.ui.widgets import tool_button
+from photosearch.ui.widgets import ElidedLabel, tool_button
 
 SORTS = (("Relevance", None), ("Date taken", "date"), ("Oldest first", "oldest"), ("Name", "name"))
 
@@ -25,13 +25,12 @@ class ResultsHeader(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.title = QLabel()
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title = ElidedLabel()
         font = self.title.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.25)
         self.title.setFont(font)
-        self.summary = QLabel()
+        self.summary = ElidedLabel(mode=Qt.TextElideMode.ElideRight)
         self.summary.setAccessibleName("Result count")
         self.sort = QComboBox()
         self.sort.setAccessibleName("Sort by")

@@ -18,9 +18,19 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPixmap,
+    QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QMenu,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from photosearch.core.errors import ImageError
 from photosearch.core.media.images import open_image
@@ -29,7 +39,7 @@ from photosearch.core.types import FaceBox, Hit, is_video_name
 from photosearch.ui import clip_player
 from photosearch.ui.results import display_name
 from photosearch.ui.tasks import run_task
-from photosearch.ui.widgets import tool_button
+from photosearch.ui.widgets import ElidedLabel, tool_button
 
 log = logging.getLogger(__name__)
 
@@ -235,17 +245,20 @@ class Viewer(QWidget):
         """Made for the first video shown (a library of photos never loads Qt Multimedia)."""
         self.stage = QStackedWidget(self)
         self.stage.addWidget(self.canvas)
-        self.title = QLabel()
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title = ElidedLabel()
         self.zoom_label = QLabel()
         self.zoom_label.setContentsMargins(8, 0, 0, 0)  # apart from "3 of 15" before it
         bar = QHBoxLayout()
+        self._worded: list[QToolButton] = []
+        """Buttons with an icon and words: on a narrow window, the icon alone."""
         for text, name, tip, slot, symbol in (
             ("Results", "Back to the results", "Back to the results (Esc)", self.back.emit, "back"),
             ("", "Previous photo", "Previous photo (Left arrow)", self.previous, "previous"),
             ("", "Next photo", "Next photo (Right arrow)", self.next, "next"),
         ):
             bar.addWidget(tool_button(text, tip, slot, symbol, name, flat=True))
+            if text:
+                self._worded.append(bar.itemAt(bar.count() - 1).widget())  # type: ignore[arg-type]
         bar.addWidget(self.title, 1)
         bar.addWidget(self.zoom_label)
         self.photo_tools: list[QWidget] = [self.zoom_label]
@@ -257,16 +270,15 @@ class Viewer(QWidget):
         ):
             self.photo_tools.append(tool_button(text, tip, slot, name=name, flat=True))
             bar.addWidget(self.photo_tools[-1])
-        bar.addWidget(
-            tool_button(
-                "Open",
-                "Open in the default app (Ctrl+O)",
-                self._open,
-                "open",
-                name="Open in the default app",
-                flat=True,
-            )
+        opener = tool_button(
+            "Open",
+            "Open in the default app (Ctrl+O)",
+            self._open,
+            "open",
+            name="Open in the default app",
+            flat=True,
         )
+        bar.addWidget(opener)
         self.region_button = tool_button(
             "Search a region",
             "Drag a rectangle over part of the photo to search for what is in it (R)",
@@ -277,6 +289,7 @@ class Viewer(QWidget):
         )
         self.region_button.setCheckable(True)
         bar.addWidget(self.region_button)
+        self._worded += [opener, self.region_button]
         self.photo_tools.append(self.region_button)
         self.live_button = tool_button(
             "Play Live Photo",
@@ -285,12 +298,16 @@ class Viewer(QWidget):
             name="Play Live Photo",
             flat=True,
         )
+        self.live_button.hide()  # shown for a Live Photo only
         bar.addWidget(self.live_button)
         self.hint = QLabel("Drag a rectangle around what to search for — Esc to cancel")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        # as narrow as its buttons without their words (not as wide as with them): a
+        # laptop's 1024 pixels hold the sidebar, the viewer and the details side by side
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         layout.addLayout(bar)
         layout.addWidget(self.hint)
         layout.addWidget(self.stage, 1)
@@ -298,6 +315,52 @@ class Viewer(QWidget):
         self.canvas.face_clicked.connect(self._face_clicked)
         self.canvas.face_menu.connect(self._face_menu)
         self.setFocusProxy(self.canvas)
+        self._bar = bar
+        self._icons_only: dict[QToolButton, int] = {}
+        self._with_words: dict[QToolButton, int] = {}
+        for button in self._worded:  # each button's least width both ways, measured once
+            for style, widths in (
+                (Qt.ToolButtonStyle.ToolButtonIconOnly, self._icons_only),
+                (Qt.ToolButtonStyle.ToolButtonTextBesideIcon, self._with_words),
+            ):
+                button.setToolButtonStyle(style)
+                widths[button] = button.minimumSizeHint().width()
+        self._wide = 0
+        self._fit_bar()
+
+    def _bar_width(self, widths: dict[QToolButton, int]) -> int:
+        """The least width of the bar with its worded buttons ``widths`` wide."""
+        shown = [
+            item.widget()
+            for i in range(self._bar.count())
+            if (item := self._bar.itemAt(i)) is not None
+            and item.widget() is not None
+            and not item.widget().isHidden()
+        ]
+        margins = self._bar.contentsMargins()
+        return (
+            sum(widths.get(w, w.minimumSizeHint().width()) for w in shown)
+            + max(0, self._bar.spacing()) * (len(shown) - 1)
+            + margins.left()
+            + margins.right()
+        )
+
+    def _fit_bar(self) -> None:
+        """The buttons' words where there is room for them, their icons alone elsewhere;
+        the viewer is never narrower than its buttons without words."""
+        self.setMinimumWidth(self._bar_width(self._icons_only))
+        self._wide = self._bar_width(self._with_words)
+        style = (
+            Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+            if self.width() >= self._wide
+            else Qt.ToolButtonStyle.ToolButtonIconOnly
+        )
+        for button in self._worded:
+            button.setToolButtonStyle(style)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_bar()
         self.canvas.installEventFilter(self)
 
     def show_hits(self, hits: list[Hit], row: int) -> None:
@@ -315,6 +378,7 @@ class Viewer(QWidget):
             tool.setVisible(not playing)
         self.region_button.setVisible(not hit.photo.is_video)  # regions are of photos
         self.live_button.setVisible(hit.motion is not None and clip_player.available())
+        self._fit_bar()  # the bar is wider by it, or narrower
         self.title.setText(f"{display_name(hit.path)}   ·   {row + 1} of {len(self.hits)}")
         if playing:
             self._play(hit)

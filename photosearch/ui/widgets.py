@@ -1,13 +1,13 @@
 """Small widgets the window's parts share: tool buttons, query-image chips, the page an
-empty state is shown on."""
+empty state is shown on, a label that shortens its text to fit."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon, QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from photosearch.ui.icons import icon as themed_icon
@@ -78,3 +78,33 @@ class EmptyPage(QWidget):
         self.button.setText(button)
         self.button.setVisible(bool(button))
         self._action = action or (lambda: None)
+
+
+class ElidedLabel(QLabel):
+    """One line of plain text that gives way on a narrow window: cut short with "…" where
+    it does not fit, whole in its tooltip then (a plain label is as wide as its text at
+    the least, and a long file name widened the window past a laptop's screen)."""
+
+    def __init__(
+        self,
+        text: str = "",
+        parent: QWidget | None = None,
+        mode: Qt.TextElideMode = Qt.TextElideMode.ElideMiddle,
+    ) -> None:
+        """``mode``: where the text is cut (the middle keeps a file name's ending)."""
+        super().__init__(text, parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._mode = mode
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(
+            self.fontMetrics().horizontalAdvance("Mm…"), super().minimumSizeHint().height()
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        text = self.text()
+        shown = self.fontMetrics().elidedText(text, self._mode, self.width())
+        self.setToolTip(text if shown != text else "")
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(self.rect(), int(self.alignment()), shown)

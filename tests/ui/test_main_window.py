@@ -529,6 +529,17 @@ def test_a_small_laptop_screen_fits(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.details.preview.pixmap() is not None, timeout=10_000)
     details = window.details
     assert details.preview.geometry().bottom() < details.name.geometry().top()
+    # the results' header (title, count, Save as album, the sort) fits beside both panes,
+    # and so does the viewer, its buttons' words given up where there is no room for them
+    assert window.header.isVisible() and window.minimumSizeHint().width() <= 1024
+    window.show_viewer()
+    assert window.minimumSizeHint().width() <= 1024, window.minimumSizeHint()
+    styles = {b.toolButtonStyle() for b in window.viewer._worded}
+    qtbot.waitUntil(lambda: window.viewer.width() > 0, timeout=5_000)
+    wide = window.viewer.width() >= window.viewer._wide
+    words = Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+    assert styles == {words if wide else Qt.ToolButtonStyle.ToolButtonIconOnly}
+    window.close_viewer()
     window._set_panes(False, False)
     qtbot.waitUntil(lambda: window.minimumSizeHint().width() <= 800, timeout=5_000)
 
