@@ -245,6 +245,8 @@ class Viewer(QWidget):
         """Made for the first video shown (a library of photos never loads Qt Multimedia)."""
         self.stage = QStackedWidget(self)
         self.stage.addWidget(self.canvas)
+        self.position = QLabel()
+        """Which photo of how many: never cut short, unlike the name beside it."""
         self.title = ElidedLabel()
         self.zoom_label = QLabel()
         self.zoom_label.setContentsMargins(8, 0, 0, 0)  # apart from "3 of 15" before it
@@ -259,6 +261,7 @@ class Viewer(QWidget):
             bar.addWidget(tool_button(text, tip, slot, symbol, name, flat=True))
             if text:
                 self._worded.append(bar.itemAt(bar.count() - 1).widget())  # type: ignore[arg-type]
+        bar.addWidget(self.position)
         bar.addWidget(self.title, 1)
         bar.addWidget(self.zoom_label)
         self.photo_tools: list[QWidget] = [self.zoom_label]
@@ -379,7 +382,8 @@ class Viewer(QWidget):
         self.region_button.setVisible(not hit.photo.is_video)  # regions are of photos
         self.live_button.setVisible(hit.motion is not None and clip_player.available())
         self._fit_bar()  # the bar is wider by it, or narrower
-        self.title.setText(f"{display_name(hit.path)}   ·   {row + 1} of {len(self.hits)}")
+        self.position.setText(f"{row + 1} of {len(self.hits)}  ·")
+        self.title.setText(display_name(hit.path))
         if playing:
             self._play(hit)
             return
