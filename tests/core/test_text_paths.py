@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -81,3 +82,25 @@ def test_a_broken_record_means_measuring_again(tmp_path: Path) -> None:
     phrase_speed.remember(record, "key", {"int8": Trial(3.0, 0.999), "fp32": Trial(9.0, 1.0)})
     assert phrase_speed.remembered(record, "key") == "int8"
     assert phrase_speed.remembered(record, "other machine") is None
+
+
+def test_the_paths_take_turns_so_a_busy_moment_hurts_them_alike() -> None:
+    """Timed one after the other, a path that ran while the machine was busy lost for
+    good (the choice is remembered); taking turns phrase by phrase, every path meets the
+    same moments."""
+    order: list[str] = []
+    vector = np.ones(4, dtype=np.float32) / 2
+
+    def path(name: str) -> Callable[[str], np.ndarray]:
+        def encode(_: str) -> np.ndarray:
+            order.append(name)
+            return vector
+
+        return encode
+
+    reference = dict.fromkeys(phrase_speed.PHRASES, vector)
+    trials = phrase_speed.measure({"a": path("a"), "b": path("b")}, reference)
+    assert set(trials) == {"a", "b"} and all(t.cosine == 1.0 for t in trials.values())
+    timed = order[2 * len(phrase_speed.PHRASES) :]  # after each path's warm-up
+    assert timed[:4] == ["a", "b", "a", "b"]
+    assert len(timed) == 2 * phrase_speed.REPEATS * len(phrase_speed.PHRASES)

@@ -50,24 +50,32 @@ class Trial:
 def measure(
     paths: Mapping[str, Callable[[str], np.ndarray]], reference: Mapping[str, np.ndarray]
 ) -> dict[str, Trial]:
-    """Time each path on :data:`PHRASES` after a warm-up, and compare it to ``reference``."""
-    trials = {}
+    """Time each path on :data:`PHRASES` after a warm-up, and compare it to ``reference``.
+
+    The paths take turns, phrase by phrase, rather than one after the other: this machine's
+    speed drifts from one second to the next (another program, indexing starting), and a
+    choice remembered for good must not go to the path that happened to run while the
+    others waited (timed one after the other while a test suite ran beside it, the numpy
+    path was chosen here over int8, twice as fast at rest)."""
+    usable: dict[str, Callable[[str], np.ndarray]] = {}
     for name, encode in paths.items():
         try:
             for phrase in PHRASES:
                 encode(phrase)
-            times, worst = [], 1.0
-            for _ in range(REPEATS):
-                for phrase in PHRASES:
-                    started = time.perf_counter()
-                    vector = encode(phrase)
-                    times.append((time.perf_counter() - started) * 1000)
-                    worst = min(worst, float(vector @ reference[phrase]))
         except (RuntimeError, ValueError) as exc:  # a format this machine cannot run
             log.warning("text path %s failed (%s); not used", name, exc)
             continue
-        trials[name] = Trial(statistics.median(times), worst)
-    return trials
+        usable[name] = encode
+    times: dict[str, list[float]] = {name: [] for name in usable}
+    worst = dict.fromkeys(usable, 1.0)
+    for _ in range(REPEATS):
+        for phrase in PHRASES:
+            for name, encode in usable.items():
+                started = time.perf_counter()
+                vector = encode(phrase)
+                times[name].append((time.perf_counter() - started) * 1000)
+                worst[name] = min(worst[name], float(vector @ reference[phrase]))
+    return {name: Trial(statistics.median(times[name]), worst[name]) for name in usable}
 
 
 def fastest(trials: Mapping[str, Trial]) -> str | None:
