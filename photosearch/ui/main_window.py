@@ -262,7 +262,8 @@ class MainWindow(QMainWindow):
         else:  # first start: 1280 × 800, or maximised on a screen smaller than that
             size, screen = QSize(1280, 800), QGuiApplication.primaryScreen()
             available = screen.availableGeometry().size() if screen else size
-            self.resize(size.boundedTo(available))
+            # un-maximised later, it is smaller than the screen, its frame on it
+            self.resize(size.boundedTo(available * 0.9))
             if available.width() < size.width() or available.height() < size.height():
                 # resized to the whole screen, the title bar pushed the status bar off
                 # its bottom edge (1024 × 600): the window manager fits a maximised one

@@ -330,6 +330,7 @@ class Viewer(QWidget):
                 widths[button] = button.minimumSizeHint().width()
         self._wide = 0
         self._fit_bar()
+        self.canvas.installEventFilter(self)
 
     def _bar_width(self, widths: dict[QToolButton, int]) -> int:
         """The least width of the bar with its worded buttons ``widths`` wide."""
@@ -364,7 +365,6 @@ class Viewer(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_bar()
-        self.canvas.installEventFilter(self)
 
     def show_hits(self, hits: list[Hit], row: int) -> None:
         self.hits = hits
@@ -381,9 +381,9 @@ class Viewer(QWidget):
             tool.setVisible(not playing)
         self.region_button.setVisible(not hit.photo.is_video)  # regions are of photos
         self.live_button.setVisible(hit.motion is not None and clip_player.available())
-        self._fit_bar()  # the bar is wider by it, or narrower
         self.position.setText(f"{row + 1} of {len(self.hits)}  ·")
         self.title.setText(display_name(hit.path))
+        self._fit_bar()  # the bar as wide as what it now holds
         if playing:
             self._play(hit)
             return

@@ -95,16 +95,23 @@ class ElidedLabel(QLabel):
         super().__init__(text, parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self._mode = mode
+        self._tip = ""
+        """A tooltip of the caller's own, shown when the text is whole."""
+
+    def setToolTip(self, tip: str) -> None:
+        self._tip = tip
+        super().setToolTip(tip)
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(
-            self.fontMetrics().horizontalAdvance("Mm…"), super().minimumSizeHint().height()
-        )
+        height = super().minimumSizeHint().height()
+        return QSize(self.fontMetrics().horizontalAdvance("Mm…"), height)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        text = self.text()
-        shown = self.fontMetrics().elidedText(text, self._mode, self.width())
-        self.setToolTip(text if shown != text else "")
+        text = " ".join(self.text().split())  # one line, whatever the name holds
+        room = self.contentsRect()
+        shown = self.fontMetrics().elidedText(text, self._mode, room.width())
+        QLabel.setToolTip(self, text if shown != text else self._tip)
         painter = QPainter(self)
         painter.setPen(self.palette().color(self.foregroundRole()))
-        painter.drawText(self.rect(), int(self.alignment()), shown)
+        flags = int(self.alignment()) | int(Qt.TextFlag.TextSingleLine)
+        painter.drawText(room, flags, shown)

@@ -534,8 +534,8 @@ def test_a_small_laptop_screen_fits(qtbot: QtBot, window: MainWindow) -> None:
     assert window.header.isVisible() and window.minimumSizeHint().width() <= 1024
     window.show_viewer()
     assert window.minimumSizeHint().width() <= 1024, window.minimumSizeHint()
-    styles = {b.toolButtonStyle() for b in window.viewer._worded}
     qtbot.waitUntil(lambda: window.viewer.width() > 0, timeout=5_000)
+    styles = {b.toolButtonStyle() for b in window.viewer._worded}
     wide = window.viewer.width() >= window.viewer._wide
     words = Qt.ToolButtonStyle.ToolButtonTextBesideIcon
     assert styles == {words if wide else Qt.ToolButtonStyle.ToolButtonIconOnly}

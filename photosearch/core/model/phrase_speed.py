@@ -70,9 +70,14 @@ def measure(
     worst = dict.fromkeys(usable, 1.0)
     for _ in range(REPEATS):
         for phrase in PHRASES:
-            for name, encode in usable.items():
+            for name, encode in list(usable.items()):
                 started = time.perf_counter()
-                vector = encode(phrase)
+                try:
+                    vector = encode(phrase)
+                except (RuntimeError, ValueError) as exc:  # failed once warm: not used
+                    log.warning("text path %s failed (%s); not used", name, exc)
+                    del usable[name]
+                    continue
                 times[name].append((time.perf_counter() - started) * 1000)
                 worst[name] = min(worst[name], float(vector @ reference[phrase]))
     return {name: Trial(statistics.median(times[name]), worst[name]) for name in usable}
