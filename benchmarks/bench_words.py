@@ -115,16 +115,16 @@ def indexing_pass(count: int) -> None:
     one in ten holding some, with the gate looking at one photo at a time on every core
     (as the pass did before, though it now decodes the same size) and at one photo a
     core."""
-    from photosearch.core.app import engine as engine_module
+    from photosearch.core.app import pass_readers
 
-    cores = engine_module.PASS_WORKERS
+    cores = pass_readers.PASS_WORKERS
     for every in (0, 10):
         for workers in (1, cores):
-            engine_module.PASS_WORKERS = workers
+            pass_readers.PASS_WORKERS = workers
             try:
                 words_pass(count, every)
             finally:
-                engine_module.PASS_WORKERS = cores
+                pass_readers.PASS_WORKERS = cores
 
 
 def words_pass(count: int, every: int) -> None:
@@ -150,7 +150,7 @@ def words_pass(count: int, every: int) -> None:
         t0 = time.perf_counter()
         words = engine.learn_words()
         reading = time.perf_counter() - t0
-        workers = engine._pass_workers()
+        workers = engine.readers.workers()
     which = f"1 in {every}" if every else "none"
     print(
         f"{count} 1-MP photos ({which} with words), ViT-B-32: searchable by meaning after "

@@ -236,12 +236,12 @@ def test_the_passes_look_at_a_photo_a_core_and_one_in_gentle_mode(engine: Engine
     several photos at once, each on its share of the cores; gentle mode looks at one."""
     import threading
 
-    from photosearch.core.app.engine import PASS_WORKERS
+    from photosearch.core.app.pass_readers import PASS_WORKERS
     from photosearch.core.index.passes import ReaderPool
 
     engine.set_gentle(False, save=False)
     workers = max(1, min(os.cpu_count() or 1, PASS_WORKERS))
-    gates = engine._gates()
+    gates = engine.readers.gates()
     assert len(gates) == workers and len({id(g) for g in gates}) == workers
     if workers > 1:  # every photo of a batch is looked at while the others are
         meeting = threading.Barrier(workers, timeout=30)
@@ -253,8 +253,8 @@ def test_the_passes_look_at_a_photo_a_core_and_one_in_gentle_mode(engine: Engine
             looking.close()
     engine.set_gentle(True, save=False)
     try:
-        assert len(engine._gates()) == 1
+        assert len(engine.readers.gates()) == 1
         if faces.available():
-            assert len(engine._faces()) == 1
+            assert len(engine.readers.faces()) == 1
     finally:
         engine.set_gentle(False, save=False)  # torch's threads are the process's own

@@ -22,6 +22,7 @@ from photosearch.core.app.albums import Albums
 from photosearch.core.app.health import Check, LibraryStatus, doctor, library_status
 from photosearch.core.app.library import Library
 from photosearch.core.app.model_runtime import ModelRuntime
+from photosearch.core.app.pass_readers import PassReaders
 from photosearch.core.app.people import People
 from photosearch.core.errors import (
     ModelNotAvailableError,
@@ -60,7 +61,6 @@ from photosearch.core.types import (
 )
 
 if TYPE_CHECKING:
-    from photosearch.core.media.ocr import TextReader
     from photosearch.core.model.encoder import Encoder
     from photosearch.core.model.phrase_tower import TextTower
     from photosearch.core.model.probe import ProbeResult
@@ -68,9 +68,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PASS_WORKERS = 4
-"""The most photos a pass after indexing looks at together (each looker holds its models
-and buffers: measured 40–45 MB more for each face finder or OCR engine after the first)."""
 SPEED_SAMPLE = 64
 """Photos an indexing run must encode before its speed is remembered for the model."""
 
@@ -93,14 +90,7 @@ class Engine:
         self.runtime = ModelRuntime(paths, settings, self._lock)
         self._vectors: VectorStore | None = None
         self._stand_in: StandIn | None = None
-        self._readers_lock = threading.Lock()
-        """Guards the passes' readers (apart from ``_lock``: loading them never holds up
-        a search)."""
-        self._text_gates: list[TextReader] = []
-        self._gate_threads = 0
-        self._text_reader: TextReader | None = None
-        self._reader_threads = 0
-        self._face_readers: list[faces.FaceReader] = []
+        self.readers = PassReaders(lambda: self.settings)
         self.people = People(catalog)
         self.albums = Albums(catalog, self.searcher)
         self.library = Library(catalog, self.vectors, self._forget_vectors, self.people)
@@ -232,8 +222,7 @@ class Engine:
         next batch; what was read stays searchable). Off, the OCR engines are let go."""
         self.settings_file.change(read_text=on)
         if not on:
-            with self._readers_lock:
-                self._text_gates, self._text_reader = [], None
+            self.readers.drop_words()
 
     def set_find_faces(self, on: bool) -> None:
         """Look for faces after indexing, or not (a pass under way stops at its next
@@ -241,8 +230,7 @@ class Engine:
         let go."""
         self.settings_file.change(find_faces=on)
         if not on:
-            with self._readers_lock:
-                self._face_readers = []
+            self.readers.drop_faces()
 
     def finds_faces(self) -> bool:
         """Whether faces are looked for: the setting is on and the face models installed."""
@@ -477,48 +465,18 @@ class Engine:
         if not report.stopped and self.finds_faces() and not waiting():
             find_faces(
                 run,
-                self._faces,
+                self.readers.faces,
                 lambda: self.finds_faces() and not waiting(),
                 self.finds_faces,
             )
         if not report.stopped and self.reads_text() and not waiting():
-            read_words(run, self._gates, self._reader, lambda: self.reads_text() and not waiting())
+            read_words(
+                run,
+                self.readers.gates,
+                self.readers.reader,
+                lambda: self.reads_text() and not waiting(),
+            )
         return report
-
-    def _pass_workers(self) -> int:
-        """Photos a pass after indexing looks at together: one a core (at most
-        ``PASS_WORKERS``), one in gentle mode."""
-        return 1 if self.settings.gentle else max(1, min(os.cpu_count() or 1, PASS_WORKERS))
-
-    def _faces(self) -> list[faces.FaceReader]:
-        """A face finder for each photo looked at together, kept for the next pass."""
-        with self._readers_lock:
-            workers = self._pass_workers()
-            while len(self._face_readers) < workers:
-                self._face_readers.append(faces.FaceReader())
-            return self._face_readers[:workers]
-
-    def _gates(self) -> list[TextReader]:
-        """An OCR engine for each photo the words gate looks at together, each with its
-        share of the cores (small pictures: a photo a core beats one photo on every core),
-        kept for the next pass."""
-        with self._readers_lock:
-            workers = self._pass_workers()
-            threads = 1 if self.settings.gentle else max(1, (os.cpu_count() or 1) // workers)
-            if threads != self._gate_threads:
-                self._text_gates, self._gate_threads = [], threads
-            while len(self._text_gates) < workers:
-                self._text_gates.append(ocr.TextReader(threads))
-            return self._text_gates[:workers]
-
-    def _reader(self) -> TextReader:
-        """The OCR engine that reads the photos the gate passed, on every core (one in
-        gentle mode), kept for the next pass."""
-        with self._readers_lock:
-            threads = 1 if self.settings.gentle else (os.cpu_count() or 1)
-            if self._text_reader is None or self._reader_threads != threads:
-                self._text_reader, self._reader_threads = ocr.TextReader(threads), threads
-            return self._text_reader
 
     # -- search ------------------------------------------------------------------------
 
