@@ -163,7 +163,9 @@ class Viewer(QWidget):
         """The buttons' words where there is room for them, their icons alone elsewhere;
         the viewer is never narrower than its buttons without words."""
         self.setMinimumWidth(self._bar_width(self._icons_only))
-        self._wide = self._bar_width(self._with_words)
+        # words on the buttons only where the photo's name keeps room to be read too
+        name_room = self.title.fontMetrics().horizontalAdvance("M" * 10)
+        self._wide = self._bar_width(self._with_words) + name_room
         style = (
             Qt.ToolButtonStyle.ToolButtonTextBesideIcon
             if self.width() >= self._wide
