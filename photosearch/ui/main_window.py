@@ -4,10 +4,8 @@ the viewer), details pane, indexing status."""
 from __future__ import annotations
 
 import html
-import os
 import time
 from collections.abc import Callable
-from datetime import date
 
 from PySide6.QtCore import (
     QByteArray,
@@ -20,7 +18,6 @@ from PySide6.QtGui import (
     QDropEvent,
     QGuiApplication,
     QIcon,
-    QImage,
     QKeySequence,
     QShortcut,
     QShowEvent,
@@ -30,27 +27,23 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QSlider,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from photosearch.core.search.query import filter_values
 from photosearch.core.search.searcher import SearchResult
 from photosearch.core.types import (
     Crop,
     FaceBox,
     Hit,
     ImageQuery,
-    Person,
     Place,
     Progress,
     SavedSearch,
     person_label,
 )
-from photosearch.core.wording import count
 from photosearch.ui import actions, theme
 from photosearch.ui.albums import AlbumActions
 from photosearch.ui.bridge import EngineBridge
@@ -58,12 +51,13 @@ from photosearch.ui.details import DetailsPane
 from photosearch.ui.duplicates_mode import DuplicatesMode
 from photosearch.ui.filter_bar import FilterBar
 from photosearch.ui.folders_dialog import FoldersDialog
+from photosearch.ui.grid_wording import SEARCH_LIMIT, GridAsk, badges, found_summary, nothing_found
 from photosearch.ui.help import HelpDialog
 from photosearch.ui.library_state import LibraryFacts, next_step, state_text
 from photosearch.ui.menus import build_menus
 from photosearch.ui.moments import moment_titles, this_day_filter
 from photosearch.ui.people import PeopleSide
-from photosearch.ui.query_bar import PLACEHOLDER, QueryBar, photo_paths
+from photosearch.ui.query_bar import PLACEHOLDER, QueryBar, holds_images, images_in
 from photosearch.ui.results import ResultsModel, ThumbnailCache, display_name
 from photosearch.ui.results_header import ResultsHeader
 from photosearch.ui.results_view import ResultsView
@@ -72,13 +66,11 @@ from photosearch.ui.search_session import SearchSession
 from photosearch.ui.settings_dialog import SettingsDialog
 from photosearch.ui.sidebar import Sidebar
 from photosearch.ui.status_area import StatusArea
+from photosearch.ui.top_bar import TopBar
 from photosearch.ui.viewer import Viewer
 from photosearch.ui.welcome import WelcomeDialog
 from photosearch.ui.widgets import EmptyPage, tool_button
 from photosearch.ui.wording import shown
-
-SEARCH_LIMIT = 500
-"""Best matches per search, and photos per page of a listing (more come on scrolling)."""
 
 
 class MainWindow(QMainWindow):
@@ -121,38 +113,19 @@ class MainWindow(QMainWindow):
         self.query_bar.chip_removed.connect(self._image_removed)
         self.search = self.query_bar.field
         self.help = HelpDialog(self)
-        self.zoom = QSlider(Qt.Orientation.Horizontal)
-        self.zoom.setRange(96, 320)
-        self.zoom.setValue(int(self._settings.value("thumb", 160)))
-        self.zoom.setFixedWidth(110)
-        self.zoom.setToolTip("Thumbnail size")
-        self.zoom.setAccessibleName("Thumbnail size")
-        self.sidebar_button = tool_button(
-            "", "Show or hide the sidebar", self.toggle_sidebar, "sidebar", flat=True
+        self.top_bar = TopBar(
+            self.query_bar,
+            int(self._settings.value("thumb", 160)),
+            self.toggle_sidebar,
+            self.toggle_filters,
+            self.show_help,
+            self.toggle_details,
+            self.open_folders,
+            self.open_settings,
         )
-        self.sidebar_button.setCheckable(True)
-        self.details_button = tool_button(
-            "Details", "Show or hide photo details (I)", self.toggle_details, "details", flat=True
-        )
-        self.details_button.setCheckable(True)
-        self.filters_button = tool_button(
-            "Filters", "Show or hide the filters", self.toggle_filters, "filters", flat=True
-        )
-        self.filters_button.setCheckable(True)
         self.filter_bar = FilterBar()
         self.filter_bar.changed.connect(self._filters_changed)
         self.search.textChanged.connect(self.filter_bar.sync)
-        top = QHBoxLayout()
-        top.addWidget(self.sidebar_button)
-        top.addWidget(self.query_bar, 1)
-        top.addWidget(self.filters_button)
-        top.addWidget(tool_button("", "Search help (F1)", self.show_help, "help", flat=True))
-        top.addWidget(self.zoom)
-        top.addWidget(self.details_button)
-        top.addWidget(
-            tool_button("Folders", "Manage folders", self.open_folders, "folders", flat=True)
-        )
-        top.addWidget(tool_button("", "Settings", self.open_settings, "settings", flat=True))
 
         self.thumbs = ThumbnailCache(bridge.paths.thumbnails_dir, self)
         self.results = ResultsModel(self.thumbs, self)
@@ -163,7 +136,7 @@ class MainWindow(QMainWindow):
         self.view.mark.connect(self.mark)
         self.view.view_photo.connect(self.show_viewer)
         self.view.current_hit.connect(self._current_hit)
-        self.zoom.valueChanged.connect(self.view.zoom)
+        self.top_bar.zoom.valueChanged.connect(self.view.zoom)
         self.viewer = Viewer()
         self.viewer.back.connect(self.close_viewer)
         self.viewer.moved.connect(self._viewer_moved)
@@ -196,7 +169,7 @@ class MainWindow(QMainWindow):
         self.people = PeopleSide(
             bridge, self.sidebar, self.viewer, self.thumbs, self.undo, self, self._person_renamed
         )
-        self.people.listed.connect(lambda: self.header.title.setText(self._title()))
+        self.people.listed.connect(lambda: self.header.title.setText(self._asked().title()))
         self.duplicates = DuplicatesMode(
             bridge,
             self,
@@ -228,7 +201,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         if demo:
             layout.addWidget(self._demo_banner())
-        layout.addLayout(top)
+        layout.addWidget(self.top_bar)
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
@@ -243,7 +216,7 @@ class MainWindow(QMainWindow):
         )
 
         self._shortcuts()
-        self.view.zoom(self.zoom.value())
+        self.view.zoom(self.top_bar.zoom.value())
 
         bridge.model_state.connect(self._model_state)
         bridge.search_done.connect(self._search_done)
@@ -271,7 +244,7 @@ class MainWindow(QMainWindow):
         remembered = self._settings.value
         self._set_panes(_flag(remembered("sidebar", True)), _flag(remembered("details", False)))
         self.filter_bar.setVisible(_flag(remembered("filters", False)))
-        self.filters_button.setChecked(self.filter_bar.isVisible())
+        self.top_bar.filters_button.setChecked(self.filter_bar.isVisible())
         self._update_header()
         self._show_empty_state()
         self.albums.load()
@@ -347,8 +320,8 @@ class MainWindow(QMainWindow):
     def _set_panes(self, sidebar: bool, details: bool) -> None:
         self.sidebar.setVisible(sidebar)
         self.details.setVisible(details)
-        self.sidebar_button.setChecked(sidebar)
-        self.details_button.setChecked(details)
+        self.top_bar.sidebar_button.setChecked(sidebar)
+        self.top_bar.details_button.setChecked(details)
 
     def toggle_sidebar(self) -> None:
         self._set_panes(not self.sidebar.isVisible(), self.details.isVisible())
@@ -360,7 +333,7 @@ class MainWindow(QMainWindow):
 
     def toggle_filters(self) -> None:
         self.filter_bar.setVisible(not self.filter_bar.isVisible())
-        self.filters_button.setChecked(self.filter_bar.isVisible())
+        self.top_bar.filters_button.setChecked(self.filter_bar.isVisible())
 
     def _filters_changed(self, text: str) -> None:
         """The filter bar wrote new filters into the search text: search with them."""
@@ -577,51 +550,26 @@ class MainWindow(QMainWindow):
         scroll = self.view.verticalScrollBar().value()
         self.last_result = result
         self.view.delegate.marking = not result.browse
-        hits = result.hits
         by_month = result.sort in ("date", "oldest")
-        complete = not result.browse or len(hits) < SEARCH_LIMIT
-        if hits:
-            self.results.set_hits(hits, by_month, result.months, complete, self._refreshing)
+        complete = not result.browse or len(result.hits) < SEARCH_LIMIT
+        if result.hits:
+            self.results.set_hits(result.hits, by_month, result.months, complete, self._refreshing)
             self._name_moments(request)
             self._show_grid()
-            if result.browse:
-                total = sum(result.months.values()) if result.months else len(hits)
-                more = "" if result.months or complete else "+"
-                self._result_status(f"{count(total, 'photo')}{more} · {seconds:.2f} s")
-            else:
-                best = "best " if len(hits) >= SEARCH_LIMIT else ""
-                self._result_status(
-                    f"{count(len(hits), best + 'match', best + 'matches')} · {seconds:.2f} s"
-                )
-        elif result.browse:
-            self.results.set_hits([])
-            if self._this_day_shown():
-                self._message(
-                    f"<h3>Nothing from {date.today():%B} {date.today().day} yet</h3><p>Photos "
-                    "taken on this date in earlier years appear here, each year under its own "
-                    "heading.</p>"
-                )
-            elif self.query_text():
-                self._message("<h3>No photos match these filters</h3><p>Try a wider range.</p>")
-            else:
-                self._message("<h3>No photos here yet</h3><p>They appear as they are indexed.</p>")
-            self._result_status("No photos")
+            summary = found_summary(result, seconds)
         else:
-            self.results.set_hits(result.weak)
-            if result.weak:
-                self._show_grid()
-                self._result_status("No good match — these are the closest weak matches")
+            self.results.set_hits([] if result.browse else result.weak)
+            message, summary = nothing_found(result, self._asked())
+            if message:
+                self._message(message)
             else:
-                self._message("<h3>No good match</h3><p>Try other words, or fewer filters.</p>")
-                self._result_status("No good match")
+                self._show_grid()
+        self._update_header()
+        self.header.summary.setText(summary)
         entry = self.sidebar.current_entry()
         album = entry.saved.id if entry is not None and entry.saved is not None else None
-        seen = self.session.new_since(album)
-        self.results.badges = (
-            # found by its words though the model alone would not show it: say why
-            {h.path: "words" for h in hits if h.words and _below(h, result.cutoff)}
-            | {h.path: "new" for h in hits if seen is not None and h.photo.id > seen}
-            | self.session.mark_badges()
+        self.results.badges = badges(
+            result, self.session.new_since(album), self.session.mark_badges()
         )
         if kept is not None and self.results.row_of(kept.path) is not None:
             self.view.select_path(kept.path)
@@ -634,15 +582,11 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.view)
             self.header.show()
 
-    def _result_status(self, text: str) -> None:
-        self._update_header()
-        self.header.summary.setText(text)
-
-    def _this_day_shown(self) -> bool:
-        """Whether the grid lists *On this day* (chosen in the sidebar, its filter as it
-        wrote it)."""
-        entry = self.sidebar.current_entry()
-        return entry is not None and entry.kind == "day" and self.query_text() == this_day_filter()
+    def _asked(self) -> GridAsk:
+        """What the grid is asked to show, for its title and its empty states."""
+        return GridAsk(
+            self.sidebar.current_entry(), self.query_text(), self.session, self.duplicates.active
+        )
 
     def _places_found(self, found: list[tuple[Place, int]]) -> None:
         self.sidebar.set_places(found)
@@ -660,7 +604,7 @@ class MainWindow(QMainWindow):
     def _name_moments(self, request: int) -> None:
         """On this day, each year's header says how long ago and where ("3 years ago ·
         Lisbon"); the places are looked up off the GUI thread."""
-        if not self._this_day_shown():
+        if not self._asked().this_day():
             return
         hits = self.results.all_hits()
         ids = [hit.photo.id for hit in hits]
@@ -671,56 +615,15 @@ class MainWindow(QMainWindow):
 
         self.bridge.run(lambda engine: engine.library.places_of(ids), named)
 
-    def _place_shown(self) -> str | None:
-        """The place the grid lists (chosen in the sidebar, its filter as it wrote it):
-        "Portugal", "Lisbon, Portugal"."""
-        entry = self.sidebar.current_entry()
-        if entry is None or entry.kind != "place" or self.query_text() != entry.path:
-            return None
-        return filter_values(entry.path, "place")[0]
-
-    def _person_shown(self) -> Person | None:
-        """Whom the grid lists (chosen in the sidebar, their filter as it wrote it)."""
-        entry = self.sidebar.current_entry()
-        if entry is None or entry.person is None or self.query_text() != entry.path:
-            return None
-        return entry.person
-
     def _person_renamed(self, before: str, after: str) -> None:
         """Someone's name changed: a search naming them names them anew."""
         if self.query_text() == before:
             self.search.setText(after)
             self.run_search()
 
-    def _title(self) -> str:
-        """What the grid shows: the folder, the album, the person, or the search."""
-        entry = self.sidebar.current_entry()
-        if entry is not None and entry.saved is not None:
-            title = entry.saved.name
-        elif self.session.scope:
-            scope = self.session.scope
-            title = shown(os.path.basename(scope.rstrip(os.sep)) or scope)
-        elif self.session.browsing:
-            title = "All photos"
-        elif self.duplicates.active:
-            title = "Duplicates"
-        elif self._this_day_shown():
-            title = "On this day"
-        elif (person := self._person_shown()) is not None:
-            title = person.name or "Not named yet"
-        elif (place := self._place_shown()) is not None:
-            title = place
-        elif self.query_text() or self.session.images:
-            title = "Search results"
-        else:
-            title = ""
-        if self.session.scope and (self.query_text() or self.session.images):
-            title = f"Search in {title}"
-        return title
-
     def _update_header(self) -> None:
         """Say what the grid shows, and offer what fits it."""
-        title = self._title()
+        title = self._asked().title()
         self.header.show_title(
             title,
             save=bool(self.query_text() or self.session.images),
@@ -802,37 +705,25 @@ class MainWindow(QMainWindow):
         self.add_query_image(path)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        mime = event.mimeData()
-        if (mime.hasUrls() and photo_paths(mime.urls())) or mime.hasImage():
+        if holds_images(event.mimeData()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = photo_paths(event.mimeData().urls()) if event.mimeData().hasUrls() else []
+        paths = images_in(event.mimeData(), self.bridge.paths.cache_dir / "pasted")
         if paths:  # a new search by these photos
             self.search.clear()
             self.replace_images(paths)
-            event.acceptProposedAction()
-        elif event.mimeData().hasImage():
-            self._paste_image(QImage(event.mimeData().imageData()))
             event.acceptProposedAction()
 
     def paste(self) -> None:
         """An image or photo files on the clipboard become the images searched by (they
         replace earlier ones, never pile up); text goes into the search field."""
         mime = QGuiApplication.clipboard().mimeData()
-        if mime.hasUrls() and photo_paths(mime.urls()):
-            self.replace_images(photo_paths(mime.urls()))
-        elif mime.hasImage():
-            self._paste_image(QGuiApplication.clipboard().image())
+        if holds_images(mime):
+            if paths := images_in(mime, self.bridge.paths.cache_dir / "pasted"):
+                self.replace_images(paths)
         elif self.search.hasFocus():
             self.search.paste()
-
-    def _paste_image(self, image: QImage) -> None:
-        folder = self.bridge.paths.cache_dir / "pasted"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"pasted-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{id(image)}.png"
-        if image.save(str(path), "PNG"):
-            self.replace_images([str(path)])
 
     # -- engine state ------------------------------------------------------------------
 
@@ -962,17 +853,13 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.setValue("geometry", self.saveGeometry())
         self._settings.setValue("history", self.query_bar.history.stringList())
-        self._settings.setValue("thumb", self.zoom.value())
+        self._settings.setValue("thumb", self.top_bar.zoom.value())
         self._settings.setValue("sidebar", self.sidebar.isVisible())
         self._settings.setValue("details", self.details.isVisible())
         self._settings.setValue("filters", self.filter_bar.isVisible())
         self.help.close()
         self.bridge.shutdown()
         super().closeEvent(event)
-
-
-def _below(hit: Hit, cutoff: float | None) -> bool:
-    return cutoff is not None and (hit.score is None or hit.score < cutoff)
 
 
 def _flag(value: object) -> bool:

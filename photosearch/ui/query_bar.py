@@ -5,8 +5,12 @@ and quietly nothing for an image)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+import os
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QMimeData, QObject, QStringListModel, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QGuiApplication, QImage, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QCompleter, QHBoxLayout, QLineEdit, QWidget
 
 from photosearch.core.media.images import is_supported
@@ -24,12 +28,28 @@ def photo_paths(urls: list[QUrl]) -> list[str]:
     return [u.toLocalFile() for u in urls if u.isLocalFile() and is_supported(u.toLocalFile())]
 
 
-def clipboard_holds_images() -> bool:
-    """Whether the clipboard holds an image or photo files (else text, or nothing)."""
-    mime = QGuiApplication.clipboard().mimeData()
+def holds_images(mime: QMimeData | None) -> bool:
+    """Whether dropped or copied data holds an image or photo files (else text, or
+    nothing)."""
     return mime is not None and (
         mime.hasImage() or (mime.hasUrls() and bool(photo_paths(mime.urls())))
     )
+
+
+def images_in(mime: QMimeData | None, pasted: Path) -> list[str]:
+    """The photos to search by in dropped or copied data: its photo files, or the image
+    itself (a screenshot, a picture dragged from a browser) saved as a PNG in ``pasted``."""
+    if mime is None:
+        return []
+    if mime.hasUrls() and (paths := photo_paths(mime.urls())):
+        return paths
+    if mime.hasImage():
+        image = QImage(mime.imageData())
+        pasted.mkdir(parents=True, exist_ok=True)
+        name = f"pasted-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{id(image)}.png"
+        if image.save(str(pasted / name), "PNG"):
+            return [str(pasted / name)]
+    return []
 
 
 class QueryBar(QWidget):
@@ -100,7 +120,7 @@ class QueryBar(QWidget):
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
             and event.matches(QKeySequence.StandardKey.Paste)
-            and clipboard_holds_images()
+            and holds_images(QGuiApplication.clipboard().mimeData())
         ):
             self.paste_images.emit()
             return True

@@ -156,7 +156,7 @@ def test_details_pane_shows_what_the_file_says(
     )
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_I)
-    assert window.details.isVisible() and window.details_button.isChecked()
+    assert window.details.isVisible() and window.top_bar.details_button.isChecked()
     window.view.select_path(str(library / "Trips" / "big.jpg"))
     pane = window.details
     qtbot.waitUntil(lambda: pane.fields["Camera"].text() == "FUJIFILM X-T30", timeout=10_000)
