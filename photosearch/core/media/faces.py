@@ -9,7 +9,8 @@ about 0.6 apart; ``core/index/people.py`` groups them with stricter bounds.
 
 Most photos hold no face, and HOG on a 1024-pixel photo costs 70–160 ms: each photo is
 first looked at small by the gate (``face_gate``, a few milliseconds), and searched by
-dlib only where the gate sees a face.
+dlib only where the gate sees a face. dlib cuts each face's chip; its descriptor network
+runs on torch (``face_describer``: the same numbers, ten times faster than dlib's own).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import numpy as np
 from PIL import Image
 
 from photosearch.core.media import face_gate
+from photosearch.core.media.face_describer import CHIP, FaceDescriber
 from photosearch.core.media.images import open_image
 
 DETECT_SIDE = 1024
@@ -90,7 +92,7 @@ def available() -> bool:
 
 
 class FaceReader:
-    """The three dlib parts, loaded once (about 30 MB of memory)."""
+    """The gate, dlib's detector and landmarks, and the descriptor network, loaded once."""
 
     def __init__(self) -> None:
         import dlib  # loaded only where faces are looked for
@@ -100,7 +102,8 @@ class FaceReader:
             raise FileNotFoundError("the face models are not installed")
         self._detect: Any = dlib.get_frontal_face_detector()
         self._landmarks: Any = dlib.shape_predictor(str(directory / _LANDMARKS))
-        self._describe: Any = dlib.face_recognition_model_v1(str(directory / _DESCRIBER))
+        self._chip: Any = dlib.get_face_chip
+        self._describe = FaceDescriber(directory / _DESCRIBER)
         self._rectangle: Any = dlib.rectangle
         self._gate = face_gate.FaceGate()
 
@@ -128,14 +131,20 @@ class FaceReader:
             img.thumbnail((DETECT_SIDE, DETECT_SIDE), Image.Resampling.BILINEAR)
         pixels = np.ascontiguousarray(np.asarray(img.convert("RGB")))
         height, width = pixels.shape[:2]
-        found = []
-        for left, top, right, bottom in self._boxes(pixels, seen):
-            if min(right - left, bottom - top) < MIN_FACE:
-                continue
-            shape = self._landmarks(pixels, self._rectangle(left, top, right, bottom))
-            vector = np.asarray(self._describe.compute_face_descriptor(pixels, shape))
-            box = (left / width, top / height, right / width, bottom / height)
-            found.append(FoundFace(box, vector.astype(np.float32)))
+        boxes = [b for b in self._boxes(pixels, seen) if min(b[2] - b[0], b[3] - b[1]) >= MIN_FACE]
+        if not boxes:
+            return []
+        chips = [
+            self._chip(
+                pixels, self._landmarks(pixels, self._rectangle(*box)), size=CHIP, padding=0.25
+            )
+            for box in boxes
+        ]
+        vectors = self._describe.describe(np.stack(chips))
+        found = [
+            FoundFace((left / width, top / height, right / width, bottom / height), vector)
+            for (left, top, right, bottom), vector in zip(boxes, vectors, strict=True)
+        ]
         return sorted(found, key=lambda f: (f.box[0] - f.box[2]) * (f.box[3] - f.box[1]))
 
     def _boxes(
