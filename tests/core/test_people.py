@@ -221,3 +221,32 @@ def test_merges_of_merges_undo_and_keep_every_correction(tmp_path: Path) -> None
         db.execute("UPDATE faces SET person_id = NULL WHERE person_id = 3")
     assert store.named(catalog) == []  # no face left: the name no longer filters words
     catalog.close()
+
+
+def test_indexing_glances_for_faces_so_the_pass_skips_photos_without(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The faces gate looks at each photo as indexing decodes it: photos without a face
+    are marked looked at in the same commit, and the faces pass decodes only the rest."""
+    from photosearch.core.store.people import faces_pending, faces_pending_count
+
+    folder = tmp_path / "lib"
+    portraits = write_people(folder, ("obama.jpg", "biden.jpg"), ("",))
+    for seed in range(4):
+        photo_like(640, 480, seed).save(folder / f"plain_{seed}.jpg", quality=85)
+    engine.library.add_folder(folder)
+    engine.scan()
+    engine.index()
+    pending = {Path(p).name for _, p in faces_pending(engine.catalog, 10)}
+    assert {p.name for p in portraits} <= pending  # the gate errs towards looking:
+    assert len(pending) <= len(portraits) + 1  # a photo without a face may pass it
+    engine.update()
+    assert faces_pending_count(engine.catalog) == 0
+    assert [len(engine.people.faces_in(str(p))) for p in portraits] == [1, 1]
+
+    engine.set_find_faces(False)  # off: nothing is glanced at, everything stays to look at
+    for seed in range(2):
+        photo_like(640, 480, 10 + seed).save(folder / f"later_{seed}.jpg", quality=85)
+    engine.scan()
+    engine.index()
+    assert faces_pending_count(engine.catalog) == 2

@@ -390,6 +390,7 @@ class Engine:
             encoder,
             batch_size=self.settings.batch_size,
             decode_threads=1 if self.settings.gentle else decoders,
+            glance=self.readers.glance if self.finds_faces() else None,
         )
         report = indexer.run(progress, control, between_batches)
         self._remember_speed(report)

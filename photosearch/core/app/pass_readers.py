@@ -9,7 +9,9 @@ import os
 import threading
 from collections.abc import Callable
 
-from photosearch.core.media import faces, ocr
+from PIL import Image
+
+from photosearch.core.media import face_gate, faces, ocr
 from photosearch.core.settings import Settings
 
 PASS_WORKERS = 4
@@ -23,6 +25,7 @@ class PassReaders:
         self._lock = threading.Lock()
         """Its own lock, not the engine's: loading models never holds up a search."""
         self._faces: list[faces.FaceReader] = []
+        self._glance: face_gate.FaceGate | None = None
         self._gates: list[ocr.TextReader] = []
         self._gate_threads = 0
         self._reader: ocr.TextReader | None = None
@@ -41,6 +44,15 @@ class PassReaders:
             while len(self._faces) < workers:
                 self._faces.append(faces.FaceReader())
             return self._faces[:workers]
+
+    def glance(self, img: Image.Image) -> bool:
+        """The faces gate on a photo as indexing decoded it: whether it shows a face
+        (one network for every decoding thread: onnxruntime runs them side by side)."""
+        with self._lock:
+            if self._glance is None:
+                self._glance = face_gate.FaceGate()
+            gate = self._glance
+        return bool(gate.faces(img))
 
     def gates(self) -> list[ocr.TextReader]:
         """An OCR engine for each photo the words gate looks at together, each with its
@@ -67,7 +79,7 @@ class PassReaders:
     def drop_faces(self) -> None:
         """Faces were turned off: the finders' memory goes back."""
         with self._lock:
-            self._faces = []
+            self._faces, self._glance = [], None
 
     def drop_words(self) -> None:
         """Words were turned off: the OCR engines' memory goes back."""

@@ -25,6 +25,7 @@ from itertools import islice
 
 import numpy as np
 import torch
+from PIL import Image
 
 from photosearch.core.errors import FileGoneError, ImageError
 from photosearch.core.index.scanner import Scope
@@ -38,6 +39,7 @@ from photosearch.core.model.model_input import (
 )
 from photosearch.core.store.catalog import Catalog, Encoded, EncodedClip
 from photosearch.core.store.moment_keys import moment_keys
+from photosearch.core.store.people import faces_looked_at
 from photosearch.core.store.vectors import VectorStore
 from photosearch.core.types import (
     IndexReport,
@@ -99,7 +101,12 @@ class Indexer:
         encoder: Encoder,
         batch_size: int = 16,
         decode_threads: int = 0,
+        glance: Callable[[Image.Image], bool] | None = None,
     ) -> None:
+        """``glance``: the faces gate, looking at each photo as it is decoded for the
+        model (True: a face seen); photos it sees no face in are marked looked at, so
+        the faces pass never decodes them again."""
+        self.glance = glance
         self.catalog = catalog
         self.vectors = vectors
         self.encoder = encoder
@@ -107,13 +114,13 @@ class Indexer:
         self.decode_threads = decode_threads or default_decode_threads()
         self.costs = PipelineCosts()
 
-    def _decode(self, path: str) -> Decoded | DecodedClip | ImageError:
+    def _decode(self, path: str, look: bool) -> Decoded | DecodedClip | ImageError:
         started = time.thread_time()
         size, preprocess = self.encoder.input_size, self.encoder.preprocess
         try:
             if is_video_name(path):
                 return decode_clip_for_model(path, size, preprocess)
-            return decode_for_model(path, size, preprocess)
+            return decode_for_model(path, size, preprocess, glance=self.glance if look else None)
         except ImageError as exc:
             return exc
         finally:
@@ -208,7 +215,15 @@ class Indexer:
     def _decode_batch(
         self, pool: ThreadPoolExecutor, items: list[tuple[int, str]]
     ) -> list[tuple[int, str, Future[Decoded | DecodedClip | ImageError]]]:
-        return [(photo_id, path, pool.submit(self._decode, path)) for photo_id, path in items]
+        looked = (
+            faces_looked_at(self.catalog, [photo_id for photo_id, _ in items])
+            if self.glance is not None
+            else set()
+        )
+        return [
+            (photo_id, path, pool.submit(self._decode, path, photo_id not in looked))
+            for photo_id, path in items
+        ]
 
     def _encode(
         self,
@@ -249,7 +264,8 @@ class Indexer:
             if isinstance(d, DecodedClip):
                 own = vectors[start : start + len(d.times)]
                 clip = EncodedClip(d.duration, d.codec, d.times, own)
-            encoded.append(Encoded(pid, vectors[start], d.width, d.height, d.meta, clip))
+            no_face = isinstance(d, Decoded) and d.glanced is False
+            encoded.append(Encoded(pid, vectors[start], d.width, d.height, d.meta, clip, no_face))
             start += len(d.times) if isinstance(d, DecodedClip) else 1
         return encoded, failed
 

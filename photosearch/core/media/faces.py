@@ -33,9 +33,6 @@ DETECT_SIDE = 1024
 at 1024, a face of 8 % of the photo's side (a group of a dozen people)."""
 MIN_FACE = 40
 """Faces smaller than this (pixels at ``DETECT_SIDE``) are too blurred to tell people apart."""
-GATE_DECODE = face_gate.INPUT_SIDE
-"""The smallest side a photo is decoded at for the gate: a 12-MP JPEG at an eighth of
-its size, a 1-MP one at a quarter (the gate looks at 192 pixels)."""
 CONTEXT = 0.6
 """HOG looks around each face the gate saw, this share of the face's size on every side."""
 MIN_CONTEXT = 48
@@ -108,15 +105,13 @@ class FaceReader:
         self._gate = face_gate.FaceGate()
 
     def read(self, path: str) -> list[FoundFace]:
-        """The faces in a photo file: decoded small for the gate (JPEGs at a fraction of
-        their size), and large only where it sees a face; errors propagate as
-        ``ImageError`` like every decode."""
-        small, _, _, _ = open_image(path, min_side=GATE_DECODE)
-        seen = self._gate.faces(small)
-        if not seen:
-            return []
+        """The faces in a photo file (JPEGs decoded at a fraction of their size); errors
+        propagate as ``ImageError`` like every decode. Decoded once, at the size dlib
+        needs, for the gate too: the photos this pass looks at are mostly those where
+        the gate, glancing while indexing, saw a face, and a JPEG's decode costs nearly
+        as much at an eighth of its size as at a quarter."""
         img, _, _, _ = open_image(path, min_side=DETECT_SIDE // 2)
-        return self._search(img, seen)
+        return self.read_image(img)
 
     def read_image(self, img: Image.Image) -> list[FoundFace]:
         """The faces in an upright RGB image, largest first."""

@@ -32,6 +32,8 @@ class Decoded:
     width: int
     height: int
     meta: PhotoMeta
+    glanced: bool | None = None
+    """What ``glance`` said of the decoded picture (None: nobody glanced)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,13 +93,20 @@ class ArrayPreprocess:
 
 
 def decode_for_model(
-    path: str | Path, input_size: int, preprocess: Preprocess, crop: Crop | None = None
+    path: str | Path,
+    input_size: int,
+    preprocess: Preprocess,
+    crop: Crop | None = None,
+    glance: Callable[[Image.Image], bool] | None = None,
 ) -> Decoded:
     """Decode a photo straight to the model's input tensor (its own resize/crop/normalise);
-    ``crop``: only that region of the upright photo, decoded sharp enough for the model."""
+    ``crop``: only that region of the upright photo, decoded sharp enough for the model;
+    ``glance``: a look at the same decoded picture for a pass after indexing (the faces
+    gate), which then need not decode the photo again."""
     if crop is None:
         img, width, height, meta = open_image(path, min_side=input_size, with_meta=True)
-        return Decoded(preprocess(img), width, height, meta)
+        glanced = glance(img) if glance is not None else None
+        return Decoded(preprocess(img), width, height, meta, glanced)
     left, top, w, h = crop
     if not (
         0 <= left < 1 and 0 <= top < 1 and 0 < w <= 1 - left + 1e-6 and 0 < h <= 1 - top + 1e-6

@@ -58,6 +58,9 @@ class Encoded:
     """What the file's header said (None: not read, e.g. a generated benchmark row)."""
     clip: EncodedClip | None = None
     """A video's moments (``vector`` is its first one's)."""
+    no_face: bool = False
+    """The faces gate glanced at it while it was decoded and saw no face: it is marked
+    looked at for faces, so the faces pass need not decode it again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +279,10 @@ class Catalog(Connections):
                 ],
             )
             store_meta(db, [(e.photo_id, e.meta) for e in encoded if e.meta is not None])
+            db.executemany(
+                "UPDATE photo_meta SET faces_done = 1 WHERE photo_id = ? AND NOT faces_done",
+                [(e.photo_id,) for e in encoded if e.no_face],
+            )
             clips = [e for e in encoded if e.clip is not None]
             if clips:
                 _store_clips(db, model_id, gen, clips)

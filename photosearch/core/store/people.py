@@ -39,6 +39,13 @@ def faces_pending(catalog: Catalog, limit: int) -> list[tuple[int, str]]:
     return not_done(catalog, "faces_done", limit)
 
 
+def faces_looked_at(catalog: Catalog, ids: Sequence[int]) -> set[int]:
+    """The photos among ``ids`` already looked at for faces (indexed again for a new
+    model, say: the faces gate need not glance at them while they are decoded)."""
+    sql = "SELECT photo_id FROM photo_meta WHERE faces_done AND photo_id IN ({})"
+    return {row[0] for row in rows_in(catalog.read(), sql, (), ids)}
+
+
 def faces_pending_count(catalog: Catalog) -> int:
     row = catalog.read().execute(
         f"""SELECT count(*) FROM photos p JOIN photo_meta m ON m.photo_id = p.id
