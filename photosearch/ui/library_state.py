@@ -5,9 +5,12 @@ facts, without widgets, so that every case is tested without a window."""
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from photosearch.core.model import models
+from photosearch.core.types import Folder
 from photosearch.ui.wording import library_size
 
 
@@ -26,6 +29,55 @@ class LibraryFacts:
     indexing: bool
     asking: bool
     """Words typed, or a photo to search by."""
+
+
+@dataclass(slots=True)
+class LibraryState:
+    """The library and the model as the engine last said: what the status bar and the
+    empty page are worded from, and whether a search can run yet."""
+
+    model_state: str = "loading"
+    """As in ``LibraryFacts``."""
+    model_message: str = ""
+    storage_problem: str | None = None
+    answering: str = ""
+    """The model answering searches (the previous one while a new one indexes)."""
+    folders: list[Folder] = field(default_factory=list)
+    photos: int = 0
+    """Photos and videos, skipped files left out."""
+    videos: int = 0
+
+    def take_counts(self, counts: Mapping[str, Any]) -> None:
+        """The engine's counts (``status``): photos, errors, videos, the answering model."""
+        self.photos = int(counts.get("photos", 0)) - int(counts.get("errors", 0))
+        self.videos = int(counts.get("videos", 0))
+        self.answering = str(counts.get("answering") or "")
+
+    def facts(self, indexing: bool, asking: bool) -> LibraryFacts:
+        return LibraryFacts(
+            self.model_state,
+            self.model_message,
+            self.storage_problem,
+            len(self.folders),
+            self.photos,
+            self.videos,
+            indexing,
+            asking,
+        )
+
+    def can_search(self, by_photos: bool) -> bool:
+        """Words can be searched once the text tower is up; photos need the whole model."""
+        return self.model_state == "ready" or (self.model_state == "text" and not by_photos)
+
+    def stand_in_note(self, chosen: str) -> str:
+        """While a newly chosen model indexes, searches are answered by the previous one."""
+        if self.answering and self.answering != chosen:
+            return f" · searches use {self.answering} until {chosen} is done"
+        return ""
+
+    def unreadable(self) -> set[str]:
+        """The folders (or folders inside them) that cannot be read."""
+        return {path for folder in self.folders for path, _ in folder.unreadable}
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,7 +53,7 @@ from photosearch.ui.filter_bar import FilterBar
 from photosearch.ui.folders_dialog import FoldersDialog
 from photosearch.ui.grid_wording import SEARCH_LIMIT, GridAsk, badges, found_summary, nothing_found
 from photosearch.ui.help import HelpDialog
-from photosearch.ui.library_state import LibraryFacts, next_step, state_text
+from photosearch.ui.library_state import LibraryFacts, LibraryState, next_step, state_text
 from photosearch.ui.menus import build_menus
 from photosearch.ui.moments import moment_titles, this_day_filter
 from photosearch.ui.people import PeopleSide
@@ -82,18 +82,8 @@ class MainWindow(QMainWindow):
         if icon is not None:
             self.setWindowIcon(icon)
         self.setAcceptDrops(True)
-        self.model_state = "loading"
-        self.model_message = ""
-        self.storage_problem: str | None = None
-        """Why indexing waits (the data folder cannot be written), in a few words."""
-        self.answering = ""
-        """The model answering searches (the previous one while a new one indexes)."""
+        self.library = LibraryState()
         self.session = SearchSession()
-        self.folder_list: list = []
-        self.folder_count = 0
-        self.photo_count = 0
-        """Photos and videos (everything that is not a skipped file)."""
-        self.video_count = 0
         self.last_result: SearchResult | None = None
         self._shown_once = False
         self._pending_search = False
@@ -211,8 +201,8 @@ class MainWindow(QMainWindow):
             self,
             self.statusBar(),
             self.undo,
-            self._stand_in_note,
-            self._unreadable_folders,
+            lambda: self.library.stand_in_note(self.bridge.model_key),
+            self.library.unreadable,
         )
 
         self._shortcuts()
@@ -493,7 +483,7 @@ class MainWindow(QMainWindow):
             self._update_header()
             self._show_empty_state()
             return
-        if not self._can_search():
+        if not self.library.can_search(bool(self.session.images)):
             self._pending_search = True
             self.header.summary.setText("Your search will run as soon as the model is ready.")
             return
@@ -530,12 +520,6 @@ class MainWindow(QMainWindow):
         self._sorted_for_listing = False  # the user's own choice stays
         if self.last_result is not None or self.session.browsing:
             self.run_search()
-
-    def _can_search(self) -> bool:
-        """Words can be searched once the text tower is up; images need the whole model."""
-        return self.model_state == "ready" or (
-            self.model_state == "text" and not self.session.images
-        )
 
     def _search_done(self, request: int, result: SearchResult) -> None:
         if request != self.bridge.latest_request:
@@ -729,12 +713,12 @@ class MainWindow(QMainWindow):
 
     def _model_state(self, state: str, message: str) -> None:
         first_missing = state == "missing" and not self._welcomed
-        self.model_state, self.model_message = state, message
+        self.library.model_state, self.library.model_message = state, message
         if first_missing:
             self._welcomed = True
             self.show_welcome()
         self.status.between_jobs(self._state_text())
-        if self._pending_search and self._can_search():
+        if self._pending_search and self.library.can_search(bool(self.session.images)):
             self._pending_search = False
             self.run_search()
         self._show_empty_state()
@@ -743,31 +727,16 @@ class MainWindow(QMainWindow):
         if self.status.show_progress(p, self._state_text()):
             self._show_empty_state()
 
-    def _stand_in_note(self) -> str:
-        """While a newly chosen model indexes, searches are answered by the previous one."""
-        if self.answering and self.answering != self.bridge.model_key:
-            return f" · searches use {self.answering} until {self.bridge.model_key} is done"
-        return ""
-
     def _storage(self, message: str, short: str) -> None:
         """The data folder cannot be written (or can again): said once in a message, and
         in the status bar for as long as indexing waits."""
-        if message and short != self.storage_problem:
+        if message and short != self.library.storage_problem:
             self._failed(message)
-        self.storage_problem = short or None
+        self.library.storage_problem = short or None
         self.status.between_jobs(self._state_text())
 
     def _facts(self) -> LibraryFacts:
-        return LibraryFacts(
-            self.model_state,
-            self.model_message,
-            self.storage_problem,
-            self.folder_count,
-            self.photo_count,
-            self.video_count,
-            self.status.busy,
-            bool(self.query_text() or self.session.images),
-        )
+        return self.library.facts(self.status.busy, bool(self.query_text() or self.session.images))
 
     def _state_text(self) -> str:
         return state_text(self._facts())
@@ -787,8 +756,7 @@ class MainWindow(QMainWindow):
             self.run_search()
 
     def _folders(self, folders: list) -> None:
-        self.folder_count = len(folders)
-        self.folder_list = folders
+        self.library.folders = folders
         modes = self.bridge.watch_modes()
         self.bridge.run(
             lambda engine: engine.library.folder_counts(),
@@ -807,14 +775,9 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "PhotoSearch", message)
 
     def _counts(self, counts: dict) -> None:
-        self.photo_count = int(counts.get("photos", 0)) - int(counts.get("errors", 0))
-        self.video_count = int(counts.get("videos", 0))
-        self.answering = str(counts.get("answering") or "")
-        self.sidebar.set_total(self.photo_count)
+        self.library.take_counts(counts)
+        self.sidebar.set_total(self.library.photos)
         self._show_empty_state()
-
-    def _unreadable_folders(self) -> set[str]:
-        return {path for f in self.folder_list for path, _ in f.unreadable}
 
     def open_settings(self, tab: str = "general") -> None:
         SettingsDialog(self.bridge, self, tab).exec()
@@ -824,7 +787,9 @@ class MainWindow(QMainWindow):
 
     def show_welcome(self) -> None:
         WelcomeDialog(
-            self.bridge, self.model_message if self.model_state == "missing" else None, self
+            self.bridge,
+            self.library.model_message if self.library.model_state == "missing" else None,
+            self,
         ).open()
 
     def _message(

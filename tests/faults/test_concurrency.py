@@ -117,7 +117,7 @@ def test_closing_the_window_in_the_middle_of_a_batch(qtbot: QtBot, tmp_path: Pat
     qtbot.addWidget(window)
     window.show()
     engine = window.bridge.engine
-    qtbot.waitUntil(lambda: window.model_state == "ready", timeout=60_000)
+    qtbot.waitUntil(lambda: window.library.model_state == "ready", timeout=60_000)
     qtbot.waitUntil(
         lambda: engine.catalog.counts(engine.vectors().model_id)["indexed"] >= 16, timeout=120_000
     )

@@ -49,3 +49,28 @@ def test_the_empty_page_offers_the_one_step_that_helps() -> None:
     broken = next_step(replace(READY, model_state="error", model_message="<bad> file"))
     assert broken is not None and "&lt;bad&gt; file" in broken.text  # shown, never as markup
     assert next_step(replace(READY, asking=True)) is None  # the search's results will show
+
+
+def test_the_library_state_takes_the_engines_counts_and_says_when_a_search_can_run() -> None:
+    from photosearch.ui.library_state import LibraryState
+
+    state = LibraryState()
+    assert not state.can_search(by_photos=False)  # the model is still loading
+    state.model_state = "text"
+    assert state.can_search(by_photos=False) and not state.can_search(by_photos=True)
+    state.model_state = "ready"
+    assert state.can_search(by_photos=True)
+    state.take_counts({"photos": 1240, "errors": 6, "videos": 3, "answering": "old-model"})
+    assert (state.photos, state.videos) == (1234, 3)
+    assert state.stand_in_note("new-model") == " · searches use old-model until new-model is done"
+    assert state.stand_in_note("old-model") == ""
+    facts = state.facts(indexing=True, asking=False)
+    assert (facts.photos, facts.folders, facts.indexing) == (1234, 0, True)
+    from photosearch.core.types import Folder
+
+    state.folders = [
+        Folder(1, "/a", True, True, False, unreadable=(("/a/locked", "permission denied"),)),
+        Folder(2, "/b", True, True, False),
+    ]
+    assert state.unreadable() == {"/a/locked"}
+    assert state.facts(indexing=False, asking=True).folders == 2

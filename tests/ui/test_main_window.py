@@ -231,7 +231,7 @@ def test_first_run_without_a_model(
     qtbot: QtBot, tmp_path: Path, shapes: Path, random_model: Path
 ) -> None:
     win = open_window(qtbot, tmp_path / "app", [shapes], model=DEFAULT_MODEL)
-    qtbot.waitUntil(lambda: win.model_state == "missing", timeout=10_000)
+    qtbot.waitUntil(lambda: win.library.model_state == "missing", timeout=10_000)
     assert "needs its model" in win.message.text()
     qtbot.waitUntil(lambda: welcome_dialog() is not None, timeout=5_000)
     dialog = welcome_dialog()
@@ -240,7 +240,7 @@ def test_first_run_without_a_model(
     assert "not on this computer yet" in dialog.status.text()
     assert "photosearch " not in shown  # no window tells anyone to run a command
     win.bridge.request_import_model.emit(str(random_model))
-    qtbot.waitUntil(lambda: win.model_state == "ready", timeout=30_000)
+    qtbot.waitUntil(lambda: win.library.model_state == "ready", timeout=30_000)
     qtbot.waitUntil(lambda: welcome_dialog() is None, timeout=5_000)
     win.close()
     win.bridge.shutdown()
@@ -254,7 +254,7 @@ def test_first_run_downloads_the_default_model(
     hub.files = release(DEFAULT_MODEL)
     (body,) = hub.files.values()
     win = open_window(qtbot, tmp_path / "app", [shapes], model=DEFAULT_MODEL)
-    qtbot.waitUntil(lambda: win.model_state == "missing", timeout=10_000)
+    qtbot.waitUntil(lambda: win.library.model_state == "missing", timeout=10_000)
     qtbot.waitUntil(lambda: welcome_dialog() is not None, timeout=5_000)
     dialog = welcome_dialog()
     assert dialog is not None
@@ -263,7 +263,7 @@ def test_first_run_downloads_the_default_model(
     total: list[int] = []
     dialog.progress.valueChanged.connect(lambda _: total.append(dialog.progress.maximum()))
     qtbot.mouseClick(dialog.download, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: win.model_state == "ready", timeout=120_000)
+    qtbot.waitUntil(lambda: win.library.model_state == "ready", timeout=120_000)
     qtbot.waitUntil(lambda: welcome_dialog() is None, timeout=5_000)
     assert seen and seen[-1] == len(body) and total[-1] == len(body)
     installed = models.model_dir(DEFAULT_MODEL, win.bridge.engine.paths.models_dir)
@@ -452,7 +452,7 @@ def test_words_are_searched_while_the_model_still_loads(
     monkeypatch.setattr(encoder_module.Encoder, "__init__", slow_load)
     win = open_window(qtbot, tmp_path / "app", [])
     try:
-        qtbot.waitUntil(lambda: win.model_state == "text", timeout=30_000)
+        qtbot.waitUntil(lambda: win.library.model_state == "text", timeout=30_000)
         # the rescan runs meanwhile and finishes without the model (nothing to encode)
         worker = win.bridge.worker
         qtbot.waitUntil(
@@ -463,12 +463,12 @@ def test_words_are_searched_while_the_model_still_loads(
         win.run_search()
         # the window's own slot, not just the signal (emitted on the search thread)
         qtbot.waitUntil(lambda: win.last_result is not None, timeout=30_000)
-        assert win.model_state == "text" and win.bridge.engine.runtime.loaded is None
+        assert win.library.model_state == "text" and win.bridge.engine.runtime.loaded is None
         assert [h.path for h in win.results.hits()] == expected
         assert "still loading" in win.status.label.text()
     finally:
         release.set()
-    qtbot.waitUntil(lambda: win.model_state == "ready", timeout=60_000)
+    qtbot.waitUntil(lambda: win.library.model_state == "ready", timeout=60_000)
     assert "still loading" not in win.status.label.text()
     win.close()
     win.bridge.shutdown()

@@ -63,7 +63,7 @@ def test_settings_manage_models_with_buttons_not_commands(
 
     window = create_window(AppPaths.resolve(tmp_path / "home"), watch=False)
     try:
-        qtbot.waitUntil(lambda: window.model_state == "missing", timeout=30_000)
+        qtbot.waitUntil(lambda: window.library.model_state == "missing", timeout=30_000)
         dialog = SettingsDialog(window.bridge, window, "models")
         page = dialog.models
         assert dialog.tabs.currentWidget() is page
@@ -90,7 +90,7 @@ def test_settings_manage_models_with_buttons_not_commands(
         buttons = [b.text() for b in page.findChildren(QPushButton)]
         assert "Import a model file or folder…" in buttons
         window.bridge.request_import_model.emit(str(random_model))
-        qtbot.waitUntil(lambda: window.model_state == "ready", timeout=60_000)
+        qtbot.waitUntil(lambda: window.library.model_state == "ready", timeout=60_000)
         imported = window.bridge.model_key
         page.refresh()
         assert page.table.item(page.model_keys().index(imported), 5).text() == "In use"

@@ -62,7 +62,7 @@ def _shown(qtbot: QtBot, paths: AppPaths) -> MainWindow:
 
 def wait_indexed(qtbot: QtBot, window: MainWindow, count: int, timeout: int = 120_000) -> None:
     engine = window.bridge.engine
-    qtbot.waitUntil(lambda: window.model_state == "ready", timeout=60_000)
+    qtbot.waitUntil(lambda: window.library.model_state == "ready", timeout=60_000)
     qtbot.waitUntil(
         lambda: engine.catalog.counts(engine.vectors().model_id)["indexed"] >= count,
         timeout=timeout,
