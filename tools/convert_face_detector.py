@@ -146,9 +146,9 @@ class Converter:
             )
         raise ValueError(f"activation {fused} is not handled")
 
-    def same_pads(self, size: int, kernel: int, stride: int) -> tuple[int, int]:
+    def same_pads(self, size: int, kernel: int, stride: int, dilation: int) -> tuple[int, int]:
         out = -(-size // stride)
-        total = max((out - 1) * stride + kernel - size, 0)
+        total = max((out - 1) * stride + (kernel - 1) * dilation + 1 - size, 0)
         return total // 2, total - total // 2
 
     def conv(self, op: object, depthwise: bool) -> None:
@@ -160,9 +160,12 @@ class Converter:
         _, height, width, _ = self.shape(inputs[0])
         kh, kw = weight.shape[2:]
         sh, sw = opts.StrideH(), opts.StrideW()
+        dh, dw = opts.DilationHFactor(), opts.DilationWFactor()
+        if depthwise and opts.DepthMultiplier() != 1:
+            raise ValueError("depthwise convolutions with a depth multiplier are not handled")
         if opts.Padding() == self.tfl.Padding.SAME:
-            top, bottom = self.same_pads(height, kh, sh)
-            left, right = self.same_pads(width, kw, sw)
+            top, bottom = self.same_pads(height, kh, sh, dh)
+            left, right = self.same_pads(width, kw, sw, dw)
         else:
             top = bottom = left = right = 0
         name = f"t{out}"
@@ -176,7 +179,7 @@ class Converter:
             kernel_shape=[kh, kw],
             strides=[sh, sw],
             pads=[top, left, bottom, right],
-            dilations=[opts.DilationHFactor(), opts.DilationWFactor()],
+            dilations=[dh, dw],
             group=weight.shape[0] if depthwise else 1,
         )
         self.names[out] = self.activation(name + "_conv", opts.FusedActivationFunction(), name)

@@ -3,6 +3,8 @@ dlib's own numbers."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -52,10 +54,17 @@ def test_the_model_file_is_read_as_the_network_it_holds() -> None:
     assert layers[-1].shape == (256, 128)
 
 
-def test_a_file_that_is_not_the_network_is_refused(tmp_path: object) -> None:
-    from pathlib import Path
-
-    other = Path(str(tmp_path)) / "other.dat"
-    other.write_bytes(b"\x01\x02not a network at all")
-    with pytest.raises(ModelFileError):
-        FaceDescriber(other)
+def test_a_file_that_is_not_the_network_is_refused(tmp_path: Path) -> None:
+    directory = faces.model_dir()
+    assert directory is not None
+    real = (directory / "dlib_face_recognition_resnet_model_v1.dat").read_bytes()
+    other = tmp_path / "other.dat"
+    for damaged in (
+        b"\x01\x02not a network at all",
+        real[: len(real) // 2],  # cut short
+        real.replace(b"\x01\x05relu_", b"\x01\x05xelu_", 1),  # a layer it does not know
+        real.replace(b"\x01\x04fc_2", b"\x01\x04fx_2"),  # no final layer
+    ):
+        other.write_bytes(damaged)
+        with pytest.raises(ModelFileError):
+            FaceDescriber(other)

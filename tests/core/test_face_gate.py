@@ -78,6 +78,41 @@ def test_overlapping_boxes_are_one_face_and_weak_ones_none() -> None:
     assert half.right - half.left == pytest.approx(0.5, abs=1e-6)
 
 
+def test_anchors_run_row_by_row_and_a_letterboxed_height_maps_back() -> None:
+    grid = face_gate.GRID
+    boxes = np.zeros((1, grid * grid, 16), np.float32)
+    scores = np.full((1, grid * grid, 1), -10.0, np.float32)
+    row, column = 30, 6  # below the middle, to the left
+    boxes[0, row * grid + column, 2:4] = 0.1 * INPUT_SIDE
+    scores[0, row * grid + column] = 5.0
+    (face,) = decode(boxes, scores, (1.0, 1.0), min_score=0.3)
+    assert (face.left + face.right) / 2 == pytest.approx((column + 0.5) / grid, abs=1e-6)
+    assert (face.top + face.bottom) / 2 == pytest.approx((row + 0.5) / grid, abs=1e-6)
+    # a wide photo fills the middle half of the square: heights grow back twice
+    (wide,) = decode(boxes, scores, (1.0, 0.5), min_score=0.3)
+    assert wide.bottom - wide.top == pytest.approx(0.2, abs=1e-6)
+    assert (wide.top + wide.bottom) / 2 == pytest.approx(((row + 0.5) / grid - 0.25) / 0.5)
+
+
+def test_a_box_squashed_against_an_edge_is_no_face() -> None:
+    grid = face_gate.GRID
+    boxes = np.zeros((1, grid * grid, 16), np.float32)
+    scores = np.full((1, grid * grid, 1), -10.0, np.float32)
+    boxes[0, 0, :4] = (-0.2 * INPUT_SIDE, -0.2 * INPUT_SIDE, 0.05 * INPUT_SIDE, 0.05 * INPUT_SIDE)
+    scores[0, 0] = 5.0  # the top-left anchor's box lies wholly outside the photo
+    assert decode(boxes, scores, (1.0, 1.0), min_score=0.3) == []
+
+
+@needs_faces
+def test_a_tiny_or_empty_gate_face_costs_dlib_nothing() -> None:
+    """Gate faces smaller than dlib could use are not scaled up into huge crops."""
+    reader = faces.FaceReader()
+    pixels = np.zeros((768, 1024, 3), np.uint8)
+    tiny = [face_gate.GateFace(0.5, 0.5, 0.5 + 5 / 1024, 0.5 + 5 / 768, 0.9)]
+    empty = [face_gate.GateFace(1.0, 1.0, 1.0, 1.0, 0.9)]
+    assert reader._boxes(pixels, tiny) == [] and reader._boxes(pixels, empty) == []
+
+
 @needs_faces
 def test_dlib_around_the_gates_faces_finds_what_it_finds_in_the_whole_photo(
     tmp_path: Path,

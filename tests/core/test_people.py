@@ -250,3 +250,60 @@ def test_indexing_glances_for_faces_so_the_pass_skips_photos_without(
     engine.scan()
     engine.index()
     assert faces_pending_count(engine.catalog) == 2
+
+
+def test_faces_turned_off_while_indexing_keep_nothing_the_gate_saw(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The user turns faces off (or deletes every face datum) mid-batch: what the gate
+    saw is not stored, and no gate is made again once its memory was let go."""
+    from photosearch.core.app.pass_readers import FacesGlance
+    from photosearch.core.index.indexer import Indexer
+    from photosearch.core.store.people import faces_pending_count
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    for seed in range(4):
+        photo_like(640, 480, seed).save(folder / f"plain_{seed}.jpg", quality=85)
+    engine.library.add_folder(folder)
+    engine.scan()
+    wanted = [True]
+
+    class TurnedOffMidBatch(FacesGlance):
+        def look(self, img: Image.Image) -> bool | None:
+            seen = super().look(img)
+            wanted[0] = False  # the user said no while the batch was decoded
+            return seen
+
+    glance = TurnedOffMidBatch(engine.readers, lambda: wanted[0])
+    Indexer(engine.catalog, engine.vectors(), engine.encoder(), glance=glance).run()
+    assert faces_pending_count(engine.catalog) == 4  # all still to look at
+    engine.readers.drop_faces()
+    assert glance.look(Image.new("RGB", (64, 64))) is None
+    assert engine.readers.face_gate(lambda: False) is None
+
+
+def test_a_photo_changed_since_the_gate_saw_it_is_looked_at_again(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from photosearch.core.store.catalog import Encoded
+    from photosearch.core.store.people import faces_pending_count
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    photo = folder / "plain.jpg"
+    photo_like(640, 480, 1).save(photo, quality=85)
+    engine.set_find_faces(False)  # indexed without a glance: still to look at
+    engine.library.add_folder(folder)
+    engine.update()
+    assert faces_pending_count(engine.catalog) == 1
+    (found,) = engine.catalog.read().execute("SELECT id, size, mtime_ns FROM photos")
+    photo_id, size, mtime = found
+    vector = np.zeros(engine.vectors().dim, np.float32)
+    model = engine.vectors().model_id
+    stale = Encoded(photo_id, vector, 640, 480, None, None, (size + 1, mtime))
+    engine.catalog.commit_batch(model, [stale], [])
+    assert faces_pending_count(engine.catalog) == 1  # the file changed since: not marked
+    current = Encoded(photo_id, vector, 640, 480, None, None, (size, mtime))
+    engine.catalog.commit_batch(model, [current], [])
+    assert faces_pending_count(engine.catalog) == 0

@@ -22,7 +22,7 @@ from photosearch.core.app.albums import Albums
 from photosearch.core.app.health import Check, LibraryStatus, doctor, library_status
 from photosearch.core.app.library import Library
 from photosearch.core.app.model_runtime import ModelRuntime
-from photosearch.core.app.pass_readers import PassReaders
+from photosearch.core.app.pass_readers import FacesGlance, PassReaders
 from photosearch.core.app.people import People
 from photosearch.core.errors import (
     ModelNotAvailableError,
@@ -390,7 +390,7 @@ class Engine:
             encoder,
             batch_size=self.settings.batch_size,
             decode_threads=1 if self.settings.gentle else decoders,
-            glance=self.readers.glance if self.finds_faces() else None,
+            glance=FacesGlance(self.readers, self.finds_faces) if self.finds_faces() else None,
         )
         report = indexer.run(progress, control, between_batches)
         self._remember_speed(report)

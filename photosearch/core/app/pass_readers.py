@@ -5,6 +5,7 @@ the cores and gentle mode as they are at each batch."""
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Callable
@@ -13,6 +14,8 @@ from PIL import Image
 
 from photosearch.core.media import face_gate, faces, ocr
 from photosearch.core.settings import Settings
+
+log = logging.getLogger(__name__)
 
 PASS_WORKERS = 4
 """The most photos a pass after indexing looks at together (each looker holds its models
@@ -41,18 +44,21 @@ class PassReaders:
         """A face finder for each photo looked at together."""
         with self._lock:
             workers = self.workers()
-            while len(self._faces) < workers:
-                self._faces.append(faces.FaceReader())
+            while len(self._faces) < workers:  # one descriptor network for all of them
+                shared = self._faces[0].describer if self._faces else None
+                self._faces.append(faces.FaceReader(shared))
             return self._faces[:workers]
 
-    def glance(self, img: Image.Image) -> bool:
-        """The faces gate on a photo as indexing decoded it: whether it shows a face
-        (one network for every decoding thread: onnxruntime runs them side by side)."""
+    def face_gate(self, wanted: Callable[[], bool]) -> face_gate.FaceGate | None:
+        """The faces gate indexing glances with (one network for every decoding thread:
+        onnxruntime runs them side by side); None once faces are not ``wanted``, and
+        never made again after they were turned off."""
         with self._lock:
+            if not wanted():
+                return None
             if self._glance is None:
                 self._glance = face_gate.FaceGate()
-            gate = self._glance
-        return bool(gate.faces(img))
+            return self._glance
 
     def gates(self) -> list[ocr.TextReader]:
         """An OCR engine for each photo the words gate looks at together, each with its
@@ -85,3 +91,25 @@ class PassReaders:
         """Words were turned off: the OCR engines' memory goes back."""
         with self._lock:
             self._gates, self._reader = [], None
+
+
+class FacesGlance:
+    """The faces gate looking at each photo as indexing decodes it, while faces are on
+    (``core/index/indexer.Glance``)."""
+
+    def __init__(self, readers: PassReaders, wanted: Callable[[], bool]) -> None:
+        self._readers = readers
+        self._wanted = wanted
+
+    def look(self, img: Image.Image) -> bool | None:
+        gate = self._readers.face_gate(self._wanted)
+        if gate is None:
+            return None
+        try:
+            return bool(gate.faces(img))
+        except Exception:  # the faces pass looks at it later; indexing goes on
+            log.warning("the faces gate failed on a photo", exc_info=True)
+            return None
+
+    def wanted(self) -> bool:
+        return self._wanted()

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import Protocol
 
 import numpy as np
 import torch
@@ -91,6 +92,18 @@ def default_decode_threads() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
+class Glance(Protocol):
+    """A look at each photo as it is decoded for the model (the faces gate)."""
+
+    def look(self, img: Image.Image) -> bool | None:
+        """Whether it shows a face (None: not looked at: turned off, or it failed)."""
+        ...
+
+    def wanted(self) -> bool:
+        """Whether what it sees is still to be kept (faces may be turned off meanwhile)."""
+        ...
+
+
 class Indexer:
     """Encodes every photo the catalog lists as pending for the encoder's model."""
 
@@ -101,11 +114,11 @@ class Indexer:
         encoder: Encoder,
         batch_size: int = 16,
         decode_threads: int = 0,
-        glance: Callable[[Image.Image], bool] | None = None,
+        glance: Glance | None = None,
     ) -> None:
         """``glance``: the faces gate, looking at each photo as it is decoded for the
-        model (True: a face seen); photos it sees no face in are marked looked at, so
-        the faces pass never decodes them again."""
+        model; photos it sees no face in are marked looked at, so the faces pass never
+        decodes them again."""
         self.glance = glance
         self.catalog = catalog
         self.vectors = vectors
@@ -120,7 +133,8 @@ class Indexer:
         try:
             if is_video_name(path):
                 return decode_clip_for_model(path, size, preprocess)
-            return decode_for_model(path, size, preprocess, glance=self.glance if look else None)
+            glance = self.glance.look if look and self.glance is not None else None
+            return decode_for_model(path, size, preprocess, glance=glance)
         except ImageError as exc:
             return exc
         finally:
@@ -257,6 +271,9 @@ class Indexer:
         )
         self.costs.add_encode(time.perf_counter() - started, len(good))
         report.encoded += len(good)
+        # faces turned off (or every face datum deleted) while the batch was decoded:
+        # what the gate saw is not kept
+        faces_wanted = self.glance is not None and self.glance.wanted()
         encoded: list[Encoded] = []
         start = 0
         for pid, d in good:
@@ -264,7 +281,8 @@ class Indexer:
             if isinstance(d, DecodedClip):
                 own = vectors[start : start + len(d.times)]
                 clip = EncodedClip(d.duration, d.codec, d.times, own)
-            no_face = isinstance(d, Decoded) and d.glanced is False
+            seen = d.glanced if isinstance(d, Decoded) and faces_wanted else None
+            no_face = seen.stamp if seen is not None and not seen.face else None
             encoded.append(Encoded(pid, vectors[start], d.width, d.height, d.meta, clip, no_face))
             start += len(d.times) if isinstance(d, DecodedClip) else 1
         return encoded, failed

@@ -15,6 +15,7 @@ pools' sizes and the final fully connected layer, tensors as little-endian float
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,11 @@ import numpy as np
 CHIP = 150
 """The side of the face chip the network takes (dlib's ``get_face_chip``, padding 0.25)."""
 
-_LAYER = re.compile(rb"(con_4|affine_|fc_2|relu_|max_pool_2|avg_pool_2|add_prev_)")
+_NAMES = (b"con_4", b"affine_", b"fc_2", b"relu_", b"max_pool_2", b"avg_pool_2", b"add_prev_")
+_LAYER = re.compile(b"|".join(re.escape(b"\x01" + bytes([len(n)]) + n) for n in _NAMES))
+"""A layer's name as dlib writes it: its length first (so no float data passes for one)."""
+SHAPE = {"convolution": 29, "relu": 29, "add": 14, "pool": 6, "matrix": 1}
+"""The layers dlib's face descriptor network holds: any other file is refused."""
 
 
 class ModelFileError(ValueError):
@@ -60,7 +65,8 @@ class _Reader:
         return -value if control & 0x80 else value
 
     def tensor(self) -> np.ndarray:
-        self.integer()  # its format's version
+        if self.integer() != 2:  # its format's version: 2 holds plain float32s
+            raise ModelFileError("a tensor in an unknown format")
         count = int(np.prod([self.integer() for _ in range(4)]))
         values = np.frombuffer(self.data, "<f4", count, self.at).astype(np.float32)
         self.at += 4 * count
@@ -69,11 +75,32 @@ class _Reader:
 
 def read_layers(path: Path) -> tuple[list[object], tuple[float, float, float]]:
     """The network's layers in order (convolutions with their affine layers folded in,
-    pools, ``"relu"`` and ``"add"`` marks, the final matrix) and the input's mean colour."""
-    data = path.read_bytes()
+    pools, ``"relu"`` and ``"add"`` marks, the final matrix) and the input's mean colour;
+    ``ModelFileError`` for a file that does not hold dlib's face descriptor network."""
+    try:
+        layers, mean = _read(path.read_bytes(), path.name)
+    except (IndexError, ValueError) as exc:  # truncated, or numbers that do not add up
+        raise ModelFileError(f"{path.name} is damaged: {exc}") from exc
+    kinds = Counter(
+        "convolution"
+        if isinstance(layer, _Conv)
+        else "pool"
+        if isinstance(layer, _Pool)
+        else "matrix"
+        if isinstance(layer, np.ndarray)
+        else str(layer)
+        for layer in layers
+    )
+    last = layers[-1] if layers else None
+    if kinds != Counter(SHAPE) or not isinstance(last, np.ndarray) or last.shape != (256, 128):
+        raise ModelFileError(f"{path.name} is not dlib's face descriptor network")
+    return layers, mean
+
+
+def _read(data: bytes, name: str) -> tuple[list[object], tuple[float, float, float]]:
     means = re.search(rb"input_rgb_image_sized", data)
     if means is None:
-        raise ModelFileError(f"{path.name} holds no dlib image network")
+        raise ModelFileError(f"{name} holds no dlib image network")
     reader = _Reader(data)
     reader.at = means.end()
     mean = []
@@ -83,12 +110,14 @@ def read_layers(path: Path) -> tuple[list[object], tuple[float, float, float]]:
     layers: list[object] = []
     at = reader.at
     while (found := _LAYER.search(data, at)) is not None:
-        name = found.group(0)
+        name = found.group(0)[2:]
         reader.at = found.end()
         if name == b"con_4":
             params = reader.tensor()
             filters, kh, kw, stride, _, padding, _ = (reader.integer() for _ in range(7))
-            inputs = (params.size - filters) // (filters * kh * kw)
+            inputs, rest = divmod(params.size - filters, max(1, filters * kh * kw))
+            if filters < 1 or inputs < 1 or rest:
+                raise ModelFileError("a convolution whose sizes do not add up")
             weight = params[: filters * inputs * kh * kw].reshape(filters, inputs, kh, kw)
             layers.append(_Conv(weight, params[filters * inputs * kh * kw :], stride, padding))
         elif name == b"affine_":
@@ -96,6 +125,8 @@ def read_layers(path: Path) -> tuple[list[object], tuple[float, float, float]]:
             conv = layers[-1]
             if not isinstance(conv, _Conv):
                 raise ModelFileError("an affine layer follows something else than a convolution")
+            if params.size != 2 * conv.bias.size:
+                raise ModelFileError("an affine layer that does not fit its convolution")
             gamma, beta = np.split(params, 2)
             layers[-1] = _Conv(
                 conv.weight * gamma[:, None, None, None],

@@ -53,8 +53,11 @@ def model_input(img: Image.Image) -> tuple[np.ndarray, tuple[float, float]]:
     width, height = img.size
     scale = INPUT_SIDE / max(width, height)
     w, h = max(1, round(width * scale)), max(1, round(height * scale))
-    small = img.convert("RGB").resize((w, h), Image.Resampling.BILINEAR)
-    square = np.zeros((INPUT_SIDE, INPUT_SIDE, 3), np.float32)
+    rgb = img if img.mode == "RGB" else img.convert("RGB")  # no full-size copy of RGB
+    small = rgb.resize((w, h), Image.Resampling.BILINEAR)
+    # black around the photo, as MediaPipe letterboxes (a partial face at an edge was
+    # found only so)
+    square = np.full((INPUT_SIDE, INPUT_SIDE, 3), -1.0, np.float32)
     top, left = (INPUT_SIDE - h) // 2, (INPUT_SIDE - w) // 2
     square[top : top + h, left : left + w] = np.asarray(small, np.float32) / 127.5 - 1.0
     return square[None], (w / INPUT_SIDE, h / INPUT_SIDE)
@@ -91,7 +94,9 @@ def decode(
         if any(overlap(box, other) > OVERLAP for other in chosen):
             continue
         chosen.append(box)
-        faces.append(_in_photo(box, cover, float(score[keep][i])))
+        face = _in_photo(box, cover, float(score[keep][i]))
+        if face.right > face.left and face.bottom > face.top:  # not squashed at an edge
+            faces.append(face)
     return faces
 
 

@@ -84,6 +84,7 @@ def available() -> bool:
         directory is not None
         and importlib.util.find_spec("dlib") is not None
         and all((directory / name).is_file() for name in MODEL_FILES)
+        and importlib.util.find_spec("onnxruntime") is not None
         and face_gate.available()
     )
 
@@ -91,7 +92,9 @@ def available() -> bool:
 class FaceReader:
     """The gate, dlib's detector and landmarks, and the descriptor network, loaded once."""
 
-    def __init__(self) -> None:
+    def __init__(self, describer: FaceDescriber | None = None) -> None:
+        """``describer``: the descriptor network, shared by the finders of a pass (it
+        keeps no state; 22 MB of weights each otherwise)."""
         import dlib  # loaded only where faces are looked for
 
         directory = model_dir()
@@ -100,7 +103,7 @@ class FaceReader:
         self._detect: Any = dlib.get_frontal_face_detector()
         self._landmarks: Any = dlib.shape_predictor(str(directory / _LANDMARKS))
         self._chip: Any = dlib.get_face_chip
-        self._describe = FaceDescriber(directory / _DESCRIBER)
+        self.describer = describer or FaceDescriber(directory / _DESCRIBER)
         self._rectangle: Any = dlib.rectangle
         self._gate = face_gate.FaceGate()
 
@@ -135,7 +138,7 @@ class FaceReader:
             )
             for box in boxes
         ]
-        vectors = self._describe.describe(np.stack(chips))
+        vectors = self.describer.describe(np.stack(chips))
         found = [
             FoundFace((left / width, top / height, right / width, bottom / height), vector)
             for (left, top, right, bottom), vector in zip(boxes, vectors, strict=True)
@@ -152,6 +155,8 @@ class FaceReader:
         boxes: list[tuple[int, int, int, int]] = []
         for face in seen:
             side = max((face.right - face.left) * width, (face.bottom - face.top) * height)
+            if side < MIN_FACE * 0.75:  # what HOG would find in it is below MIN_FACE
+                continue
             margin = max(CONTEXT * side, MIN_CONTEXT)
             x0, y0 = (
                 max(0, int(face.left * width - margin)),

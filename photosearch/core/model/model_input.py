@@ -7,6 +7,7 @@ import torch: only the model-facing code does.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,8 +33,17 @@ class Decoded:
     width: int
     height: int
     meta: PhotoMeta
-    glanced: bool | None = None
-    """What ``glance`` said of the decoded picture (None: nobody glanced)."""
+    glanced: Sighting | None = None
+    """What ``glance`` saw in the decoded picture (None: nobody looked)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sighting:
+    """What a glance at a decoded photo saw, and the file as it was then (size,
+    modification time): a file changed since is looked at again."""
+
+    face: bool
+    stamp: tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,21 +102,32 @@ class ArrayPreprocess:
         return torch.from_numpy(x)
 
 
+def _stamp(path: str | Path) -> tuple[int, int] | None:
+    """Size and modification time, taken before the decode: a change after it shows."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
 def decode_for_model(
     path: str | Path,
     input_size: int,
     preprocess: Preprocess,
     crop: Crop | None = None,
-    glance: Callable[[Image.Image], bool] | None = None,
+    glance: Callable[[Image.Image], bool | None] | None = None,
 ) -> Decoded:
     """Decode a photo straight to the model's input tensor (its own resize/crop/normalise);
     ``crop``: only that region of the upright photo, decoded sharp enough for the model;
     ``glance``: a look at the same decoded picture for a pass after indexing (the faces
     gate), which then need not decode the photo again."""
     if crop is None:
+        stamp = _stamp(path) if glance is not None else None
         img, width, height, meta = open_image(path, min_side=input_size, with_meta=True)
-        glanced = glance(img) if glance is not None else None
-        return Decoded(preprocess(img), width, height, meta, glanced)
+        face = glance(img) if glance is not None else None
+        seen = Sighting(face, stamp) if face is not None and stamp is not None else None
+        return Decoded(preprocess(img), width, height, meta, seen)
     left, top, w, h = crop
     if not (
         0 <= left < 1 and 0 <= top < 1 and 0 < w <= 1 - left + 1e-6 and 0 < h <= 1 - top + 1e-6

@@ -58,9 +58,10 @@ class Encoded:
     """What the file's header said (None: not read, e.g. a generated benchmark row)."""
     clip: EncodedClip | None = None
     """A video's moments (``vector`` is its first one's)."""
-    no_face: bool = False
-    """The faces gate glanced at it while it was decoded and saw no face: it is marked
-    looked at for faces, so the faces pass need not decode it again."""
+    no_face: tuple[int, int] | None = None
+    """The faces gate glanced at it while it was decoded and saw no face: the file's
+    size and modification time then. It is marked looked at for faces (the faces pass
+    need not decode it again) unless the file has changed since."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,8 +281,9 @@ class Catalog(Connections):
             )
             store_meta(db, [(e.photo_id, e.meta) for e in encoded if e.meta is not None])
             db.executemany(
-                "UPDATE photo_meta SET faces_done = 1 WHERE photo_id = ? AND NOT faces_done",
-                [(e.photo_id,) for e in encoded if e.no_face],
+                "UPDATE photo_meta SET faces_done = 1 WHERE photo_id = ? AND NOT faces_done"
+                " AND EXISTS (SELECT 1 FROM photos WHERE id = ? AND size = ? AND mtime_ns = ?)",
+                [(e.photo_id, e.photo_id, *e.no_face) for e in encoded if e.no_face is not None],
             )
             clips = [e for e in encoded if e.clip is not None]
             if clips:
