@@ -26,7 +26,14 @@ from PySide6.QtWidgets import (
 from photosearch.core.types import Hit
 from photosearch.core.wording import clock
 from photosearch.ui.icons import render
-from photosearch.ui.results import KEEP, BadgeRole, HitRole, Section, SectionRole, badge_text
+from photosearch.ui.results import (
+    KEEP,
+    BadgeRole,
+    HitRole,
+    ResultsModel,
+    Section,
+    SectionRole,
+)
 
 NAMES_FROM = 120
 """Below this thumbnail size the names are hidden (the tooltip and details pane show them)."""
@@ -225,10 +232,12 @@ class ResultDelegate(QStyledItemDelegate):
         hit = index.data(HitRole)
         if isinstance(hit, Hit):
             badge = index.data(BadgeRole)
+            model = index.model()
+            plain = model.plain_badge(hit) if isinstance(model, ResultsModel) else ""
             self._paint_badge(
                 painter,
                 photo,
-                badge if badge else badge_text(hit),
+                badge if badge else plain,
                 palette.color(QPalette.ColorRole.Highlight) if badge == KEEP else None,
             )
             if hit.photo.is_video or hit.motion is not None:

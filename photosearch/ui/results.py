@@ -39,10 +39,13 @@ def display_name(path: str) -> str:
     return shown(os.path.basename(path))
 
 
-def badge_text(hit: Hit) -> str:
-    """The score of a search hit; the date for a photo listed by filters alone."""
+def badge_text(hit: Hit, under_month: bool = False) -> str:
+    """The score of a search hit; the date for a photo listed by filters alone, only
+    its day where the listing's headers name the month ("Dec 4": shorter, so it fits
+    on tall, narrow photos too)."""
     if hit.score is None:
-        return f"{datetime.fromtimestamp(hit.photo.date):%Y-%m-%d}"
+        taken = datetime.fromtimestamp(hit.photo.date)
+        return f"{taken:%b} {taken.day}" if under_month else f"{taken:%Y-%m-%d}"
     return f"{hit.score:.2f}"
 
 
@@ -240,6 +243,10 @@ class ResultsModel(QAbstractListModel):
         self._shown = min(PAGE, len(self._items))
         self.complete, self._asked = complete, False
         self.endResetModel()
+
+    def plain_badge(self, hit: Hit) -> str:
+        """The word on a photo without a badge of its own: its score, or its date."""
+        return badge_text(hit, under_month=self._months is not None)
 
     def set_groups(self, groups: list[tuple[str, list[Hit]]], badge: str) -> None:
         """Groups under their own headers; the first photo of each carries ``badge``."""

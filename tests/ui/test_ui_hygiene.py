@@ -25,6 +25,9 @@ def test_names_that_are_not_utf8_are_readable() -> None:
 def test_filter_only_hits_show_their_date() -> None:
     assert badge_text(_hit("/a.jpg", None)) == "2020-09-13"
     assert badge_text(_hit("/a.jpg", 0.4567)) == "0.46"
+    # under a month's header, the day alone: shorter, it fits on a narrow photo too
+    assert badge_text(_hit("/a.jpg", None), under_month=True) == "Sep 13"
+    assert badge_text(_hit("/a.jpg", 0.4567), under_month=True) == "0.46"
 
 
 def test_thumbnails_in_memory_stay_within_their_budget(qtbot: QtBot, tmp_path: Path) -> None:
