@@ -8,8 +8,6 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import (
-    QByteArray,
-    QSize,
     Qt,
 )
 from PySide6.QtGui import (
@@ -23,8 +21,6 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -44,7 +40,7 @@ from photosearch.core.types import (
     SavedSearch,
     person_label,
 )
-from photosearch.ui import actions, theme
+from photosearch.ui import actions
 from photosearch.ui.albums import AlbumActions
 from photosearch.ui.bridge import EngineBridge
 from photosearch.ui.details import DetailsPane
@@ -69,7 +65,8 @@ from photosearch.ui.status_area import StatusArea
 from photosearch.ui.top_bar import TopBar
 from photosearch.ui.viewer import Viewer
 from photosearch.ui.welcome import WelcomeDialog
-from photosearch.ui.widgets import EmptyPage, tool_button
+from photosearch.ui.widgets import EmptyPage, demo_banner
+from photosearch.ui.window_memory import Panes, WindowMemory
 from photosearch.ui.wording import shown
 
 
@@ -94,9 +91,9 @@ class MainWindow(QMainWindow):
         self._sorted_for_listing = False
         self._refreshing = False
         """The same search again (new photos indexed): keep the selection and the scroll."""
-        self._settings = theme.settings_file(bridge.paths.data_dir)
+        self.memory = WindowMemory(bridge.paths.data_dir)
 
-        self.query_bar = QueryBar(self._settings.value("history", []) or [], self)
+        self.query_bar = QueryBar(self.memory.history(), self)
         self.query_bar.typed.connect(self.run_search)
         self.query_bar.entered.connect(self.run_search)
         self.query_bar.paste_images.connect(self.paste)
@@ -105,7 +102,7 @@ class MainWindow(QMainWindow):
         self.help = HelpDialog(self)
         self.top_bar = TopBar(
             self.query_bar,
-            int(self._settings.value("thumb", 160)),
+            self.memory.thumb_size(),
             self.toggle_sidebar,
             self.toggle_filters,
             self.show_help,
@@ -190,7 +187,7 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         if demo:
-            layout.addWidget(self._demo_banner())
+            layout.addWidget(demo_banner(self.close))
         layout.addWidget(self.top_bar)
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.splitter, 1)
@@ -219,43 +216,14 @@ class MainWindow(QMainWindow):
         bridge.failed.connect(self._failed)
         bridge.storage.connect(self._storage)
 
-        geometry = self._settings.value("geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:  # first start: 1280 × 800, or maximised on a screen smaller than that
-            size, screen = QSize(1280, 800), QGuiApplication.primaryScreen()
-            available = screen.availableGeometry().size() if screen else size
-            # un-maximised later, it is smaller than the screen, its frame on it
-            self.resize(size.boundedTo(available * 0.9))
-            if available.width() < size.width() or available.height() < size.height():
-                # resized to the whole screen, the title bar pushed the status bar off
-                # its bottom edge (1024 × 600): the window manager fits a maximised one
-                self.setWindowState(Qt.WindowState.WindowMaximized)
-        remembered = self._settings.value
-        self._set_panes(_flag(remembered("sidebar", True)), _flag(remembered("details", False)))
-        self.filter_bar.setVisible(_flag(remembered("filters", False)))
+        self.memory.place(self)
+        panes = self.memory.panes()
+        self._set_panes(panes.sidebar, panes.details)
+        self.filter_bar.setVisible(panes.filters)
         self.top_bar.filters_button.setChecked(self.filter_bar.isVisible())
         self._update_header()
         self._show_empty_state()
         self.albums.load()
-
-    def _demo_banner(self) -> QWidget:
-        """Says that this window shows sample photos, not the user's, and how to leave."""
-        banner = QWidget()
-        banner.setObjectName("demoBanner")  # coloured by the theme's style sheet
-        banner.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        row = QHBoxLayout(banner)
-        row.setContentsMargins(8, 4, 8, 4)
-        said = QLabel(
-            "This is the demo: generated shapes and a tiny model that knows only colours "
-            "and shapes (try “a red circle”). Your own library is not touched."
-        )
-        said.setWordWrap(True)  # a narrow window wraps it instead of growing
-        row.addWidget(said, 1)
-        leave = tool_button("Leave the demo", "Close the demo window", self.close)
-        row.addWidget(leave)
-        banner.setAccessibleName("Demo library")
-        return banner
 
     # -- keyboard ----------------------------------------------------------------------
 
@@ -816,17 +784,11 @@ class MainWindow(QMainWindow):
             self._message(step.text, step.button, helps.get(step.action or ""))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._settings.setValue("geometry", self.saveGeometry())
-        self._settings.setValue("history", self.query_bar.history.stringList())
-        self._settings.setValue("thumb", self.top_bar.zoom.value())
-        self._settings.setValue("sidebar", self.sidebar.isVisible())
-        self._settings.setValue("details", self.details.isVisible())
-        self._settings.setValue("filters", self.filter_bar.isVisible())
+        panes = Panes(
+            self.sidebar.isVisible(), self.details.isVisible(), self.filter_bar.isVisible()
+        )
+        history = self.query_bar.history.stringList()
+        self.memory.keep(self, history, self.top_bar.zoom.value(), panes)
         self.help.close()
         self.bridge.shutdown()
         super().closeEvent(event)
-
-
-def _flag(value: object) -> bool:
-    """A QSettings boolean (INI files give back the strings "true"/"false")."""
-    return value is True or str(value).lower() == "true"

@@ -1,5 +1,5 @@
 """Small widgets the window's parts share: tool buttons, query-image chips, the page an
-empty state is shown on, a label that shortens its text to fit."""
+empty state is shown on, a label that shortens its text to fit, the demo's banner."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon, QPainter, QPaintEvent
-from PySide6.QtWidgets import QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from photosearch.ui.icons import icon as themed_icon
 
@@ -115,3 +122,21 @@ class ElidedLabel(QLabel):
         painter.setPen(self.palette().color(self.foregroundRole()))
         flags = int(self.alignment()) | int(Qt.TextFlag.TextSingleLine)
         painter.drawText(room, flags, shown)
+
+
+def demo_banner(leave: Callable[[], object]) -> QWidget:
+    """Says that the window shows sample photos, not the user's, and how to leave."""
+    banner = QWidget()
+    banner.setObjectName("demoBanner")  # coloured by the theme's style sheet
+    banner.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+    row = QHBoxLayout(banner)
+    row.setContentsMargins(8, 4, 8, 4)
+    said = QLabel(
+        "This is the demo: generated shapes and a tiny model that knows only colours "
+        "and shapes (try “a red circle”). Your own library is not touched."
+    )
+    said.setWordWrap(True)  # a narrow window wraps it instead of growing
+    row.addWidget(said, 1)
+    row.addWidget(tool_button("Leave the demo", "Close the demo window", leave))
+    banner.setAccessibleName("Demo library")
+    return banner
