@@ -94,11 +94,11 @@ def measure(n: int, encoder: Encoder, before: Encoder) -> None:
     and text path this machine measures fastest), in one run on one catalog."""
     directory = synthetic_catalog(n)
     catalog, store = open_catalog(directory)
-    _, graph = open_catalog(directory, IndexParams(exact_min=sys.maxsize))
+    _, graph = open_catalog(directory, IndexParams(scan_min=sys.maxsize))
     rng = np.random.default_rng(7)
     far = clustered(RECALL_QUERIES, rng)
     vectors = far[:QUERIES]
-    store.search(vectors[0], 1)  # starts the int8 copy where it may pay
+    store.search(vectors[0], 1)  # starts the code scan where it may pay
     method = store.search_method(wait=600)
     searcher = Searcher(catalog, store, lambda: encoder, None)
     old = Searcher(catalog, graph, lambda: before, None)

@@ -4,8 +4,9 @@ The index file carries the catalog generation it matches (in a small JSON sideca
 On open a missing or corrupt file is rebuilt from the catalog's embeddings; a stale one
 is caught up with what changed since its generation. Until a rebuild finishes, search is
 exact (brute force over the embeddings table), so results never wait for the index.
-Up to a few hundred thousand photos an int8 copy searched exhaustively beats the graph
-(``core/store/exact_search.py``); it is built in the background and used where it measures faster.
+From 20,000 photos a scan of every vector as 4-bit codes (``core/store/code_scan.py``) is
+built in the background and answers instead of the graph where it measures faster: it is
+exact where the graph misses near-ties, and at a million photos faster too.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from usearch.index import Index  # after onnxruntime: see core/ort.py
 from photosearch.core.atomic import replacing, write_text_atomically
 from photosearch.core.store.catalog import Catalog
 from photosearch.core.store.clips import clip_moments
-from photosearch.core.store.exact_search import Int8Copy
+from photosearch.core.store.code_scan import CodeScan
 from photosearch.core.store.moment_keys import MOMENT_BIT, moment_keys, split_keys
 
 log = logging.getLogger(__name__)
@@ -43,9 +44,10 @@ class IndexParams:
     caption-like queries), so past ``large_index`` vectors the beam widens to
     ``expansion_search_large``: the recall it buys costs ~10 ms there, inside the budget.
 
-    From ``exact_min`` photos up to ``exact_max_values`` (photos × dimensions: 150 MB of
-    int8) an exhaustive int8 copy is tried against the graph and kept if faster; below
-    ``exact_min`` the graph is a few milliseconds and the copy not worth a thread."""
+    From ``scan_min`` photos up to ``scan_max_values`` (photos × dimensions: 1 GB of
+    4-bit codes, ~4M photos of 512 dimensions) a scan of every code is tried against the
+    graph and kept if faster; below ``scan_min`` the graph is a few milliseconds and exact
+    at that size, and the scan not worth a thread."""
 
     connectivity: int = 32
     expansion_add: int = 128
@@ -53,8 +55,8 @@ class IndexParams:
     expansion_search_large: int = 2560
     large_index: int = 500_000
     dtype: str = "f32"
-    exact_min: int = 20_000
-    exact_max_values: int = 160_000_000
+    scan_min: int = 20_000
+    scan_max_values: int = 2_000_000_000
 
     def beam(self, count: int) -> int:
         """The search beam for an index of ``count`` vectors."""
@@ -97,12 +99,12 @@ class VectorStore:
         self._index: Index | None = None
         self._generation = -1
         self.ready = threading.Event()
-        self._copy: Int8Copy | None = None
-        self._copy_state = "untried"
-        """untried → building → on (the copy answers) or off (the graph measured faster)."""
-        self._copy_decided = threading.Condition(self._lock)
+        self._scan: CodeScan | None = None
+        self._scan_state = "untried"
+        """untried → building → on (the scan answers) or off (the graph measured faster)."""
+        self._scan_decided = threading.Condition(self._lock)
         self._changes = 0
-        """Bumped by every add, remove and open: a copy built across a change is stale."""
+        """Bumped by every add, remove and open: a scan built across a change is stale."""
         self._clips: dict[int, int] = {}
         """Clips with later moments in the index: how many (to drop them with the clip)."""
 
@@ -117,7 +119,7 @@ class VectorStore:
         self._catch_up(index, generation)
         with self._lock:
             self._index = index
-            self._copy, self._copy_state = None, "untried"
+            self._scan, self._scan_state = None, "untried"
             self._changes += 1
             self._clips = {}
             if len(index):
@@ -214,16 +216,16 @@ class VectorStore:
                 stale = self._clip_keys(ids[(ids & MOMENT_BIT) == 0].tolist())
                 if len(stale):
                     self._index.remove(stale)
-                    if self._copy is not None:
-                        self._copy.drop(stale)
+                    if self._scan is not None:
+                        self._scan.drop(stale)
                 self._note_clips(ids)
                 self._upsert(self._index, ids, vectors)
                 self._generation = generation
                 self._changes += 1
-                if self._copy is not None:
-                    self._copy.add(ids, vectors)
-                    if len(self._index) * self.dim > self.params.exact_max_values:
-                        self._copy, self._copy_state = None, "off"
+                if self._scan is not None:
+                    self._scan.add(ids, vectors)
+                    if len(self._index) * self.dim > self.params.scan_max_values:
+                        self._scan, self._scan_state = None, "off"
 
     def remove(self, ids: list[int], generation: int) -> None:
         with self._lock:
@@ -232,8 +234,8 @@ class VectorStore:
                 self._index.remove(keys)
                 self._generation = generation
                 self._changes += 1
-                if self._copy is not None:
-                    self._copy.drop(keys)
+                if self._scan is not None:
+                    self._scan.drop(keys)
 
     @property
     def has_moments(self) -> bool:
@@ -248,18 +250,18 @@ class VectorStore:
     # -- search ------------------------------------------------------------------------
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k (ids, cosine scores) from the int8 copy or the ANN index, or exactly
+        """Top-k (ids, cosine scores) from the code scan or the ANN index, or exactly
         from the catalog while the index is not ready."""
         with self._lock:
             index = self._index
             if index is not None and self.ready.is_set():
                 if not len(index):
                     return np.empty(0, np.int64), np.empty(0, np.float32)
-                if self._copy is not None:
-                    return self._copy.search(query, min(k, len(index)), self._floats)
-                if self._copy_state == "untried" and self._copy_fits(len(index)):
-                    self._copy_state = "building"
-                    threading.Thread(target=self._build_copy, name="int8-copy", daemon=True).start()
+                if self._scan is not None:
+                    return self._scan.search(query, min(k, len(index)), self._floats)
+                if self._scan_state == "untried" and self._scan_fits(len(index)):
+                    self._scan_state = "building"
+                    threading.Thread(target=self._build_scan, name="code-scan", daemon=True).start()
                 index.expansion_search = self.params.beam(len(index))
                 matches = index.search(query.astype(np.float32), min(k, len(index)))
                 return (
@@ -268,64 +270,64 @@ class VectorStore:
                 )
         return self.exact(query, k, None)
 
-    def _copy_fits(self, count: int) -> bool:
-        return self.params.exact_min <= count and count * self.dim <= self.params.exact_max_values
+    def _scan_fits(self, count: int) -> bool:
+        return self.params.scan_min <= count and count * self.dim <= self.params.scan_max_values
 
     def _floats(self, ids: np.ndarray) -> np.ndarray:
         assert self._index is not None
         return np.asarray(self._index.get(ids, dtype=np.float32)).reshape(len(ids), self.dim)
 
-    def _build_copy(self, chunk: int = 20_000) -> None:
-        """Make the int8 copy from the index, a chunk per turn of the lock (a search or a
+    def _build_scan(self, chunk: int = 20_000) -> None:
+        """Make the code scan from the index, a chunk per turn of the lock (a search or a
         batch waits ~50 ms at most), and keep it if it searches faster than the graph.
         A change meanwhile makes it start over at a later search; it always ends decided
         ("on", "off") or "untried" again, and says so to :meth:`search_method`."""
         state = "untried"
         try:
-            state = self._make_copy(chunk)
+            state = self._make_scan(chunk)
         except (RuntimeError, ValueError, MemoryError) as exc:
-            log.warning("no int8 copy of the vectors (%s); the graph answers", exc)
+            log.warning("no code scan of the vectors (%s); the graph answers", exc)
             state = "off"
         finally:
             with self._lock:
-                if self._copy_state == "building":
-                    self._copy_state = state
-                self._copy_decided.notify_all()
+                if self._scan_state == "building":
+                    self._scan_state = state
+                self._scan_decided.notify_all()
 
-    def _make_copy(self, chunk: int) -> str:
+    def _make_scan(self, chunk: int) -> str:
         with self._lock:
             index, changes = self._index, self._changes
             if index is None:
                 return "untried"
             keys = np.asarray(index.keys, dtype=np.int64)
-            copy = Int8Copy(keys[:chunk], self._floats(keys[:chunk]))
+            scan = CodeScan(keys[:chunk], self._floats(keys[:chunk]))
         for start in range(chunk, len(keys), chunk):
             with self._lock:
                 if self._index is not index or self._changes != changes:
                     return "untried"
                 part = keys[start : start + chunk]
-                copy.load(part, self._floats(part))
+                scan.load(part, self._floats(part))
         with self._lock:
             if self._index is not index or self._changes != changes:
                 return "untried"
-            graph_ms, copy_ms = self._race(copy)
-            log.info("int8 copy %.1f ms vs graph %.1f ms per search", copy_ms, graph_ms)
-            if copy_ms >= graph_ms:
+            graph_ms, scan_ms = self._race(scan)
+            log.info("code scan %.1f ms vs graph %.1f ms per search", scan_ms, graph_ms)
+            if scan_ms >= graph_ms:
                 return "off"
-            self._copy, self._copy_state = copy, "on"
+            self._scan, self._scan_state = scan, "on"
             return "on"
 
     def search_method(self, wait: float = 0.0) -> str:
-        """How a search is answered now: "int8 copy", "graph" or "catalog" (the index not
-        ready yet); ``wait`` seconds for a copy being built to be raced first."""
+        """How a search is answered now: "code scan", "graph" or "catalog" (the index not
+        ready yet); ``wait`` seconds for a scan being built to be raced first."""
         with self._lock:
-            self._copy_decided.wait_for(lambda: self._copy_state != "building", wait)
+            self._scan_decided.wait_for(lambda: self._scan_state != "building", wait)
             if self._index is None or not self.ready.is_set():
                 return "catalog"
-            return "int8 copy" if self._copy is not None else "graph"
+            return "code scan" if self._scan is not None else "graph"
 
-    def _race(self, copy: Int8Copy, rounds: int = 3) -> tuple[float, float]:
-        """Best time per search of the graph and of ``copy``, on stored vectors bent a
+    def _race(self, scan: CodeScan, rounds: int = 3) -> tuple[float, float]:
+        """Best time per search of the graph and of ``scan``, on stored vectors bent a
         little (a query is never exactly a photo)."""
         assert self._index is not None
         rng = np.random.default_rng(0)
@@ -337,7 +339,7 @@ class VectorStore:
         best = [float("inf"), float("inf")]
         for _ in range(rounds):
             for which, run in enumerate(
-                (lambda q: self._index.search(q, 50), lambda q: copy.search(q, 50, self._floats))  # type: ignore[union-attr]
+                (lambda q: self._index.search(q, 50), lambda q: scan.search(q, 50, self._floats))  # type: ignore[union-attr]
             ):
                 started = time.perf_counter()
                 for query in queries:

@@ -1,4 +1,4 @@
-"""The int8 copy: exact top-k with float32 scores, kept in step through adds and removals."""
+"""The code scan: exact top-k with float32 scores, kept in step through adds and removals."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from photosearch.core.store import code_scan
 from photosearch.core.store.catalog import Catalog
-from photosearch.core.store.exact_search import Int8Copy
+from photosearch.core.store.code_scan import CodeScan
+from photosearch.core.store.scan_graph import scan_model
 from photosearch.core.store.vectors import IndexParams, VectorStore
 from tests.conftest import add_library
 
@@ -26,11 +28,30 @@ def exact_top(live: dict[int, np.ndarray], query: np.ndarray, k: int) -> list[in
     return ids[np.argsort(-scores, kind="stable")[:k]].tolist()
 
 
-def test_random_adds_replacements_and_removals_keep_the_copy_exact() -> None:
+@pytest.fixture
+def small_segments(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Segments and fresh rows a few dozen long, so a few hundred vectors go through
+    every state: sessions made again, segments filled and compacted. Counts sessions."""
+    monkeypatch.setattr(code_scan, "SEGMENT", 96)
+    monkeypatch.setattr(code_scan, "FRESH_MAX", 16)
+    seen = {"sessions": 0}
+    make = code_scan.scan_model
+
+    def counted_make(*args: object) -> bytes:
+        seen["sessions"] += 1
+        return make(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(code_scan, "scan_model", counted_make)
+    return seen
+
+
+def test_random_adds_replacements_and_removals_keep_the_copy_exact(
+    small_segments: dict[str, int],
+) -> None:
     rng = np.random.default_rng(11)
     first = unit(rng, 500)
     live = {i: first[i] for i in range(500)}
-    copy = Int8Copy(np.arange(500), first)
+    copy = CodeScan(np.arange(500), first)
     next_id = 500
     for step in range(60):
         action = step % 3
@@ -42,7 +63,7 @@ def test_random_adds_replacements_and_removals_keep_the_copy_exact() -> None:
             ids = rng.choice(sorted(live), size=5, replace=False)
             vectors = unit(rng, 5)
         else:  # removed photos, some of them only just added
-            gone = rng.choice(sorted(live), size=6, replace=False)
+            gone = rng.choice(sorted(live)[:200], size=12, replace=False)
             copy.drop(gone)
             for i in gone.tolist():
                 del live[i]
@@ -58,12 +79,13 @@ def test_random_adds_replacements_and_removals_keep_the_copy_exact() -> None:
                 scores, np.stack([live[i] for i in found]) @ query, atol=1e-6
             )
     assert len(copy) == len(live)
+    assert small_segments["sessions"] > 8
 
 
 def test_a_small_copy_and_an_empty_one() -> None:
     rng = np.random.default_rng(3)
     vectors = unit(rng, 3)
-    copy = Int8Copy(np.array([7, 8, 9]), vectors)
+    copy = CodeScan(np.array([7, 8, 9]), vectors)
     found, _ = copy.search(vectors[1], 50, lambda i: vectors[np.asarray(i) - 7])
     assert found.tolist()[0] == 8 and sorted(found.tolist()) == [7, 8, 9]
     copy.drop(np.array([7, 8, 9]))
@@ -86,12 +108,12 @@ def test_the_store_keeps_the_faster_method_and_stays_exact(
     catalog: Catalog = engine.catalog  # type: ignore[attr-defined]
     monkeypatch.setattr(VectorStore, "_race", lambda self, copy: (2.0, 1.0 if copy_wins else 3.0))
     store = VectorStore(
-        built.path.parent, catalog, built.model_id, built.dim, IndexParams(exact_min=0)
+        built.path.parent, catalog, built.model_id, built.dim, IndexParams(scan_min=0)
     )
     store.open()
     query = engine.encoder().encode_text("a red circle")  # type: ignore[attr-defined]
     assert store.search(query, 5)[0].tolist() == store.exact(query, 5, None)[0].tolist()
-    assert store.search_method(wait=30) == ("int8 copy" if copy_wins else "graph")
+    assert store.search_method(wait=30) == ("code scan" if copy_wins else "graph")
     ids, vectors = catalog.vectors_for(built.model_id, built.dim, [1, 2, 3])
     store.remove([1, 2], catalog.generation())
     moved = -vectors[2:]
@@ -115,8 +137,47 @@ def test_a_library_too_large_for_a_copy_keeps_the_graph(
         engine.catalog,  # type: ignore[attr-defined]
         built.model_id,
         built.dim,
-        IndexParams(exact_min=0, exact_max_values=11 * built.dim),
+        IndexParams(scan_min=0, scan_max_values=11 * built.dim),
     )
     store.open()
     store.search(np.ones(built.dim, np.float32) / np.sqrt(built.dim), 3)
     assert store.search_method(wait=5) == "graph"
+
+
+@pytest.mark.parametrize("dim", [64, 100, 512])
+def test_the_codes_pick_the_exact_top_ten_among_clustered_vectors(dim: int) -> None:
+    """What the scan is for: the exact top 10 of queries near no photo, from a few
+    hundred 4-bit candidates, at any width (100 is padded to 112, in blocks of 16)."""
+    rng = np.random.default_rng(dim)
+    centres = rng.normal(size=(20, dim))
+    vectors = centres[rng.integers(20, size=5000)] + 0.6 * rng.normal(size=(5000, dim))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    scan = CodeScan(np.arange(5000) + 1000, vectors)
+    for query in unit_of(rng, 20, dim):
+        found, scores = scan.search(query, 10, lambda i: vectors[np.asarray(i) - 1000])
+        truth = np.argsort(-(vectors @ query), kind="stable")[:10] + 1000
+        assert found.tolist() == truth.tolist()
+        np.testing.assert_allclose(scores, vectors[found - 1000] @ query, atol=1e-6)
+
+
+def unit_of(rng: np.random.Generator, count: int, dim: int) -> np.ndarray:
+    v = rng.normal(size=(count, dim)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_the_hand_written_graph_is_a_valid_onnx_model() -> None:
+    """``scan_graph`` writes the protocol buffer by hand; the onnx package reads it back."""
+    onnx = pytest.importorskip("onnx")
+    codes = np.arange(3 * 4 * 8, dtype=np.uint8).reshape(3, 4, 8)
+    scales = np.full((3, 4), 0.5, np.float32)
+    model = onnx.load_from_string(scan_model(codes, scales, 64, 16))
+    onnx.checker.check_model(model)
+    graph = model.graph
+    assert [n.op_type for n in graph.node] == ["MatMulNBits", "TopK"]
+    attrs = {a.name: a.i for a in graph.node[0].attribute}
+    assert attrs == {"K": 64, "N": 3, "bits": 4, "block_size": 16, "accuracy_level": 4}
+    stored = {t.name: onnx.numpy_helper.to_array(t) for t in graph.initializer}
+    np.testing.assert_array_equal(stored["B"], codes)
+    np.testing.assert_array_equal(stored["S"], scales)
+    assert [i.name for i in graph.input] == ["A", "k"]
+    assert [o.name for o in graph.output] == ["V", "I"]
