@@ -137,14 +137,31 @@ def clustered(n: int, rng: np.random.Generator, clusters: int = 200, dim: int = 
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
-def synthetic_catalog(n: int) -> Path:
-    """A saved catalog + vector index of ``n`` photos (built once, then reused).
+def synthetic_catalog(n: int, index: bool = True) -> Path:
+    """A saved catalog (+ vector index, unless ``index`` is False) of ``n`` photos, built
+    once, then reused.
 
     Returns the directory holding ``catalog.sqlite3`` and ``vectors/``.
     """
     directory = CACHE / f"catalog-{n}"
-    if (directory / "done").exists():
+    if (directory / "done").exists() or (not index and (directory / "catalog-done").exists()):
         return directory
+    if not (directory / "catalog-done").exists():
+        _write_catalog(directory, n)
+    if index:
+        catalog = Catalog(directory / "catalog.sqlite3")
+        model = catalog.ensure_model("bench", "", DIM, "fp")
+        t0 = time.perf_counter()
+        store = VectorStore(directory / "vectors", catalog, model, DIM)
+        store.open()
+        store.save()
+        print(f"  index build {n}: {time.perf_counter() - t0:.1f} s", flush=True)
+        catalog.close()
+        (directory / "done").write_text("")
+    return directory
+
+
+def _write_catalog(directory: Path, n: int) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     for stale in directory.glob("**/*"):
         if stale.is_file():
@@ -171,14 +188,8 @@ def synthetic_catalog(n: int) -> Path:
             ],
             [],
         )
-    t0 = time.perf_counter()
-    store = VectorStore(directory / "vectors", catalog, model, DIM)
-    store.open()
-    store.save()
-    print(f"  index build {n}: {time.perf_counter() - t0:.1f} s", flush=True)
     catalog.close()
-    (directory / "done").write_text("")
-    return directory
+    (directory / "catalog-done").write_text("")
 
 
 def open_catalog(directory: Path, params: IndexParams | None = None) -> tuple[Catalog, VectorStore]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -181,3 +183,46 @@ def test_the_hand_written_graph_is_a_valid_onnx_model() -> None:
     np.testing.assert_array_equal(stored["S"], scales)
     assert [i.name for i in graph.input] == ["A", "k"]
     assert [o.name for o in graph.output] == ["V", "I"]
+
+
+def test_a_lost_index_is_rebuilt_in_the_background_and_searched_meanwhile(
+    plumbing_engine: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index file gone (a large library: minutes to rebuild): ``open(wait=False)``
+    returns at once, a scan of the catalog answers exactly meanwhile, a photo forgotten
+    meanwhile stays forgotten once the graph is there."""
+    engine = plumbing_engine
+    add_library(engine, tmp_path / "pics", 30)  # type: ignore[arg-type]
+    engine.update()  # type: ignore[attr-defined]
+    built = engine.vectors()  # type: ignore[attr-defined]
+    catalog: Catalog = engine.catalog  # type: ignore[attr-defined]
+    built.path.unlink()
+    building = threading.Event()
+    catch_up = VectorStore._catch_up
+
+    def slow_catch_up(self: VectorStore, index: object, since: int) -> None:
+        assert building.wait(30)
+        catch_up(self, index, since)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(VectorStore, "_catch_up", slow_catch_up)
+    store = VectorStore(
+        built.path.parent, catalog, built.model_id, built.dim, IndexParams(scan_min=10)
+    )
+    store.open(wait=False)
+    assert not store.ready.is_set()
+    query = engine.encoder().encode_text("a red circle")  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 30
+    while store.search_method() != "code scan" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert store.search_method() == "code scan"
+    exact_ids, exact_scores = store.exact(query, 8, None)
+    found, scores = store.search(query, 8)
+    assert found.tolist() == exact_ids.tolist()
+    np.testing.assert_allclose(scores, exact_scores, atol=1e-6)
+    first = int(found[0])
+    store.remove([first], catalog.generation())
+    assert first not in store.search(query, 8)[0].tolist()
+    building.set()
+    assert store.ready.wait(30)
+    assert store.search_method() in ("graph", "code scan")
+    assert first not in store.search(query, 30)[0].tolist() and len(store) == 29

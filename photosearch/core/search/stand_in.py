@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 
 
 def open_store(paths: AppPaths, catalog: Catalog, key: str) -> VectorStore:
-    """The vector index of the installed model ``key``, opened and caught up."""
+    """The vector index of the installed model ``key``, opened and caught up (a large
+    library's lost index is rebuilt in the background, searchable meanwhile)."""
     directory = models.require(key, paths.models_dir)
     weights = models.weights_file(directory)
     assert weights is not None
@@ -37,7 +38,7 @@ def open_store(paths: AppPaths, catalog: Catalog, key: str) -> VectorStore:
         key, spec.pretrained if spec else "", dim, models.fingerprint(weights)
     )
     store = VectorStore(paths.index_dir, catalog, model_id, dim)
-    store.open()
+    store.open(wait=False)
     return store
 
 

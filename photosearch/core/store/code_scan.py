@@ -241,5 +241,7 @@ class CodeScan:
             ids = ids[best]
         candidates = np.concatenate([ids, *(f[2] for f in found)])
         scores = floats(candidates) @ query
+        known = ~np.isnan(scores)  # a vector gone from ``floats`` since (a photo forgotten)
+        candidates, scores = candidates[known], scores[known]
         order = np.argsort(-scores, kind="stable")[:k]
         return candidates[order], scores[order].astype(np.float32)

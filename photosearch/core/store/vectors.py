@@ -2,8 +2,10 @@
 
 The index file carries the catalog generation it matches (in a small JSON sidecar).
 On open a missing or corrupt file is rebuilt from the catalog's embeddings; a stale one
-is caught up with what changed since its generation. Until a rebuild finishes, search is
-exact (brute force over the embeddings table), so results never wait for the index.
+is caught up with what changed since its generation. A large library's rebuild (minutes
+at a million photos) can run on a thread of its own: a scan of the catalog's vectors as
+4-bit codes (seconds) answers meanwhile; a small one's answers exactly from the
+embeddings table. Either way results never wait for the index.
 From 20,000 photos a scan of every vector as 4-bit codes (``core/store/code_scan.py``) is
 built in the background and answers instead of the graph where it measures faster: it is
 exact where the graph misses near-ties, and at a million photos faster too.
@@ -100,6 +102,10 @@ class VectorStore:
         self._generation = -1
         self.ready = threading.Event()
         self._scan: CodeScan | None = None
+        self._interim: CodeScan | None = None
+        """The catalog's vectors as codes, answering while the index is rebuilt."""
+        self._gone_meanwhile: list[int] = []
+        """Ids removed while the index was rebuilt (its catalog read may predate them)."""
         self._scan_state = "untried"
         """untried → building → on (the scan answers) or off (the graph measured faster)."""
         self._scan_decided = threading.Condition(self._lock)
@@ -110,20 +116,62 @@ class VectorStore:
 
     # -- lifecycle ---------------------------------------------------------------------
 
-    def open(self) -> None:
-        """Load the saved index and catch it up, or rebuild it from the catalog."""
+    def open(self, wait: bool = True) -> None:
+        """Load the saved index and catch it up, or rebuild it from the catalog. Without
+        ``wait``, a rebuild of ``scan_min`` photos or more returns at once and goes on in
+        the background (``ready`` says when), searched meanwhile by a scan of the catalog."""
         index, generation = self._load()
         if index is None:
             log.info("building vector index for model %d from the catalog", self.model_id)
             index, generation = _new_index(self.dim, self.params), -1
+            if not wait and len(self.catalog.embedding_ids(self.model_id)) >= self.params.scan_min:
+                threading.Thread(
+                    target=self._rebuild, args=(index,), name="vector-index", daemon=True
+                ).start()
+                return
+        self._finish_open(index, generation)
+
+    def _rebuild(self, index: Index) -> None:
+        self._scan_catalog()
+        self._finish_open(index, -1)
+
+    def _scan_catalog(self, chunk: int = 20_000) -> None:
+        """A code scan of the catalog's vectors, to answer until the graph is built."""
+        scan: CodeScan | None = None
+        started = time.perf_counter()
+        try:
+            for ids, vectors in self.catalog.iter_embeddings(self.model_id, self.dim, chunk=chunk):
+                if scan is None:
+                    scan = CodeScan(ids, vectors)
+                else:
+                    scan.load(ids, vectors)
+            if scan is None:
+                return
+            scan.search(np.zeros(self.dim, np.float32), 1, self._catalog_floats)  # its sessions
+        except (RuntimeError, ValueError, MemoryError) as exc:
+            log.warning("no scan of the catalog while the index is built (%s)", exc)
+            return
+        log.info("catalog scanned as codes in %.1f s", time.perf_counter() - started)
+        with self._lock:
+            if self._index is None:
+                self._interim = scan
+
+    def _finish_open(self, index: Index, generation: int) -> None:
         self._catch_up(index, generation)
         with self._lock:
             self._index = index
+            self._interim = None
             self._scan, self._scan_state = None, "untried"
             self._changes += 1
             self._clips = {}
             if len(index):
                 self._note_clips(np.asarray(index.keys, dtype=np.int64))
+            gone, self._gone_meanwhile = self._gone_meanwhile, []
+            if gone:
+                keys = np.concatenate([np.asarray(gone, dtype=np.int64), self._clip_keys(gone)])
+                present = keys[np.asarray(index.contains(keys), dtype=bool).reshape(-1)]
+                if len(present):
+                    index.remove(present)
         self.ready.set()
 
     def _load(self) -> tuple[Index | None, int]:
@@ -226,6 +274,8 @@ class VectorStore:
                     self._scan.add(ids, vectors)
                     if len(self._index) * self.dim > self.params.scan_max_values:
                         self._scan, self._scan_state = None, "off"
+            elif self._interim is not None:
+                self._interim.add(ids, vectors)
 
     def remove(self, ids: list[int], generation: int) -> None:
         with self._lock:
@@ -236,6 +286,10 @@ class VectorStore:
                 self._changes += 1
                 if self._scan is not None:
                     self._scan.drop(keys)
+            elif self._index is None and ids:
+                self._gone_meanwhile.extend(ids)
+                if self._interim is not None:
+                    self._interim.drop(np.asarray(ids, dtype=np.int64))
 
     @property
     def has_moments(self) -> bool:
@@ -268,10 +322,23 @@ class VectorStore:
                     np.asarray(matches.keys, dtype=np.int64),
                     1.0 - np.asarray(matches.distances, dtype=np.float32),
                 )
+            if self._interim is not None:
+                return self._interim.search(query, k, self._catalog_floats)
         return self.exact(query, k, None)
 
     def _scan_fits(self, count: int) -> bool:
         return self.params.scan_min <= count and count * self.dim <= self.params.scan_max_values
+
+    def _catalog_floats(self, ids: np.ndarray) -> np.ndarray:
+        """The catalog's vectors of ``ids``, in their order; NaN for any gone meanwhile."""
+        found, vectors = self.catalog.vectors_for(self.model_id, self.dim, ids.tolist())
+        out = np.full((len(ids), self.dim), np.nan, np.float32)
+        if len(found):
+            order = np.argsort(found)
+            at = np.minimum(np.searchsorted(found, ids, sorter=order), len(found) - 1)
+            hit = found[order[at]] == ids
+            out[hit] = vectors[order[at[hit]]]
+        return out
 
     def _floats(self, ids: np.ndarray) -> np.ndarray:
         assert self._index is not None
@@ -323,7 +390,7 @@ class VectorStore:
         with self._lock:
             self._scan_decided.wait_for(lambda: self._scan_state != "building", wait)
             if self._index is None or not self.ready.is_set():
-                return "catalog"
+                return "code scan" if self._interim is not None else "catalog"
             return "code scan" if self._scan is not None else "graph"
 
     def _race(self, scan: CodeScan, rounds: int = 3) -> tuple[float, float]:
