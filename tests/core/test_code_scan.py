@@ -185,30 +185,43 @@ def test_the_hand_written_graph_is_a_valid_onnx_model() -> None:
     assert [o.name for o in graph.output] == ["V", "I"]
 
 
-def test_a_lost_index_is_rebuilt_in_the_background_and_searched_meanwhile(
+@pytest.fixture
+def lost_index(
     plumbing_engine: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The index file gone (a large library: minutes to rebuild): ``open(wait=False)``
-    returns at once, a scan of the catalog answers exactly meanwhile, a photo forgotten
-    meanwhile stays forgotten once the graph is there."""
+) -> tuple[VectorStore, threading.Event, object]:
+    """A library of 30 photos whose index file is gone, opened as the app opens it, its
+    graph's catch-up held until the event is set: (store, event, engine)."""
     engine = plumbing_engine
     add_library(engine, tmp_path / "pics", 30)  # type: ignore[arg-type]
     engine.update()  # type: ignore[attr-defined]
     built = engine.vectors()  # type: ignore[attr-defined]
-    catalog: Catalog = engine.catalog  # type: ignore[attr-defined]
     built.path.unlink()
     building = threading.Event()
     catch_up = VectorStore._catch_up
 
-    def slow_catch_up(self: VectorStore, index: object, since: int) -> None:
+    def held_catch_up(self: VectorStore, index: object, since: int) -> None:
         assert building.wait(30)
         catch_up(self, index, since)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(VectorStore, "_catch_up", slow_catch_up)
+    monkeypatch.setattr(VectorStore, "_catch_up", held_catch_up)
     store = VectorStore(
-        built.path.parent, catalog, built.model_id, built.dim, IndexParams(scan_min=10)
+        built.path.parent,
+        engine.catalog,  # type: ignore[attr-defined]
+        built.model_id,
+        built.dim,
+        IndexParams(scan_min=10),
     )
     store.open(wait=False)
+    return store, building, engine
+
+
+def test_a_lost_index_is_rebuilt_in_the_background_and_searched_meanwhile(
+    lost_index: tuple[VectorStore, threading.Event, object],
+) -> None:
+    """The index file gone (a large library: minutes to rebuild): ``open(wait=False)``
+    returns at once, a scan of the catalog answers exactly meanwhile, a photo forgotten
+    meanwhile stays forgotten once the graph is there."""
+    store, building, engine = lost_index
     assert not store.ready.is_set()
     query = engine.encoder().encode_text("a red circle")  # type: ignore[attr-defined]
     deadline = time.monotonic() + 30
@@ -220,9 +233,43 @@ def test_a_lost_index_is_rebuilt_in_the_background_and_searched_meanwhile(
     assert found.tolist() == exact_ids.tolist()
     np.testing.assert_allclose(scores, exact_scores, atol=1e-6)
     first = int(found[0])
-    store.remove([first], catalog.generation())
+    store.remove([first], store.catalog.generation())
     assert first not in store.search(query, 8)[0].tolist()
     building.set()
     assert store.ready.wait(30)
     assert store.search_method() in ("graph", "code scan")
     assert first not in store.search(query, 30)[0].tolist() and len(store) == 29
+
+
+def test_closing_the_store_stops_its_rebuild(
+    lost_index: tuple[VectorStore, threading.Event, object],
+) -> None:
+    """A store let go of (another model chosen, the app quitting) stops rebuilding at its
+    next chunk, and says it is ready so that nothing waits on it for ever."""
+    store, building, _ = lost_index
+    store.close(wait=0)
+    building.set()
+    assert store.ready.wait(30)
+    assert len(store) == 0 and not store.path.exists()
+
+
+@pytest.mark.usefixtures("small_segments")
+def test_vectors_gone_from_the_source_are_never_answered() -> None:
+    """Re-made sessions read float32 vectors back; one gone meanwhile (NaN) is dropped,
+    never coded as garbage that could rank high."""
+    rng = np.random.default_rng(5)
+    vectors = unit(rng, 200)
+    gone = {3, 50, 150}
+
+    def floats(ids: np.ndarray) -> np.ndarray:
+        out = vectors[np.asarray(ids)].copy()
+        out[np.isin(ids, list(gone))] = np.nan
+        return out
+
+    scan = CodeScan(np.arange(200), vectors)
+    scan.search(vectors[0], 5, floats)
+    scan.drop(np.arange(1, 200, 3))  # a third of every segment: each is made again
+    for query in unit(rng, 10):
+        found, scores = scan.search(query, 50, floats)
+        assert not gone & set(found.tolist()) and np.isfinite(scores).all()
+    assert len(scan) == 200 - 67 - len(gone)

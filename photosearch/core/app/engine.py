@@ -122,6 +122,9 @@ class Engine:
     def close(self) -> None:
         with self._lock:
             try:
+                self._let_go_of_stand_in()
+                if self._vectors is not None:
+                    self._vectors.close()  # a rebuild in the background stops (not saved)
                 if self._vectors is not None and self.lock is not None:
                     with self.data_writes():
                         self._vectors.save()
@@ -285,9 +288,10 @@ class Engine:
         with self._lock:
             if self._vectors is not None:
                 self._vectors.save()
+                self._vectors.close()
             self.runtime.reset(tower=True)
             self._vectors = None
-            self._stand_in = None
+            self._let_go_of_stand_in()
             changes: dict[str, object] = {"model": key}
             if keep_previous:
                 changes["previous_model"] = previous
@@ -305,6 +309,11 @@ class Engine:
         self.use_model(models.import_model(source, self.paths.models_dir, arch))
         return check_ranking(self.encoder())
 
+    def _let_go_of_stand_in(self) -> None:
+        if self._stand_in is not None:
+            self._stand_in.vectors.close()
+            self._stand_in = None
+
     def stand_in(self) -> StandIn | None:
         """The previous model while the chosen one is still indexing, else None (and the
         previous model is let go once the chosen one has every photo)."""
@@ -313,12 +322,13 @@ class Engine:
             return None
         if not self.catalog.pending(self.vectors().model_id, limit=1):
             with self._lock:
-                self._stand_in = None
+                self._let_go_of_stand_in()
                 self.settings_file.change(previous_model=None)
             log.info("%s has caught up; %s no longer answers searches", self.model_key, previous)
             return None
         with self._lock:
             if self._stand_in is None or self._stand_in.key != previous:
+                self._let_go_of_stand_in()
                 try:
                     directory = models.require(previous, self.paths.models_dir)
                 except ModelNotAvailableError:

@@ -157,8 +157,12 @@ def doctor(library: Examined) -> list[Check]:
         checks.append(Check("device", not fell_back, device))
         store = library.vectors()
         keys = len(library.catalog.embedding_ids(store.model_id))  # photos, clips' moments
-        in_sync = len(store) == keys
-        checks.append(Check("vector index", in_sync, f"{len(store)} vectors, {keys} in catalog"))
+        if store.ready.is_set():
+            in_sync = len(store) == keys
+            detail = f"{len(store)} vectors, {keys} in catalog"
+        else:  # a lost index of a large library: its rebuild runs on, searched meanwhile
+            in_sync, detail = True, f"being rebuilt from the catalog's {keys} vectors"
+        checks.append(Check("vector index", in_sync, detail))
     except PhotoSearchError as exc:
         checks.append(Check("model", False, str(exc)))
     for folder in library.catalog.folders():

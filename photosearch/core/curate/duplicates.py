@@ -266,6 +266,9 @@ def _candidate_pairs(
     pairs: set[tuple[int, int]] = set()
     meter = ProgressMeter("neighbours", len(allowed), progress)
     allowed_ids = np.fromiter(allowed, dtype=np.int64, count=len(allowed))
+    while not store.ready.wait(0.5):  # an index rebuilt in the background: it needs the graph
+        if not control.checkpoint():
+            return []
     for ids, vectors in catalog.iter_embeddings(store.model_id, store.dim):
         keep = np.isin(ids, allowed_ids)
         ids, vectors = ids[keep], vectors[keep]

@@ -32,20 +32,18 @@ onnxruntime holds ~2.5× the codes, with its packed copy)."""
 FRESH_MAX = 4_096
 """Rows scanned exactly beside a segment's session before it is made again."""
 STEP = 0.34
-"""A 4-bit step, in root-mean-square components of its block: 16 levels span ±2.7 of them,
-the spacing that loses least on bell-shaped values."""
+"""A 4-bit step, in root-mean-square components of its block: 16 levels from -2.7 to +2.4
+of them (rounded down), near the spacing that loses least on bell-shaped values."""
 THREADS = max(1, min(4, os.cpu_count() or 1))
 """Scans run side by side, one core a segment: memory, not arithmetic, bounds them."""
 
 
-_POOL: list[ThreadPoolExecutor] = []
+_POOL = ThreadPoolExecutor(THREADS, thread_name_prefix="code-scan")
+"""One pool for every scan of the process (its threads start at the first search)."""
 
 
-def _pool() -> ThreadPoolExecutor:
-    """One pool for every scan of the process (made at the first search)."""
-    if not _POOL:
-        _POOL.append(ThreadPoolExecutor(THREADS, thread_name_prefix="code-scan"))
-    return _POOL[0]
+def _none_needed(ids: np.ndarray) -> np.ndarray:
+    raise RuntimeError("a scan only loaded needs no float32 vectors to make its sessions")
 
 
 def _block(dim: int) -> int:
@@ -101,7 +99,8 @@ class CodeScan:
     """Every vector of an index as 4-bit codes, kept in step with it.
 
     Same contract as the graph: :meth:`add` replaces a vector by id, :meth:`drop` forgets
-    ids, :meth:`search` answers the exact top-k (float32 cosines from ``floats``).
+    ids, :meth:`search` answers the top-k re-ranked by float32 cosine (from ``floats``);
+    its few hundred candidates measured to hold the exact top 10 at a million.
     """
 
     def __init__(self, ids: np.ndarray, vectors: np.ndarray) -> None:
@@ -164,14 +163,29 @@ class CodeScan:
         for segment in self._segments:
             segment.drop(ids)
 
+    def ids(self) -> np.ndarray:
+        """Every live id."""
+        return np.concatenate([s.ids[s.alive] for s in self._segments] or [np.empty(0, np.int64)])
+
+    def prepare(self) -> None:
+        """Make every segment's session now, not at the first search (a scan only loaded
+        has no codes in a session yet, so no float32 vector is needed)."""
+        for segment in self._segments:
+            self._settle(segment, _none_needed)
+
     def _settle(self, segment: _Segment, floats: Callable[[np.ndarray], np.ndarray]) -> None:
         """Make a stale segment's session again over its live rows; the codes already in
         the old one are made again from their float32 vectors (so they are never held
         twice: onnxruntime keeps its own packed copy)."""
         if not segment.stale():
             return
-        old = segment.ids[: segment.scanned][segment.alive[: segment.scanned]]
-        parts = [self.quantize(floats(old))] if len(old) else []
+        rows = np.flatnonzero(segment.alive[: segment.scanned])
+        parts = []
+        if len(rows):
+            vectors = floats(segment.ids[rows])
+            gone = np.isnan(vectors).any(axis=1)  # forgotten by ``floats`` meanwhile
+            segment.alive[rows[gone]] = False
+            parts.append(self.quantize(vectors[~gone]))
         if segment.waiting:
             parts.append(np.concatenate(segment.waiting)[segment.alive[segment.scanned :]])
         segment.ids = segment.ids[segment.alive]
@@ -231,9 +245,7 @@ class CodeScan:
         self._segments = [s for s in self._segments if len(s)]
         query = np.asarray(query, dtype=np.float32).reshape(-1)
         padded = self._pad(query[None, :])
-        found = list(
-            _pool().map(lambda s: self._candidates(s, query, padded, over), self._segments)
-        )
+        found = list(_POOL.map(lambda s: self._candidates(s, query, padded, over), self._segments))
         ids = np.concatenate([f[0] for f in found])
         approx = np.concatenate([f[1] for f in found])
         if len(ids) > over:

@@ -33,6 +33,10 @@ from photosearch.core.store.moment_keys import MOMENT_BIT, moment_keys, split_ke
 log = logging.getLogger(__name__)
 
 
+class _Stopped(Exception):
+    """The store was let go of while its index was rebuilt in the background."""
+
+
 @dataclass(frozen=True, slots=True)
 class IndexParams:
     """HNSW settings, from a sweep on clustered 512-d vectors at 100k photos (recall@10 vs
@@ -104,6 +108,8 @@ class VectorStore:
         self._scan: CodeScan | None = None
         self._interim: CodeScan | None = None
         """The catalog's vectors as codes, answering while the index is rebuilt."""
+        self._closing = threading.Event()
+        self._rebuilding: threading.Thread | None = None
         self._gone_meanwhile: list[int] = []
         """Ids removed while the index was rebuilt (its catalog read may predate them)."""
         self._scan_state = "untried"
@@ -125,15 +131,30 @@ class VectorStore:
             log.info("building vector index for model %d from the catalog", self.model_id)
             index, generation = _new_index(self.dim, self.params), -1
             if not wait and len(self.catalog.embedding_ids(self.model_id)) >= self.params.scan_min:
-                threading.Thread(
+                self._rebuilding = threading.Thread(
                     target=self._rebuild, args=(index,), name="vector-index", daemon=True
-                ).start()
+                )
+                self._rebuilding.start()
                 return
         self._finish_open(index, generation)
 
     def _rebuild(self, index: Index) -> None:
-        self._scan_catalog()
-        self._finish_open(index, -1)
+        try:
+            self._scan_catalog()
+            self._finish_open(index, -1)
+        except _Stopped:
+            log.info("vector index rebuild stopped: the store was closed")
+        except Exception:  # a thread of its own: nobody else would hear of it
+            log.exception("the vector index could not be rebuilt; searches scan the catalog")
+        finally:
+            self.ready.set()  # the indexer goes on; doctor shows an index out of step
+
+    def close(self, wait: float = 5.0) -> None:
+        """Let go of the store: a rebuild in the background stops at its next chunk (the
+        next open starts it again), waited for up to ``wait`` seconds."""
+        self._closing.set()
+        if self._rebuilding is not None:
+            self._rebuilding.join(wait)
 
     def _scan_catalog(self, chunk: int = 20_000) -> None:
         """A code scan of the catalog's vectors, to answer until the graph is built."""
@@ -141,20 +162,36 @@ class VectorStore:
         started = time.perf_counter()
         try:
             for ids, vectors in self.catalog.iter_embeddings(self.model_id, self.dim, chunk=chunk):
+                if self._closing.is_set():
+                    raise _Stopped
                 if scan is None:
                     scan = CodeScan(ids, vectors)
                 else:
                     scan.load(ids, vectors)
             if scan is None:
                 return
-            scan.search(np.zeros(self.dim, np.float32), 1, self._catalog_floats)  # its sessions
-        except (RuntimeError, ValueError, MemoryError) as exc:
+            scan.prepare()
+        except _Stopped:
+            raise
+        except Exception as exc:  # onnxruntime's and SQLite's errors too: the graph answers later
             log.warning("no scan of the catalog while the index is built (%s)", exc)
             return
         log.info("catalog scanned as codes in %.1f s", time.perf_counter() - started)
         with self._lock:
             if self._index is None:
                 self._interim = scan
+                if self._gone_meanwhile:
+                    self._drop_from_interim(self._gone_meanwhile)
+
+    def _drop_from_interim(self, ids: list[int]) -> None:
+        """Forget photos in the interim scan, with their clips' later moments."""
+        assert self._interim is not None
+        gone = np.asarray(ids, dtype=np.int64)
+        keys = self._interim.ids()
+        moments = keys[(keys & MOMENT_BIT) != 0]
+        if len(moments):
+            gone = np.concatenate([gone, moments[np.isin(split_keys(moments)[0], gone)]])
+        self._interim.drop(gone)
 
     def _finish_open(self, index: Index, generation: int) -> None:
         self._catch_up(index, generation)
@@ -208,6 +245,8 @@ class VectorStore:
         missing = np.setdiff1d(live, np.asarray(index.keys, dtype=np.int64)) if len(index) else live
         missing_set = set(missing.tolist())
         for ids, vectors in self.catalog.iter_embeddings(self.model_id, self.dim, since):
+            if self._closing.is_set():
+                raise _Stopped
             self._upsert(index, ids, vectors)
             missing_set.difference_update(ids.tolist())
         if missing_set:
@@ -274,7 +313,7 @@ class VectorStore:
                     self._scan.add(ids, vectors)
                     if len(self._index) * self.dim > self.params.scan_max_values:
                         self._scan, self._scan_state = None, "off"
-            elif self._interim is not None:
+            elif self._interim is not None:  # only after a failed rebuild: the indexer waits
                 self._interim.add(ids, vectors)
 
     def remove(self, ids: list[int], generation: int) -> None:
@@ -289,7 +328,7 @@ class VectorStore:
             elif self._index is None and ids:
                 self._gone_meanwhile.extend(ids)
                 if self._interim is not None:
-                    self._interim.drop(np.asarray(ids, dtype=np.int64))
+                    self._drop_from_interim(ids)
 
     @property
     def has_moments(self) -> bool:
@@ -352,7 +391,7 @@ class VectorStore:
         state = "untried"
         try:
             state = self._make_scan(chunk)
-        except (RuntimeError, ValueError, MemoryError) as exc:
+        except Exception as exc:  # onnxruntime's errors share no narrower base
             log.warning("no code scan of the vectors (%s); the graph answers", exc)
             state = "off"
         finally:
@@ -374,6 +413,7 @@ class VectorStore:
                     return "untried"
                 part = keys[start : start + chunk]
                 scan.load(part, self._floats(part))
+        scan.prepare()  # its sessions, outside the lock (~50 ms a segment)
         with self._lock:
             if self._index is not index or self._changes != changes:
                 return "untried"
