@@ -74,9 +74,9 @@ def gui_child(home: str, t0: float) -> None:
 
     def poll() -> None:
         """Runs on the GUI thread every 5 ms: what the user would see."""
-        if window.model_state in ("text", "ready"):
+        if window.library.model_state in ("text", "ready"):
             marks.setdefault("words_searchable", time.time() - t0)
-        if window.model_state == "ready":
+        if window.library.model_state == "ready":
             marks.setdefault("model_ready", time.time() - t0)
         if window.last_result is not None:
             marks.setdefault("first_result", time.time() - t0)
