@@ -110,10 +110,11 @@ class CodeScan:
         self._width = -(-self.dim // 16) * 16  # codes and queries padded with zeros
         self._block = _block(self._width)
         blocks = self._pad(vectors).reshape(len(vectors), -1, self._block)
-        rms = np.sqrt(np.mean(np.square(blocks), axis=(0, 2))) if len(vectors) else None
-        fallback = 1.0 / np.sqrt(self._width)
-        self._step = np.maximum(STEP * (rms if rms is not None else fallback), 1e-6)
-        self._step = np.broadcast_to(self._step, (self._width // self._block,)).astype(np.float32)
+        if len(vectors):
+            rms = np.sqrt(np.mean(np.square(blocks), axis=(0, 2)))
+        else:  # a unit vector's components, spread evenly
+            rms = np.full(self._width // self._block, 1.0 / np.sqrt(self._width))
+        self._step = np.maximum(STEP * rms, 1e-6).astype(np.float32)
         self._segments: list[_Segment] = []
         self.load(ids, vectors)
 
